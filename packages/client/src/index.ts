@@ -1,0 +1,6 @@
+/**
+ * `@dockhand/client`: not yet implemented; the next milestone fills it.
+ *
+ * @since 0.0.0
+ */
+export {}

@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config"
+
+/**
+ * One-shot runs from the root: the four unit projects, plus `engines`, the tests against the real Docker
+ * Engine, registry and Podman that `scripts/engines/start.sh` starts (run serially: they share the daemons).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      "packages/models",
+      "packages/codecs",
+      "packages/client",
+      "packages/cli",
+      {
+        extends: "./vitest.shared.ts",
+        test: {
+          name: "engines",
+          include: ["packages/*/test/**/*.engine.test.ts"],
+          exclude: ["**/node_modules/**"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000
+        }
+      }
+    ]
+  }
+})
