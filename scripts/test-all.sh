@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: type-check and build, unit tests on Node 24, the models and codecs tests on
+# Node 20 (this machine's), Node 22, Bun and Deno, then the engine tests against a private Docker Engine, registry
+# and Podman that this script starts and stops. Engine tests fail, never skip, when the engines cannot start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+bin=$root/node_modules/.bin
+vitest=$root/node_modules/vitest/vitest.mjs
+export TURBO_TELEMETRY_DISABLED=1 NO_COLOR=1 FORCE_COLOR=0
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "type-check and build (tsc -b)"
+"$bin/tsc" -b tsconfig.json
+"$bin/tsc" -p tsconfig.test.json --noEmit
+
+step "unit tests on Node $("$bin/node" --version)"
+DOCKHAND_EXPECT_RUNTIME=node24 "$bin/node" "$vitest" run --project models --project codecs --project client --project cli
+
+# The same models and codecs tests on the other runtimes; a worker-thread pool works on all of them.
+other_runtime() {
+  local label=$1 expect=$2; shift 2
+  step "models and codecs tests on $label"
+  for pkg in models codecs; do
+    (cd "packages/$pkg" && DOCKHAND_EXPECT_RUNTIME=$expect "$@" "$vitest" run --pool=threads)
+  done
+}
+# The machine's own Node (20 here), by absolute path: npm puts node_modules/.bin (Node 24) first on PATH.
+system_node=$(PATH=/usr/local/bin:/usr/bin:/bin command -v node)
+other_runtime "Node $("$system_node" --version)" "node$("$system_node" -p 'process.versions.node.split(".")[0]')" \
+  "$system_node" --import="$root/scripts/node20-polyfill.mjs"
+other_runtime "Node $("$root/node_modules/node22/bin/node" --version)" node22 "$root/node_modules/node22/bin/node"
+other_runtime "Bun $("$bin/bun" --version)" bun "$bin/bun" --bun
+other_runtime "Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2)" deno "$bin/deno" run -A
+
+step "engine tests (private dockerd, registry, podman)"
+bash scripts/engines/install.sh
+trap 'bash scripts/engines/stop.sh || true' EXIT
+bash scripts/engines/start.sh
+# shellcheck disable=SC1091
+source "${DOCKHAND_ENGINES_DIR:-/tmp/dockhand-engines}/env.sh"
+DOCKHAND_EXPECT_RUNTIME=node24 "$bin/node" "$vitest" run --project engines
