@@ -265,7 +265,7 @@ export type Summary = typeof Summary.Type
  * @since 0.1.0
  */
 export const RootFS = Schema.Struct({
-  Type: Schema.optionalKey(Schema.String),
+  Type: specRequired(Schema.String),
   Layers: Schema.optionalKey(NullableStrings),
   BaseLayer: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "RootFS" })
@@ -280,7 +280,7 @@ export type RootFS = typeof RootFS.Type
  * @since 0.1.0
  */
 export const Metadata = Schema.Struct({
-  LastTagTime: specRequired(Timestamp)
+  LastTagTime: Schema.optionalKey(Timestamp)
 }).annotate({ identifier: "Metadata" })
 /** @category models @since 0.1.0 */
 export type Metadata = typeof Metadata.Type
