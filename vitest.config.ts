@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config"
+import { shared } from "./vitest.shared.ts"
 
 /**
  * One-shot runs from the root: the four unit projects, plus `engines`, the tests against the real Docker
@@ -12,7 +13,7 @@ export default defineConfig({
       "packages/client",
       "packages/cli",
       {
-        extends: "./vitest.shared.ts",
+        resolve: shared.resolve,
         test: {
           name: "engines",
           include: ["packages/*/test/**/*.engine.test.ts"],
