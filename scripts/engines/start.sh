@@ -82,6 +82,9 @@ fi
 if ! is_running registry-tls && port_busy "$REGISTRY_TLS_PORT"; then
   die "port 127.0.0.1:$REGISTRY_TLS_PORT already in use (set DOCKHAND_REGISTRY_TLS_PORT)"
 fi
+if ! is_running dockerd && port_busy "$DOCKER_TLS_PORT"; then
+  die "port 127.0.0.1:$DOCKER_TLS_PORT already in use (set DOCKHAND_DOCKER_TLS_PORT)"
+fi
 
 # ---------------------------------------------------------------- certificates
 # Self-signed CA + server cert (SAN IP:127.0.0.1, DNS:localhost); reused while
@@ -105,6 +108,29 @@ if ! { [ -s "$CERTS/ca.crt" ] && [ -s "$CERTS/server.crt" ] && [ -s "$CERTS/serv
       -out server.crt -days 825 -extfile server.ext 2>/dev/null
     rm -f server.csr server.ext
     chmod 644 ca.crt server.crt
+  )
+fi
+# Client certificate for dockerd's TLS socket, laid out as DOCKER_CERT_PATH expects (ca.pem, cert.pem, key.pem),
+# and a second, unrelated CA that a client must refuse.
+if ! [ -s "$CERTS/client/cert.pem" ] || ! [ -s "$CERTS/wrong-ca/ca.pem" ] ||
+   ! openssl verify -CAfile "$CERTS/ca.crt" "$CERTS/client/cert.pem" >/dev/null 2>&1; then
+  log "generating client certificate and a wrong CA in $CERTS"
+  (
+    umask 077
+    mkdir -p "$CERTS/client" "$CERTS/wrong-ca"
+    cd "$CERTS/client"
+    openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+      -keyout key.pem -out client.csr -subj "/CN=dockhand test client" 2>/dev/null
+    printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature" "extendedKeyUsage=clientAuth" > client.ext
+    openssl x509 -req -in client.csr -CA ../ca.crt -CAkey ../ca.key -CAcreateserial \
+      -out cert.pem -days 825 -extfile client.ext 2>/dev/null
+    cp ../ca.crt ca.pem
+    rm -f client.csr client.ext
+    cd "$CERTS/wrong-ca"
+    openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+      -keyout ca.key -out ca.pem -days 3650 -subj "/CN=dockhand wrong CA" \
+      -addext "basicConstraints=critical,CA:TRUE" 2>/dev/null
+    chmod 644 "$CERTS/client/ca.pem" "$CERTS/client/cert.pem" ca.pem
   )
 fi
 
@@ -335,6 +361,8 @@ if ! is_running dockerd; then
     --exec-root "$DIR/docker/exec" \
     --pidfile "$DOCKERD_PIDFILE" \
     -H "unix://$DOCKER_SOCK" \
+    -H "tcp://127.0.0.1:$DOCKER_TLS_PORT" \
+    --tlsverify --tlscacert "$CERTS/ca.crt" --tlscert "$CERTS/server.crt" --tlskey "$CERTS/server.key" \
     --containerd "$CONTAINERD_SOCK" \
     --storage-driver "$STORAGE_DRIVER" \
     --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
@@ -371,6 +399,9 @@ done
   printf 'export DOCKHAND_REGISTRY_PASSWORD_FILE=%q\n' "$DIR/registry-password"
   printf 'export DOCKHAND_REGISTRY_CA=%q\n' "$CERTS/ca.crt"
   printf 'export DOCKHAND_DOCKER_STORAGE_DRIVER=%q\n' "$(cat "$DIR/docker/storage-driver")"
+  printf 'export DOCKHAND_DOCKER_TLS_HOST=%q\n' "tcp://127.0.0.1:$DOCKER_TLS_PORT"
+  printf 'export DOCKHAND_DOCKER_CERT_PATH=%q\n' "$CERTS/client"
+  printf 'export DOCKHAND_WRONG_CA=%q\n' "$CERTS/wrong-ca/ca.pem"
 } > "$DIR/env.sh.tmp"
 mv "$DIR/env.sh.tmp" "$DIR/env.sh"
 
