@@ -13,7 +13,7 @@ export default defineConfig({
       "packages/client",
       "packages/cli",
       {
-        resolve: shared.resolve,
+        resolve: shared.resolve ?? {},
         test: {
           name: "engines",
           include: ["packages/*/test/**/*.engine.test.ts"],
