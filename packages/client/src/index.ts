@@ -1,6 +1,29 @@
 /**
- * `@dockhand/client`: not yet implemented; the next milestone fills it.
+ * `@dockhand/client`: Effect services and layers for any Docker-compatible engine's image API. This entry loads no
+ * runtime-specific code; pick a runtime's layer from `@dockhand/client/node`, `/bun` or `/deno`.
  *
- * @since 0.0.0
+ * @since 0.1.0
  */
-export {}
+
+/** API versions: the supported range, comparison and option gates. @since 0.1.0 */
+export * as ApiVersion from "./ApiVersion.ts"
+/** Registry credentials like the docker CLI: DOCKER_AUTH_CONFIG, helpers, creds store, config.json. @since 0.1.0 */
+export * as Credentials from "./Credentials.ts"
+/** The docker CLI's config directory and config.json. @since 0.1.0 */
+export * as DockerConfig from "./DockerConfig.ts"
+/** The engine connection: negotiation, requests, error mapping. @since 0.1.0 */
+export * as DockerEngine from "./DockerEngine.ts"
+/** The one error type of the client and its reasons. @since 0.1.0 */
+export * as DockerError from "./DockerError.ts"
+/** `DOCKER_HOST`-style addresses parsed into endpoints. @since 0.1.0 */
+export * as DockerHost from "./DockerHost.ts"
+/** Where to connect, chosen exactly like the docker CLI, with where each choice came from. @since 0.1.0 */
+export * as DockerSettings from "./DockerSettings.ts"
+/** The `Images` service: every image endpoint. @since 0.1.0 */
+export * as Images from "./Images.ts"
+/** What the client needs from the runtime: environment, files, helper processes. @since 0.1.0 */
+export * as Platform from "./Platform.ts"
+/** Progress streams of pull, push, load, import and build. @since 0.1.0 */
+export * as Progress from "./Progress.ts"
+/** The `System` service: ping, version, login, disk usage. @since 0.1.0 */
+export * as System from "./System.ts"

@@ -1,0 +1,237 @@
+/**
+ * The connection to one Docker-compatible engine: where it is, which API version to speak (negotiated lazily, once,
+ * from `/_ping`), and how a request goes out and how a failed answer becomes a {@link DockerError.DockerError}.
+ * Every service of the package is built on it.
+ *
+ * @since 0.1.0
+ */
+import { Common } from "@dockhand/models"
+import * as WireJson from "@dockhand/codecs/WireJson"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
+import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as ApiVersion from "./ApiVersion.ts"
+import * as DockerError from "./DockerError.ts"
+import * as DockerHost from "./DockerHost.ts"
+
+/**
+ * What `/_ping` says about the daemon (all from its headers).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface PingResult {
+  /** The daemon's maximum API version (`Api-Version`), `major.minor`. */
+  readonly apiVersion: string | undefined
+  /** `linux` or `windows` (`Ostype`). */
+  readonly osType: string | undefined
+  /** Whether experimental features are on (`Docker-Experimental`). */
+  readonly experimental: boolean
+  /** `1` (classic) or `2` (BuildKit), the daemon's default builder (`Builder-Version`). */
+  readonly builderVersion: string | undefined
+  /** The swarm state, e.g. `inactive` or `active/manager` (`Swarm`, API 1.42). */
+  readonly swarm: string | undefined
+}
+
+/**
+ * How to reach the engine: the endpoint, and optionally a fixed API version (as `DOCKER_API_VERSION` sets), which
+ * turns negotiation off.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly endpoint: DockerHost.Endpoint
+  readonly apiVersion?: string | undefined
+  readonly userAgent?: string | undefined
+}
+
+/** What a request is about, for error messages. */
+export interface Call {
+  /** The swagger operationId, e.g. `ImageList`. */
+  readonly operation: string
+  /** The image reference, when the call is about one. */
+  readonly reference?: string | undefined
+}
+
+/**
+ * The engine connection.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Service {
+  /** Where the engine is, as a host string (`unix:///var/run/docker.sock`). */
+  readonly host: string
+  /** The API version requests use: negotiated on first use, then kept; a failed ping is retried next time. */
+  readonly apiVersion: Effect.Effect<string, DockerError.DockerError>
+  /** Pings the daemon (`HEAD /_ping`, then `GET /_ping` if that fails). */
+  readonly ping: Effect.Effect<PingResult, DockerError.DockerError>
+  /**
+   * Sends `request` (whose URL is a path such as `/images/json`) under `/v{version}/`, and fails with a
+   * {@link DockerError.DockerError} for a non-2xx answer or a transport failure. The response body is not read.
+   */
+  readonly execute: (
+    call: Call,
+    request: HttpClientRequest.HttpClientRequest
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, DockerError.DockerError>
+}
+
+/**
+ * The engine connection service.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class DockerEngine extends Context.Service<DockerEngine, Service>()("@dockhand/client/DockerEngine") {}
+
+/** The most bytes of an error body that are read (as the Go client does). */
+const maxErrorBody = 1 << 20
+
+const isJson = (contentType: string | undefined) => contentType?.split(";")[0]?.trim().toLowerCase() === "application/json"
+
+/** Reads at most 1 MiB of an error answer: the JSON `message`, or the text itself when it is not JSON. */
+const errorMessage = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string> =>
+  response.stream.pipe(
+    Stream.runFoldEffect(
+      () => ({ chunks: [] as Array<Uint8Array>, size: 0 }),
+      (acc, chunk) => {
+        if (acc.size >= maxErrorBody) return Effect.succeed(acc)
+        const part = chunk.subarray(0, maxErrorBody - acc.size)
+        acc.chunks.push(part)
+        acc.size += part.byteLength
+        return Effect.succeed(acc)
+      }
+    ),
+    Effect.map(({ chunks, size }) => {
+      const bytes = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      return bytes
+    }),
+    Effect.flatMap((bytes) =>
+      isJson(response.headers["content-type"])
+        ? WireJson.decode(Common.ErrorResponse)(bytes).pipe(
+          Effect.map((body) => body.message),
+          Effect.orElseSucceed(() => new TextDecoder().decode(bytes).trim())
+        )
+        : Effect.succeed(new TextDecoder().decode(bytes).trim())
+    ),
+    Effect.orElseSucceed(() => ""),
+    Effect.map((message) => message === "" ? `HTTP status ${response.status}` : message)
+  )
+
+/** Why a connection failed, worded like the docker CLI. */
+const connectionError = (host: string, call: Call, error: HttpClientError.HttpClientError): DockerError.DockerError => {
+  const cause = error.reason.cause as { code?: string; message?: string } | undefined
+  // Deno's fetch fails with `TypeError: fetch failed` whose own `cause` holds the OS error as text only
+  // (`... client error (Connect): No such file or directory (os error 2)`), so the whole chain is looked at.
+  const chain: Array<{ code?: string; message?: string }> = []
+  for (let c: unknown = cause; c !== null && typeof c === "object" && chain.length < 8; c = (c as { cause?: unknown }).cause) {
+    chain.push(c as { code?: string; message?: string })
+  }
+  const unreachable = chain.some(({ code, message }) =>
+    code === "ENOENT" || code === "ECONNREFUSED" || code === "EACCES" || code === "ConnectionRefused" ||
+    code === "FailedToOpenSocket" || /\(os error (?:2|13|111)\)$/.test(typeof message === "string" ? message : "")
+  )
+  const innermost = chain.findLast((c) => typeof c.message === "string" && c.message !== "")?.message
+  const message = unreachable
+    ? `Cannot connect to the Docker daemon at ${host}. Is the docker daemon running?`
+    : `error during connect: ${innermost ?? error.message}`
+  return DockerError.make(new DockerError.ConnectionError({ host, message, operation: call.operation, cause }))
+}
+
+/**
+ * Builds the engine connection over the `HttpClient` in context (a runtime transport).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = Effect.fnUntraced(function*(options: Options) {
+  const http = yield* HttpClient.HttpClient
+  const host = DockerHost.format(options.endpoint)
+  const userAgent = options.userAgent ?? "dockhand/0.1.0"
+  const negotiated = yield* Ref.make(Option.fromNullishOr(options.apiVersion))
+  const lock = yield* Semaphore.make(1)
+
+  const send = (call: Call, request: HttpClientRequest.HttpClientRequest) =>
+    http.execute(
+      request.pipe(
+        HttpClientRequest.prependUrl("http://api.moby.localhost"),
+        HttpClientRequest.setHeader("user-agent", userAgent)
+      )
+    ).pipe(Effect.mapError((error) => connectionError(host, call, error)))
+
+  const pingWith = (method: "HEAD" | "GET") =>
+    send({ operation: "SystemPing" }, HttpClientRequest.make(method)("/_ping")).pipe(
+      Effect.flatMap((response) =>
+        response.status === 200
+          ? Effect.succeed(response)
+          : Effect.flatMap(errorMessage(response), (message) =>
+            Effect.fail(DockerError.fromStatus({ status: response.status, message, operation: "SystemPing" })))
+      )
+    )
+
+  const ping: Effect.Effect<PingResult, DockerError.DockerError> = pingWith("HEAD").pipe(
+    Effect.catch((error) => error.reason._tag === "ConnectionError" ? Effect.fail(error) : pingWith("GET")),
+    Effect.map((response) => ({
+      apiVersion: ApiVersion.normalize(response.headers["api-version"]),
+      osType: response.headers["ostype"],
+      experimental: response.headers["docker-experimental"] === "true",
+      builderVersion: response.headers["builder-version"],
+      swarm: response.headers["swarm"]
+    })),
+    Effect.withSpan("DockerEngine.ping")
+  )
+
+  const apiVersion: Effect.Effect<string, DockerError.DockerError> = Effect.flatMap(Ref.get(negotiated), (known) =>
+    Option.isSome(known)
+      ? Effect.succeed(known.value)
+      : lock.withPermits(1)(
+        Effect.flatMap(Ref.get(negotiated), (again) =>
+          Option.isSome(again)
+            ? Effect.succeed(again.value)
+            : ping.pipe(
+              Effect.flatMap((result) => ApiVersion.negotiate(result.apiVersion)),
+              Effect.tap((version) => Ref.set(negotiated, Option.some(version)))
+            ))
+      ))
+
+  const execute = (call: Call, request: HttpClientRequest.HttpClientRequest) =>
+    Effect.flatMap(apiVersion, (version) =>
+      send(call, HttpClientRequest.prependUrl(request, `/v${version}`)).pipe(
+        Effect.flatMap((response) =>
+          response.status >= 200 && response.status < 300
+            ? Effect.succeed(response)
+            : Effect.flatMap(errorMessage(response), (message) =>
+              Effect.fail(DockerError.fromStatus({
+                status: response.status,
+                message,
+                operation: call.operation,
+                reference: call.reference
+              })))
+        )
+      ))
+
+  return DockerEngine.of({ host, apiVersion, ping, execute })
+})
+
+/**
+ * A layer with the engine connection, given a transport `HttpClient`.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<DockerEngine, never, HttpClient.HttpClient> =>
+  Layer.effect(DockerEngine, make(options))

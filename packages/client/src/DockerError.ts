@@ -1,0 +1,223 @@
+/**
+ * The one error every `@dockhand/client` call fails with: `DockerError`, whose `reason` says what went wrong in a
+ * way a caller can match on (`Effect.catchReason("DockerError", "NotFound", ...)`). Messages read like the docker
+ * CLI's and never contain registry credentials.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+
+/** Fields every daemon answer reason carries: the HTTP status, the daemon's message, the operation and the image. */
+interface DaemonAnswer {
+  /** The HTTP status the daemon answered with. */
+  readonly status: number
+  /** The daemon's own message (`No such image: x:latest`), or the body text when it was not JSON. */
+  readonly message: string
+  /** The swagger operationId of the call, e.g. `ImageInspect`. */
+  readonly operation: string
+  /** The image reference the call was about, when there was one. */
+  readonly reference?: string | undefined
+}
+
+/**
+ * 404: the image, container or repository does not exist (or, for a registry, is not readable).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class NotFound extends Data.TaggedError("NotFound")<DaemonAnswer> {}
+
+/**
+ * 409: the request conflicts with the daemon's state, e.g. deleting an image a container uses.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class Conflict extends Data.TaggedError("Conflict")<DaemonAnswer> {}
+
+/**
+ * 400: the daemon rejected the request's parameters, e.g. an invalid filter or reference.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class BadRequest extends Data.TaggedError("BadRequest")<DaemonAnswer> {}
+
+/**
+ * 401: the registry or daemon wants (other) credentials.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class Unauthorized extends Data.TaggedError("Unauthorized")<DaemonAnswer> {}
+
+/**
+ * 403: the request is not allowed, e.g. pulling `scratch`, or an authorization plugin said no.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class Forbidden extends Data.TaggedError("Forbidden")<DaemonAnswer> {}
+
+/**
+ * 500 and every other unexpected status: the daemon failed.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ServerError extends Data.TaggedError("ServerError")<DaemonAnswer> {}
+
+/**
+ * 501 or 503: the daemon cannot do this now or at all (not implemented, unhealthy, shutting down).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class Unavailable extends Data.TaggedError("Unavailable")<DaemonAnswer> {}
+
+/**
+ * The daemon could not be reached: the socket is missing or refuses connections, TLS failed, the connection broke.
+ * `host` is where the client tried to connect (`unix:///var/run/docker.sock`).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ConnectionError extends Data.TaggedError("ConnectionError")<{
+  readonly host: string
+  readonly message: string
+  readonly operation: string
+  readonly cause?: unknown
+}> {}
+
+/**
+ * The daemon answered, but not with what the API promises (malformed JSON, a wrong shape, a truncated stream).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class DecodeError extends Data.TaggedError("DecodeError")<{
+  readonly message: string
+  readonly operation: string
+  readonly cause?: unknown
+}> {}
+
+/**
+ * A progress stream (pull, push, load, import, build) reported an error in-band after answering 200.
+ * `code` is what the daemon put in `errorDetail.code` (for a failed `RUN`, the command's exit status).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class StreamError extends Data.TaggedError("StreamError")<{
+  readonly message: string
+  readonly code?: number | undefined
+  readonly operation: string
+  readonly reference?: string | undefined
+}> {}
+
+/**
+ * An option needs a newer API than the one negotiated with the daemon, which would otherwise ignore it silently;
+ * or the daemon's API is older than this client supports.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ApiVersionError extends Data.TaggedError("ApiVersionError")<{
+  readonly message: string
+  readonly operation: string
+  /** The option that needs a newer API, e.g. `platform`. */
+  readonly option?: string | undefined
+  /** The API version the option needs, e.g. `1.48`. */
+  readonly required: string
+  /** The API version in use. */
+  readonly actual: string
+}> {}
+
+/**
+ * A request the client refused to send because an argument is invalid (an invalid reference, two platforms where
+ * the API takes one, an empty name): checked before any traffic, with docker's wording.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidArgument extends Data.TaggedError("InvalidArgument")<{
+  readonly message: string
+  readonly operation: string
+}> {}
+
+/**
+ * Every reason a {@link DockerError} can have.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type Reason =
+  | NotFound
+  | Conflict
+  | BadRequest
+  | Unauthorized
+  | Forbidden
+  | ServerError
+  | Unavailable
+  | ConnectionError
+  | DecodeError
+  | StreamError
+  | ApiVersionError
+  | InvalidArgument
+
+/**
+ * The error of every client call. Match on `reason._tag`, or use `Effect.catchReason("DockerError", "NotFound", f)`.
+ * `message` reads like the docker CLI: `Error response from daemon: No such image: x:latest`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class DockerError extends Data.TaggedError("DockerError")<{ readonly reason: Reason }> {
+  override get message(): string {
+    const reason = this.reason
+    switch (reason._tag) {
+      case "NotFound":
+      case "Conflict":
+      case "BadRequest":
+      case "Unauthorized":
+      case "Forbidden":
+      case "ServerError":
+      case "Unavailable":
+        return `Error response from daemon: ${reason.message}`
+      default:
+        return reason.message
+    }
+  }
+}
+
+/**
+ * Maps a daemon's error status to its reason, as moby's errdefs do.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const fromStatus = (answer: DaemonAnswer): DockerError => {
+  const { status } = answer
+  const reason = status === 404
+    ? new NotFound(answer)
+    : status === 409
+    ? new Conflict(answer)
+    : status === 400
+    ? new BadRequest(answer)
+    : status === 401
+    ? new Unauthorized(answer)
+    : status === 403
+    ? new Forbidden(answer)
+    : status === 501 || status === 503
+    ? new Unavailable(answer)
+    : new ServerError(answer)
+  return new DockerError({ reason })
+}
+
+/**
+ * Wraps a reason into a {@link DockerError}.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (reason: Reason): DockerError => new DockerError({ reason })

@@ -1,0 +1,168 @@
+/**
+ * The Node.js transport: an Effect `HttpClient` that talks to a Docker endpoint with `node:http` and `node:https`
+ * over a unix socket, TCP, TLS with client certificates, or `ssh` running `docker system dial-stdio`. It loads
+ * only Node built-ins, so it adds no dependency.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import { spawn } from "node:child_process"
+import * as http from "node:http"
+import * as https from "node:https"
+import { Duplex, Readable } from "node:stream"
+import type * as DockerHost from "./DockerHost.ts"
+
+const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description?: string) =>
+  new HttpClientError.HttpClientError({
+    reason: new HttpClientError.TransportError({ request, cause, ...(description ? { description } : {}) })
+  })
+
+/** A duplex over `ssh [-l user] [-p port] host -- docker system dial-stdio`, as the docker CLI dials ssh hosts. */
+const sshConnection = (endpoint: DockerHost.Ssh) => (): Duplex => {
+  const args = [
+    ...(endpoint.user ? ["-l", endpoint.user] : []),
+    ...(endpoint.port ? ["-p", String(endpoint.port)] : []),
+    "-o", "ConnectTimeout=30", "-T", "--", endpoint.hostname,
+    "docker", ...(endpoint.socketPath ? ["--host", `unix://${endpoint.socketPath}`] : []), "system", "dial-stdio"
+  ]
+  const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] })
+  let stderr = ""
+  child.stderr.on("data", (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString("utf8")
+  })
+  const duplex = Duplex.from({ readable: child.stdout, writable: child.stdin })
+  child.on("error", (error) => duplex.destroy(error))
+  child.on("exit", (code) => {
+    if (code !== 0 && code !== null) duplex.destroy(new Error(`ssh exited with status ${code}: ${stderr.trim()}`))
+  })
+  duplex.on("close", () => child.kill())
+  return duplex
+}
+
+/** What `node:http` needs to reach the endpoint, and which module sends it. */
+const connectionOptions = (endpoint: DockerHost.Endpoint, agent: http.Agent | undefined) => {
+  switch (endpoint._tag) {
+    case "Unix":
+      return { module: http, options: { socketPath: endpoint.path, agent } as http.RequestOptions }
+    case "Tcp":
+      return endpoint.tls === undefined
+        ? { module: http, options: { host: endpoint.hostname, port: endpoint.port, agent } as http.RequestOptions }
+        : {
+          module: https,
+          options: {
+            host: endpoint.hostname,
+            port: endpoint.port,
+            agent,
+            ca: endpoint.tls.ca,
+            cert: endpoint.tls.cert,
+            key: endpoint.tls.key,
+            rejectUnauthorized: endpoint.tls.verify
+          } as https.RequestOptions
+        }
+    case "Ssh":
+      return { module: http, options: { createConnection: sshConnection(endpoint), agent: false } as http.RequestOptions }
+    case "Npipe":
+      return undefined
+  }
+}
+
+const noBodyStatus = (status: number, method: string) =>
+  method === "HEAD" || status === 204 || status === 205 || status === 304 || (status >= 100 && status < 200)
+
+/**
+ * An `HttpClient` for `endpoint` over Node's own HTTP stack. The URL's path and query are sent; its origin is
+ * ignored (the endpoint decides where to connect). Interrupting a call, or dropping its response stream, destroys
+ * the socket at once. Connections are kept alive in an agent that closes with the scope.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
+  const agent = endpoint._tag === "Ssh" || endpoint._tag === "Npipe"
+    ? undefined
+    : yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        endpoint._tag === "Tcp" && endpoint.tls !== undefined
+          ? new https.Agent({ keepAlive: true })
+          : new http.Agent({ keepAlive: true })
+      ),
+      (agent) => Effect.sync(() => agent.destroy())
+    )
+  const target = connectionOptions(endpoint, agent)
+  return HttpClient.make((request, url, signal) => {
+    if (target === undefined) {
+      return Effect.fail(transportError(request, undefined, "npipe:// endpoints exist only on Windows"))
+    }
+    return Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+      const req = target.module.request({
+        ...target.options,
+        method: request.method,
+        path: url.pathname + url.search,
+        headers: {
+          host: endpoint._tag === "Tcp"
+            ? `${endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname}:${endpoint.port}`
+            : "api.moby.localhost",
+          ...request.headers
+        },
+        signal
+      })
+      req.on("error", (cause) => resume(Effect.fail(transportError(request, cause))))
+      req.on("response", (res) => {
+        const status = res.statusCode ?? 500
+        const headers = new Headers()
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (Array.isArray(value)) for (const v of value) headers.append(name, v)
+          else if (value !== undefined) headers.set(name, value)
+        }
+        const body = noBodyStatus(status, request.method)
+          ? (res.resume(), null)
+          : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>)
+        resume(Effect.succeed(HttpClientResponse.fromWeb(request, new Response(body, { status, headers }))))
+      })
+      const body = request.body
+      switch (body._tag) {
+        case "Empty":
+          req.end()
+          break
+        case "Uint8Array":
+          req.setHeader("content-length", body.body.byteLength)
+          if (body.contentType) req.setHeader("content-type", body.contentType)
+          req.end(body.body)
+          break
+        case "Raw":
+          if (body.contentType) req.setHeader("content-type", body.contentType)
+          req.end(body.body as string | Uint8Array)
+          break
+        case "Stream": {
+          if (body.contentType) req.setHeader("content-type", body.contentType)
+          if (body.contentLength !== undefined) req.setHeader("content-length", body.contentLength)
+          const source = Readable.fromWeb(
+            Stream.toReadableStream(body.stream) as unknown as import("node:stream/web").ReadableStream
+          )
+          source.on("error", (cause) => req.destroy(cause))
+          source.pipe(req)
+          break
+        }
+        case "FormData":
+          req.destroy(new Error("multipart bodies are not used by the Docker API"))
+          break
+      }
+      return Effect.sync(() => req.destroy())
+    })
+  })
+})
+
+/**
+ * A layer with the Node `HttpClient` for `endpoint`.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (endpoint: DockerHost.Endpoint): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.effect(HttpClient.HttpClient, make(endpoint))

@@ -1,0 +1,233 @@
+/**
+ * The {@link Platform.DockerPlatform} of a real machine, built on `node:fs`, `node:os` and `node:child_process`.
+ * Bun and Deno implement these `node:` built-ins too, so this one layer serves all three runtimes.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as childProcess from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as nodePath from "node:path"
+import type * as DockerError from "./DockerError.ts"
+import * as Platform from "./Platform.ts"
+
+/**
+ * What to take instead of the process's own state: an environment (replacing `process.env`, not merged with it)
+ * and a home directory. Tests use it to point `PATH`, `DOCKER_CONFIG` and `HOME` at temporary directories.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly env?: { readonly [name: string]: string | undefined } | undefined
+  readonly homeDir?: string | undefined
+}
+
+/** The most bytes of a helper's stdout or stderr that are kept. */
+const maxOutput = 1 << 20
+
+type Errno = NodeJS.ErrnoException
+
+/** Go's wording for the usual errno codes, so messages read like the docker CLI's. */
+const describe = (error: Errno): string => {
+  switch (error.code) {
+    case "ENOENT":
+      return "no such file or directory"
+    case "EACCES":
+      return "permission denied"
+    case "EPERM":
+      return "operation not permitted"
+    case "EISDIR":
+      return "is a directory"
+    case "ENOTDIR":
+      return "not a directory"
+    case "ELOOP":
+      return "too many levels of symbolic links"
+    case "EROFS":
+      return "read-only file system"
+    case "ENOSPC":
+      return "no space left on device"
+    default:
+      return error.code ?? "input/output error"
+  }
+}
+
+/** A Node callback API as an Effect that fails with the errno error. */
+const call = <A>(run: (done: (error: Errno | null, value?: A) => void) => void): Effect.Effect<A, Errno> =>
+  Effect.callback<A, Errno>((resume) => {
+    run((error, value) => resume(error ? Effect.fail(error) : Effect.succeed(value as A)))
+  })
+
+const fsError = (operation: string, verb: string, path: string) => (error: Errno): DockerError.DockerError =>
+  Platform.localError(operation, `${verb} ${path}: ${describe(error)}`)
+
+const isExecutableFile = (path: string): Effect.Effect<boolean> =>
+  call<fs.Stats>((done) => fs.stat(path, done)).pipe(
+    Effect.flatMap((stats) =>
+      stats.isFile()
+        ? call<void>((done) => fs.access(path, fs.constants.X_OK, (error) => done(error))).pipe(Effect.as(true))
+        : Effect.succeed(false)
+    ),
+    Effect.orElseSucceed(() => false)
+  )
+
+/**
+ * Builds the platform from the process (or from `options`): the environment is copied now, so later changes to
+ * `process.env` are not seen.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (options?: Options): Platform.Service => {
+  const env: { readonly [name: string]: string | undefined } = { ...(options?.env ?? process.env) }
+  const platform = process.platform
+  const homeDir = options?.homeDir ?? os.homedir()
+
+  const readFile = Effect.fn("NodePlatform.readFile")(function*(path: string) {
+    return yield* call<string>((done) => fs.readFile(path, "utf8", done)).pipe(
+      Effect.map(Option.some),
+      Effect.catch((error) =>
+        error.code === "ENOENT"
+          ? Effect.succeed(Option.none<string>())
+          : Effect.fail(fsError("NodePlatform.readFile", "open", path)(error))
+      )
+    )
+  })
+
+  const listFiles = Effect.fn("NodePlatform.listFiles")(function*(path: string) {
+    return yield* call<Array<fs.Dirent>>((done) => fs.readdir(path, { withFileTypes: true }, done)).pipe(
+      Effect.map((entries) => Option.some(entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name))),
+      Effect.catch((error) =>
+        error.code === "ENOENT" || error.code === "ENOTDIR"
+          ? Effect.succeed(Option.none<ReadonlyArray<string>>())
+          : Effect.fail(fsError("NodePlatform.listFiles", "open", path)(error))
+      )
+    )
+  })
+
+  const writeFile = Effect.fn("NodePlatform.writeFile")(function*(path: string, text: string) {
+    const operation = "NodePlatform.writeFile"
+    const dir = nodePath.dirname(path)
+    yield* call<string | undefined>((done) => fs.mkdir(dir, { recursive: true, mode: 0o700 }, done)).pipe(
+      Effect.mapError(fsError(operation, "mkdir", dir))
+    )
+    // Follow a symlink (a dangling one included) so the link itself survives, as the docker CLI does.
+    const target = yield* call<string>((done) => fs.realpath(path, done)).pipe(
+      Effect.catch((error) =>
+        error.code === "ENOENT"
+          ? call<string>((done) => fs.readlink(path, done)).pipe(
+            Effect.map((link) => nodePath.resolve(dir, link)),
+            Effect.orElseSucceed(() => path)
+          )
+          : Effect.fail(fsError(operation, "stat", path)(error))
+      )
+    )
+    const mode = yield* call<fs.Stats>((done) => fs.stat(target, done)).pipe(
+      Effect.map((stats) => stats.mode & 0o7777),
+      Effect.orElseSucceed(() => 0o600)
+    )
+    const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+    const removeTemp = call<void>((done) => fs.unlink(temp, (error) => done(error))).pipe(Effect.ignore)
+    yield* call<void>((done) => fs.writeFile(temp, text, { mode: 0o600, flag: "wx" }, (error) => done(error))).pipe(
+      Effect.flatMap(() => call<void>((done) => fs.chmod(temp, mode, (error) => done(error)))),
+      Effect.flatMap(() => call<void>((done) => fs.rename(temp, target, (error) => done(error)))),
+      Effect.mapError(fsError(operation, "write", target)),
+      Effect.tapError(() => removeTemp)
+    )
+  })
+
+  const findProgram = Effect.fn("NodePlatform.findProgram")(function*(program: string) {
+    if (program.includes("/") || (platform === "win32" && program.includes("\\"))) {
+      return (yield* isExecutableFile(program)) ? Option.some(program) : Option.none<string>()
+    }
+    const separator = platform === "win32" ? ";" : ":"
+    const extensions = platform === "win32"
+      ? ["", ...(env["PATHEXT"] ?? ".COM;.EXE;.BAT;.CMD").split(";").filter((ext) => ext !== "")]
+      : [""]
+    for (const dir of (env["PATH"] ?? "").split(separator)) {
+      for (const extension of extensions) {
+        const candidate = nodePath.join(dir === "" ? "." : dir, program + extension)
+        if (yield* isExecutableFile(candidate)) return Option.some(candidate)
+      }
+    }
+    return Option.none<string>()
+  })
+
+  const runHelper = Effect.fn("NodePlatform.runHelper")(
+    function*(program: string, args: ReadonlyArray<string>, stdin: string) {
+      const operation = "NodePlatform.runHelper"
+      const found = yield* findProgram(program)
+      if (Option.isNone(found)) {
+        return yield* Effect.fail(
+          Platform.localError(operation, `exec: "${program}": executable file not found in $PATH`)
+        )
+      }
+      return yield* Effect.callback<Platform.HelperResult, DockerError.DockerError>((resume) => {
+        const child = childProcess.spawn(found.value, [...args], {
+          env: env as NodeJS.ProcessEnv,
+          stdio: ["pipe", "pipe", "pipe"],
+          windowsHide: true
+        })
+        const stdout: Array<Buffer> = []
+        const stderr: Array<Buffer> = []
+        const collect = (into: Array<Buffer>) => {
+          let size = 0
+          return (chunk: Buffer) => {
+            if (size >= maxOutput) return
+            into.push(chunk.subarray(0, maxOutput - size))
+            size += chunk.byteLength
+          }
+        }
+        child.stdout.on("data", collect(stdout))
+        child.stderr.on("data", collect(stderr))
+        child.on("error", (error: Errno) =>
+          resume(Effect.fail(Platform.localError(operation, `fork/exec ${found.value}: ${describe(error)}`))))
+        child.on("close", (code, signal) =>
+          resume(Effect.succeed({
+            exitCode: code ?? (signal === null ? -1 : 128 + (os.constants.signals[signal] ?? 0)),
+            stdout: Buffer.concat(stdout).toString("utf8"),
+            stderr: Buffer.concat(stderr).toString("utf8")
+          })))
+        // A helper may exit without reading its input; that is not an error of ours.
+        child.stdin.on("error", () => {})
+        child.stdin.end(stdin)
+        return Effect.sync(() => {
+          if (child.exitCode === null && child.signalCode === null) child.kill()
+        })
+      })
+    }
+  )
+
+  return {
+    os: platform,
+    env: (name) => env[name],
+    homeDir,
+    readFile,
+    listFiles,
+    writeFile,
+    findProgram,
+    runHelper,
+    sha256Hex: Platform.sha256Hex
+  }
+}
+
+/**
+ * The platform of this process: `process.env` as it is when the layer is built, the user's home directory, the
+ * real file system and processes. Works on Node, Bun and Deno (which implement the `node:` built-ins it uses).
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer: Layer.Layer<Platform.DockerPlatform> = Layer.sync(Platform.DockerPlatform, () => make())
+
+/**
+ * The Node platform with a given environment and/or home directory instead of the process's.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerWith = (options: Options): Layer.Layer<Platform.DockerPlatform> =>
+  Layer.sync(Platform.DockerPlatform, () => make(options))
