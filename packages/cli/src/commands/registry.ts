@@ -1,0 +1,77 @@
+/**
+ * `dockhand login` and `dockhand logout`: check credentials with the registry through the daemon and store them the
+ * docker way (the configured credential helper, else `config.json`), or remove them.
+ *
+ * @since 0.1.0
+ */
+import { Credentials, System } from "@dockhand/client"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import { Command, Flag } from "effect/cli"
+import * as Args from "../internal/Args.ts"
+import * as Failure from "../internal/Failure.ts"
+import { Terminal } from "../internal/Terminal.ts"
+
+const loginUsage = { path: "login", usage: "[OPTIONS] [SERVER]" }
+
+/** The server a login or logout is for: the argument, or Docker Hub. */
+const serverOf = (args: ReadonlyArray<string>) => args[0] ?? Credentials.indexServer
+
+/** Reads standard input to its end as text, trimming the trailing newline as docker does. */
+const readStdin = Effect.gen(function*() {
+  const terminal = yield* Terminal
+  const chunks = yield* Stream.runCollect(terminal.stdin).pipe(
+    Effect.mapError((cause) => Failure.message(`Error: ${cause.message}`))
+  )
+  return new TextDecoder().decode(Uint8Array.from(chunks.flatMap((chunk) => Array.from(chunk)))).replace(/\r?\n$/, "")
+})
+
+/** `login [-u USER] [-p PASSWORD | --password-stdin] [SERVER]`. */
+export const login = Command.make("login", {
+  username: Flag.String("username").pipe(Flag.withAlias("u"), Flag.optional, Flag.withDescription("Username")),
+  password: Flag.Redacted("password").pipe(Flag.withAlias("p"), Flag.optional, Flag.withDescription("Password or Personal Access Token (PAT)")),
+  passwordStdin: Flag.Boolean("password-stdin").pipe(Flag.withDefault(false), Flag.withDescription("Take the Password or Personal Access Token (PAT) from stdin")),
+  args: Args.all
+}, ({ args, username, password, passwordStdin }) =>
+  Effect.gen(function*() {
+    yield* Args.expect(loginUsage, args, 0, 1)
+    const terminal = yield* Terminal
+    const server = serverOf(args)
+    if (passwordStdin && Option.isSome(password)) {
+      return yield* Effect.fail(Failure.message("--password and --password-stdin are mutually exclusive"))
+    }
+    if (passwordStdin && Option.isNone(username)) {
+      return yield* Effect.fail(Failure.message("Must provide --username with --password-stdin"))
+    }
+    if (Option.isSome(password)) {
+      yield* terminal.err("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n")
+    }
+    const secret = passwordStdin ? Option.some(Redacted.make(yield* readStdin)) : password
+    if (Option.isNone(username) || Option.isNone(secret)) {
+      return yield* Effect.fail(Failure.message("Error: Cannot perform an interactive login from a non TTY device"))
+    }
+    const auth = { username: username.value, password: secret.value, serveraddress: server }
+    const system = yield* System.System
+    const answer = yield* system.login(auth).pipe(Effect.mapError(Failure.fromDockerError))
+    const credentials = yield* Credentials.Credentials
+    const stored = answer.IdentityToken === undefined
+      ? auth
+      : { username: username.value, identitytoken: answer.IdentityToken, serveraddress: server }
+    yield* credentials.store(server, stored).pipe(Effect.mapError(Failure.fromDockerError))
+    yield* terminal.out(`${answer.Status === "" ? "Login Succeeded" : answer.Status}\n`)
+  })).pipe(Command.withDescription("Authenticate to a registry"))
+
+const logoutUsage = { path: "logout", usage: "[SERVER]" }
+
+/** `logout [SERVER]`. */
+export const logout = Command.make("logout", { args: Args.all }, ({ args }) =>
+  Effect.gen(function*() {
+    yield* Args.expect(logoutUsage, args, 0, 1)
+    const terminal = yield* Terminal
+    const server = serverOf(args)
+    yield* terminal.out(`Removing login credentials for ${Credentials.registryKey(server)}\n`)
+    const credentials = yield* Credentials.Credentials
+    yield* credentials.erase(server).pipe(Effect.mapError(Failure.fromDockerError))
+  })).pipe(Command.withDescription("Log out from a registry"))

@@ -1,0 +1,214 @@
+/**
+ * `dockhand image pull|push|save|load|import`: the commands that move images, with docker's progress display,
+ * notices and refusals (no tar to a terminal, none from one).
+ *
+ * @since 0.1.0
+ */
+import { DockerError, Images, Progress } from "@dockhand/client"
+import * as Reference from "@dockhand/codecs/Reference"
+import type { JsonMessage } from "@dockhand/models"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
+import { Command, Flag } from "effect/cli"
+import { createReadStream, createWriteStream } from "node:fs"
+import * as Args from "../internal/Args.ts"
+import * as Failure from "../internal/Failure.ts"
+import * as Platforms from "../internal/Platforms.ts"
+import * as ProgressDisplay from "../internal/ProgressDisplay.ts"
+import { Terminal } from "../internal/Terminal.ts"
+
+
+/** Shows a progress operation on stdout the docker way and gives its outcome; `quiet` shows nothing. */
+const show = (progress: Progress.Progress, quiet: boolean) =>
+  Effect.gen(function*() {
+    const terminal = yield* Terminal
+    const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
+    return yield* Progress.run(progress, (message: JsonMessage.Message) => {
+      if (quiet) return Effect.void
+      const text = display(message)
+      return text === "" ? Effect.void : terminal.out(text)
+    }).pipe(Effect.mapError(Failure.fromDockerError))
+  })
+
+const pullUsage = (path: string) => ({ path, usage: "[OPTIONS] NAME[:TAG|@DIGEST]" })
+
+/** `image pull [-a] [-q] [--platform P] NAME`. */
+export const pull = (name = "pull", path = "image pull") =>
+  Command.make(name, {
+  allTags: Flag.Boolean("all-tags").pipe(Flag.withDefault(false), Flag.withAlias("a"), Flag.withDescription("Download all tagged images in the repository")),
+  quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Suppress verbose output")),
+  platform: Flag.String("platform").pipe(Flag.optional, Flag.withDescription("Set platform if server is multi-platform capable")),
+  disableContentTrust: Flag.Boolean("disable-content-trust").pipe(Flag.withDefault(true), Flag.withDescription("Skip image verification")),
+  args: Args.all
+}, ({ args, allTags, quiet, platform }) =>
+  Effect.gen(function*() {
+    const [image] = yield* Args.expect(pullUsage(path), args, 1, 1)
+    const terminal = yield* Terminal
+    const parsed = Reference.parseNormalized(image!)
+    if (Result.isFailure(parsed)) return yield* Effect.fail(Failure.message(parsed.failure.message))
+    const ref = parsed.success
+    if (allTags && !Reference.isNameOnly(ref)) {
+      return yield* Effect.fail(Failure.message("tag can't be used with --all-tags/-a"))
+    }
+    const tagged = !allTags && Reference.isNameOnly(ref) ? Reference.withDefaultTag(ref) : ref
+    if (!allTags && Reference.isNameOnly(ref) && !quiet) {
+      yield* terminal.out(`Using default tag: ${Reference.defaultTag}\n`)
+    }
+    const platformValue = yield* Platforms.parseOption(platform)
+    const images = yield* Images.Images
+    yield* show(
+      images.pull(Reference.format(tagged), { all: allTags, ...(platformValue ? { platform: platformValue } : {}) }),
+      quiet
+    )
+    if (!allTags) yield* terminal.out(`${Reference.format(tagged)}\n`)
+  })).pipe(Command.withDescription("Download an image from a registry"))
+
+const pushUsage = (path: string) => ({ path, usage: "[OPTIONS] NAME[:TAG]" })
+
+/** `image push [-a] [-q] [--platform P] NAME[:TAG]`. */
+export const push = (name = "push", path = "image push") =>
+  Command.make(name, {
+  allTags: Flag.Boolean("all-tags").pipe(Flag.withDefault(false), Flag.withAlias("a"), Flag.withDescription("Push all tags of an image to the repository")),
+  quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Suppress verbose output")),
+  platform: Flag.String("platform").pipe(Flag.optional, Flag.withDescription("Push a platform-specific manifest")),
+  disableContentTrust: Flag.Boolean("disable-content-trust").pipe(Flag.withDefault(true), Flag.withDescription("Skip image signing")),
+  args: Args.all
+}, ({ args, allTags, quiet, platform }) =>
+  Effect.gen(function*() {
+    const [image] = yield* Args.expect(pushUsage(path), args, 1, 1)
+    const terminal = yield* Terminal
+    const parsed = Reference.parseNormalized(image!)
+    if (Result.isFailure(parsed)) return yield* Effect.fail(Failure.message(parsed.failure.message))
+    const ref = parsed.success
+    if (allTags && Reference.isTagged(ref)) {
+      return yield* Effect.fail(Failure.message("tag can't be used with --all-tags/-a"))
+    }
+    if (!allTags && Reference.isNameOnly(ref) && !quiet) {
+      yield* terminal.out(`Using default tag: ${Reference.defaultTag}\n`)
+    }
+    const target = allTags ? ref : Reference.withDefaultTag(ref)
+    const platformValue = yield* Platforms.parseOption(platform)
+    const images = yield* Images.Images
+    yield* show(
+      images.push(Reference.format(target), { all: allTags, ...(platformValue ? { platform: platformValue } : {}) }),
+      quiet
+    )
+    if (quiet) yield* terminal.out(`${Reference.format(target)}\n`)
+  })).pipe(Command.withDescription("Upload an image to a registry"))
+
+const saveUsage = (path: string) => ({ path, usage: "[OPTIONS] IMAGE [IMAGE...]" })
+
+/** Writes a byte stream to a file, creating or truncating it. */
+const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.DockerError>) =>
+  Effect.callback<void, Failure.CliFailure>((resume) => {
+    const file = createWriteStream(path)
+    file.on("error", (cause) => resume(Effect.fail(Failure.message(`failed to save image: ${cause.message}`))))
+    file.on("open", () =>
+      Effect.runFork(
+        Stream.runForEach(bytes, (chunk) =>
+          Effect.callback<void>((done) => {
+            if (file.write(chunk)) done(Effect.void)
+            else file.once("drain", () => done(Effect.void))
+          })).pipe(
+            Effect.matchEffect({
+              onFailure: (error) => Effect.sync(() => { file.destroy(); resume(Effect.fail(Failure.fromDockerError(error))) }),
+              onSuccess: () => Effect.sync(() => file.end(() => resume(Effect.void)))
+            })
+          )
+      ))
+  })
+
+/** `image save [-o FILE] [--platform P] IMAGE...`: refuses to write a tar to a terminal. */
+export const save = (name = "save", path = "image save") =>
+  Command.make(name, {
+  output: Flag.String("output").pipe(Flag.withAlias("o"), Flag.optional, Flag.withDescription("Write to a file, instead of STDOUT")),
+  platform: Flag.String("platform").pipe(Flag.atLeast(0), Flag.withDescription("Save only the given platform(s)")),
+  args: Args.all
+}, ({ args, output, platform }) =>
+  Effect.gen(function*() {
+    const names = yield* Args.expect(saveUsage(path), args, 1)
+    const terminal = yield* Terminal
+    const platforms = yield* Platforms.parseAll(platform)
+    const images = yield* Images.Images
+    const tar = images.save(names, platforms.length > 0 ? { platforms } : {})
+    if (Option.isSome(output) && output.value !== "" && output.value !== "-") {
+      return yield* writeFile(output.value, tar)
+    }
+    if (terminal.stdoutIsTerminal) {
+      return yield* Effect.fail(Failure.message("cowardly refusing to save to a terminal. Use the -o flag or redirect"))
+    }
+    yield* terminal.outBytes(tar).pipe(Effect.mapError(Failure.fromDockerError))
+  })).pipe(Command.withDescription("Save one or more images to a tar archive (streamed to STDOUT by default)"))
+
+/** A file's bytes as a stream. */
+const readFile = (path: string): Stream.Stream<Uint8Array, Error> =>
+  Stream.fromAsyncIterable(createReadStream(path) as AsyncIterable<Uint8Array>, (cause) =>
+    cause instanceof Error ? cause : new Error(String(cause)))
+
+const loadUsage = (path: string) => ({ path, usage: "[OPTIONS]" })
+
+/** `image load [-i FILE] [-q] [--platform P]`: refuses a terminal on stdin. */
+export const load = (name = "load", path = "image load") =>
+  Command.make(name, {
+  input: Flag.String("input").pipe(Flag.withAlias("i"), Flag.optional, Flag.withDescription("Read from tar archive file, instead of STDIN")),
+  quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Suppress the load output")),
+  platform: Flag.String("platform").pipe(Flag.atLeast(0), Flag.withDescription("Load only the given platform(s)")),
+  args: Args.all
+}, ({ args, input, quiet, platform }) =>
+  Effect.gen(function*() {
+    yield* Args.expect(loadUsage(path), args, 0, 0)
+    const terminal = yield* Terminal
+    const fromFile = Option.isSome(input) && input.value !== ""
+    if (!fromFile && terminal.stdinIsTerminal) {
+      return yield* Effect.fail(Failure.message("requested load from stdin, but stdin is empty"))
+    }
+    const source = fromFile ? readFile(input.value) : terminal.stdin
+    const platforms = yield* Platforms.parseAll(platform)
+    const images = yield* Images.Images
+    const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
+    const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
+    // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.
+    const progress = images.load(tar, { quiet: quiet || !terminal.stdoutIsTerminal, ...(platforms.length > 0 ? { platforms } : {}) })
+    yield* Progress.run(progress, (message) => {
+      const text = display(message)
+      return text === "" ? Effect.void : terminal.out(text)
+    }).pipe(Effect.mapError(Failure.fromDockerError))
+  })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))
+
+/** A local read error while feeding `load` or `import`. */
+const readError = (operation: string) => (cause: Error): DockerError.DockerError =>
+  DockerError.make(new DockerError.InvalidArgument({ operation, message: cause.message }))
+
+const importUsage = (path: string) => ({ path, usage: "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]" })
+
+/** `image import [-c CHANGE]... [-m MESSAGE] [--platform P] file|URL|- [REPOSITORY[:TAG]]`. */
+export const importImage = (name = "import", path = "image import") =>
+  Command.make(name, {
+  change: Flag.String("change").pipe(Flag.withAlias("c"), Flag.atLeast(0), Flag.withDescription("Apply Dockerfile instruction to the created image")),
+  message: Flag.String("message").pipe(Flag.withAlias("m"), Flag.optional, Flag.withDescription("Set commit message for imported image")),
+  platform: Flag.String("platform").pipe(Flag.optional, Flag.withDescription("Set platform if server is multi-platform capable")),
+  args: Args.all
+}, ({ args, change, message, platform }) =>
+  Effect.gen(function*() {
+    const [source, reference] = yield* Args.expect(importUsage(path), args, 1, 2)
+    const terminal = yield* Terminal
+    const platformValue = yield* Platforms.parseOption(platform)
+    const images = yield* Images.Images
+    const isUrl = /^(?:https?:\/\/|git@|github\.com\/)/.test(source!)
+    const from: Images.ImportSource = source === "-"
+      ? { _tag: "Stream", stream: terminal.stdin.pipe(Stream.mapError(readError("ImageCreate"))) }
+      : isUrl
+      ? { _tag: "Url", url: source! }
+      : { _tag: "Stream", stream: readFile(source!).pipe(Stream.mapError(readError("ImageCreate"))) }
+    yield* show(
+      images.import(from, {
+        reference,
+        changes: change,
+        ...(Option.isSome(message) ? { message: message.value } : {}),
+        ...(platformValue ? { platform: platformValue } : {})
+      }),
+      false
+    )
+  })).pipe(Command.withDescription("Import the contents from a tarball to create a filesystem image"))

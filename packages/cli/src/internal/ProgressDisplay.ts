@@ -1,0 +1,109 @@
+/**
+ * The docker CLI's display of a progress stream (pull, push, load, import): on a terminal, one line per layer
+ * redrawn in place with a progress bar; otherwise, one plain line per state change and no bars.
+ *
+ * @internal
+ */
+import type { JsonMessage } from "@dockhand/models"
+import * as Units from "./format/Units.ts"
+
+/** Whether and how wide the output terminal is. */
+export interface Options {
+  readonly terminal: boolean
+  /** Terminal columns; docker assumes 200 when it cannot tell. */
+  readonly columns?: number | undefined
+  /** "Now" in Unix seconds, for the time-left estimate. */
+  readonly now?: () => number
+}
+
+/** Go's `time.Duration.String` of a whole number of seconds: `45s`, `1m30s`, `2h0m5s`. */
+const goDuration = (seconds: number): string => {
+  if (seconds <= 0) return "0s"
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`
+}
+
+/** docker's progress bar for a `progressDetail`: `[=====>      ]  1.2MB/3.4MB`, or `""` when there is no progress. */
+export const progressBar = (detail: JsonMessage.ProgressDetail, columns: number, now: number): string => {
+  const current = detail.current ?? 0
+  const total = detail.total ?? 0
+  if (current <= 0 && total <= 0) return ""
+  if (total <= 0) {
+    return detail.units === undefined || detail.units === ""
+      ? Units.humanSize(current).padStart(8)
+      : `${current} ${detail.units}`
+  }
+  const percentage = Math.min(50, Math.trunc(Math.trunc((current / total) * 100) / 2))
+  const bar = columns > 110 ? `[${"=".repeat(percentage)}>${" ".repeat(Math.max(0, 50 - percentage))}] ` : ""
+  let numbers = ""
+  if (detail.hidecounts !== true) {
+    if (detail.units === undefined || detail.units === "") {
+      numbers = current > total
+        ? Units.humanSize(current).padStart(8)
+        : `${Units.humanSize(current).padStart(8)}/${Units.humanSize(total)}`
+    } else {
+      numbers = current > total ? `${current} ${detail.units}` : `${current}/${total} ${detail.units}`
+    }
+  }
+  let left = ""
+  if (current > 0 && (detail.start ?? 0) > 0 && percentage < 50) {
+    const perByte = (now - detail.start!) / current
+    left = ` ${goDuration(Math.round((total - current) * perByte))}`
+  }
+  return bar + numbers + left
+}
+
+/**
+ * A display: feed it messages, it returns the text to write for each (with cursor movements on a terminal).
+ * Messages carrying an error are not displayed; the caller reports the error.
+ */
+export const make = (options: Options) => {
+  const columns = options.columns ?? 200
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000))
+  let ids = new Map<string, number>()
+
+  /** One message as docker's `JSONMessage.Display` writes it. */
+  const display = (message: JsonMessage.Message): string => {
+    const bar = message.progressDetail === undefined ? "" : progressBar(message.progressDetail, columns, now())
+    let out = ""
+    let end = ""
+    if (options.terminal && message.stream === undefined && message.progressDetail !== undefined) {
+      out += "\x1b[2K\r"
+      end = "\r"
+    } else if (bar !== "") {
+      return ""
+    }
+    if (message.id !== undefined && message.id !== "") out += `${message.id}: `
+    if (message.from !== undefined && message.from !== "") out += `(from ${message.from}) `
+    if (message.progressDetail !== undefined && options.terminal) out += `${message.status ?? ""} ${bar}${end}`
+    else if (message.progress !== undefined && message.progress !== "") out += `${message.status ?? ""} ${message.progress}${end}`
+    else if (message.stream !== undefined) out += `${message.stream}${end}`
+    else out += `${message.status ?? ""}${end}\n`
+    return out
+  }
+
+  return (message: JsonMessage.Message): string => {
+    if (message.errorDetail !== undefined || message.error !== undefined) return ""
+    if (message.aux !== undefined && message.status === undefined && message.stream === undefined) return ""
+    let out = ""
+    let diff = 0
+    const hasProgress = message.progressDetail !== undefined || (message.progress !== undefined && message.progress !== "")
+    if (message.id !== undefined && message.id !== "" && hasProgress) {
+      let line = ids.get(message.id)
+      if (line === undefined) {
+        line = ids.size
+        ids.set(message.id, line)
+        if (options.terminal) out += "\n"
+      }
+      diff = ids.size - line
+      if (options.terminal && diff > 0) out += `\x1b[${diff}A`
+    } else {
+      ids = new Map()
+    }
+    out += display(message)
+    if (message.id !== undefined && message.id !== "" && options.terminal && diff > 0) out += `\x1b[${diff}B`
+    return out
+  }
+}
