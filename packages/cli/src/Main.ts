@@ -20,14 +20,8 @@ import * as GlobalFlags from "./GlobalFlags.ts"
 import * as Failure from "./internal/Failure.ts"
 import * as Runtime from "./internal/Runtime.ts"
 import * as Terminal from "./internal/Terminal.ts"
+import { version } from "./version.ts"
 
-/**
- * The version `dockhand --version` prints.
- *
- * @category constants
- * @since 0.1.0
- */
-export const version = "0.1.0"
 
 /** What effect/cli needs from the platform. */
 const platform = Layer.mergeAll(

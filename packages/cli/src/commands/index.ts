@@ -5,12 +5,14 @@
  * @since 0.1.0
  */
 import { Command } from "effect/cli"
+import { version } from "../version.ts"
 import * as Build from "./build.ts"
 import * as Context from "./context.ts"
 import * as Doctor from "./doctor.ts"
 import * as Image from "./image.ts"
 import * as List from "./list.ts"
 import * as Registry from "./registry.ts"
+import * as System from "./system.ts"
 import * as Transfer from "./transfer.ts"
 
 /** `dockhand image …`. */
@@ -28,7 +30,8 @@ const image = Command.make("image").pipe(
     Transfer.load(),
     Transfer.importImage(),
     Build.build(),
-    List.search("search", "image search")
+    List.search("search", "image search"),
+    System.prune
   ])
 )
 
@@ -56,6 +59,8 @@ export const root = Command.make("dockhand").pipe(
     Registry.login,
     Registry.logout,
     Doctor.doctor,
-    Context.context
+    Context.context,
+    System.system,
+    System.version(version)
   ])
 )

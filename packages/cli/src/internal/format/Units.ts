@@ -95,15 +95,16 @@ const numericAbbreviation = (offsetSeconds: number) => {
   return sign + h + (m === 0 ? "" : String(m).padStart(2, "0"))
 }
 
-const englishLocales = ["en-US", "en-GB", "en-AU", "en-IN", "en-NZ", "en-IE", "en-ZA", "en-CA"]
+// Locales whose short zone names are the usual abbreviations, tried in turn (Japan's `JST` comes only from ja-JP).
+const abbreviationLocales = ["en-US", "en-GB", "en-AU", "en-IN", "en-NZ", "en-IE", "en-ZA", "en-CA", "ja-JP", "ko-KR"]
 
 /**
- * A zone of the IANA database (`Europe/Berlin`), through `Intl`. The abbreviation is the English one where the
- * platform knows it (`CET`, `EST`, `IST`); otherwise the numeric form Go's zone data uses for such zones (`-03`).
+ * A zone of the IANA database (`Europe/Berlin`), through `Intl`. The abbreviation is the one the platform knows
+ * (`CET`, `EST`, `IST`, `JST`); otherwise the numeric form Go's zone data uses for such zones (`-03`).
  */
 export const ianaZone = (name: string): TimeZone => {
   const offsetFormat = new Intl.DateTimeFormat("en-US", { timeZone: name, timeZoneName: "longOffset" })
-  const nameFormats = englishLocales.map((locale) =>
+  const nameFormats = abbreviationLocales.map((locale) =>
     new Intl.DateTimeFormat(locale, { timeZone: name, timeZoneName: "short" })
   )
   const part = (format: Intl.DateTimeFormat, date: Date) =>
@@ -118,7 +119,7 @@ export const ianaZone = (name: string): TimeZone => {
       if (name === "UTC" || name === "Etc/UTC") return { offsetSeconds, abbreviation: "UTC" }
       for (const format of nameFormats) {
         const abbreviation = part(format, date)
-        if (abbreviation !== "" && !/^GMT[+-]/.test(abbreviation) && !(abbreviation === "GMT" && offsetSeconds !== 0)) {
+        if (/^[A-Z]{2,5}$/.test(abbreviation) && !(abbreviation === "GMT" && offsetSeconds !== 0)) {
           return { offsetSeconds, abbreviation }
         }
       }
