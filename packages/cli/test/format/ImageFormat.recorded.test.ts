@@ -886,3 +886,152 @@ dockhand-fmt/zero                    epoch         145005a75e5d                 
 `)
   })
 })
+describe("table layouts (recorded: docker image ls --filter reference=dockhand-fmt/* --digests --format …)", () => {
+  const filtered: ReadonlyArray<Image.Summary> = [
+    {
+      "Containers": -1,
+      "Created": 1793491200,
+      "Id": "sha256:0c65d891fcd6a600de087afb11980e059fb740c2843eb3af7f494f1e1ecb4ce1",
+      "Labels": null,
+      "ParentId": "",
+      "RepoDigests": null,
+      "RepoTags": [
+        "dockhand-fmt/big:v1.2.3-rc.1"
+      ],
+      "SharedSize": -1,
+      "Size": 123456794,
+      "VirtualSize": 123456794
+    },
+    {
+      "Containers": -1,
+      "Created": 1748736000,
+      "Id": "sha256:0b9b984f783bd0733904827ed58bc662fde02a1400c2493e05dd9c662a5ddac6",
+      "Labels": null,
+      "ParentId": "",
+      "RepoDigests": null,
+      "RepoTags": [
+        "dockhand-fmt/wide:1"
+      ],
+      "SharedSize": -1,
+      "Size": 42,
+      "VirtualSize": 42
+    },
+    {
+      "Containers": -1,
+      "Created": 1709287200,
+      "Id": "sha256:25c6344da470ec798e2ece9b75a6728ab08d18c2c6e367c114227a57f9058037",
+      "Labels": {
+        "maintainer": "Dock Hand <dh@example.com>",
+        "org.example.label": "a<b>&c"
+      },
+      "ParentId": "",
+      "RepoDigests": null,
+      "RepoTags": [
+        "dockhand-fmt/alias:latest",
+        "dockhand-fmt/old:1",
+        "dockhand-fmt/old:2"
+      ],
+      "SharedSize": -1,
+      "Size": 1235567,
+      "VirtualSize": 1235567
+    },
+    {
+      "Containers": -1,
+      "Created": -62135596800,
+      "Id": "sha256:145005a75e5dd48c383076b6ba1f04f3cf269190f4635e11bbc347ab17a85949",
+      "Labels": null,
+      "ParentId": "",
+      "RepoDigests": null,
+      "RepoTags": [
+        "dockhand-fmt/zero:epoch"
+      ],
+      "SharedSize": -1,
+      "Size": 999999,
+      "VirtualSize": 999999
+    }
+  ]
+  it("table {{.ID}}\\n{{.Tag}}\\t{{.Size}}", () => {
+    assert.strictEqual(ok(ImageFormat.formatImageList(filtered, { now, digests: true, format: "table {{.ID}}\\n{{.Tag}}\\t{{.Size}}" })), `IMAGE ID
+TAG       SIZE      DIGEST
+0c65d891fcd6
+v1.2.3-rc.1   123MB     <none>
+0b9b984f783b
+1         42B       <none>
+25c6344da470
+latest    1.24MB    <none>
+25c6344da470
+1         1.24MB    <none>
+25c6344da470
+2         1.24MB    <none>
+145005a75e5d
+epoch     1e+03kB   <none>
+`)
+  })
+  it("table {{.Repository}}\\t\\t{{.Tag}}", () => {
+    assert.strictEqual(ok(ImageFormat.formatImageList(filtered, { now, digests: true, format: "table {{.Repository}}\\t\\t{{.Tag}}" })), `REPOSITORY                     TAG           DIGEST
+dockhand-fmt/big               v1.2.3-rc.1   <none>
+dockhand-fmt/wide              1             <none>
+dockhand-fmt/alias             latest        <none>
+dockhand-fmt/old               1             <none>
+dockhand-fmt/old               2             <none>
+dockhand-fmt/zero              epoch         <none>
+`)
+  })
+  it("table {{if eq .Tag \"1\"}}{{.ID}}\\t{{end}}{{.Repository}}\\t{{.Tag}}", () => {
+    assert.strictEqual(ok(ImageFormat.formatImageList(filtered, { now, digests: true, format: "table {{if eq .Tag \"1\"}}{{.ID}}\\t{{end}}{{.Repository}}\\t{{.Tag}}" })), `REPOSITORY           TAG                 DIGEST
+dockhand-fmt/big     v1.2.3-rc.1         <none>
+0b9b984f783b         dockhand-fmt/wide   1         <none>
+dockhand-fmt/alias   latest              <none>
+25c6344da470         dockhand-fmt/old    1         <none>
+dockhand-fmt/old     2                   <none>
+dockhand-fmt/zero    epoch               <none>
+`)
+  })
+  it("table {{.Tag}}\\t{{.Repository}}\\t{{.Tag}}\\t", () => {
+    assert.strictEqual(ok(ImageFormat.formatImageList(filtered, { now, digests: true, format: "table {{.Tag}}\\t{{.Repository}}\\t{{.Tag}}\\t" })), `TAG           REPOSITORY           TAG                     DIGEST
+v1.2.3-rc.1   dockhand-fmt/big     v1.2.3-rc.1             <none>
+1             dockhand-fmt/wide    1                       <none>
+latest        dockhand-fmt/alias   latest                  <none>
+1             dockhand-fmt/old     1                       <none>
+2             dockhand-fmt/old     2                       <none>
+epoch         dockhand-fmt/zero    epoch                   <none>
+`)
+  })
+  it("table\\t{{.Tag}}", () => {
+    assert.strictEqual(ok(ImageFormat.formatImageList(filtered, { now, digests: true, format: "table\\t{{.Tag}}" })), `          TAG           DIGEST
+          v1.2.3-rc.1   <none>
+          1             <none>
+          latest        <none>
+          1             <none>
+          2             <none>
+          epoch         <none>
+`)
+  })
+  it("table {{range split .Repository \"/\"}}{{.}}\\t{{end}}|", () => {
+    assert.strictEqual(ok(ImageFormat.formatImageList(filtered, { now, digests: true, format: "table {{range split .Repository \"/\"}}{{.}}\\t{{end}}|" })), `
+dockhand-fmt   big       |         <none>
+dockhand-fmt   wide      |         <none>
+dockhand-fmt   alias     |         <none>
+dockhand-fmt   old       |         <none>
+dockhand-fmt   old       |         <none>
+dockhand-fmt   zero      |         <none>
+`)
+  })
+  it("table {{.Repository}}\\t{{.Tag}}\\n\\t{{.ID}}", () => {
+    assert.strictEqual(ok(ImageFormat.formatImageList(filtered, { now, digests: true, format: "table {{.Repository}}\\t{{.Tag}}\\n\\t{{.ID}}" })), `REPOSITORY           TAG
+                     IMAGE ID   DIGEST
+dockhand-fmt/big     v1.2.3-rc.1
+                     0c65d891fcd6   <none>
+dockhand-fmt/wide    1
+                     0b9b984f783b   <none>
+dockhand-fmt/alias   latest
+                     25c6344da470   <none>
+dockhand-fmt/old     1
+                     25c6344da470   <none>
+dockhand-fmt/old     2
+                     25c6344da470   <none>
+dockhand-fmt/zero    epoch
+                     145005a75e5d   <none>
+`)
+  })
+})

@@ -3,8 +3,8 @@
  * needed. Text and `{{ }}` actions with `{{-`/`-}}` trimming and comments; fields and methods (`.A.B`), `.` and `$`;
  * variables (`$x := …`, `$x = …`); pipelines; `if`/`else if`/`else`/`with`/`else with`/`range` (slices, maps in key
  * order, integers; `$i, $e :=`; `break`/`continue`); literals; Go's builtins (`and`, `or`, `not`, `len`, `index`,
- * `slice`, `print`, `printf`, `println`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `html`, `js`, `urlquery`) and docker's
- * functions (`json`, `split`, `join`, `title`, `lower`, `upper`, `pad`, `truncate`), or docker's header variants of
+ * `slice`, `print`, `printf`, `println`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `html`, `js`, `urlquery`, `call`)
+ * and docker's functions (`json`, `split`, `join`, `title`, `lower`, `upper`, `pad`, `truncate`), or docker's header variants of
  * them. Errors read as Go's: `template: :1: function "foo" not defined`,
  * `template: :1:2: executing "" at <.Foo>: can't evaluate field Foo in type *formatter.imageContext`.
  * `define`, `template` and `block` are not supported.
@@ -329,7 +329,9 @@ const lex = (input: string): Array<Token> => {
         pos -= c.length
         if (!scanNumber()) return fail(`bad number syntax: ${V.quote(input.slice(start, pos))}`)
         if (input[pos] === "+" || input[pos] === "-") {
-          if (!scanNumber() || input[pos - 1] !== "i") return fail(`bad number syntax: ${V.quote(input.slice(start, pos))}`)
+          if (!scanNumber() || input[pos - 1] !== "i") {
+            return fail(`bad number syntax: ${V.quote(input.slice(start, pos))}`)
+          }
           emit("complex")
         } else emit("number")
         continue
@@ -1184,6 +1186,14 @@ const builtins: Record<string, GoFunc> = {
       return r instanceof FuncError ? r : !r
     }
   },
+  call: {
+    params: ["any"],
+    variadic: "any",
+    call: ([fn, ...args]) => {
+      if (V.kindOf(fn) !== "func") return new FuncError(`non-function of type ${isNilish(fn) ? "<nil>" : V.typeName(fn)}`)
+      return (fn as (...xs: ReadonlyArray<unknown>) => unknown)(...args)
+    }
+  },
   html: { params: [], variadic: "any", call: (args) => htmlEscape(evalArgs(args)) },
   js: { params: [], variadic: "any", call: (args) => jsEscape(evalArgs(args)) },
   urlquery: { params: [], variadic: "any", call: (args) => urlQueryEscape(evalArgs(args)) }
@@ -1467,7 +1477,9 @@ class Exec {
   }
 
   private notAFunction(args: ReadonlyArray<Node>, final: unknown): Abort | undefined {
-    if (args.length > 1 || final !== Missing) return this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`)
+    if (args.length > 1 || final !== Missing) {
+      return this.errorf(`can't give argument to non-function ${nodeString(args[0]!)}`)
+    }
     return undefined
   }
 
@@ -1586,14 +1598,27 @@ class Exec {
     return this.errorf(`can't evaluate field ${name} in type ${V.typeName(receiver)}`)
   }
 
-  private evalFunction(dot: unknown, node: Node & { type: "identifier" }, cmd: Node, args: ReadonlyArray<Node>, final: unknown) {
+  private evalFunction(
+    dot: unknown,
+    node: Node & { type: "identifier" },
+    cmd: Node,
+    args: ReadonlyArray<Node>,
+    final: unknown
+  ) {
     this.at(node)
     const fn = this.funcs[node.ident]
     if (fn === undefined) return this.errorf(`${V.quote(node.ident)} is not a defined function`)
     return this.evalCall(dot, fn, cmd, node.ident, args, final)
   }
 
-  private evalCall(dot: unknown, fn: GoFunc, node: Node, name: string, args: ReadonlyArray<Node>, final: unknown): unknown {
+  private evalCall(
+    dot: unknown,
+    fn: GoFunc,
+    node: Node,
+    name: string,
+    args: ReadonlyArray<Node>,
+    final: unknown
+  ): unknown {
     const numIn = args.length + (final !== Missing ? 1 : 0)
     let numFixed = args.length
     if (fn.variadic !== undefined) {

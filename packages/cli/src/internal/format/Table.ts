@@ -146,10 +146,13 @@ export const tabwrite = (text: string, options: TabwriterOptions): string => {
 // docker's formatter.Context
 // ---------------------------------------------------------------------------------------------------------------
 
-/** docker's format names: `table`, `raw`, `pretty`, `json`. */
+/** The `--format` value (and prefix) asking for an aligned table with a header. */
 export const TableFormatKey = "table"
+/** The `--format` value asking for docker's `key: value` lines. */
 export const RawFormatKey = "raw"
+/** The `--format` value some commands (`inspect`) use for a human-oriented layout. */
 export const PrettyFormatKey = "pretty"
+/** The `--format` value meaning one JSON object per line. */
 export const JSONFormatKey = "json"
 /** The format of `-q`: `{{.ID}}`. */
 export const DefaultQuietFormat = "{{.ID}}"

@@ -160,7 +160,7 @@ export const goTimeString = (unixSeconds: number, zone: TimeZone): string => {
   return `${c.date} ${c.time} ${offsetText(c.offsetSeconds, false)} ${c.abbreviation}`
 }
 
-/** Go's `time.RFC3339` of a Unix time in a zone: `2026-11-26T15:04:05Z` or `…+01:00` (docker's history `CreatedAt`). */
+/** Go's `time.RFC3339` of a Unix time in a zone: `2026-11-26T15:04:05Z` or `…+01:00` (history's `CreatedAt`). */
 export const goTimeRFC3339 = (unixSeconds: number, zone: TimeZone): string => {
   const c = civil(unixSeconds, zone)
   return `${c.date}T${c.time}${c.offsetSeconds === 0 ? "Z" : offsetText(c.offsetSeconds, true)}`

@@ -1,0 +1,147 @@
+import type { Image } from "@dockhand/models"
+import { assert, describe, it } from "@effect/vitest"
+import * as Result from "effect/Result"
+import * as ImageFormat from "../../src/internal/format/ImageFormat.ts"
+import * as Units from "../../src/internal/format/Units.ts"
+
+const digestA = "sha256:" + "a".repeat(64)
+const digestB = "sha256:" + "b".repeat(64)
+const summary = (overrides: Partial<Image.Summary>): Image.Summary => ({
+  Containers: -1,
+  Created: 1709287200,
+  Id: "sha256:" + "1234567890ab".repeat(5) + "cdef",
+  Labels: null,
+  ParentId: "",
+  RepoDigests: null,
+  RepoTags: null,
+  SharedSize: -1,
+  Size: 1000,
+  ...overrides
+})
+const now = Date.UTC(2026, 10, 26)
+const text = (r: Result.Result<string, unknown>) => Result.isSuccess(r) ? r.success : `ERROR ${String(r.failure)}`
+const rowsOf = (images: ReadonlyArray<Image.Summary>, showDigests: boolean, format = "table") =>
+  ImageFormat.imageRows(images, { showDigests, format }).map((r) => `${r.repository} ${r.tag} ${r.digest}`)
+
+describe("parseReference", () => {
+  it("familiar names, tags and digests", () => {
+    assert.deepStrictEqual(ImageFormat.parseReference("busybox:latest"), { familiarName: "busybox", tag: "latest", digest: undefined })
+    assert.deepStrictEqual(ImageFormat.parseReference("docker.io/library/busybox:1"), { familiarName: "busybox", tag: "1", digest: undefined })
+    assert.deepStrictEqual(ImageFormat.parseReference("index.docker.io/user/app:v2"), { familiarName: "user/app", tag: "v2", digest: undefined })
+    assert.deepStrictEqual(ImageFormat.parseReference("docker.io/library/a/b:x"), { familiarName: "library/a/b", tag: "x", digest: undefined })
+    assert.deepStrictEqual(ImageFormat.parseReference(`localhost:5000/team/app@${digestA}`),
+      { familiarName: "localhost:5000/team/app", tag: undefined, digest: digestA })
+    assert.deepStrictEqual(ImageFormat.parseReference(`[::1]:5000/app:t@${digestA}`),
+      { familiarName: "[::1]:5000/app", tag: "t", digest: digestA })
+    assert.deepStrictEqual(ImageFormat.parseReference("Registry.Example/app:1"),
+      { familiarName: "Registry.Example/app", tag: "1", digest: undefined })
+  })
+  it("rejects what docker rejects", () => {
+    for (const bad of ["<none>:<none>", "<none>@<none>", "UPPER:1", "a" .repeat(64), "app:", `app@sha256:${"a".repeat(63)}`,
+      `app@md5:${"a".repeat(32)}`, "app:-bad", "a//b"]) {
+      assert.isUndefined(ImageFormat.parseReference(bad), bad)
+    }
+  })
+})
+
+describe("imageRows", () => {
+  it("a dangling image is one <none> row, with or without <none> placeholders", () => {
+    assert.deepStrictEqual(rowsOf([summary({})], false), ["<none> <none> <none>"])
+    assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["<none>:<none>"], RepoDigests: ["<none>@<none>"] })], true), ["<none> <none> <none>"])
+    assert.deepStrictEqual(rowsOf([summary({ RepoTags: [], RepoDigests: [] })], false), ["<none> <none> <none>"])
+  })
+  it("one row per tag; digests only when shown; digest-only repositories", () => {
+    const image = summary({
+      RepoTags: ["app:1", "app:2", "docker.io/library/other:x"],
+      RepoDigests: [`app@${digestA}`, `app@${digestB}`, `mirror.example/app@${digestA}`]
+    })
+    assert.deepStrictEqual(rowsOf([image], false), ["app 1 <none>", "app 2 <none>", "other x <none>", "mirror.example/app <none> "])
+    assert.deepStrictEqual(rowsOf([image], true), [
+      `app 1 ${digestA}`,
+      `app 1 ${digestB}`,
+      `app 2 ${digestA}`,
+      `app 2 ${digestB}`,
+      "other x <none>",
+      `mirror.example/app <none> ${digestA}`
+    ])
+    // {{.Digest}} in the format pairs digests with tags, but digest-only rows keep an empty digest.
+    assert.deepStrictEqual(rowsOf([image], false, "{{.Digest}}"), [
+      `app 1 ${digestA}`,
+      `app 1 ${digestB}`,
+      `app 2 ${digestA}`,
+      `app 2 ${digestB}`,
+      "other x <none>",
+      "mirror.example/app <none> "
+    ])
+  })
+  it("skips references it cannot parse", () => {
+    assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["<none>:<none>"], RepoDigests: [`app@${digestA}`] })], true),
+      [`app <none> ${digestA}`])
+    assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["app@" + digestA], RepoDigests: null })], true), [])
+  })
+})
+
+describe("formatImageList", () => {
+  it("prints only the header when there are no images", () => {
+    assert.strictEqual(text(ImageFormat.formatImageList([], { now })), "REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n")
+    assert.strictEqual(text(ImageFormat.formatImageList([], { now, quiet: true })), "")
+  })
+  it("N/A for an image without a creation time", () => {
+    const zero = summary({ RepoTags: ["z:1"], Created: -62135596800 })
+    assert.strictEqual(text(ImageFormat.formatImageList([zero], { now })),
+      "REPOSITORY   TAG       IMAGE ID       CREATED   SIZE\nz            1         1234567890ab   N/A       1kB\n")
+  })
+  it("counts and sizes from system df data", () => {
+    const used = summary({ RepoTags: ["u:1"], Containers: 2, SharedSize: 400, Size: 1000 })
+    assert.strictEqual(
+      text(ImageFormat.formatImageList([used], { now, format: "{{.Containers}} {{.SharedSize}} {{.UniqueSize}} {{.VirtualSize}}" })),
+      "2 400B 600B 1kB\n"
+    )
+  })
+  it("dates in the given zone", () => {
+    const image = summary({ RepoTags: ["z:1"] })
+    assert.strictEqual(
+      text(ImageFormat.formatImageList([image], { now, timeZone: Units.ianaZone("Europe/Berlin"), format: "{{.CreatedAt}}" })),
+      "2024-03-01 11:00:00 +0100 CET\n"
+    )
+  })
+  it("a format error is docker's message", () => {
+    assert.strictEqual(text(ImageFormat.formatImageList([summary({})], { now, format: "{{.Nope}}" }).pipe(Result.mapError((e) => e.message))),
+      "ERROR template parsing error: template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type *formatter.imageContext")
+  })
+  it("imageListFormat (NewImageFormat)", () => {
+    assert.strictEqual(ImageFormat.imageListFormat("table", true, true), "{{.ID}}")
+    assert.strictEqual(ImageFormat.imageListFormat("table", false, true), ImageFormat.defaultImageTableFormatWithDigest)
+    assert.strictEqual(ImageFormat.imageListFormat("table {{.ID}}", false, true), "table {{.ID}}\t{{.Digest}}")
+    assert.strictEqual(ImageFormat.imageListFormat("table {{.ID}} {{.Digest}}", false, true), "table {{.ID}} {{.Digest}}")
+    assert.strictEqual(ImageFormat.imageListFormat("json", false, true), "json")
+  })
+})
+
+describe("formatHistory", () => {
+  const item = (overrides: Partial<Image.HistoryResponseItem>): Image.HistoryResponseItem => ({
+    Comment: "",
+    Created: 1709287200,
+    CreatedBy: "/bin/sh -c #(nop) CMD [\"sh\"]",
+    Id: "<missing>",
+    Size: 0,
+    Tags: null,
+    ...overrides
+  })
+  it("an empty history is the header alone", () => {
+    assert.strictEqual(text(ImageFormat.formatHistory([], { now })), "IMAGE     CREATED   CREATED BY   SIZE      COMMENT\n")
+  })
+  it("-q lists ids, <missing> included", () => {
+    assert.strictEqual(text(ImageFormat.formatHistory([item({ Id: "sha256:" + "c".repeat(64) }), item({})], { now, quiet: true })),
+      "cccccccccccc\n<missing>\n")
+  })
+  it("tabs in CREATED BY become spaces; 2000-01-01 and before is N/A", () => {
+    assert.strictEqual(text(ImageFormat.formatHistory([item({ CreatedBy: "a\tb", Created: 946684800 })], { now, format: "{{.CreatedBy}}|{{.CreatedSince}}" })),
+      "a b|N/A\n")
+    assert.strictEqual(text(ImageFormat.formatHistory([item({ Created: 946684801 })], { now, format: "{{.CreatedSince}}" })), "26 years ago\n")
+  })
+  it("-H=false shows raw sizes and RFC 3339 dates in CreatedSince too", () => {
+    assert.strictEqual(text(ImageFormat.formatHistory([item({ Size: 1234567 })], { now, human: false, format: "{{.CreatedSince}} {{.Size}}" })),
+      "2024-03-01T10:00:00Z 1234567\n")
+  })
+})
