@@ -19,6 +19,8 @@ export default defineConfig({
           include: ["packages/*/test/**/*.engine.test.ts"],
           exclude: ["**/node_modules/**"],
           fileParallelism: false,
+          // Deno's worker_threads lacks `parentPort.removeAllListeners`, which vitest's thread pool calls.
+          setupFiles: ["packages/client/test/conformance/DenoWorkerShim.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000
         }

@@ -41,4 +41,28 @@ trap 'bash scripts/engines/stop.sh || true' EXIT
 bash scripts/engines/start.sh
 # shellcheck disable=SC1091
 source "${DOCKHAND_ENGINES_DIR:-/tmp/dockhand-engines}/env.sh"
-DOCKHAND_EXPECT_RUNTIME=node24 "$bin/node" "$vitest" run --project engines
+# Every engine test on Node 24; the client conformance suite (packages/client/test/conformance) again on Node 20,
+# Bun and Deno, each through that runtime's entry of @dockhand/client. The files run one after the other (they
+# share the daemons); each run asserts the runtime it is on.
+engine_times=()
+engine_run() {
+  local label=$1 expect=$2; shift 2
+  step "engine tests: $label"
+  local start=$SECONDS
+  DOCKHAND_EXPECT_RUNTIME=$expect "$@"
+  engine_times+=("$(printf '%-44s %4ds' "$label" $((SECONDS - start)))")
+  printf '=== %s: %ds\n' "$label" $((SECONDS - start))
+}
+conformance=packages/client/test/conformance/
+engines_start=$SECONDS
+engine_run "Node $("$bin/node" --version), every engine test" node24 "$bin/node" "$vitest" run --project engines
+engine_run "Node $("$system_node" --version), client conformance" \
+  "node$("$system_node" -p 'process.versions.node.split(".")[0]')" \
+  "$system_node" --import="$root/scripts/node20-polyfill.mjs" "$vitest" run --project engines --pool=threads "$conformance"
+engine_run "Bun $("$bin/bun" --version), client conformance" bun \
+  "$bin/bun" --bun "$vitest" run --project engines --pool=threads "$conformance"
+engine_run "Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2), client conformance" deno \
+  "$bin/deno" run -A "$vitest" run --project engines --pool=threads "$conformance"
+step "engine step timings"
+printf '  %s\n' "${engine_times[@]}"
+printf '  %-44s %4ds\n' "total" $((SECONDS - engines_start))

@@ -38,6 +38,8 @@ export const layer = (
   requestInit: Layer.Layer<FetchHttpClient.RequestInit>
 ): Layer.Layer<HttpClient.HttpClient> => {
   const origin = originOf(endpoint)
+  // `Layer.fresh`: `FetchHttpClient.layer` is a shared constant that captures the `RequestInit` (the socket) it is
+  // built with; memoized, a second endpoint's transport would reuse the first endpoint's client.
   return Layer.effect(
     HttpClient.HttpClient,
     Effect.gen(function*() {
@@ -47,5 +49,5 @@ export const layer = (
           ? HttpClientRequest.setUrl(request, origin + request.url.slice(placeholderOrigin.length))
           : request)
     })
-  ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(requestInit))
+  ).pipe(Layer.provide(Layer.fresh(FetchHttpClient.layer)), Layer.provide(requestInit))
 }

@@ -636,8 +636,8 @@ export const make = Effect.gen(function*() {
         }
         const request = HttpClientRequest.post("/images/create").pipe(Request.withQuery({
           fromSrc: source._tag === "Url" ? source.url : "-",
-          repo: ref?.familiarName,
-          tag: ref?.tag,
+          // The whole reference goes in `repo`, as the Go client sends it: Podman ignores a separate `tag`.
+          repo: ref === undefined ? undefined : ref.tag === undefined ? ref.familiarName : `${ref.familiarName}:${ref.tag}`,
           message: options.message,
           changes: options.changes,
           platform: options.platform === undefined ? undefined : Platform.toQueryString(options.platform)

@@ -436,17 +436,28 @@ export const loadedImage = (message: JsonMessage.Message): Option.Option<string>
   return match === null ? Option.none() : Option.some(match[1]!)
 }
 
+/**
+ * Every image a load line names: Docker writes one per line, Podman's compatible API one line with the names
+ * joined by commas (`Loaded image: a:1,b:2`). A reference never contains a comma, so splitting is safe.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const loadedImages = (message: JsonMessage.Message): ReadonlyArray<string> =>
+  Option.match(loadedImage(message), { onNone: () => [], onSome: (names) => names.split(",").filter((n) => n !== "") })
+
 const DIGEST_ONLY = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/
 
 /**
  * The ID of an imported image: an import ends with a status line holding only the new image's ID,
- * `{"status":"sha256:..."}`.
+ * `{"status":"sha256:..."}` (Podman repeats it as the line's `id`).
  *
  * @category decoding
  * @since 0.1.0
  */
 export const importedImageId = (message: JsonMessage.Message): Option.Option<string> =>
-  message.status !== undefined && message.id === undefined && DIGEST_ONLY.test(message.status)
+  message.status !== undefined && (message.id === undefined || message.id === message.status) &&
+    DIGEST_ONLY.test(message.status)
     ? Option.some(message.status)
     : Option.none()
 
@@ -533,8 +544,7 @@ const makeTally = () => {
       pushed = push.value
       digest = push.value.Digest
     }
-    const load = loadedImage(message)
-    if (Option.isSome(load)) loaded.push(load.value)
+    loaded.push(...loadedImages(message))
     const pulled = pullDigest(message)
     if (Option.isSome(pulled)) digest = pulled.value
     const ended = pullStatus(message)

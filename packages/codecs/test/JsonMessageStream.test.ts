@@ -232,6 +232,11 @@ describe("picking out results", () => {
     assert.deepStrictEqual(JsonMessageStream.loadedImage({ stream: `Loaded image ID: ${sha}\n` }), Option.some(sha))
     assert.deepStrictEqual(JsonMessageStream.importedImageId({ status: sha }), Option.some(sha))
     assert.isTrue(Option.isNone(JsonMessageStream.importedImageId({ status: "Downloading", id: "x" })))
+    // Podman's compatible API repeats the id in `id` and joins loaded names with commas on one line.
+    assert.deepStrictEqual(JsonMessageStream.importedImageId({ status: sha, progress: "", progressDetail: {}, id: sha }), Option.some(sha))
+    assert.deepStrictEqual(JsonMessageStream.loadedImages({ stream: "Loaded image: a:1,b:2" }), ["a:1", "b:2"])
+    assert.deepStrictEqual(JsonMessageStream.loadedImages({ stream: "Loaded image: busybox:latest\n" }), ["busybox:latest"])
+    assert.deepStrictEqual(JsonMessageStream.loadedImages({ status: "x" }), [])
     assert.deepStrictEqual(JsonMessageStream.pullDigest({ status: `Digest: ${sha}` }), Option.some(sha))
     assert.deepStrictEqual(
       JsonMessageStream.pullStatus({ status: "Status: Downloaded newer image for busybox:latest" }),

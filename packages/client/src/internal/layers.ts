@@ -29,9 +29,14 @@ export type Services =
   | Credentials.Credentials
   | Platform.DockerPlatform
 
-/** The image and system services over `options.endpoint`, without credentials or settings. */
+/**
+ * The image and system services over `options.endpoint`, without credentials or settings. `Images.layer` and
+ * `System.layer` are shared constants, and Effect memoizes layers by identity, also into layers provided later
+ * inside an effect that already runs with one (the memo map is forked, not replaced): without `Layer.fresh` a
+ * second endpoint's layer would hand out the first endpoint's services.
+ */
 export const fromOptions = (transport: Transport) => (options: DockerEngine.Options) =>
-  Layer.mergeAll(Images.layer, System.layer).pipe(
+  Layer.mergeAll(Layer.fresh(Images.layer), Layer.fresh(System.layer)).pipe(
     Layer.provideMerge(DockerEngine.layer(options)),
     Layer.provide(transport(options.endpoint))
   )
@@ -47,4 +52,4 @@ export const fromEnvironment =
           Layer.merge(Layer.succeed(DockerSettings.DockerSettings, settings))
         )
       })
-    ).pipe(Layer.provideMerge(NodePlatform.layer))
+    ).pipe(Layer.provideMerge(Layer.fresh(NodePlatform.layer)))
