@@ -73,3 +73,4 @@ export const layer = (endpoint: DockerHost.Endpoint): Layer.Layer<HttpClient.Htt
       return failing("npipe:// endpoints exist only on Windows")
   }
 }
+

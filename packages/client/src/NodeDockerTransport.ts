@@ -31,7 +31,8 @@ const sshConnection = (endpoint: DockerHost.Ssh) => (): Duplex => {
     "-o", "ConnectTimeout=30", "-T", "--", endpoint.hostname,
     "docker", ...(endpoint.socketPath ? ["--host", `unix://${endpoint.socketPath}`] : []), "system", "dial-stdio"
   ]
-  const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] })
+  // The environment is passed explicitly: in a worker thread (Deno) the default is the process's original one.
+  const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"], env: process.env })
   let stderr = ""
   child.stderr.on("data", (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString("utf8")
@@ -66,7 +67,8 @@ const connectionOptions = (endpoint: DockerHost.Endpoint, agent: http.Agent | un
           } as https.RequestOptions
         }
     case "Ssh":
-      return { module: http, options: { createConnection: sshConnection(endpoint), agent: false } as http.RequestOptions }
+      // No agent at all: node:http uses `createConnection` only when `agent` is undefined (`false` makes a new Agent).
+      return { module: http, options: { createConnection: sshConnection(endpoint) } as http.RequestOptions }
     case "Npipe":
       return undefined
   }

@@ -8,6 +8,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import * as os from "node:os"
 import * as nodePath from "node:path"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as DockerHost from "../../src/DockerHost.ts"
@@ -159,5 +161,53 @@ describe("dockerd over tcp://127.0.0.1:2376 with TLS and client certificates", (
       )
       connectionErrorOf(error)
       console.log(`[${C.runtimeName}] no client certificate: ${error.message}`)
+    }))
+})
+
+describe("dockerd over ssh://", () => {
+  /**
+   * A stand-in for `ssh` on PATH: it drops ssh's options and the host, logs the remote command and runs it here.
+   * The remote command is `docker --host unix://<socket> system dial-stdio` (docker CLI 28 is on this machine),
+   * so the whole ssh path of the transport runs for real without any network.
+   */
+  const fakeSsh = (dir: string, log: string) => {
+    const script = nodePath.join(dir, "ssh")
+    fs.writeFileSync(
+      script,
+      [
+        "#!/bin/sh",
+        `echo "$@" >> ${JSON.stringify(log)}`,
+        "while [ \"$#\" -gt 0 ]; do case \"$1\" in --) shift; break;; -l|-p|-o) shift 2;; *) shift;; esac; done",
+        "shift",
+        "exec \"$@\"",
+        ""
+      ].join("\n"),
+      { mode: 0o755 }
+    )
+  }
+
+  it.live("runs `ssh [-l user] [-p port] host docker --host unix://… system dial-stdio` and speaks HTTP over its stdio", () =>
+    Effect.gen(function*() {
+      const engines = yield* C.engines
+      const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), "dockhand-ssh-"))
+      const log = nodePath.join(dir, "calls.log")
+      fakeSsh(dir, log)
+      const host = `ssh://tester@localhost:2222${engines.dockerSock}`
+      const program = Effect.gen(function*() {
+        const system = yield* System.System
+        const images = yield* Images.Images
+        assert.strictEqual((yield* system.ping).apiVersion, "1.41")
+        assert.isArray(yield* images.list())
+        const missing = yield* Effect.flip(images.inspect(`dockhand-conformance/${RUN_ID}-none:1`))
+        assert.strictEqual(missing.reason._tag, "NotFound")
+      })
+      const calls = yield* program.pipe(
+        Effect.provide(C.Runtime.layerWith({ host })),
+        C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV, PATH: `${dir}:${process.env.PATH ?? ""}`, DOCKER_CONFIG: dir }),
+        Effect.map(() => fs.readFileSync(log, "utf8")),
+        Effect.ensuring(Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+      )
+      assert.include(calls, "-l tester -p 2222")
+      assert.include(calls, `localhost docker --host unix://${engines.dockerSock} system dial-stdio`)
     }))
 })
