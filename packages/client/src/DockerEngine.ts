@@ -14,6 +14,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
+import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -93,6 +94,18 @@ export interface Service {
  */
 export class DockerEngine extends Context.Service<DockerEngine, Service>()("@dockhand/client/DockerEngine") {}
 
+/**
+ * Headers whose values never appear in spans or logs: Effect's defaults plus the registry credentials headers.
+ */
+const redactedHeaders: ReadonlyArray<string> = [
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "x-api-key",
+  "x-registry-auth",
+  "x-registry-config"
+]
+
 /** The most bytes of an error body that are read (as the Go client does). */
 const maxErrorBody = 1 << 20
 
@@ -171,7 +184,10 @@ export const make = Effect.fnUntraced(function*(options: Options) {
         HttpClientRequest.prependUrl("http://api.moby.localhost"),
         HttpClientRequest.setHeader("user-agent", userAgent)
       )
-    ).pipe(Effect.mapError((error) => connectionError(host, call, error)))
+    ).pipe(
+      Effect.mapError((error) => connectionError(host, call, error)),
+      Effect.provideService(Headers.CurrentRedactedNames, redactedHeaders)
+    )
 
   const pingWith = (method: "HEAD" | "GET") =>
     send({ operation: "SystemPing" }, HttpClientRequest.make(method)("/_ping")).pipe(
