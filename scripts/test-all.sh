@@ -42,8 +42,8 @@ bash scripts/engines/start.sh
 # shellcheck disable=SC1091
 source "${DOCKHAND_ENGINES_DIR:-/tmp/dockhand-engines}/env.sh"
 # Every engine test on Node 24; the client conformance suite (packages/client/test/conformance) again on Node 20,
-# Bun and Deno, each through that runtime's entry of @dockhand/client. The files run one after the other (they
-# share the daemons); each run asserts the runtime it is on.
+# Bun and Deno, each through that runtime's entry of @dockhand/client; the CLI's e2e suite again with dockhand on
+# Bun and Deno. The files run one after the other (they share the daemons); each run asserts the runtime it is on.
 engine_times=()
 engine_run() {
   local label=$1 expect=$2; shift 2
@@ -63,6 +63,14 @@ engine_run "Bun $("$bin/bun" --version), client conformance" bun \
   "$bin/bun" --bun "$vitest" run --project engines --pool=threads "$conformance"
 engine_run "Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2), client conformance" deno \
   "$bin/deno" run -A "$vitest" run --project engines --pool=threads "$conformance"
+# The CLI's side-by-side suite against the docker CLI (packages/cli/test/e2e) ran above with dockhand on Node 24;
+# again with dockhand itself on Bun and on Deno (the test runner stays on Node 24, DOCKHAND_CLI_RUNTIME picks the
+# runtime that runs packages/cli/dist/bin.js).
+cli_e2e=packages/cli/test/e2e/
+engine_run "dockhand on Bun $("$bin/bun" --version), CLI e2e" node24 \
+  env DOCKHAND_CLI_RUNTIME=bun "$bin/node" "$vitest" run --project engines "$cli_e2e"
+engine_run "dockhand on Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2), CLI e2e" node24 \
+  env DOCKHAND_CLI_RUNTIME=deno "$bin/node" "$vitest" run --project engines "$cli_e2e"
 step "engine step timings"
 printf '  %s\n' "${engine_times[@]}"
 printf '  %-44s %4ds\n' "total" $((SECONDS - engines_start))

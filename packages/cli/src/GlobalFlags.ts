@@ -53,6 +53,14 @@ const boolValue = (text: string): boolean | undefined =>
     ? false
     : undefined
 
+/** pflag's error for a bad boolean: `invalid argument "x" for "-D, --debug" flag: strconv.ParseBool: …`. */
+const badBool = (value: string, name: string) => {
+  const keys = Object.keys(flags).filter((key) => flags[key]!.name === name)
+  const short = keys.find((key) => !key.startsWith("--"))
+  return `invalid argument "${value}" for "${short === undefined ? "" : `${short}, `}--${name}" flag: ` +
+    `strconv.ParseBool: parsing "${value}": invalid syntax`
+}
+
 /**
  * Reads the global flags at the front of `argv`. Fails with docker's wording for an unknown flag or a missing
  * value.
@@ -70,26 +78,46 @@ export const parse = (argv: ReadonlyArray<string>): Result.Result<GlobalFlags, s
       break
     }
     if (!arg.startsWith("-") || arg === "-") break
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1
+    if (!arg.startsWith("--")) {
+      // Shorthands as pflag reads them: `-D`, `-Dl debug`, `-H=unix:///x`, `-Hunix:///x`.
+      for (let j = 1; j < arg.length; j++) {
+        const key = `-${arg[j]}`
+        const flag = flags[key]
+        if (flag === undefined) return Result.fail(`unknown shorthand flag: '${arg[j]}' in -${arg.slice(j)}`)
+        const rest = arg.slice(j + 1)
+        if (flag.kind === "bool") {
+          if (!rest.startsWith("=")) {
+            values[flag.name] = true
+            continue
+          }
+          const parsed = boolValue(rest.slice(1))
+          if (parsed === undefined) return Result.fail(badBool(rest.slice(1), flag.name))
+          values[flag.name] = parsed
+          break
+        }
+        if (rest !== "") values[flag.name] = rest.startsWith("=") ? rest.slice(1) : rest
+        else if (i + 1 < argv.length) values[flag.name] = argv[++i]!
+        else return Result.fail(`flag needs an argument: '${arg[j]}' in ${key}`)
+        break
+      }
+      continue
+    }
+    const eq = arg.indexOf("=")
     const key = eq === -1 ? arg : arg.slice(0, eq)
     const flag = flags[key]
-    if (flag === undefined) {
-      return Result.fail(
-        arg.startsWith("--") ? `unknown flag: ${key}` : `unknown shorthand flag: '${arg.slice(1, 2)}' in ${arg}`
-      )
-    }
+    if (flag === undefined) return Result.fail(`unknown flag: ${key}`)
     if (flag.kind === "bool") {
       if (eq === -1) values[flag.name] = true
       else {
         const parsed = boolValue(arg.slice(eq + 1))
-        if (parsed === undefined) return Result.fail(`invalid argument "${arg.slice(eq + 1)}" for "${key}" flag`)
+        if (parsed === undefined) return Result.fail(badBool(arg.slice(eq + 1), flag.name))
         values[flag.name] = parsed
       }
       continue
     }
     if (eq !== -1) values[flag.name] = arg.slice(eq + 1)
     else if (i + 1 < argv.length) values[flag.name] = argv[++i]!
-    else return Result.fail(`flag needs an argument: ${key.startsWith("--") ? `--${flag.name}` : `'${key.slice(1)}' in ${key}`}`)
+    else return Result.fail(`flag needs an argument: --${flag.name}`)
   }
   const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined)
   const bool = (name: string) => (typeof values[name] === "boolean" ? (values[name] as boolean) : undefined)

@@ -4,12 +4,15 @@
  *
  * @since 0.1.0
  */
+import type { Credentials, DockerError, DockerSettings, Images, Platform, System } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import type * as LogLevel from "effect/LogLevel"
+import * as References from "effect/References"
 import * as Result from "effect/Result"
-import { CliError, Command } from "effect/cli"
+import { CliError, CliOutput, Command } from "effect/cli"
 import * as NodeChildProcessSpawner from "@effect/platform-node-shared/NodeChildProcessSpawner"
 import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
 import * as NodePath from "@effect/platform-node-shared/NodePath"
@@ -22,7 +25,6 @@ import * as Runtime from "./internal/Runtime.ts"
 import * as Terminal from "./internal/Terminal.ts"
 import { version } from "./version.ts"
 
-
 /** What effect/cli needs from the platform. */
 const platform = Layer.mergeAll(
   NodeFileSystem.layer,
@@ -32,53 +34,111 @@ const platform = Layer.mergeAll(
   NodeChildProcessSpawner.layer.pipe(Layer.provide([NodeFileSystem.layer, NodePath.layer]))
 )
 
-/** docker's wording for a parse error of effect/cli, with the usage hint of the command it concerns. */
-const parseFailure = (error: CliError.CliError, path: ReadonlyArray<string>): Failure.CliFailure => {
-  const command = path.slice(1).join(" ")
-  const hint = `\nRun 'dockhand${command ? ` ${command}` : ""} --help' for more information\n`
+/** docker's `--log-level` values as Effect's log levels. */
+const logLevels: Readonly<Record<string, LogLevel.LogLevel>> = {
+  debug: "Debug",
+  info: "Info",
+  warn: "Warn",
+  error: "Error",
+  fatal: "Fatal"
+}
+
+/** The one-letter aliases of docker's boolean and number flags, for `invalid argument "x" for "-a, --all" flag`. */
+const shorthands: Readonly<Record<string, string>> = { all: "a", "all-tags": "a", force: "f", human: "H", quiet: "q" }
+
+/**
+ * docker's wording for a parse error of effect/cli: a flag error (exit 125) names the command's use line; an unknown
+ * subcommand (exit 1) that of its parent. `args` are the command-line words, to tell `-f` from `--format`.
+ */
+const parseFailure = (
+  error: CliError.CliError,
+  commandPath: ReadonlyArray<string>,
+  args: ReadonlyArray<string>
+): Failure.CliFailure => {
+  const path = Failure.canonicalPath(commandPath.slice(1).join(" "))
   switch (error._tag) {
     case "UnrecognizedOption":
-      return new Failure.CliFailure({
-        message: error.option.startsWith("--")
-          ? `unknown flag: ${error.option}\n${hint}`
-          : `unknown shorthand flag: '${error.option.slice(1, 2)}' in ${error.option}\n${hint}`,
-        exitCode: 125
-      })
+      return Failure.flagError(
+        error.option.startsWith("--")
+          ? `unknown flag: ${error.option}`
+          : `unknown shorthand flag: '${error.option.slice(1, 2)}' in ${error.option}`,
+        path
+      )
     case "UnknownSubcommand":
-      return new Failure.CliFailure({
-        message: `dockhand: unknown command: dockhand ${[...(error.parent ?? []).slice(1), error.subcommand].join(" ")}\n${hint}`,
-        exitCode: 1
-      })
-    case "InvalidValue":
-      return new Failure.CliFailure({
-        message: `invalid argument "${error.value}" for "${error.option}" flag: ${error.expected}\n${hint}`,
-        exitCode: 125
-      })
+      return Failure.unknownCommand(
+        Failure.canonicalPath([...(error.parent ?? []).slice(1)].join(" ")),
+        error.subcommand
+      )
+    case "InvalidValue": {
+      const last = args[args.length - 1] ?? ""
+      if (error.value === "" && last.startsWith("-") && !last.includes("=")) {
+        return Failure.flagError(
+          `flag needs an argument: ${last.startsWith("--") ? last : `'${last.slice(-1)}' in ${last}`}`,
+          path
+        )
+      }
+      const short = shorthands[error.option]
+      const name = `${short === undefined ? "" : `-${short}, `}--${error.option}`
+      const why = error.expected.startsWith("Expected \"true\"")
+        ? `strconv.ParseBool: parsing "${error.value}": invalid syntax`
+        : /number|integer/.test(error.expected)
+        ? `strconv.ParseInt: parsing "${error.value}": invalid syntax`
+        : error.expected
+      return Failure.flagError(`invalid argument "${error.value}" for "${name}" flag: ${why}`, path)
+    }
     case "MissingOption":
     case "DuplicateOption":
     case "MissingArgument":
     case "UnexpectedArgument":
     case "ValidationError":
     case "UserError":
-      return new Failure.CliFailure({ message: `${error.message}\n${hint}`, exitCode: 125 })
+      return Failure.flagError(error.message, path)
     case "ShowHelp":
-      return error.errors.length > 0 ? parseFailure(error.errors[0]!, error.commandPath) : new Failure.CliFailure({ message: "", exitCode: 0 })
+      return error.errors.length > 0
+        ? parseFailure(error.errors[0]!, error.commandPath, args)
+        : new Failure.CliFailure({ message: "", exitCode: 0 })
   }
 }
 
+/** docker's wording when the connection settings cannot be resolved: `Failed to initialize: …`. */
+const initializationFailure = (error: DockerError.DockerError): Layer.Layer<ClientServices, Failure.CliFailure> =>
+  Layer.unwrap(
+    Effect.fail(Failure.message(`Failed to initialize: ${error.message}`)) as Effect.Effect<
+      Layer.Layer<ClientServices>,
+      Failure.CliFailure
+    >
+  )
+
 /**
- * Runs `dockhand` with `argv` (the arguments after the program name) and gives the exit code. Output goes through
- * the `Terminal` service.
+ * The services the commands use: what `@dockhand/client`'s runtime entries give, resolved from the global flags.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type ClientServices =
+  | Images.Images
+  | System.System
+  | Credentials.Credentials
+  | DockerSettings.DockerSettings
+  | Platform.DockerPlatform
+
+/**
+ * Runs `dockhand` with `argv` (the arguments after the program name) against the client layer `clientLayer` builds
+ * from the global flags, and gives the exit code. Output goes through the `Terminal` service. Tests pass a fake
+ * client here.
  *
  * @category running
  * @since 0.1.0
  */
-export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Terminal.Terminal> =>
+export const runWith = (
+  argv: ReadonlyArray<string>,
+  clientLayer: (flags: DockerSettings.Flags) => Layer.Layer<ClientServices, DockerError.DockerError>
+): Effect.Effect<number, never, Terminal.Terminal> =>
   Effect.gen(function*() {
     const terminal = yield* Terminal.Terminal
     const parsed = GlobalFlags.parse(argv)
     if (Result.isFailure(parsed)) {
-      yield* terminal.err(`${parsed.failure}\n\nRun 'dockhand --help' for more information\n`)
+      yield* terminal.err(Failure.flagError(parsed.failure, "").message)
       return 125
     }
     const flags = parsed.success
@@ -87,8 +147,33 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, T
       return 0
     }
     const args = flags.help ? [...flags.rest, "--help"] : flags.rest
+    // Help goes to stdout when asked for, and to stderr when a command group runs bare (`dockhand image`), as
+    // docker does; a parse error prints no help, only docker's error text (below).
+    const formatter = CliOutput.defaultFormatter({ colors: false })
+    let implicitHelp = ""
+    const presenter: CliOutput.Presenter = {
+      present: (event) => {
+        switch (event._tag) {
+          case "Help":
+            if (event.reason === "Requested") return terminal.out(`${formatter.formatHelpDoc(event.helpDoc)}\n`)
+            implicitHelp = `${formatter.formatHelpDoc(event.helpDoc)}\n`
+            return Effect.void
+          case "Version":
+            return terminal.out(`${formatter.formatVersion(event.name, event.version)}\n`)
+          case "InvalidInvocation":
+            return Effect.void
+        }
+      }
+    }
+    // The client's own log lines (a warning that credentials went into config.json, …) are not docker's output:
+    // they show only with `-D` or `--log-level`.
+    const logLevel = flags.debug ? "Debug" : logLevels[flags.logLevel?.toLowerCase() ?? ""] ?? "None"
     const program = Command.runWith(Commands.root, { version, renderErrors: false })(args).pipe(
-      Effect.provide(Runtime.clientLayer(flags.settings)),
+      Effect.provideService(CliOutput.Presenter, presenter),
+      Effect.provideService(References.MinimumLogLevel, logLevel),
+      // Settings that cannot be resolved (an unknown context, a bad host) fail before any command, as docker's
+      // "Failed to initialize".
+      Effect.provide(clientLayer(flags.settings).pipe(Layer.catchTag("DockerError", initializationFailure))),
       Effect.provide(platform)
     )
     const exit = yield* Effect.exit(program)
@@ -102,10 +187,21 @@ export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, T
     const worded = error instanceof Failure.CliFailure
       ? error
       : CliError.isCliError(error)
-      ? parseFailure(error, ["dockhand", ...flags.rest.filter((a) => !a.startsWith("-"))])
-      : error._tag === "DockerError"
-      ? Failure.fromDockerError(error)
+      ? parseFailure(error, ["dockhand"], args)
+      : (error as { readonly _tag?: unknown })._tag === "DockerError"
+      ? Failure.fromDockerError(error as DockerError.DockerError)
       : Failure.message(String((error as { message?: unknown }).message ?? error))
+    if (worded.exitCode === 0 && implicitHelp !== "") yield* terminal.err(implicitHelp)
     if (worded.message !== "") yield* terminal.err(worded.message)
     return worded.exitCode
   })
+
+/**
+ * Runs `dockhand` with `argv` (the arguments after the program name) against the engine the global flags and the
+ * environment select, and gives the exit code. Output goes through the `Terminal` service.
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const run = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Terminal.Terminal> =>
+  runWith(argv, Runtime.clientLayer)

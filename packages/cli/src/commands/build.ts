@@ -5,10 +5,15 @@
  * @since 0.1.0
  */
 import { DockerError, Images, Progress } from "@dockhand/client"
+import * as Reference from "@dockhand/codecs/Reference"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
+import { randomBytes } from "node:crypto"
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs"
+import { join, relative, resolve } from "node:path"
 import * as Args from "../internal/Args.ts"
 import * as BuildContext from "../internal/BuildContext.ts"
 import * as Failure from "../internal/Failure.ts"
@@ -18,6 +23,54 @@ import * as ProgressDisplay from "../internal/ProgressDisplay.ts"
 import { Terminal } from "../internal/Terminal.ts"
 
 const buildUsage = (path: string) => ({ path, usage: "[OPTIONS] PATH | URL | -" })
+
+/** The first path prefix that does not exist, as Go's `filepath.EvalSymlinks` reports it (`lstat /a/b: …`). */
+const evalSymlinks = (path: string): string | undefined => {
+  if (existsSync(path)) return undefined
+  const parts = path.split("/")
+  for (let n = 2; n < parts.length; n++) {
+    const prefix = parts.slice(0, n).join("/")
+    if (lstatSync(prefix, { throwIfNoEntry: false }) === undefined) return `lstat ${prefix}: no such file or directory`
+  }
+  return `lstat ${path}: no such file or directory`
+}
+
+/**
+ * The local context as docker resolves it: the directory, the Dockerfile (`-f` is relative to the current
+ * directory, not the context; by default `Dockerfile`, or `dockerfile` when only that exists) relative to it, and a
+ * Dockerfile from outside the context, which is sent inside it under a random name.
+ */
+const localContext = (context: string, file: string | undefined) =>
+  Effect.gen(function*() {
+    const prepare = (text: string) => Failure.message(`unable to prepare context: ${text}`)
+    if (!existsSync(context)) return yield* Effect.fail(prepare(`path "${context}" not found`))
+    const root = resolve(context)
+    const rootMissing = evalSymlinks(root)
+    if (rootMissing !== undefined) {
+      return yield* Effect.fail(prepare(`unable to evaluate symlinks in context path: ${rootMissing}`))
+    }
+    const realRoot = realpathSync(root)
+    if (!statSync(realRoot).isDirectory()) return yield* Effect.fail(prepare(`context must be a directory: ${realRoot}`))
+    let dockerfile = file !== undefined && file !== "" ? resolve(file) : join(realRoot, "Dockerfile")
+    if (file === undefined || file === "") {
+      const lower = join(realRoot, "dockerfile")
+      if (!existsSync(dockerfile) && existsSync(lower)) dockerfile = lower
+    }
+    const missing = evalSymlinks(dockerfile)
+    if (missing !== undefined) {
+      return yield* Effect.fail(prepare(`unable to evaluate symlinks in Dockerfile path: ${missing}`))
+    }
+    const relativePath = relative(realRoot, realpathSync(dockerfile))
+    if (!relativePath.startsWith("../")) {
+      return { root: realRoot, dockerfile: relativePath, outside: undefined }
+    }
+    const content = yield* Effect.try({
+      try: () => readFileSync(file!),
+      catch: (cause) => Failure.message(`unable to open Dockerfile: ${Failure.goError(cause)}`)
+    })
+    const outside: BuildContext.OutsideDockerfile = { name: `.dockerfile.${randomBytes(10).toString("hex")}`, content }
+    return { root: realRoot, dockerfile: relativePath, outside }
+  })
 
 /** `KEY=VALUE` pairs into a record; a bare `KEY` takes the value of the environment variable, or `null`. */
 const keyValues = (pairs: ReadonlyArray<string>, env: (name: string) => string | undefined) => {
@@ -50,25 +103,46 @@ export const build = (name = "build", path = "image build") =>
     args: Args.all
   }, (input) =>
     Effect.gen(function*() {
+      // docker checks the tags while parsing the flags.
+      for (const tag of input.tag) {
+        const parsed = Reference.parseNormalized(tag)
+        if (Result.isFailure(parsed)) {
+          return yield* Effect.fail(
+            Failure.flagError(`invalid argument "${tag}" for "-t, --tag" flag: ${parsed.failure.message}`, path)
+          )
+        }
+      }
       const [context] = yield* Args.expect(buildUsage(path), input.args, 1, 1)
       const terminal = yield* Terminal
       if (context === "-" || /^(?:https?:\/\/|git@|git:\/\/)/.test(context!)) {
         return yield* Effect.fail(Failure.message("dockhand builds from a local context directory only"))
       }
-      const dockerfile = Option.getOrElse(input.file, () => "Dockerfile")
+      const local = yield* localContext(context!, Option.getOrUndefined(input.file))
       const platform = yield* Platforms.parseOption(input.platform)
+      // What docker shows of the upload: one line once the whole context is sent (kept back with -q, and shown on
+      // stderr only if the build fails); then the daemon's build log (with -q, kept back until the end).
       let sent = 0
-      let announced = false
-      const tar = BuildContext.tar(context!, dockerfile).pipe(
+      let progressText = ""
+      let buildText = ""
+      const announce = Effect.suspend(() => {
+        const line = `Sending build context to Docker daemon  ${Units.humanSize(sent)}\r\r\n`
+        if (input.quiet) {
+          progressText += line
+          return Effect.void
+        }
+        return terminal.out(line)
+      })
+      const tar = BuildContext.tar(local.root, local.dockerfile, local.outside).pipe(
         Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.length))),
         Stream.mapError((cause) =>
           DockerError.make(new DockerError.InvalidArgument({ operation: "ImageBuild", message: `error checking context: ${cause.message}` }))
-        )
+        ),
+        Stream.concat(Stream.fromEffect(announce).pipe(Stream.drain))
       )
       const images = yield* Images.Images
       const progress = images.build(tar, {
         tags: input.tag,
-        dockerfile,
+        dockerfile: local.outside?.name ?? local.dockerfile,
         buildArgs: keyValues(input.buildArg, terminal.env),
         labels: keyValues(input.label, () => "") as Record<string, string>,
         ...(Option.isSome(input.target) ? { target: input.target.value } : {}),
@@ -83,15 +157,24 @@ export const build = (name = "build", path = "image build") =>
         cacheFrom: input.cacheFrom.length > 0 ? input.cacheFrom : undefined
       })
       const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
-      const outcome = yield* Progress.run(progress, (message) =>
-        Effect.gen(function*() {
-          if (!announced && !input.quiet) {
-            announced = true
-            yield* terminal.out(`Sending build context to Docker daemon  ${Units.humanSize(sent)}\r\r\n`)
-          }
-          if (input.quiet) return
-          const text = display(message)
-          if (text !== "") yield* terminal.out(text)
-        })).pipe(Effect.mapError(Failure.fromDockerError))
-      if (input.quiet && outcome.imageId !== undefined) yield* terminal.out(outcome.imageId)
+      yield* Progress.run(progress, (message) => {
+        const text = display(message)
+        if (input.quiet) {
+          buildText += text
+          return Effect.void
+        }
+        return text === "" ? Effect.void : terminal.out(text)
+      }).pipe(
+        Effect.catch((error) =>
+          Effect.gen(function*() {
+            if (input.quiet) yield* terminal.err(progressText + buildText)
+            // A failed step's exit status is the command's, as with docker (`RUN false` exits 1, `RUN exit 3` 3).
+            const code = error.reason._tag === "StreamError" ? error.reason.code : undefined
+            return yield* Effect.fail(
+              Failure.message(Failure.fromDockerError(error).message.replace(/\n$/, ""), code === undefined || code === 0 ? 1 : code)
+            )
+          })
+        )
+      )
+      if (input.quiet) yield* terminal.out(buildText)
     })).pipe(Command.withDescription("Build an image from a Dockerfile"))

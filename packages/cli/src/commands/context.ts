@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
+import { readdirSync } from "node:fs"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
 import * as Table from "../internal/format/Table.ts"
@@ -49,8 +50,11 @@ const rows = Effect.gen(function*() {
     Name: DockerSettings.defaultContextName
   }]
   const metaDir = DockerConfig.joinPath(settings.configDir.value, "contexts", "meta")
-  const ids = yield* platform.listFiles(metaDir).pipe(Effect.orElseSucceed(() => Option.none()))
-  for (const id of Option.getOrElse(ids, () => [])) {
+  // Each stored context is a directory `meta/<sha256 of its name>/` (the platform lists files only).
+  const ids = yield* Effect.try(() =>
+    readdirSync(metaDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
+  ).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => []))
+  for (const id of ids) {
     const text = yield* platform.readFile(DockerConfig.joinPath(metaDir, id, "meta.json")).pipe(
       Effect.orElseSucceed(() => Option.none<string>())
     )
@@ -85,6 +89,13 @@ const ls = Command.make("ls", {
     const text = Table.render({ format: chosen, header: lsHeader, rows: all })
     if (Result.isFailure(text)) return yield* Effect.fail(Failure.message(text.failure.message))
     yield* terminal.out(text.success)
+    const platform = yield* Platform.DockerPlatform
+    if ((platform.env("DOCKER_HOST") ?? "") !== "") {
+      yield* terminal.err(
+        "Warning: DOCKER_HOST environment variable overrides the active context. To use a context, either set the " +
+          "global --context flag, or unset DOCKER_HOST environment variable.\n"
+      )
+    }
   })).pipe(Command.withAlias("list"), Command.withDescription("List contexts"))
 
 /** `context show`: the name of the current context. */

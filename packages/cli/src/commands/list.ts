@@ -35,10 +35,21 @@ const filtersOf = (values: ReadonlyArray<string>) => {
   return Option.some(out)
 }
 
-const badFilter = (value: string) => Failure.message(`bad format of filter (expected name=value)`, 125)
+/** docker rejects a malformed `--filter` while parsing the flags: a flag error with the command's usage. */
+const badFilter = (values: ReadonlyArray<string>, path: string) =>
+  Failure.flagError(
+    `invalid argument "${values.find((v) => !v.includes("=")) ?? ""}" for "-f, --filter" flag: bad format of filter (expected name=value)`,
+    path
+  )
 
-/** The clock and zone ages and dates are shown in. */
-const clock = () => ({ now: Date.now(), timeZone: Units.localZone() })
+/**
+ * The clock and zone ages and dates are shown in. The local zone costs ~10 ms to work out, and only a custom
+ * format can show a date (the default tables show ages), so it is looked up only then.
+ */
+const clock = (format: Option.Option<string>) => ({
+  now: Date.now(),
+  timeZone: Option.isSome(format) && format.value !== "" && format.value !== "table" ? Units.localZone() : Units.utc
+})
 
 /** `image ls [-a] [-q] [--digests] [--no-trunc] [-f F]... [--format F] [REPOSITORY[:TAG]]`. */
 export const ls = (name = "ls", path = "image ls") =>
@@ -55,18 +66,21 @@ export const ls = (name = "ls", path = "image ls") =>
     Effect.gen(function*() {
       const [reference] = yield* Args.expect({ path, usage: "[OPTIONS] [REPOSITORY[:TAG]]" }, input.args, 0, 1)
       const filters = filtersOf(input.filter)
-      if (Option.isNone(filters)) return yield* Effect.fail(badFilter(input.filter.join(",")))
+      if (Option.isNone(filters)) return yield* Effect.fail(badFilter(input.filter, path))
       if (reference !== undefined) (filters.value["reference"] ??= []).push(reference)
       const images = yield* Images.Images
       const list = yield* images.list({ all: input.all, filters: filters.value }).pipe(Effect.mapError(Failure.fromDockerError))
       yield* print(ImageFormat.formatImageList(list, {
-        ...clock(),
+        ...clock(input.format),
         format: Option.getOrUndefined(input.format),
         quiet: input.quiet,
         digests: input.digests,
         noTrunc: input.noTrunc
       }))
-    })).pipe(Command.withDescription("List images"))
+    })).pipe(
+      Command.withDescription("List images"),
+      (command) => (name === "ls" ? Command.withAlias(command, "list") : command)
+    )
 
 /** `image history [-H] [--no-trunc] [-q] [--format F] [--platform P] IMAGE`. */
 export const history = (name = "history", path = "image history") =>
@@ -84,7 +98,7 @@ export const history = (name = "history", path = "image history") =>
       const images = yield* Images.Images
       const items = yield* images.history(image!, platform ? { platform } : {}).pipe(Effect.mapError(Failure.fromDockerError))
       yield* print(ImageFormat.formatHistory(items, {
-        ...clock(),
+        ...clock(input.human ? input.format : Option.some("CreatedAt")),
         format: Option.getOrUndefined(input.format),
         quiet: input.quiet,
         human: input.human,
@@ -108,7 +122,7 @@ export const search = (name = "search", path = "search") =>
     Effect.gen(function*() {
       const [term] = yield* Args.expect({ path, usage: "[OPTIONS] TERM" }, input.args, 1, 1)
       const filters = filtersOf(input.filter)
-      if (Option.isNone(filters)) return yield* Effect.fail(badFilter(input.filter.join(",")))
+      if (Option.isNone(filters)) return yield* Effect.fail(badFilter(input.filter, path))
       const images = yield* Images.Images
       const results = yield* images.search(term!, {
         filters: filters.value,

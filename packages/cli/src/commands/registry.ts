@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Credentials, System } from "@dockhand/client"
+import { Credentials, DockerConfig, DockerSettings, System } from "@dockhand/client"
+import type { Registry } from "@dockhand/models"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -40,26 +41,56 @@ export const login = Command.make("login", {
     const terminal = yield* Terminal
     const server = serverOf(args)
     if (passwordStdin && Option.isSome(password)) {
-      return yield* Effect.fail(Failure.message("--password and --password-stdin are mutually exclusive"))
+      return yield* Effect.fail(Failure.message("conflicting options: cannot specify both --password and --password-stdin"))
     }
     if (passwordStdin && Option.isNone(username)) {
-      return yield* Effect.fail(Failure.message("Must provide --username with --password-stdin"))
+      return yield* Effect.fail(Failure.message("the --password-stdin option requires --username to be set"))
     }
     if (Option.isSome(password)) {
       yield* terminal.err("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n")
     }
-    const secret = passwordStdin ? Option.some(Redacted.make(yield* readStdin)) : password
-    if (Option.isNone(username) || Option.isNone(secret)) {
+    // An empty password means docker would prompt for one, which needs a terminal.
+    const secret = (passwordStdin ? Option.some(Redacted.make(yield* readStdin)) : password).pipe(
+      Option.filter((value) => Redacted.value(value) !== "")
+    )
+    if (Option.isNone(username) || username.value === "" || Option.isNone(secret)) {
       return yield* Effect.fail(Failure.message("Error: Cannot perform an interactive login from a non TTY device"))
     }
     const auth = { username: username.value, password: secret.value, serveraddress: server }
     const system = yield* System.System
     const answer = yield* system.login(auth).pipe(Effect.mapError(Failure.fromDockerError))
     const credentials = yield* Credentials.Credentials
-    const stored = answer.IdentityToken === undefined
+    // Like docker, an identity token (when the registry gives one) is stored instead of the password.
+    const token = answer.IdentityToken !== undefined && Redacted.value(answer.IdentityToken) !== ""
+      ? answer.IdentityToken
+      : undefined
+    const stored = token === undefined
       ? auth
-      : { username: username.value, identitytoken: answer.IdentityToken, serveraddress: server }
-    yield* credentials.store(server, stored).pipe(Effect.mapError(Failure.fromDockerError))
+      : { username: username.value, identitytoken: token, serveraddress: server }
+    // Like docker's file store, unchanged credentials are not written again (and not warned about again).
+    const previous = yield* credentials.get(server).pipe(Effect.orElseSucceed(() => Option.none<Registry.AuthConfig>()))
+    const secretOf = (value: Redacted.Redacted<string> | undefined) => (value === undefined ? "" : Redacted.value(value))
+    const unchanged = Option.isSome(previous) && (previous.value.username ?? "") === username.value &&
+      secretOf(previous.value.password) === (token === undefined ? Redacted.value(secret.value) : "") &&
+      secretOf(previous.value.identitytoken) === secretOf(token)
+    if (!unchanged) yield* credentials.store(server, stored).pipe(Effect.mapError(Failure.fromDockerError))
+    // docker warns on stderr when the password went into config.json rather than to a credential helper.
+    if (!unchanged && token === undefined) {
+      const settings = yield* DockerSettings.DockerSettings
+      const loaded = yield* DockerConfig.read({ configDir: settings.configDir.value }).pipe(
+        Effect.mapError(Failure.fromDockerError)
+      )
+      const key = Credentials.registryKey(server)
+      const helpers = DockerConfig.credHelpers(loaded.config)
+      const helper = Object.hasOwn(helpers, key) ? helpers[key] : DockerConfig.credsStore(loaded.config)
+      if (helper === undefined || helper === "") {
+        yield* terminal.err(
+          `\nWARNING! Your credentials are stored unencrypted in '${loaded.path}'.\n` +
+            "Configure a credential helper to remove this warning. See\n" +
+            "https://docs.docker.com/go/credential-store/\n\n"
+        )
+      }
+    }
     yield* terminal.out(`${answer.Status === "" ? "Login Succeeded" : answer.Status}\n`)
   })).pipe(Command.withDescription("Authenticate to a registry"))
 

@@ -37,6 +37,17 @@ export const prune = Command.make("prune", {
   Effect.gen(function*() {
     yield* Args.expect({ path: "image prune", usage: "[OPTIONS]" }, args, 0, 0)
     const terminal = yield* Terminal
+    // docker checks the filters while parsing the flags, before asking.
+    const filters: Record<string, Array<string>> = { dangling: [all ? "false" : "true"] }
+    for (const value of filter) {
+      const eq = value.indexOf("=")
+      if (eq === -1) {
+        return yield* Effect.fail(
+          Failure.flagError(`invalid argument "${value}" for "--filter" flag: bad format of filter (expected name=value)`, "image prune")
+        )
+      }
+      ;(filters[value.slice(0, eq)] ??= []).push(value.slice(eq + 1))
+    }
     if (!force) {
       yield* terminal.out(
         all
@@ -44,12 +55,6 @@ export const prune = Command.make("prune", {
           : "WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] "
       )
       if (!(yield* confirm)) return
-    }
-    const filters: Record<string, Array<string>> = { dangling: [all ? "false" : "true"] }
-    for (const value of filter) {
-      const eq = value.indexOf("=")
-      if (eq === -1) return yield* Effect.fail(Failure.message("bad format of filter (expected name=value)", 125))
-      ;(filters[value.slice(0, eq)] ??= []).push(value.slice(eq + 1))
     }
     const images = yield* Images.Images
     const report = yield* images.prune({ filters }).pipe(Effect.mapError(Failure.fromDockerError))

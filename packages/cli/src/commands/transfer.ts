@@ -12,7 +12,9 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
-import { createReadStream, createWriteStream } from "node:fs"
+import { randomBytes } from "node:crypto"
+import { createReadStream, createWriteStream, openSync, rename, rm, statSync } from "node:fs"
+import { dirname, join } from "node:path"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
 import * as Platforms from "../internal/Platforms.ts"
@@ -62,7 +64,7 @@ export const pull = (name = "pull", path = "image pull") =>
       images.pull(Reference.format(tagged), { all: allTags, ...(platformValue ? { platform: platformValue } : {}) }),
       quiet
     )
-    if (!allTags) yield* terminal.out(`${Reference.format(tagged)}\n`)
+    yield* terminal.out(`${Reference.format(tagged)}\n`)
   })).pipe(Command.withDescription("Download an image from a registry"))
 
 const pushUsage = (path: string) => ({ path, usage: "[OPTIONS] NAME[:TAG]" })
@@ -100,11 +102,29 @@ export const push = (name = "push", path = "image push") =>
 
 const saveUsage = (path: string) => ({ path, usage: "[OPTIONS] IMAGE [IMAGE...]" })
 
-/** Writes a byte stream to a file, creating or truncating it. */
+/** docker's `ValidateOutputPath`: the directory of `path` must exist. */
+const validateOutputPath = (path: string) =>
+  Effect.try({
+    try: () => {
+      const dir = dirname(path)
+      if (dir !== "" && dir !== ".") statSync(dir)
+    },
+    catch: (cause) => Failure.message(`failed to save image: invalid output path: ${Failure.goError(cause)}`)
+  })
+
+/**
+ * Writes a byte stream to `path` as docker's `CopyToFile` does: into a new temporary file (mode 0600) next to it,
+ * renamed over `path` only once every byte is written, so that a failed save leaves an existing file alone.
+ */
 const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.DockerError>) =>
   Effect.callback<void, Failure.CliFailure>((resume) => {
-    const file = createWriteStream(path)
-    file.on("error", (cause) => resume(Effect.fail(Failure.message(`failed to save image: ${cause.message}`))))
+    const temp = join(dirname(path), `.docker_temp_${randomBytes(5).toString("hex")}`)
+    const file = createWriteStream(temp, { flags: "wx", mode: 0o600 })
+    const fail = (failure: Failure.CliFailure) => {
+      file.destroy()
+      rm(temp, { force: true }, () => resume(Effect.fail(failure)))
+    }
+    file.on("error", (cause) => fail(Failure.message(Failure.goError(cause))))
     file.on("open", () =>
       Effect.runFork(
         Stream.runForEach(bytes, (chunk) =>
@@ -113,8 +133,18 @@ const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.Do
             else file.once("drain", () => done(Effect.void))
           })).pipe(
             Effect.matchEffect({
-              onFailure: (error) => Effect.sync(() => { file.destroy(); resume(Effect.fail(Failure.fromDockerError(error))) }),
-              onSuccess: () => Effect.sync(() => file.end(() => resume(Effect.void)))
+              onFailure: (error) => Effect.sync(() => fail(Failure.fromDockerError(error))),
+              onSuccess: () =>
+                Effect.sync(() =>
+                  file.end(() =>
+                    rename(temp, path, (cause) =>
+                      // Deno passes `undefined` rather than `null` on success.
+                      cause === null || cause === undefined
+                        ? resume(Effect.void)
+                        : fail(Failure.message(Failure.goError(cause)))
+                    )
+                  )
+                )
             })
           )
       ))
@@ -134,6 +164,7 @@ export const save = (name = "save", path = "image save") =>
     const images = yield* Images.Images
     const tar = images.save(names, platforms.length > 0 ? { platforms } : {})
     if (Option.isSome(output) && output.value !== "" && output.value !== "-") {
+      yield* validateOutputPath(output.value)
       return yield* writeFile(output.value, tar)
     }
     if (terminal.stdoutIsTerminal) {
@@ -142,10 +173,15 @@ export const save = (name = "save", path = "image save") =>
     yield* terminal.outBytes(tar).pipe(Effect.mapError(Failure.fromDockerError))
   })).pipe(Command.withDescription("Save one or more images to a tar archive (streamed to STDOUT by default)"))
 
-/** A file's bytes as a stream. */
-const readFile = (path: string): Stream.Stream<Uint8Array, Error> =>
-  Stream.fromAsyncIterable(createReadStream(path) as AsyncIterable<Uint8Array>, (cause) =>
-    cause instanceof Error ? cause : new Error(String(cause)))
+/** A file's bytes as a stream; the file is opened first, so that a missing one fails with docker's `open x: …`. */
+const readFile = (path: string): Effect.Effect<Stream.Stream<Uint8Array, Error>, Failure.CliFailure> =>
+  Effect.try({
+    try: () => openSync(path, "r"),
+    catch: (cause) => Failure.message(Failure.goError(cause))
+  }).pipe(Effect.map((fd) =>
+    Stream.fromAsyncIterable(createReadStream(path, { fd }) as AsyncIterable<Uint8Array>, (cause) =>
+      cause instanceof Error ? cause : new Error(String(cause)))
+  ))
 
 const loadUsage = (path: string) => ({ path, usage: "[OPTIONS]" })
 
@@ -164,7 +200,7 @@ export const load = (name = "load", path = "image load") =>
     if (!fromFile && terminal.stdinIsTerminal) {
       return yield* Effect.fail(Failure.message("requested load from stdin, but stdin is empty"))
     }
-    const source = fromFile ? readFile(input.value) : terminal.stdin
+    const source = fromFile ? yield* readFile(input.value) : terminal.stdin
     const platforms = yield* Platforms.parseAll(platform)
     const images = yield* Images.Images
     const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
@@ -192,7 +228,8 @@ export const importImage = (name = "import", path = "image import") =>
   args: Args.all
 }, ({ args, change, message, platform }) =>
   Effect.gen(function*() {
-    const [source, reference] = yield* Args.expect(importUsage(path), args, 1, 2)
+    // docker takes (and ignores) more arguments than the two it uses.
+    const [source, reference] = yield* Args.expect(importUsage(path), args, 1)
     const terminal = yield* Terminal
     const platformValue = yield* Platforms.parseOption(platform)
     const images = yield* Images.Images
@@ -201,7 +238,7 @@ export const importImage = (name = "import", path = "image import") =>
       ? { _tag: "Stream", stream: terminal.stdin.pipe(Stream.mapError(readError("ImageCreate"))) }
       : isUrl
       ? { _tag: "Url", url: source! }
-      : { _tag: "Stream", stream: readFile(source!).pipe(Stream.mapError(readError("ImageCreate"))) }
+      : { _tag: "Stream", stream: (yield* readFile(source!)).pipe(Stream.mapError(readError("ImageCreate"))) }
     yield* show(
       images.import(from, {
         reference,

@@ -61,15 +61,35 @@ const fileBytes = (path: string): Stream.Stream<Uint8Array, Error> =>
   Stream.fromAsyncIterable(createReadStream(path) as AsyncIterable<Uint8Array>, (cause) =>
     cause instanceof Error ? cause : new Error(String(cause)))
 
+/** A Dockerfile from outside the context, sent inside it under a random name (`.dockerfile.<hex>`), as docker does. */
+export interface OutsideDockerfile {
+  readonly name: string
+  readonly content: Uint8Array
+}
+
 /**
  * The tar stream of the context directory `root`. `dockerfile` is the Dockerfile's path inside the context
- * (always included even if `.dockerignore` excludes it).
+ * (always included even if `.dockerignore` excludes it). With `outside`, that Dockerfile is added under its random
+ * name and the name is appended to `.dockerignore` (which is created when missing), as docker's
+ * `AddDockerfileToBuildContext` does.
  */
-export const tar = (root: string, dockerfile: string): Stream.Stream<Uint8Array, Error> =>
-  Stream.unwrap(Effect.map(walk(root, dockerfile), (items) =>
-    Stream.fromIterable(items).pipe(
+export const tar = (root: string, dockerfile: string, outside?: OutsideDockerfile): Stream.Stream<Uint8Array, Error> =>
+  Stream.unwrap(Effect.map(walk(root, dockerfile), (items) => {
+    const added: Array<Tar.Entry<Error>> = []
+    if (outside !== undefined) {
+      const ignore = `\n${outside.name}\n`
+      if (!items.some((item) => item.path === ".dockerignore")) {
+        added.push(Tar.file(".dockerignore", `.dockerignore${ignore}`, { mode: 0o600 }))
+      }
+      added.push(Tar.file(outside.name, outside.content, { mode: 0o600, mtime: new Date(Math.floor(Date.now() / 1000) * 1000) }))
+    }
+    return Stream.fromIterable(items).pipe(
       Stream.map((item): Tar.Entry<Error> => {
         const options = { mode: item.mode, mtime: new Date(Math.floor(item.mtime.getTime() / 1000) * 1000) }
+        if (outside !== undefined && item.path === ".dockerignore") {
+          const text = `${readFileSync(`${root}/.dockerignore`, "utf8")}\n${outside.name}\n`
+          return Tar.file(item.path, text, options)
+        }
         switch (item.kind) {
           case "dir":
             return Tar.directory(item.path, options)
@@ -79,5 +99,7 @@ export const tar = (root: string, dockerfile: string): Stream.Stream<Uint8Array,
             return Tar.fileStream(item.path, item.size, fileBytes(`${root}/${item.path}`), options)
         }
       }),
+      Stream.concat(Stream.fromIterable(added)),
       Stream.pipeThroughChannel(Tar.encode<never, unknown, Tar.Entry<Error>>())
-    )))
+    )
+  }))

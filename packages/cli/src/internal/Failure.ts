@@ -22,15 +22,18 @@ export interface Usage {
   readonly usage: string
 }
 
+/** `dockhand image ls [OPTIONS] [REPOSITORY[:TAG]]`: the command and how it is used, as docker's usage line. */
+const useLine = (usage: Usage) => `dockhand${usage.path === "" ? "" : ` ${usage.path}`}${usage.usage === "" ? "" : ` ${usage.usage}`}`
+
 /** The usage hint docker prints after a misuse. */
 export const usageHint = (usage: Usage, verb: "See" | "Run" = "Run") =>
-  `\nUsage:  dockhand ${usage.path} ${usage.usage}\n\n${verb} 'dockhand ${usage.path} --help' for more information\n`
+  `\nUsage:  ${useLine(usage)}\n\n${verb} 'dockhand${usage.path === "" ? "" : ` ${usage.path}`} --help' for more information\n`
 
 /** docker's text for a wrong number of arguments, e.g. `'dockhand image rm' requires at least 1 argument`. */
 export const argumentCount = (usage: Usage, count: number, min: number, max: number | undefined): CliFailure | undefined => {
   const plural = (n: number) => `${n} argument${n === 1 ? "" : "s"}`
   const need = min === max
-    ? count === min ? undefined : `requires ${plural(min)}`
+    ? count === min ? undefined : min === 0 ? "accepts no arguments" : `requires ${plural(min)}`
     : count < min
     ? `requires at least ${plural(min)}`
     : max !== undefined && count > max
@@ -39,6 +42,89 @@ export const argumentCount = (usage: Usage, count: number, min: number, max: num
   if (need === undefined) return undefined
   const verb = min === max || (max !== undefined && count > max) ? "Run" : "See"
   return new CliFailure({ message: `dockhand: 'dockhand ${usage.path}' ${need}\n${usageHint(usage, verb)}`, exitCode: 1 })
+}
+
+/** How each command is used, by its path after the program name, as docker's use lines say it. */
+const usages: Readonly<Record<string, string>> = {
+  "": "[OPTIONS] COMMAND [ARG...]",
+  "image ls": "[OPTIONS] [REPOSITORY[:TAG]]",
+  "images": "[OPTIONS] [REPOSITORY[:TAG]]",
+  "image history": "[OPTIONS] IMAGE",
+  "history": "[OPTIONS] IMAGE",
+  "image inspect": "[OPTIONS] IMAGE [IMAGE...]",
+  "image rm": "[OPTIONS] IMAGE [IMAGE...]",
+  "rmi": "[OPTIONS] IMAGE [IMAGE...]",
+  "image tag": "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+  "tag": "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+  "image pull": "[OPTIONS] NAME[:TAG|@DIGEST]",
+  "pull": "[OPTIONS] NAME[:TAG|@DIGEST]",
+  "image push": "[OPTIONS] NAME[:TAG]",
+  "push": "[OPTIONS] NAME[:TAG]",
+  "image save": "[OPTIONS] IMAGE [IMAGE...]",
+  "save": "[OPTIONS] IMAGE [IMAGE...]",
+  "image load": "[OPTIONS]",
+  "load": "[OPTIONS]",
+  "image import": "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+  "import": "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+  "image build": "[OPTIONS] PATH | URL | -",
+  "build": "[OPTIONS] PATH | URL | -",
+  "image search": "[OPTIONS] TERM",
+  "search": "[OPTIONS] TERM",
+  "image prune": "[OPTIONS]",
+  "login": "[OPTIONS] [SERVER]",
+  "logout": "[SERVER]",
+  "context ls": "[OPTIONS]",
+  "system df": "[OPTIONS]",
+  "version": "[OPTIONS]"
+}
+
+/** Aliases resolved to the name docker's messages use (`image list` is `image ls`). */
+const aliases: Readonly<Record<string, string>> = {
+  "image list": "image ls",
+  "image remove": "image rm",
+  "context list": "context ls"
+}
+
+/** A command path with its aliases resolved. */
+export const canonicalPath = (path: string): string => aliases[path] ?? path
+
+/** How the command at `path` is used (`""` for command groups such as `image`). */
+export const usageOf = (path: string): Usage => ({ path, usage: usages[path] ?? "" })
+
+/** docker's text for a bad flag (`unknown flag: --x`, `flag needs an argument: --format`), exit 125. */
+export const flagError = (text: string, path: string): CliFailure =>
+  new CliFailure({ message: `${text}\n${usageHint(usageOf(path))}`, exitCode: 125 })
+
+/** docker's text for an unknown command under `parent` (`""` for the top level), exit 1. */
+export const unknownCommand = (parent: string, command: string): CliFailure => {
+  const name = `dockhand${parent === "" ? "" : ` ${parent}`}`
+  return new CliFailure({
+    message: `dockhand: unknown command: ${name} ${command}\n\n` +
+      (parent === "" ? "" : `Usage:  ${useLine(usageOf(parent))}\n\n`) +
+      `Run '${name} --help' for more information\n`,
+    exitCode: 1
+  })
+}
+
+/** Go's words for a system error (`ENOENT`: `no such file or directory`). */
+const errnoText: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EEXIST: "file exists",
+  EISDIR: "is a directory",
+  ENOENT: "no such file or directory",
+  ENOTDIR: "not a directory",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on device"
+}
+
+/** A Node file-system error as Go words it: `open /x.tar: no such file or directory`. */
+export const goError = (cause: unknown): string => {
+  if (cause === null || typeof cause !== "object") return String(cause)
+  const error = cause as { code?: unknown; syscall?: unknown; path?: unknown; message?: unknown }
+  const text = typeof error.code === "string" ? errnoText[error.code] : undefined
+  if (text === undefined || typeof error.syscall !== "string") return String(error.message ?? cause)
+  const op = error.syscall === "scandir" ? "open" : error.syscall
+  return typeof error.path === "string" ? `${op} ${error.path}: ${text}` : `${op}: ${text}`
 }
 
 /** A plain error line, exit 1 (`invalid reference format`, `Error response from daemon: ...`). */

@@ -1,0 +1,446 @@
+/**
+ * The side-by-side harness of the CLI's end-to-end suite (`*.engine.test.ts` next to this file): runs `dockhand` and
+ * the docker CLI (the reference, `docker` on PATH) with the same arguments, input and environment against the
+ * private Docker 20.10 engine that `scripts/engines/start.sh` starts, and compares standard output, standard error
+ * and the exit code.
+ *
+ * - The engines come from `env.sh`'s variables; when they are missing every test FAILS (it never skips).
+ * - `DOCKHAND_CLI_RUNTIME=node|bun|deno` picks the runtime that runs the compiled CLI (`packages/cli/dist/bin.js`,
+ *   rebuilt with `tsc -b` when a file starts); the test runner itself stays on Node.
+ * - Both programs get `DOCKER_HOST=unix://$DOCKHAND_DOCKER_SOCK`, a temporary `DOCKER_CONFIG`, `NO_COLOR=1`,
+ *   `TZ=UTC` and `DOCKER_BUILDKIT=0` (docker's legacy builder, the one dockhand implements), through pipes (no TTY).
+ * - What may legitimately differ is normalised on both sides before comparing: the program name in usage texts,
+ *   ages (`5 seconds ago`) and dates, the order of rows that tie, the interleaving of concurrent layer lines,
+ *   intermediate build containers, docker's legacy-builder `DEPRECATED` notice and daemon temp paths.
+ *
+ * KNOWN_DIFFERENCES below lists what is left on purpose, with the reason; the tests check that those cases differ
+ * only in the documented way.
+ */
+import { assert } from "@effect/vitest"
+import { spawn, spawnSync } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+// ---------------------------------------------------------------------------------------------------------------
+// KNOWN_DIFFERENCES: where dockhand deliberately or unavoidably differs from docker CLI 28. Each row is asserted by
+// a test named "KNOWN_DIFFERENCES: …" (or normalised as the row says), so that a change on either side shows up.
+// ---------------------------------------------------------------------------------------------------------------
+//
+// | case                                    | docker 28                                        | dockhand                                   | why not matched |
+// |-----------------------------------------|--------------------------------------------------|--------------------------------------------|-----------------|
+// | program name in usage texts and errors  | `docker: 'docker tag' requires 2 arguments`      | `dockhand: 'dockhand tag' requires …`      | another program; normalised on both sides (`docker` → `dockhand` as a word) |
+// | `logout a b`, `images a b` (too many)   | `SRun 'docker logout --help' for more …`         | `Run 'dockhand logout --help' for more …`  | a typo in docker 28's `cli.RequiresMaxArgs`; not worth copying |
+// | help (`--help`, a bare `image`/`context`)| cobra's usage text (bare group: on stderr, exit 0)| effect/cli's help (bare group: on stderr, exit 0) | each program's own help; streams and exit codes match |
+// | `image search TERM`                     | `docker: unknown command: docker image search`   | the same as `search TERM`                  | dockhand adds `image search` next to `search` |
+// | `search --limit 500 TERM`               | `Error response from daemon: Limit 500 is outside the range of [1, 100]` | `invalid limit 500: it must be between 1 and 100` | @dockhand/client checks the limit before sending (packages/client, not a CLI file); same exit code |
+// | `import FILE repo@sha256:…`             | `Error response from daemon: cannot import digest reference` | `cannot import to a digest reference` | @dockhand/client refuses before sending (packages/client); same exit code |
+// | `image inspect -f '{{.}}'`              | Go prints pointer fields as addresses (`0xc000364000`) | the values pointed to               | addresses change on every run, even between two docker runs; not compared |
+// | `build -f ../Outside.Dockerfile ctx`    | sends the Dockerfile as `.dockerfile.<random>`   | the same, with its own random name         | the random name (so the COPY hash and image ids) differs between any two runs; compared with ids and the context size masked |
+//
+// Not differences, but daemon-side nondeterminism normalised on both sides: the order of rows that tie on their
+// creation time, the interleaving of concurrent layer lines, whether the daemon reports a small layer's `Waiting` /
+// `Verifying Checksum` / `Download complete`, intermediate build containers, the daemon's temp directory names, and
+// docker's own legacy-builder `DEPRECATED` notice on stderr.
+//
+export const KNOWN_DIFFERENCES = [
+  "program name",
+  "SRun typo",
+  "help texts",
+  "image search",
+  "search limit checked by the client",
+  "import to a digest reference",
+  "inspect {{.}} pointers",
+  "Dockerfile outside the context"
+] as const
+
+// ---------------------------------------------------------------------------------------------------------------
+// Engines and paths
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What `scripts/engines/start.sh` writes to `env.sh` and the e2e tests use. */
+export interface Engines {
+  readonly dockerSock: string
+  /** The plain registry, `127.0.0.1:5000`. */
+  readonly registry: string
+  /** The TLS registry with htpasswd auth, `127.0.0.1:5443`. */
+  readonly registryTls: string
+  readonly registryUser: string
+  readonly registryPassword: string
+}
+
+const REQUIRED = [
+  "DOCKHAND_DOCKER_SOCK",
+  "DOCKHAND_REGISTRY",
+  "DOCKHAND_REGISTRY_TLS",
+  "DOCKHAND_REGISTRY_USER",
+  "DOCKHAND_REGISTRY_PASSWORD_FILE"
+] as const
+
+/** The engines, or a thrown error saying how to start them (tests fail, never skip). */
+export const readEngines = (): Engines => {
+  const env = process.env
+  const missing = REQUIRED.filter((name) => (env[name] ?? "") === "")
+  if (missing.length > 0) {
+    throw new Error(
+      `The dockhand e2e tests need the private engines, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} ` +
+        "not set. Start them with `bash scripts/engines/start.sh` and `source /tmp/dockhand-engines/env.sh` " +
+        "(scripts/test-all.sh does both)."
+    )
+  }
+  const sock = env["DOCKHAND_DOCKER_SOCK"]!
+  if (!fs.existsSync(sock)) throw new Error(`DOCKHAND_DOCKER_SOCK=${sock} does not exist: start the engines`)
+  return {
+    dockerSock: sock,
+    registry: env["DOCKHAND_REGISTRY"]!,
+    registryTls: env["DOCKHAND_REGISTRY_TLS"]!,
+    registryUser: env["DOCKHAND_REGISTRY_USER"]!,
+    registryPassword: fs.readFileSync(env["DOCKHAND_REGISTRY_PASSWORD_FILE"]!, "utf8").trim()
+  }
+}
+
+/** The repository root. */
+export const root = fileURLToPath(new URL("../../../../", import.meta.url))
+const bin = path.join(root, "node_modules/.bin")
+
+/** The compiled CLI every runtime runs. */
+export const cliEntry = path.join(root, "packages/cli/dist/bin.js")
+
+/** Which runtime runs dockhand: `DOCKHAND_CLI_RUNTIME` (`node`, the default, `bun` or `deno`). */
+export const runtime: "node" | "bun" | "deno" = (() => {
+  const value = process.env["DOCKHAND_CLI_RUNTIME"] ?? "node"
+  if (value !== "node" && value !== "bun" && value !== "deno") {
+    throw new Error(`DOCKHAND_CLI_RUNTIME must be node, bun or deno, not ${JSON.stringify(value)}`)
+  }
+  return value
+})()
+
+/** The command line that starts dockhand on the chosen runtime (Node 24, Bun and Deno from node_modules/.bin). */
+export const dockhandCommand: ReadonlyArray<string> = runtime === "node"
+  ? [path.join(bin, "node"), cliEntry]
+  : runtime === "bun"
+  ? [path.join(bin, "bun"), cliEntry]
+  : [path.join(bin, "deno"), "run", "-A", cliEntry]
+
+let built = false
+/** Compiles the CLI (`tsc -b`, quick when nothing changed) so that the tests run the current sources. */
+export const buildCli = (): void => {
+  if (built) return
+  const result = spawnSync(path.join(bin, "tsc"), ["-b", "packages/cli/tsconfig.json"], { cwd: root, encoding: "utf8" })
+  if (result.status !== 0) throw new Error(`tsc -b packages/cli failed:\n${result.stdout}${result.stderr}`)
+  built = true
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A test file's world: run id, temp dirs, environment, cleanup
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The label every image the suite makes carries (with the run id), so that cleanup finds dangling ones too. */
+export const LABEL_KEY = "dockhand.e2e"
+
+/** One test file's setting: engines, a run id naming everything it makes, a scratch directory, the environment. */
+export interface World {
+  readonly engines: Engines
+  readonly runId: string
+  /** `dockhand-e2e-<runtime>-<run id>`: the repository prefix of every image of the file. */
+  readonly prefix: string
+  readonly label: string
+  readonly dir: string
+  readonly configDir: string
+  readonly env: Readonly<Record<string, string>>
+}
+
+/**
+ * A file's setup that makes every test FAIL (not skip, as a failing `beforeAll` would) when it fails, e.g. when
+ * the engines are missing: `beforeAll(() => setup.run(async () => …))` and `beforeEach(setup.check)`.
+ */
+export const guardedSetup = () => {
+  let failure: unknown
+  return {
+    run: async (setup: () => Promise<void>): Promise<void> => {
+      try {
+        await setup()
+      } catch (error) {
+        failure = error
+      }
+    },
+    check: (): void => {
+      if (failure !== undefined) throw failure
+    }
+  }
+}
+
+/** Sets up a file's world; call it in `beforeAll`. */
+export const makeWorld = (name: string): World => {
+  const engines = readEngines()
+  buildCli()
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dockhand-e2e-${name}-`))
+  const configDir = path.join(dir, "config")
+  fs.mkdirSync(configDir)
+  const env: Record<string, string> = {
+    PATH: process.env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+    HOME: process.env["HOME"] ?? dir,
+    DOCKER_HOST: `unix://${engines.dockerSock}`,
+    DOCKER_CONFIG: configDir,
+    NO_COLOR: "1",
+    TZ: "UTC",
+    DOCKER_BUILDKIT: "0"
+  }
+  for (const keep of ["DENO_DIR", "XDG_CACHE_HOME", "BUN_INSTALL_CACHE_DIR"]) {
+    if (process.env[keep] !== undefined) env[keep] = process.env[keep]!
+  }
+  return {
+    engines,
+    runId,
+    prefix: `dockhand-e2e-${runtime}-${name}-${runId}`,
+    label: `${LABEL_KEY}=${runId}`,
+    dir,
+    configDir,
+    env
+  }
+}
+
+/** Removes every image of the world (by label and by name) and its scratch directory; call it in `afterAll`. */
+export const cleanWorld = async (world: World): Promise<void> => {
+  const ids = new Set<string>()
+  const byLabel = await run("docker", ["images", "-a", "-q", "--no-trunc", "--filter", `label=${world.label}`], world)
+  for (const id of byLabel.stdout.toString().split("\n")) if (id !== "") ids.add(id)
+  const all = await run("docker", ["images", "-a", "--no-trunc", "--format", "{{.ID}} {{.Repository}}"], world)
+  for (const line of all.stdout.toString().split("\n")) {
+    const [id, repo] = line.split(" ")
+    if (id !== undefined && repo !== undefined && repo.includes(world.prefix)) ids.add(id)
+  }
+  if (ids.size > 0) await run("docker", ["rmi", "-f", ...ids], world)
+  fs.rmSync(world.dir, { recursive: true, force: true })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Running the two programs
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What a run printed and how it ended. */
+export interface Output {
+  readonly stdout: Buffer
+  readonly stderr: string
+  readonly code: number
+}
+
+export interface RunOptions {
+  /** Bytes on standard input (otherwise an empty, closed pipe). */
+  readonly stdin?: string | Uint8Array | undefined
+  /** Extra or overriding environment variables. */
+  readonly env?: Readonly<Record<string, string>> | undefined
+  /** The working directory (the world's scratch directory by default). */
+  readonly cwd?: string | undefined
+}
+
+/** Runs `docker` or `dockhand` with `args` in the world's environment, through pipes. */
+export const run = (
+  program: "docker" | "dockhand",
+  args: ReadonlyArray<string>,
+  world: World,
+  options: RunOptions = {}
+): Promise<Output> =>
+  new Promise((resolve, reject) => {
+    const [command, ...prefix] = program === "docker" ? ["docker"] : dockhandCommand
+    const child = spawn(command!, [...prefix, ...args], {
+      cwd: options.cwd ?? world.dir,
+      env: { ...world.env, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"]
+    })
+    const out: Array<Buffer> = []
+    const err: Array<Buffer> = []
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000)
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk))
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk))
+    child.on("error", reject)
+    child.on("close", (code, signal) => {
+      clearTimeout(timer)
+      resolve({
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString("utf8"),
+        code: code ?? (signal === null ? -1 : 128)
+      })
+    })
+    child.stdin.on("error", () => {}) // a program that does not read its input closes the pipe early
+    child.stdin.end(options.stdin === undefined ? undefined : Buffer.from(options.stdin))
+  })
+
+/** Runs docker and fails the test when it fails: for setting up and checking state. */
+export const docker = async (args: ReadonlyArray<string>, world: World, options: RunOptions = {}): Promise<string> => {
+  const result = await run("docker", args, world, options)
+  assert.strictEqual(result.code, 0, `docker ${args.join(" ")} failed:\n${result.stderr}`)
+  return result.stdout.toString("utf8")
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Normalising and comparing
+// ---------------------------------------------------------------------------------------------------------------
+
+/** How a case's output is normalised, on both sides alike, before comparing. */
+export interface Normalize {
+  /** Rows may come in any order when they tie (image lists): compare them sorted (a table header stays first). */
+  readonly unordered?: boolean | undefined
+  /**
+   * Layer lines (`<12 hex>: …`) of concurrent transfers: group each run of them by layer, in order per layer, and
+   * drop the daemon's timing-dependent `Waiting`, `Verifying Checksum` and `Download complete` lines.
+   */
+  readonly layers?: boolean | undefined
+  /** Build output: docker's legacy-builder notice dropped, intermediate containers masked. */
+  readonly build?: boolean | undefined
+  /** Mask every image id and digest (outputs of things made anew on each run: import, build --no-cache). */
+  readonly ids?: boolean | undefined
+  /** Further replacements, applied to both sides. */
+  readonly replace?: ReadonlyArray<readonly [RegExp, string]> | undefined
+}
+
+const DEPRECATED_NOTICE =
+  /DEPRECATED: The legacy builder is deprecated and will be removed in a future release\.\n\s+BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0\n\s+environment-variable\.\n\n/
+
+const AGE =
+  /\b(?:Less than a second|About a minute|About an hour|\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)) ago\b/g
+const DATE = /\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?: [+-]\d{4} [A-Z]+|Z|[+-]\d\d:\d\d)?/g
+
+/** The deterministic normalisations: what may differ however quickly the two runs follow each other. */
+const normalizeFixed = (text: string, options: Normalize): string => {
+  let out = text
+    // The program's name in usage texts and error prefixes (docker.io, dockerd, /docker/ paths are left alone).
+    .replace(/(^|[\s'"])docker(?=[\s:'"])/gm, "$1dockhand")
+    // Daemon-side temporary directories.
+    .replace(/docker-import-\d+/g, "docker-import-N")
+  if (options.build === true) {
+    out = out
+      .replace(DEPRECATED_NOTICE, "")
+      .replace(/(Running in |Removing intermediate container )[0-9a-f]{12}/g, "$1<container>")
+  }
+  if (options.ids === true) out = out.replace(/sha256:[0-9a-f]{64}/g, "sha256:<id>").replace(/\b[0-9a-f]{12}\b/g, "<id>")
+  for (const [pattern, replacement] of options.replace ?? []) out = out.replace(pattern, replacement)
+  // Whether the daemon reports a small layer's `Waiting`, `Verifying Checksum` and `Download complete` depends on
+  // timing (a layer fetched while another one was reported may skip them), not on the CLI: they are dropped.
+  if (options.layers === true) {
+    out = groupLayerLines(out.replace(/^[0-9a-f]{12}: (?:Waiting|Verifying Checksum|Download complete)\n/gm, ""))
+  }
+  return out
+}
+
+/** Stable-sorts each run of `<id>: …` lines by layer id, keeping each layer's own lines in order. */
+const groupLayerLines = (text: string): string => {
+  const lines = text.split("\n")
+  const out: Array<string> = []
+  let block: Array<string> = []
+  const flush = () => {
+    out.push(...block.map((line, i) => [line, i] as const).sort(([a, i], [b, j]) =>
+      a.slice(0, 12) < b.slice(0, 12) ? -1 : a.slice(0, 12) > b.slice(0, 12) ? 1 : i - j
+    ).map(([line]) => line))
+    block = []
+  }
+  for (const line of lines) {
+    if (/^(?:[0-9a-f]{12}|<id>): /.test(line)) block.push(line)
+    else {
+      flush()
+      out.push(line)
+    }
+  }
+  flush()
+  return out.join("\n")
+}
+
+/** Sorts the lines of a text, a table header (first line in capitals) staying first. */
+const sortRows = (text: string): string => {
+  const lines = text.split("\n")
+  const last = lines[lines.length - 1] === "" ? lines.pop() : undefined
+  const header = lines.length > 0 && /^[A-Z][A-Z ]+(?:\s{2,}|$)/.test(lines[0]!) ? lines.shift() : undefined
+  lines.sort()
+  return [...(header === undefined ? [] : [header]), ...lines, ...(last === undefined ? [] : [last])].join("\n")
+}
+
+/** Ages and dates masked, runs of spaces collapsed (column widths follow the ages' lengths). */
+const maskTimes = (text: string): string => text.replace(AGE, "<age>").replace(DATE, "<date>").replace(/ {2,}/g, "  ")
+
+/** One side of a comparison as text. */
+interface Side {
+  readonly stdout: string
+  readonly stderr: string
+  readonly code: number
+}
+
+const sideOf = (output: Output): Side => ({ stdout: output.stdout.toString("utf8"), stderr: output.stderr, code: output.code })
+
+const render = (side: Side) => `--- exit ${side.code}\n--- stdout\n${side.stdout}--- stderr\n${side.stderr}`
+
+/**
+ * Compares two outputs: first after the fixed normalisations; then, only if that differs, with tied rows sorted;
+ * then with ages and dates masked too. Fails the test with both outputs when they still differ.
+ */
+export const assertSame = (label: string, dockerOut: Output, dockhandOut: Output, options: Normalize = {}): void => {
+  const unordered = (t: string) => (options.unordered === true ? sortRows(t) : t)
+  // Each step gives (stdout, stderr) normalised; rows are sorted on stdout only.
+  const steps: ReadonlyArray<(side: Side) => readonly [string, string]> = [
+    (s) => [normalizeFixed(s.stdout, options), normalizeFixed(s.stderr, options)],
+    (s) => [unordered(normalizeFixed(s.stdout, options)), normalizeFixed(s.stderr, options)],
+    (s) => [unordered(maskTimes(normalizeFixed(s.stdout, options))), maskTimes(normalizeFixed(s.stderr, options))]
+  ]
+  const d = sideOf(dockerOut)
+  const h = sideOf(dockhandOut)
+  let last = ""
+  for (const step of steps) {
+    const [dOut, dErr] = step(d)
+    const [hOut, hErr] = step(h)
+    const a = render({ stdout: dOut, stderr: dErr, code: d.code })
+    const b = render({ stdout: hOut, stderr: hErr, code: h.code })
+    if (a === b) return
+    last = `${label}\n===== docker\n${a}\n===== dockhand (${runtime})\n${b}`
+  }
+  assert.fail(`dockhand differs from docker: ${last}`)
+}
+
+/**
+ * Runs docker, then dockhand, with the same arguments and input, and compares them (see {@link assertSame}).
+ * `between` runs after docker, to restore what docker's run changed.
+ */
+export const compare = async (
+  args: ReadonlyArray<string>,
+  world: World,
+  options: Normalize & RunOptions & { readonly between?: (() => Promise<unknown>) | undefined } = {}
+): Promise<{ readonly docker: Output; readonly dockhand: Output }> => {
+  const dockerOut = await run("docker", args, world, options)
+  if (options.between !== undefined) await options.between()
+  const dockhandOut = await run("dockhand", args, world, options)
+  assertSame(args.join(" "), dockerOut, dockhandOut, options)
+  return { docker: dockerOut, dockhand: dockhandOut }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Where `scripts/engines/install.sh` puts Debian's static busybox. */
+export const BUSYBOX = "/bin/busybox"
+
+/** A root file system tar (busybox, `/bin/sh`, and a file naming the run) written into the world's directory. */
+export const busyboxTar = (world: World, name = "rootfs.tar", extra = ""): string => {
+  const tree = path.join(world.dir, `${name}.d`)
+  fs.mkdirSync(path.join(tree, "bin"), { recursive: true })
+  fs.mkdirSync(path.join(tree, "etc"), { recursive: true })
+  fs.copyFileSync(BUSYBOX, path.join(tree, "bin/busybox"))
+  fs.chmodSync(path.join(tree, "bin/busybox"), 0o755)
+  if (!fs.existsSync(path.join(tree, "bin/sh"))) fs.symlinkSync("busybox", path.join(tree, "bin/sh"))
+  fs.writeFileSync(path.join(tree, "etc/dockhand-run"), `${world.runId}${extra}\n`)
+  const file = path.join(world.dir, name)
+  const result = spawnSync("tar", ["-C", tree, "--owner=0", "--group=0", "-cf", file, "."], { encoding: "utf8" })
+  if (result.status !== 0) throw new Error(`tar failed: ${result.stderr}`)
+  return file
+}
+
+/** Writes files (relative path → content) under the world's directory and gives the directory. */
+export const writeTree = (world: World, dir: string, files: Readonly<Record<string, string | Uint8Array>>): string => {
+  const base = path.join(world.dir, dir)
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(base, file)), { recursive: true })
+    fs.writeFileSync(path.join(base, file), content)
+  }
+  return base
+}

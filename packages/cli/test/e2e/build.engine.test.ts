@@ -1,0 +1,119 @@
+/**
+ * `image build` with the legacy builder (`DOCKER_BUILDKIT=0`), side by side with docker CLI 28: a two-stage build
+ * FROM scratch (COPY, ARG, LABEL, ENV, CMD, `COPY . /ctx/` with a `.dockerignore` excluding a file), `-t`, `-f`,
+ * `--build-arg`, `--label`, `--target`, `--no-cache`, `-q`, a failing `RUN`, and the context and flag errors.
+ *
+ * A build docker has just made is fully cached for dockhand's identical build, so the outputs, image ids included,
+ * must be identical; `--no-cache` builds make new ids, which are masked. docker's legacy-builder `DEPRECATED`
+ * notice and the intermediate containers' ids are normalised away.
+ */
+import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Harness from "./Harness.ts"
+
+let world: Harness.World
+let P = ""
+let context = ""
+
+const docker = (...args: Array<string>) => Harness.docker(args, world)
+const build = { build: true } as const
+
+const setup = Harness.guardedSetup()
+
+beforeAll(() =>
+  setup.run(async () => {
+    world = Harness.makeWorld("build")
+    P = world.prefix
+    context = Harness.writeTree(world, "ctx", {
+      "Dockerfile": [
+        "FROM scratch AS base",
+        "COPY busybox /bin/busybox",
+        "LABEL a=\"1\" stage=base",
+        "ENV FOO=bar",
+        "FROM base AS final",
+        "ARG VERSION=0",
+        "COPY . /ctx/",
+        "LABEL version=$VERSION",
+        "CMD [\"/bin/busybox\", \"sh\"]",
+        ""
+      ].join("\n"),
+      "Other.Dockerfile": "FROM scratch\nCOPY hello.txt /hello.txt\nCMD [\"/x\"]\n",
+      ".dockerignore": "# secrets stay home\nsecret.txt\n*.tmp\n",
+      "busybox": fs.readFileSync(Harness.BUSYBOX),
+      "hello.txt": `hello ${world.runId}\n`,
+      "secret.txt": "do not send\n",
+      "scratch.tmp": "nor this\n",
+      "sub/kept.txt": "kept\n"
+    })
+    Harness.writeTree(world, ".", { "Outside.Dockerfile": "FROM scratch\nCOPY hello.txt /hello.txt\n" })
+    const run = Harness.writeTree(world, "run", {
+      Dockerfile: "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo running; exit 3\"]\n",
+      busybox: fs.readFileSync(Harness.BUSYBOX)
+    })
+    fs.chmodSync(path.join(run, "busybox"), 0o755)
+    fs.chmodSync(path.join(context, "busybox"), 0o755)
+  }))
+beforeEach(setup.check)
+
+afterAll(async () => {
+  if (world !== undefined) await Harness.cleanWorld(world)
+})
+
+/** Builds with docker first (so that the cache is warm), then compares docker's and dockhand's cached builds. */
+const cached = async (args: ReadonlyArray<string>) => {
+  await Harness.run("docker", args, world)
+  return Harness.compare(args, world, build)
+}
+
+describe("image build", () => {
+  it("-t, --build-arg, --label (cached: identical ids)", async () => {
+    const { dockhand } = await cached(["build", "-t", `${P}/app:1`, "-t", `${P}/app:2`, "--build-arg", "VERSION=7", "--label", world.label, "ctx"])
+    assert.match(dockhand.stdout.toString(), /Successfully tagged .*\/app:2\n$/)
+    assert.strictEqual(
+      await docker("image", "inspect", "-f", "{{index .Config.Labels \"version\"}} {{index .Config.Labels \"dockhand.e2e\"}}", `${P}/app:1`),
+      `7 ${world.runId}\n`
+    )
+  })
+  it("--no-cache (new ids, masked)", () =>
+    Harness.compare(["image", "build", "--no-cache", "--label", world.label, "-t", `${P}/app:nocache`, "ctx"], world, { ...build, ids: true }))
+  it(".dockerignore: what COPY . sees is the same (content hash in the history)", async () => {
+    const history = () => docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", `${P}/app:ignored`)
+    await docker("build", "-q", "--no-cache", "--label", world.label, "-t", `${P}/app:ignored`, "ctx")
+    const dockerHistory = await history()
+    const mine = await Harness.run("dockhand", ["build", "-q", "--no-cache", "--label", world.label, "-t", `${P}/app:ignored`, "ctx"], world)
+    assert.strictEqual(mine.code, 0, mine.stderr)
+    assert.strictEqual(await history(), dockerHistory)
+    assert.match(dockerHistory, /COPY dir:[0-9a-f]{64} in \/ctx\//)
+  })
+  it("-q prints only the id", async () => {
+    const { dockhand } = await cached(["build", "-q", "--label", world.label, "-t", `${P}/app:q`, "ctx"])
+    assert.match(dockhand.stdout.toString(), /^sha256:[0-9a-f]{64}\n$/)
+  })
+  it("--target", () => cached(["build", "--target", "base", "--label", world.label, "-t", `${P}/app:base`, "ctx"]))
+  it("-f relative to the current directory", () =>
+    cached(["build", "-f", "ctx/Other.Dockerfile", "--label", world.label, "-t", `${P}/other:1`, "ctx"]))
+  it("-f relative to the context is not found", () => Harness.compare(["build", "-f", "Other.Dockerfile", "ctx"], world, build))
+  it("-f in a directory that does not exist", () =>
+    Harness.compare(["build", "-f", "nodir/Dockerfile", "ctx"], world, build))
+  it("-f outside the context (sent under a random name: masked)", () =>
+    Harness.compare(["build", "--no-cache", "-f", "Outside.Dockerfile", "--label", world.label, "ctx"], world, {
+      ...build,
+      ids: true,
+      replace: [[/Sending build context to Docker daemon {2}\S+/, "Sending build context to Docker daemon  <size>"]]
+    }))
+  it("a failing RUN exits with its status", async () => {
+    const args = ["build", "--force-rm", "--network", "none", "run"]
+    await Harness.run("docker", args, world)
+    const { dockhand } = await Harness.compare(args, world, build)
+    assert.strictEqual(dockhand.code, 3, `${dockhand.stdout}${dockhand.stderr}`)
+  })
+  it("--target that does not exist", () => Harness.compare(["build", "--target", "nope", "ctx"], world, build))
+  it("-q and a failure: the kept-back output goes to stderr", () =>
+    Harness.compare(["build", "-q", "--target", "nope", "ctx"], world, build))
+  it("an invalid tag", () => Harness.compare(["build", "-t", "Bad:Tag", "ctx"], world, build))
+  it("a context that does not exist", () => Harness.compare(["build", path.join(world.dir, "missing")], world, build))
+  it("a file as the context", () => Harness.compare(["build", "ctx/hello.txt"], world, build))
+  it("no context", () => Harness.compare(["image", "build"], world, build))
+  it("two contexts", () => Harness.compare(["build", "ctx", "ctx"], world, build))
+})

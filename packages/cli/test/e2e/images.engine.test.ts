@@ -1,0 +1,108 @@
+/**
+ * `image ls` / `images`, `image inspect` and `image history`, side by side with docker CLI 28 on images this file
+ * makes: a busybox root file system imported, and a two-stage build FROM scratch (COPY, LABEL, ENV, ARG, CMD) with
+ * several tags, one pushed to the plain registry so that it has a digest. Nothing here changes state, so the
+ * cases run concurrently.
+ */
+import { afterAll, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import * as fs from "node:fs"
+import * as Harness from "./Harness.ts"
+
+let world: Harness.World
+let P = ""
+
+const setup = Harness.guardedSetup()
+
+beforeAll(() =>
+  setup.run(async () => {
+    world = Harness.makeWorld("images")
+    P = world.prefix
+    const tar = Harness.busyboxTar(world)
+    await Harness.docker(
+      ["import", "-c", "CMD [\"/bin/sh\"]", "-c", `LABEL ${world.label}`, "-m", "imported <&> here", tar, `${P}/base:1`],
+      world
+    )
+    const context = Harness.writeTree(world, "app", {
+      Dockerfile: [
+        "FROM scratch AS base",
+        "COPY busybox /bin/busybox",
+        "LABEL a=\"1\" stage=base",
+        "ENV FOO=bar",
+        "FROM base AS final",
+        "ARG VERSION=0",
+        "COPY hello.txt /hello.txt",
+        "LABEL version=$VERSION",
+        "CMD [\"/bin/busybox\", \"sh\"]",
+        ""
+      ].join("\n"),
+      "busybox": fs.readFileSync(Harness.BUSYBOX),
+      "hello.txt": `hello ${world.runId}\n`
+    })
+    await Harness.docker(["build", "-q", "--build-arg", "VERSION=7", "--label", world.label, "-t", `${P}/app:1`, "-t", `${P}/app:2`, "-t", `${P}/app:latest`, context], world)
+    await Harness.docker(["tag", `${P}/app:1`, `${world.engines.registry}/${P}/app:1`], world)
+    await Harness.docker(["push", "-q", `${world.engines.registry}/${P}/app:1`], world)
+  }))
+beforeEach(setup.check)
+
+afterAll(async () => {
+  if (world !== undefined) await Harness.cleanWorld(world)
+})
+
+const same = (args: () => ReadonlyArray<string>, options: Harness.Normalize = {}) => () =>
+  Harness.compare(args(), world, options).then(() => undefined)
+
+describe.concurrent("image ls", () => {
+  const ls = (...args: Array<string>) => same(() => [...args.map((a) => a.replaceAll("$P", P))], { unordered: true })
+  it("images -f reference=…", ls("images", "-f", "reference=$P/*"))
+  it("image ls -a with a filter", ls("image", "ls", "-a", "-f", "reference=$P/*"))
+  it("image list (alias), repository argument", ls("image", "list", "$P/app"))
+  it("images REPOSITORY:TAG", ls("images", "$P/app:2"))
+  it("images -q", ls("images", "-q", "-f", "reference=$P/*"))
+  it("images --digests", ls("images", "--digests", "-f", "reference=*/$P/*"))
+  it("images --no-trunc", ls("images", "--no-trunc", "$P/app"))
+  it("images -f label=", same(() => ["images", "-f", `label=${world.label}`], { unordered: true }))
+  it("images -f label=key (any value) and reference", ls("images", "-f", "label=stage", "-f", "reference=$P/*"))
+  it("images -f dangling=false", ls("images", "-f", "dangling=false", "$P/app"))
+  it("images --format table", ls("images", "--format", "table", "$P/app"))
+  it("images --format json", ls("images", "--format", "json", "$P/app"))
+  it("images --format '{{.Repository}}:{{.Tag}}'", ls("images", "--format", "{{.Repository}}:{{.Tag}}", "$P/app"))
+  it("images --format '{{json .}}'", ls("images", "--format", "{{json .}}", "$P/base"))
+  it("images --format with a table header", ls("images", "--format", "table {{.ID}}\t{{.Tag}}\t{{.Size}}", "$P/app"))
+  it("images --format bad template", ls("images", "--format", "{{.Nope}}", "$P/app"))
+  it("images -f with an unknown filter", ls("images", "-f", "bogus=1"))
+  it("images -f without =", ls("images", "-f", "bogus"))
+  it("images with no match", ls("images", "$P/none"))
+})
+
+describe.concurrent("image inspect", () => {
+  const inspect = (...args: Array<string>) => same(() => [...args.map((a) => a.replaceAll("$P", P))])
+  it("one image", inspect("image", "inspect", "$P/app:1"))
+  it("several images", inspect("image", "inspect", "$P/app:1", "$P/base:1"))
+  it("a missing one among found ones", inspect("image", "inspect", "$P/app:1", "$P/missing:1", "$P/base:1"))
+  it("only a missing one", inspect("image", "inspect", "$P/missing"))
+  it("--format '{{.Id}}'", inspect("image", "inspect", "--format", "{{.Id}}", "$P/app:1", "$P/base:1"))
+  it("--format '{{.ID}}' (the typed field)", inspect("image", "inspect", "--format", "{{.ID}}", "$P/app:1"))
+  it("--format '{{json .Config}}'", inspect("image", "inspect", "--format", "{{json .Config}}", "$P/app:1", "$P/base:1"))
+  it("--format '{{range .RepoTags}}…{{end}}'", inspect("image", "inspect", "--format", "{{range .RepoTags}}{{.}} {{end}}", "$P/app:1"))
+  it("--format '{{index .Config.Labels \"a\"}}'", inspect("image", "inspect", "--format", "{{index .Config.Labels \"a\"}}", "$P/app:1"))
+  it("-f '{{.Comment}}' (HTML characters)", inspect("image", "inspect", "-f", "{{.Comment}}|{{.Os}}|{{.Size}}", "$P/base:1"))
+  it("-f '{{.RootFS}} {{.Metadata}}' (Go's struct printing)", inspect("image", "inspect", "-f", "{{.RootFS}} {{.Metadata}} {{.Config}}", "$P/app:1"))
+  it("-f '{{json .ContainerConfig}}'", inspect("image", "inspect", "-f", "{{json .ContainerConfig}}", "$P/app:1"))
+  it("-f with a missing key", inspect("image", "inspect", "-f", "{{.Nope}}", "$P/app:1", "$P/base:1"))
+  it("-f that does not parse", inspect("image", "inspect", "-f", "{{.Id", "$P/app:1"))
+  it("-f with a missing image", inspect("image", "inspect", "-f", "{{.Id}}", "$P/missing"))
+  it("an invalid reference", inspect("image", "inspect", "Bad:Ref"))
+  it("inspect (top-level, images only)", inspect("image", "inspect", "--format", "{{.Architecture}}", "$P/base:1"))
+})
+
+describe.concurrent("image history", () => {
+  const history = (...args: Array<string>) => same(() => [...args.map((a) => a.replaceAll("$P", P))])
+  it("history", history("history", "$P/app:1"))
+  it("image history -H=false", history("image", "history", "-H=false", "$P/app:1"))
+  it("image history --no-trunc", history("image", "history", "--no-trunc", "$P/app:1"))
+  it("image history -q", history("image", "history", "-q", "$P/app:1"))
+  it("image history --format", history("image", "history", "--format", "{{.ID}}|{{.CreatedBy}}|{{.Size}}|{{.Comment}}", "$P/base:1"))
+  it("image history --format json", history("image", "history", "--format", "json", "$P/app:1"))
+  it("history of a missing image", history("history", "$P/missing"))
+  it("history of an invalid reference", history("history", "Bad:Ref"))
+})

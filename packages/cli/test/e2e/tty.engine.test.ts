@@ -1,0 +1,137 @@
+/**
+ * `dockhand image pull` in a real terminal: tmux (on a private server socket) runs the pull in a 160×40 pane,
+ * `pipe-pane` records the raw byte stream and `capture-pane` the screen at the end. The screen must show docker's
+ * per-layer display (one line per layer ending in `Pull complete`, then `Digest:` and `Status:`), the raw stream
+ * must have redrawn the layer lines in place (cursor movements, `Download complete` on the way) and must carry no
+ * colour codes (`NO_COLOR=1`) and no raw JSON. docker pull runs in the same setup, and both screens must be equal.
+ * Needs tmux (`scripts/engines/install.sh` installs it); the test fails when it is missing.
+ */
+import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Harness from "./Harness.ts"
+
+let world: Harness.World
+let image = ""
+let server = ""
+
+const tmux = (...args: Array<string>) => {
+  const result = spawnSync("tmux", ["-L", server, "-f", "/dev/null", ...args], { encoding: "utf8" })
+  if (result.error !== undefined) throw new Error(`tmux is needed (scripts/engines/install.sh installs it): ${result.error.message}`)
+  return result
+}
+
+const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
+
+/** Runs a command in a fresh tmux pane; gives the final screen, the raw bytes written to the pane, and the exit code. */
+const inTerminal = async (name: string, command: ReadonlyArray<string>) => {
+  const dir = fs.mkdtempSync(path.join(world.dir, `tty-${name}-`))
+  const go = path.join(dir, "go")
+  const done = path.join(dir, "done")
+  const raw = path.join(dir, "raw")
+  const script = path.join(dir, "run.sh")
+  fs.writeFileSync(
+    script,
+    [
+      "#!/bin/sh",
+      ...Object.entries(world.env).map(([key, value]) => `export ${key}=${quote(value)}`),
+      `cd ${quote(world.dir)}`,
+      `while [ ! -e ${quote(go)} ]; do sleep 0.05; done`,
+      command.map(quote).join(" "),
+      `echo $? > ${quote(done)}`,
+      "sleep 120",
+      ""
+    ].join("\n"),
+    { mode: 0o755 }
+  )
+  const session = `${name}-${randomBytes(3).toString("hex")}`
+  const started = tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "40", script)
+  assert.strictEqual(started.status, 0, started.stderr)
+  try {
+    // Record the pane's raw output from before the command starts.
+    assert.strictEqual(tmux("pipe-pane", "-t", session, "-o", `cat >> ${quote(raw)}`).status, 0)
+    fs.writeFileSync(go, "")
+    const deadline = Date.now() + 90_000
+    while (!fs.existsSync(done) || fs.readFileSync(done, "utf8") === "") {
+      if (Date.now() > deadline) throw new Error(`${command.join(" ")} did not finish in a terminal`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300)) // let tmux draw the last bytes
+    const screen = tmux("capture-pane", "-p", "-t", session)
+    assert.strictEqual(screen.status, 0, screen.stderr)
+    return {
+      screen: screen.stdout.split("\n").map((line) => line.trimEnd()).join("\n").replace(/\n+$/, "\n"),
+      raw: fs.readFileSync(raw, "latin1"),
+      code: Number(fs.readFileSync(done, "utf8").trim())
+    }
+  } finally {
+    tmux("kill-session", "-t", session)
+  }
+}
+
+const setup = Harness.guardedSetup()
+
+beforeAll(() =>
+  setup.run(async () => {
+    world = Harness.makeWorld("tty")
+    server = `dockhand-e2e-${world.runId}`
+    image = `${world.engines.registry}/${world.prefix}/tty:1`
+    // Two layers of random bytes, big enough to report progress, unique to this run.
+    const context = Harness.writeTree(world, "ctx", {
+      Dockerfile: "FROM scratch\nCOPY a /a\nCOPY b /b\n",
+      a: randomBytes(3_000_000),
+      b: randomBytes(2_000_000)
+    })
+    await Harness.docker(["build", "-q", "--label", world.label, "-t", image, context], world)
+    await Harness.docker(["push", "-q", image], world)
+    await Harness.docker(["rmi", image], world)
+  }))
+beforeEach(setup.check)
+
+afterAll(async () => {
+  if (server !== "") spawnSync("tmux", ["-L", server, "kill-server"])
+  if (world !== undefined) await Harness.cleanWorld(world)
+})
+
+describe("image pull in a terminal", () => {
+  it("shows docker's per-layer display, without colours or JSON, like docker", async () => {
+    const mine = await inTerminal("dockhand", [...Harness.dockhandCommand, "image", "pull", image])
+    assert.strictEqual(mine.code, 0, mine.screen)
+    const lines = mine.screen.split("\n").filter((line) => line !== "")
+    const layers = lines.filter((line) => /^[0-9a-f]{12}: /.test(line))
+    assert.isAtLeast(layers.length, 2, mine.screen)
+    for (const layer of layers) assert.match(layer, /^[0-9a-f]{12}: Pull complete$/)
+    assert.deepStrictEqual(lines, [
+      `1: Pulling from ${world.prefix}/tty`,
+      ...layers,
+      lines[layers.length + 1]!,
+      `Status: Downloaded newer image for ${image}`,
+      image
+    ])
+    assert.match(lines[layers.length + 1]!, /^Digest: sha256:[0-9a-f]{64}$/)
+    // The raw stream: lines redrawn in place, every layer downloaded, no colour, no JSON.
+    // (The daemon may skip a layer's `Download complete` when another layer's report covers it: one is enough.)
+    assert.match(mine.raw, /[0-9a-f]{12}: Download complete/)
+    assert.match(mine.raw, /\x1b\[\d+A\x1b\[2K\r/)
+    assert.match(mine.raw, /Downloading \[=*>\s*\]/)
+    assert.notMatch(mine.raw, /\x1b\[[0-9;]*m/, "colour codes despite NO_COLOR")
+    assert.notInclude(mine.raw, "{\"")
+
+    // docker pull, in the same terminal setup, ends on the same screen.
+    await Harness.docker(["rmi", image], world)
+    const theirs = await inTerminal("docker", ["docker", "image", "pull", image])
+    assert.strictEqual(theirs.code, 0, theirs.screen)
+    assert.strictEqual(mine.screen, theirs.screen)
+    assert.notMatch(theirs.raw, /\x1b\[[0-9;]*m/)
+  })
+
+  it("an up-to-date pull and -q print plain lines", async () => {
+    const upToDate = await inTerminal("uptodate", [...Harness.dockhandCommand, "pull", image])
+    const theirs = await inTerminal("uptodate-docker", ["docker", "pull", image])
+    assert.strictEqual(upToDate.screen, theirs.screen)
+    const quiet = await inTerminal("quiet", [...Harness.dockhandCommand, "pull", "-q", image])
+    assert.strictEqual(quiet.screen, `${image}\n`)
+  })
+})
