@@ -27,6 +27,6 @@ set -x
 dockhand doctor
 dockhand image build -t dockhand/demo:latest "$context"
 dockhand image ls dockhand/demo
-dockhand image inspect --format '{{.Id}} {{json .Config.Labels}} {{index .Config.Env 0}}' dockhand/demo
+dockhand image inspect --format '{{.Id}} {{json .Config.Labels}} {{json .Config.Env}}' dockhand/demo
 dockhand image history dockhand/demo
 dockhand image rm dockhand/demo
