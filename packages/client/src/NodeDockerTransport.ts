@@ -11,12 +11,13 @@ import * as Stream from "effect/Stream"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
-import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { spawn } from "node:child_process"
 import * as http from "node:http"
 import * as https from "node:https"
 import { Duplex, Readable } from "node:stream"
 import type * as DockerHost from "./DockerHost.ts"
+import { NodeHttpClientResponse } from "./internal/nodeResponse.ts"
 
 const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description?: string) =>
   new HttpClientError.HttpClientError({
@@ -117,15 +118,9 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
       req.on("error", (cause) => resume(Effect.fail(transportError(request, cause))))
       req.on("response", (res) => {
         const status = res.statusCode ?? 500
-        const headers = new Headers()
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (Array.isArray(value)) for (const v of value) headers.append(name, v)
-          else if (value !== undefined) headers.set(name, value)
-        }
-        const body = noBodyStatus(status, request.method)
-          ? (res.resume(), null)
-          : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>)
-        resume(Effect.succeed(HttpClientResponse.fromWeb(request, new Response(body, { status, headers }))))
+        const hasBody = !noBodyStatus(status, request.method)
+        if (!hasBody) res.resume()
+        resume(Effect.succeed(new NodeHttpClientResponse(request, res, hasBody)))
       })
       const body = request.body
       switch (body._tag) {

@@ -1,0 +1,138 @@
+/**
+ * An `HttpClientResponse` read straight from Node's `IncomingMessage`, without converting it to a Web `Response`
+ * (which costs a copy per chunk and makes Node load its fetch implementation at start-up).
+ *
+ * @internal
+ */
+import * as WireJson from "@dockhand/codecs/WireJson"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import { pipeArguments } from "effect/Pipeable"
+import * as Result from "effect/Result"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Cookies from "effect/http/Cookies"
+import * as Headers from "effect/http/Headers"
+import * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
+import * as UrlParams from "effect/http/UrlParams"
+import type * as http from "node:http"
+
+const headersOf = (source: http.IncomingMessage): Headers.Headers => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(source.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value
+  }
+  return Headers.fromInput(out)
+}
+
+/** A response whose body is `source` (or none, for HEAD, 204 and 304 answers). */
+export class NodeHttpClientResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: typeof HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: typeof HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly status: number
+  readonly headers: Headers.Headers
+  private readonly source: http.IncomingMessage
+  private readonly hasBody: boolean
+
+  constructor(request: HttpClientRequest.HttpClientRequest, source: http.IncomingMessage, hasBody: boolean) {
+    super()
+    this.request = request
+    this.source = source
+    this.hasBody = hasBody
+    this.status = source.statusCode ?? 500
+    this.headers = headersOf(source)
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, { _id: "HttpClientResponse", request: this.request.toJSON(), status: this.status })
+  }
+
+  get url(): string {
+    const url = HttpClientRequest.toUrl(this.request)
+    return Option.isNone(url) ? "" : url.value.href
+  }
+
+  get cookies(): Cookies.Cookies {
+    const setCookie = this.source.headers["set-cookie"]
+    return Cookies.fromSetCookie(setCookie ?? [])
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.fromNullishOr(this.source.socket?.remoteAddress)
+  }
+
+  private decodeError(cause: unknown) {
+    return new HttpClientError.HttpClientError({
+      reason: new HttpClientError.DecodeError({ request: this.request, response: this, cause })
+    })
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.HttpClientError> {
+    if (!this.hasBody) {
+      return Stream.fail(new HttpClientError.HttpClientError({
+        reason: new HttpClientError.EmptyBodyError({
+          request: this.request,
+          response: this,
+          description: "can not create stream from empty body"
+        })
+      }))
+    }
+    // The async iterator of a Readable destroys it (and so the socket) when the consumer stops early.
+    return Stream.fromAsyncIterable(this.source as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
+  }
+
+  private arrayBufferBody?: Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError>
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
+    return this.arrayBufferBody ??= (this.hasBody
+      ? Effect.map(Stream.runCollect(this.stream), (chunks) => {
+        let size = 0
+        for (const chunk of chunks) size += chunk.byteLength
+        const out = new Uint8Array(size)
+        let offset = 0
+        for (const chunk of chunks) {
+          out.set(chunk, offset)
+          offset += chunk.byteLength
+        }
+        return out.buffer
+      })
+      : Effect.succeed(new ArrayBuffer(0))).pipe(Effect.cached, Effect.runSync)
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.HttpClientError> {
+    return Effect.map(this.arrayBuffer, (bytes) => new TextDecoder().decode(bytes))
+  }
+
+  get json(): Effect.Effect<Schema.Json, HttpClientError.HttpClientError> {
+    // Parsed by @dockhand/codecs (never a bare JSON.parse of daemon bytes); an empty body is `null`.
+    return Effect.flatMap(this.text, (text) => {
+      if (text === "") return Effect.succeed(null)
+      const parsed = WireJson.parse(text)
+      return Result.isSuccess(parsed)
+        ? Effect.succeed(parsed.success as Schema.Json)
+        : Effect.fail(this.decodeError(parsed.failure))
+    })
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.HttpClientError> {
+    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+  }
+
+  get formData(): Effect.Effect<never, HttpClientError.HttpClientError> {
+    return Effect.fail(this.decodeError(new Error("the Docker API sends no form data")))
+  }
+
+  get upgrade(): Effect.Effect<never, HttpClientError.HttpClientError> {
+    return Effect.fail(new HttpClientError.HttpClientError({
+      reason: new HttpClientError.StatusCodeError({ request: this.request, response: this, description: "upgrades are not used" })
+    }))
+  }
+
+  pipe() {
+    return pipeArguments(this, arguments)
+  }
+}
