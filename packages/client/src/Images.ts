@@ -25,6 +25,12 @@ import * as Reference from "./internal/reference.ts"
 import * as Request from "./internal/request.ts"
 import * as Progress from "./Progress.ts"
 
+/** The list answers' schemas, built once (the decoders are cached by schema). */
+const Summaries = Schema.Array(Image.Summary)
+const HistoryItems = Schema.Array(Image.HistoryResponseItem)
+const DeleteResponses = Schema.Array(Image.DeleteResponse)
+const SearchResults = Schema.Array(Registry.SearchResult)
+
 /** Filters as a ready map-of-sets, or as `{ term: value | values }`. */
 type FiltersInput = Filters.Filters | Filters.Input
 
@@ -432,7 +438,7 @@ export const make = Effect.gen(function*() {
       manifests: Request.flag(options.manifests || options.identity),
       identity: Request.flag(options.identity)
     }))
-    return yield* engine.execute(call, request).pipe(Effect.flatMap(Request.json(Schema.Array(Image.Summary), call, host)))
+    return yield* engine.execute(call, request).pipe(Effect.flatMap(Request.json(Summaries, call, host)))
   })
 
   const inspectRequest = Effect.fnUntraced(function*(name: string, options: InspectOptions) {
@@ -474,7 +480,7 @@ export const make = Effect.gen(function*() {
       platform: options.platform === undefined ? undefined : Platform.toQueryJson(options.platform)
     }))
     return yield* engine.execute(call, request).pipe(
-      Effect.flatMap(Request.json(Schema.Array(Image.HistoryResponseItem), call, host))
+      Effect.flatMap(Request.json(HistoryItems, call, host))
     )
   })
 
@@ -505,7 +511,7 @@ export const make = Effect.gen(function*() {
       platforms: platformsJson(options.platforms)
     }))
     return yield* engine.execute(call, request).pipe(
-      Effect.flatMap(Request.json(Schema.Array(Image.DeleteResponse), call, host))
+      Effect.flatMap(Request.json(DeleteResponses, call, host))
     )
   })
 
@@ -528,7 +534,7 @@ export const make = Effect.gen(function*() {
       Request.withSecretHeader("x-registry-auth", authHeader(auth))
     )
     return yield* engine.execute(call, request).pipe(
-      Effect.flatMap(Request.json(Schema.Array(Registry.SearchResult), call, host))
+      Effect.flatMap(Request.json(SearchResults, call, host))
     )
   })
 

@@ -11,6 +11,7 @@ import * as Result from "effect/Result"
 import { Command, Flag } from "effect/cli"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
+import * as FilterFlags from "../internal/FilterFlags.ts"
 import * as ImageFormat from "../internal/format/ImageFormat.ts"
 import * as Table from "../internal/format/Table.ts"
 import * as Units from "../internal/format/Units.ts"
@@ -23,24 +24,6 @@ const print = (text: Result.Result<string, { readonly message: string }>) =>
     if (Result.isFailure(text)) return yield* Effect.fail(Failure.message(text.failure.message))
     yield* (yield* Terminal).out(text.success)
   })
-
-/** `--filter k=v` values into filters (`reference=x`, `dangling=true`, ...). */
-const filtersOf = (values: ReadonlyArray<string>) => {
-  const out: Record<string, Array<string>> = {}
-  for (const value of values) {
-    const eq = value.indexOf("=")
-    if (eq === -1) return Option.none()
-    ;(out[value.slice(0, eq).trim().toLowerCase()] ??= []).push(value.slice(eq + 1))
-  }
-  return Option.some(out)
-}
-
-/** docker rejects a malformed `--filter` while parsing the flags: a flag error with the command's usage. */
-const badFilter = (values: ReadonlyArray<string>, path: string) =>
-  Failure.flagError(
-    `invalid argument "${values.find((v) => !v.includes("=")) ?? ""}" for "-f, --filter" flag: bad format of filter (expected name=value)`,
-    path
-  )
 
 /**
  * The clock and zone ages and dates are shown in. The local zone costs ~10 ms to work out, and only a custom
@@ -65,11 +48,10 @@ export const ls = (name = "ls", path = "image ls") =>
   }, (input) =>
     Effect.gen(function*() {
       const [reference] = yield* Args.expect({ path, usage: "[OPTIONS] [REPOSITORY[:TAG]]" }, input.args, 0, 1)
-      const filters = filtersOf(input.filter)
-      if (Option.isNone(filters)) return yield* Effect.fail(badFilter(input.filter, path))
-      if (reference !== undefined) (filters.value["reference"] ??= []).push(reference)
+      const filters = yield* FilterFlags.parse(input.filter, "-f, --filter", path)
+      if (reference !== undefined) (filters["reference"] ??= []).push(reference)
       const images = yield* Images.Images
-      const list = yield* images.list({ all: input.all, filters: filters.value }).pipe(Effect.mapError(Failure.fromDockerError))
+      const list = yield* images.list({ all: input.all, filters }).pipe(Effect.mapError(Failure.fromDockerError))
       yield* print(ImageFormat.formatImageList(list, {
         ...clock(input.format),
         format: Option.getOrUndefined(input.format),
@@ -121,11 +103,10 @@ export const search = (name = "search", path = "search") =>
   }, (input) =>
     Effect.gen(function*() {
       const [term] = yield* Args.expect({ path, usage: "[OPTIONS] TERM" }, input.args, 1, 1)
-      const filters = filtersOf(input.filter)
-      if (Option.isNone(filters)) return yield* Effect.fail(badFilter(input.filter, path))
+      const filters = yield* FilterFlags.parse(input.filter, "-f, --filter", path)
       const images = yield* Images.Images
       const results = yield* images.search(term!, {
-        filters: filters.value,
+        filters,
         ...(Option.isSome(input.limit) ? { limit: input.limit.value } : {})
       }).pipe(Effect.mapError(Failure.fromDockerError))
       const rows = results.map((r) => ({

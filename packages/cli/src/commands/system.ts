@@ -13,6 +13,7 @@ import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
+import * as FilterFlags from "../internal/FilterFlags.ts"
 import * as ImageFormat from "../internal/format/ImageFormat.ts"
 import * as Table from "../internal/format/Table.ts"
 import * as Units from "../internal/format/Units.ts"
@@ -38,16 +39,8 @@ export const prune = Command.make("prune", {
     yield* Args.expect({ path: "image prune", usage: "[OPTIONS]" }, args, 0, 0)
     const terminal = yield* Terminal
     // docker checks the filters while parsing the flags, before asking.
-    const filters: Record<string, Array<string>> = { dangling: [all ? "false" : "true"] }
-    for (const value of filter) {
-      const eq = value.indexOf("=")
-      if (eq === -1) {
-        return yield* Effect.fail(
-          Failure.flagError(`invalid argument "${value}" for "--filter" flag: bad format of filter (expected name=value)`, "image prune")
-        )
-      }
-      ;(filters[value.slice(0, eq)] ??= []).push(value.slice(eq + 1))
-    }
+    const filters = yield* FilterFlags.parse(filter, "--filter", "image prune")
+    ;(filters["dangling"] ??= []).unshift(all ? "false" : "true")
     if (!force) {
       yield* terminal.out(
         all

@@ -65,13 +65,24 @@ const readError = (call: DockerEngine.Call, host: string) => (cause: { message: 
     })
   )
 
+/** Decoders by schema: compiling a schema's parser costs more than decoding a small answer, so it happens once. */
+const decoders = new WeakMap<object, (input: Uint8Array) => Effect.Effect<unknown, WireJson.WireJsonError>>()
+const decoderOf = <S extends Schema.ConstraintDecoder<unknown>>(schema: S) => {
+  let decoder = decoders.get(schema)
+  if (decoder === undefined) {
+    decoder = WireJson.decode(schema)
+    decoders.set(schema, decoder)
+  }
+  return decoder as (input: Uint8Array) => Effect.Effect<S["Type"], WireJson.WireJsonError>
+}
+
 /** Reads a JSON answer and decodes it with `schema`; a body that does not fit is a `DecodeError`. */
 export const json = <S extends Schema.ConstraintDecoder<unknown>>(schema: S, call: DockerEngine.Call, host: string) =>
 (response: HttpClientResponse.HttpClientResponse): Effect.Effect<S["Type"], DockerError.DockerError> =>
   response.arrayBuffer.pipe(
     Effect.mapError(readError(call, host)),
     Effect.flatMap((body) =>
-      WireJson.decode(schema)(new Uint8Array(body)).pipe(
+      decoderOf(schema)(new Uint8Array(body)).pipe(
         Effect.mapError((error) => decodeError(call, error, `${call.operation}: ${error.message}`))
       )
     )
