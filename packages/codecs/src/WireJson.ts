@@ -15,6 +15,7 @@ import type * as SchemaAST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaParser from "effect/SchemaParser"
 import * as EscapedKeys from "./internal/escapedKeys.ts"
+import * as FastReader from "./internal/fastReader.ts"
 import * as GoJson from "./internal/goJson.ts"
 import * as JsonSyntax from "./internal/jsonSyntax.ts"
 import * as SchemaWalk from "./internal/schemaWalk.ts"
@@ -388,9 +389,16 @@ export const decodeResult = <S extends Schema.ConstraintDecoder<unknown>>(
     errors: options?.errors ?? (strict ? "all" : "first")
   })
   const wire = strict ? SchemaWalk.encodedAst(schema) : undefined
+  // Lenient reading of a plain (checks only) schema first tries the quick reader; what it cannot read goes to
+  // Effect's parser, which gives the same value or says what is wrong.
+  const quick = strict ? undefined : FastReader.compile(schema.ast)
   return (input) => {
     const parsed = parse(input, { maxDepth })
     if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
+    if (quick !== undefined) {
+      const value = quick(parsed.success)
+      if (value !== FastReader.noFit) return Result.succeed(value as S["Type"])
+    }
     // a schema whose own code throws (a defect, not a mismatch) still gives a typed error
     const attempt = Result.try({ try: () => decodeValue(parsed.success), catch: () => undefined })
     if (Result.isFailure(attempt)) {

@@ -9,6 +9,8 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 import { inspect } from "node:util"
+import * as SchemaParser from "effect/SchemaParser"
+import * as FastReader from "../src/internal/fastReader.ts"
 import { bytes, fromTests, live } from "./utils/fixtures.ts"
 
 const failure = <A>(result: Result.Result<A, WireJson.WireJsonError>): WireJson.WireJsonError => {
@@ -414,5 +416,81 @@ describe("every models schema survives encode → JSON text → decode", () => {
       assert.deepStrictEqual(encoded(back), encoded(value))
       assert.strictEqual(success(encode(back)), text)
     }, { arbitrary: { runs: 100 } })
+  }
+})
+
+describe("the quick reader gives what Effect's parser gives", () => {
+  const schemas = Object.entries(Models).flatMap(([namespace, module]) =>
+    Object.entries(module)
+      .filter(([, value]) => Schema.isSchema(value))
+      .map(([name, value]) => [`${namespace}.${name}`, value as Schema.Codec<unknown, unknown>] as const)
+  )
+  const compiled = schemas.filter(([, schema]) => FastReader.compile(schema.ast) !== undefined)
+
+  it("reads the schemas of the hot paths, and refuses what it cannot read like Effect", () => {
+    const names = compiled.map(([name]) => name)
+    for (const name of ["Image.Summary", "Image.InspectResponse", "Image.HistoryResponseItem", "Image.DeleteResponse", "System.VersionResponse", "System.DiskUsage"]) {
+      assert.include(names, name)
+    }
+    assert.isAtLeast(compiled.length, 40)
+    // a transformation, a class and a suspended schema are left to Effect
+    assert.isUndefined(FastReader.compile(Registry.AuthConfig.ast))
+    assert.isUndefined(FastReader.compile(Schema.NumberFromString.ast))
+    assert.isUndefined(FastReader.compile(Schema.suspend(() => Schema.String).ast))
+  })
+
+  /** Every place in a JSON value, as a path of keys and indexes. */
+  const pathsOf = (value: unknown, at: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
+    const here = [at]
+    if (Array.isArray(value)) return [...here, ...value.flatMap((item, i) => pathsOf(item, [...at, i]))]
+    if (typeof value === "object" && value !== null) {
+      return [...here, ...Object.entries(value).flatMap(([key, item]) => pathsOf(item, [...at, key]))]
+    }
+    return here
+  }
+  const replacements: ReadonlyArray<unknown> = [null, 1.5, -1, "x", "", true, [], {}, ["x"], { k: "v" }]
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+  const reversed = (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).reverse())
+  /**
+   * A copy of `value` with one change at `path`: the key deleted (kind 0), a key added (1), its object's keys in
+   * reverse order (2), or a replacement.
+   */
+  const mutate = (value: unknown, path: ReadonlyArray<string | number>, kind: number): unknown => {
+    const copy = JSON.parse(JSON.stringify(value)) as unknown
+    if (path.length === 0) {
+      if (kind === 2 && isObject(copy)) return reversed(copy)
+      return kind <= 1 ? { ...(copy as object), extra: 1 } : replacements[kind % replacements.length]
+    }
+    let parent = copy as Record<string | number, unknown>
+    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>
+    const last = path[path.length - 1]!
+    if (kind === 0 && !Array.isArray(parent)) delete parent[last]
+    else if (kind === 1 && typeof parent[last] === "object" && parent[last] !== null && !Array.isArray(parent[last])) {
+      (parent[last] as Record<string, unknown>)["added"] = 1
+    } else if (kind === 2 && isObject(parent[last])) parent[last] = reversed(parent[last] as Record<string, unknown>)
+    else parent[last] = replacements[kind % replacements.length]
+    return copy
+  }
+
+  for (const [name, schema] of compiled) {
+    const quick = FastReader.compile(schema.ast)!
+    const effect = SchemaParser.decodeUnknownResult(schema, { onExcessProperty: "ignore", errors: "first" })
+    const encode = WireJson.encodeResult(schema)
+    it.prop(name, [schema, Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 })), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 11 }))], ([value, pick, kind]) => {
+      const json = Result.getOrThrow(WireJson.parse(success(encode(value))))
+      for (const input of [json, mutate(json, pathsOf(json)[pick % pathsOf(json).length]!, kind)]) {
+        const fast = quick(input)
+        const slow = effect(input)
+        if (Result.isFailure(slow)) {
+          assert.strictEqual(fast, FastReader.noFit, `quick reader accepted what Effect refuses: ${JSON.stringify(input)}`)
+        } else if (fast !== FastReader.noFit) {
+          // same value, same key order
+          assert.strictEqual(JSON.stringify(fast), JSON.stringify(slow.success))
+          assert.deepStrictEqual(fast, slow.success)
+        } else {
+          assert.fail(`quick reader refused what Effect reads: ${JSON.stringify(input)}`)
+        }
+      }
+    }, { arbitrary: { runs: 60 } })
   }
 })
