@@ -13,11 +13,16 @@ import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { spawn } from "node:child_process"
-import * as http from "node:http"
-import * as https from "node:https"
+import type * as Http from "node:http"
+import type * as Https from "node:https"
 import { Duplex, Readable } from "node:stream"
 import type * as DockerHost from "./DockerHost.ts"
 import { NodeHttpClientResponse } from "./internal/nodeResponse.ts"
+
+// `node:http` and `node:https` are taken from the runtime when a transport is made, not imported: an ESM import of
+// `node:http` makes Node 22+ load its whole fetch implementation (the namespace reads the module's lazy `WebSocket`
+// export), about 20 ms of start-up, and Bun, which loads this module for ssh:// only, would pay for it too.
+const builtins = () => ({ http: process.getBuiltinModule("node:http"), https: process.getBuiltinModule("node:https") })
 
 const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description?: string) =>
   new HttpClientError.HttpClientError({
@@ -48,13 +53,16 @@ const sshConnection = (endpoint: DockerHost.Ssh) => (): Duplex => {
 }
 
 /** What `node:http` needs to reach the endpoint, and which module sends it. */
-const connectionOptions = (endpoint: DockerHost.Endpoint, agent: http.Agent | undefined) => {
+const connectionOptions = (endpoint: DockerHost.Endpoint, agent: Http.Agent | undefined) => {
+  const { http, https } = builtins()
   switch (endpoint._tag) {
     case "Unix":
-      return { module: http, options: { socketPath: endpoint.path, agent } as http.RequestOptions }
+      // An empty `servername` spares the agent a check of the Host header (a large regular expression compiled at
+      // the first request) whose only use is naming a TLS server.
+      return { module: http, options: { socketPath: endpoint.path, agent, servername: "" } as Http.RequestOptions }
     case "Tcp":
       return endpoint.tls === undefined
-        ? { module: http, options: { host: endpoint.hostname, port: endpoint.port, agent } as http.RequestOptions }
+        ? { module: http, options: { host: endpoint.hostname, port: endpoint.port, agent } as Http.RequestOptions }
         : {
           module: https,
           options: {
@@ -65,11 +73,11 @@ const connectionOptions = (endpoint: DockerHost.Endpoint, agent: http.Agent | un
             cert: endpoint.tls.cert,
             key: endpoint.tls.key,
             rejectUnauthorized: endpoint.tls.verify
-          } as https.RequestOptions
+          } as Https.RequestOptions
         }
     case "Ssh":
       // No agent at all: node:http uses `createConnection` only when `agent` is undefined (`false` makes a new Agent).
-      return { module: http, options: { createConnection: sshConnection(endpoint) } as http.RequestOptions }
+      return { module: http, options: { createConnection: sshConnection(endpoint) } as Http.RequestOptions }
     case "Npipe":
       return undefined
   }
@@ -77,6 +85,22 @@ const connectionOptions = (endpoint: DockerHost.Endpoint, agent: http.Agent | un
 
 const noBodyStatus = (status: number, method: string) =>
   method === "HEAD" || status === 204 || status === 205 || status === 304 || (status >= 100 && status < 200)
+
+/**
+ * The `HttpClientResponse` for `request` read from a Node `IncomingMessage`, as this transport gives them: the body
+ * is streamed from `message` (none for HEAD, 1xx, 204, 205 and 304 answers, whose message is drained).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const fromIncomingMessage = (
+  request: HttpClientRequest.HttpClientRequest,
+  message: Http.IncomingMessage
+): HttpClientResponse.HttpClientResponse => {
+  const hasBody = !noBodyStatus(message.statusCode ?? 500, request.method)
+  if (!hasBody) message.resume()
+  return new NodeHttpClientResponse(request, message, hasBody)
+}
 
 /**
  * An `HttpClient` for `endpoint` over Node's own HTTP stack. The URL's path and query are sent; its origin is
@@ -87,6 +111,7 @@ const noBodyStatus = (status: number, method: string) =>
  * @since 0.1.0
  */
 export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
+  const { http, https } = builtins()
   const agent = endpoint._tag === "Ssh" || endpoint._tag === "Npipe"
     ? undefined
     : yield* Effect.acquireRelease(
@@ -117,10 +142,7 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
       })
       req.on("error", (cause) => resume(Effect.fail(transportError(request, cause))))
       req.on("response", (res) => {
-        const status = res.statusCode ?? 500
-        const hasBody = !noBodyStatus(status, request.method)
-        if (!hasBody) res.resume()
-        resume(Effect.succeed(new NodeHttpClientResponse(request, res, hasBody)))
+        resume(Effect.succeed(fromIncomingMessage(request, res)))
       })
       const body = request.body
       switch (body._tag) {

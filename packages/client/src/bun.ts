@@ -35,12 +35,15 @@ export const layer: Layer.Layer<Layers.Services, DockerError.DockerError> = Laye
 
 /**
  * Every service, resolved as the docker CLI resolves its flags (`--host`, `--context`, `--tls*`, `--config`).
+ * `options.wrapTransport` wraps the transport before the services use it.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layerWith = (flags: DockerSettings.Flags): Layer.Layer<Layers.Services, DockerError.DockerError> =>
-  Layers.fromEnvironment(Transport.layer)(flags)
+export const layerWith = (
+  flags: DockerSettings.Flags,
+  options?: Layers.Options
+): Layer.Layer<Layers.Services, DockerError.DockerError> => Layers.fromEnvironment(Transport.layer)(flags, options)
 
 /**
  * The `Images`, `System` and `DockerEngine` services for an explicit endpoint, ignoring the environment (no

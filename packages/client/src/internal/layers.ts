@@ -6,7 +6,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Credentials from "../Credentials.ts"
 import * as DockerEngine from "../DockerEngine.ts"
 import type * as DockerError from "../DockerError.ts"
@@ -19,6 +19,33 @@ import * as System from "../System.ts"
 
 /** A runtime's transport: an `HttpClient` for an endpoint. */
 export type Transport = (endpoint: DockerHost.Endpoint) => Layer.Layer<HttpClient.HttpClient>
+
+/**
+ * What a runtime entry's `layerWith` takes besides the flags.
+ *
+ * @since 0.1.0
+ */
+export interface Options {
+  /**
+   * Wraps the runtime's transport before any service uses it, given the endpoint the settings chose: to record
+   * traffic, to add headers, or to answer some requests from elsewhere (the CLI serves requests it sent ahead).
+   */
+  readonly wrapTransport?:
+    | ((client: HttpClient.HttpClient, endpoint: DockerHost.Endpoint) => HttpClient.HttpClient)
+    | undefined
+}
+
+/** The transport for an endpoint, wrapped when asked. */
+const transportFor = (transport: Transport, endpoint: DockerHost.Endpoint, options: Options) => {
+  const wrap = options.wrapTransport
+  if (wrap === undefined) return transport(endpoint)
+  return Layer.effect(
+    HttpClient.HttpClient,
+    Effect.gen(function*() {
+      return wrap(yield* HttpClient.HttpClient, endpoint)
+    })
+  ).pipe(Layer.provide(transport(endpoint)))
+}
 
 /** Every service a runtime entry provides. */
 export type Services =
@@ -35,19 +62,20 @@ export type Services =
  * inside an effect that already runs with one (the memo map is forked, not replaced): without `Layer.fresh` a
  * second endpoint's layer would hand out the first endpoint's services.
  */
-export const fromOptions = (transport: Transport) => (options: DockerEngine.Options) =>
+export const fromOptions = (transport: Transport) => (options: DockerEngine.Options, layerOptions: Options = {}) =>
   Layer.mergeAll(Layer.fresh(Images.layer), Layer.fresh(System.layer)).pipe(
     Layer.provideMerge(DockerEngine.layer(options)),
-    Layer.provide(transport(options.endpoint))
+    Layer.provide(transportFor(transport, options.endpoint, layerOptions))
   )
 
 /** Every service, connected where the docker CLI would connect with these flags in this environment. */
 export const fromEnvironment =
-  (transport: Transport) => (flags: DockerSettings.Flags = {}): Layer.Layer<Services, DockerError.DockerError> =>
+  (transport: Transport) =>
+  (flags: DockerSettings.Flags = {}, options: Options = {}): Layer.Layer<Services, DockerError.DockerError> =>
     Layer.unwrap(
       Effect.map(DockerSettings.resolve(flags), (settings) => {
         const credentials = Credentials.layerWith({ configDir: settings.configDir.value })
-        return fromOptions(transport)(DockerSettings.engineOptions(settings)).pipe(
+        return fromOptions(transport)(DockerSettings.engineOptions(settings), options).pipe(
           Layer.provideMerge(credentials),
           Layer.merge(Layer.succeed(DockerSettings.DockerSettings, settings))
         )

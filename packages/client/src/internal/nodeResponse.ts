@@ -29,6 +29,51 @@ const headersOf = (source: http.IncomingMessage): Headers.Headers => {
   return Headers.fromInput(out)
 }
 
+/**
+ * The whole body of `source`, read with `data` events (lighter than the stream's async iterator, whose code Node
+ * compiles on first use). A connection that closes before the end fails; interruption destroys the message.
+ */
+const readAll = (source: http.IncomingMessage): Effect.Effect<ArrayBuffer, Error> =>
+  Effect.callback<ArrayBuffer, Error>((resume) => {
+    if (source.readableEnded) return resume(Effect.succeed(new ArrayBuffer(0)))
+    if (source.destroyed) return resume(Effect.fail(source.errored ?? new Error("the answer was already closed")))
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    const onData = (chunk: Uint8Array) => {
+      chunks.push(chunk)
+      size += chunk.byteLength
+    }
+    const onEnd = () => {
+      cleanup()
+      const out = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        out.set(chunk, offset)
+        offset += chunk.byteLength
+      }
+      resume(Effect.succeed(out.buffer))
+    }
+    const onError = (error: Error) => {
+      cleanup()
+      resume(Effect.fail(error))
+    }
+    const onClose = () => onError(new Error("the connection closed before the end of the answer"))
+    const cleanup = () => {
+      source.off("data", onData)
+      source.off("end", onEnd)
+      source.off("error", onError)
+      source.off("close", onClose)
+    }
+    source.on("data", onData)
+    source.on("end", onEnd)
+    source.on("error", onError)
+    source.on("close", onClose)
+    return Effect.sync(() => {
+      cleanup()
+      source.destroy()
+    })
+  })
+
 /** A response whose body is `source` (or none, for HEAD, 204 and 304 answers). */
 export class NodeHttpClientResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: typeof HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
@@ -89,17 +134,7 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
   private arrayBufferBody?: Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError>
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
     return this.arrayBufferBody ??= (this.hasBody
-      ? Effect.map(Stream.runCollect(this.stream), (chunks) => {
-        let size = 0
-        for (const chunk of chunks) size += chunk.byteLength
-        const out = new Uint8Array(size)
-        let offset = 0
-        for (const chunk of chunks) {
-          out.set(chunk, offset)
-          offset += chunk.byteLength
-        }
-        return out.buffer
-      })
+      ? Effect.mapError(readAll(this.source), (cause) => this.decodeError(cause))
       : Effect.succeed(new ArrayBuffer(0))).pipe(Effect.cached, Effect.runSync)
   }
 
