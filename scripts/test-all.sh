@@ -65,7 +65,7 @@ engine_run "Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2), client conf
   "$bin/deno" run -A "$vitest" run --project engines --pool=threads "$conformance"
 # The CLI's side-by-side suite against the docker CLI (packages/cli/test/e2e) ran above with dockhand on Node 24;
 # again with dockhand itself on Bun and on Deno (the test runner stays on Node 24, DOCKHAND_CLI_RUNTIME picks the
-# runtime that runs packages/cli/dist/bin.js).
+# runtime that runs the bundle, packages/cli/dist/dockhand.js).
 cli_e2e=packages/cli/test/e2e/
 engine_run "dockhand on Bun $("$bin/bun" --version), CLI e2e" node24 \
   env DOCKHAND_CLI_RUNTIME=bun "$bin/node" "$vitest" run --project engines "$cli_e2e"

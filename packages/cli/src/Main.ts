@@ -9,6 +9,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import * as References from "effect/References"
 import * as Result from "effect/Result"
@@ -171,6 +172,8 @@ export const runWith = (
     const program = Command.runWith(Commands.root, { version, renderErrors: false })(args).pipe(
       Effect.provideService(CliOutput.Presenter, presenter),
       Effect.provideService(References.MinimumLogLevel, logLevel),
+      // log lines are diagnostics, as docker's: standard error, never mixed into the output
+      Effect.provideService(Logger.LogToStderr, true),
       // Settings that cannot be resolved (an unknown context, a bad host) fail before any command, as docker's
       // "Failed to initialize".
       Effect.provide(clientLayer(flags.settings).pipe(Layer.catchTag("DockerError", initializationFailure))),

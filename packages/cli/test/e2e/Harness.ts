@@ -5,8 +5,8 @@
  * and the exit code.
  *
  * - The engines come from `env.sh`'s variables; when they are missing every test FAILS (it never skips).
- * - `DOCKHAND_CLI_RUNTIME=node|bun|deno` picks the runtime that runs the compiled CLI (`packages/cli/dist/bin.js`,
- *   rebuilt with `tsc -b` when a file starts); the test runner itself stays on Node.
+ * - `DOCKHAND_CLI_RUNTIME=node|bun|deno` picks the runtime that runs the bundled CLI (`packages/cli/dist/dockhand.js`,
+ *   rebuilt with `tsc -b` and esbuild when a file starts); the test runner itself stays on Node.
  * - Both programs get `DOCKER_HOST=unix://$DOCKHAND_DOCKER_SOCK`, a temporary `DOCKER_CONFIG`, `NO_COLOR=1`,
  *   `TZ=UTC` and `DOCKER_BUILDKIT=0` (docker's legacy builder, the one dockhand implements), through pipes (no TTY).
  * - What may legitimately differ is normalised on both sides before comparing: the program name in usage texts,
@@ -105,8 +105,8 @@ export const readEngines = (): Engines => {
 export const root = fileURLToPath(new URL("../../../../", import.meta.url))
 const bin = path.join(root, "node_modules/.bin")
 
-/** The compiled CLI every runtime runs. */
-export const cliEntry = path.join(root, "packages/cli/dist/bin.js")
+/** The bundled CLI every runtime runs: what the package's `bin` runs (it sends the first read ahead, see Prefetch). */
+export const cliEntry = path.join(root, "packages/cli/dist/dockhand.js")
 
 /** Which runtime runs dockhand: `DOCKHAND_CLI_RUNTIME` (`node`, the default, `bun` or `deno`). */
 export const runtime: "node" | "bun" | "deno" = (() => {
@@ -125,11 +125,13 @@ export const dockhandCommand: ReadonlyArray<string> = runtime === "node"
   : [path.join(bin, "deno"), "run", "-A", cliEntry]
 
 let built = false
-/** Compiles the CLI (`tsc -b`, quick when nothing changed) so that the tests run the current sources. */
+/** Compiles and bundles the CLI (`tsc -b`, quick when nothing changed, then esbuild) so that the tests run the current sources. */
 export const buildCli = (): void => {
   if (built) return
   const result = spawnSync(path.join(bin, "tsc"), ["-b", "packages/cli/tsconfig.json"], { cwd: root, encoding: "utf8" })
   if (result.status !== 0) throw new Error(`tsc -b packages/cli failed:\n${result.stdout}${result.stderr}`)
+  const bundled = spawnSync(path.join(bin, "node"), ["packages/cli/scripts/bundle.mjs"], { cwd: root, encoding: "utf8" })
+  if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stdout}${bundled.stderr}`)
   built = true
 }
 

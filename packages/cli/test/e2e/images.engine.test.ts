@@ -4,7 +4,7 @@
  * several tags, one pushed to the plain registry so that it has a digest. Nothing here changes state, so the
  * cases run concurrently.
  */
-import { afterAll, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as Harness from "./Harness.ts"
 
@@ -72,6 +72,20 @@ describe.concurrent("image ls", () => {
   it("images -f with an unknown filter", ls("images", "-f", "bogus=1"))
   it("images -f without =", ls("images", "-f", "bogus"))
   it("images with no match", ls("images", "$P/none"))
+  // No filter and no reference: dockhand sends the list request ahead while its code loads (Prefetch)
+  it("images, every image of the engine", ls("images"))
+  it("image ls -a, every image of the engine", ls("image", "ls", "-a"))
+  it("images -q --no-trunc, every image", ls("images", "-q", "--no-trunc"))
+  it("the list answered from the request sent ahead is the list docker prints", async () => {
+    const docker = await Harness.run("docker", ["image", "ls", "--digests"], world)
+    const dockhand = await Harness.run("dockhand", ["-D", "image", "ls", "--digests"], world)
+    if (Harness.runtime !== "deno") {
+      // Deno sends nothing ahead; Node and Bun say (at debug level) which answers came from the early requests
+      assert.include(dockhand.stderr, "answered from the request sent ahead: HEAD /_ping")
+      assert.include(dockhand.stderr, "answered from the request sent ahead: GET /v1.41/images/json")
+    }
+    Harness.assertSame("image ls --digests", docker, { ...dockhand, stderr: docker.stderr }, { unordered: true })
+  })
 })
 
 describe.concurrent("image inspect", () => {

@@ -1,7 +1,9 @@
 import type { Image } from "@dockhand/models"
 import { assert, describe, it } from "@effect/vitest"
 import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
 import * as ImageFormat from "../../src/internal/format/ImageFormat.ts"
+import * as Table from "../../src/internal/format/Table.ts"
 import * as Units from "../../src/internal/format/Units.ts"
 
 const digestA = "sha256:" + "a".repeat(64)
@@ -143,5 +145,69 @@ describe("formatHistory", () => {
   it("-H=false shows raw sizes and RFC 3339 dates in CreatedSince too", () => {
     assert.strictEqual(text(ImageFormat.formatHistory([item({ Size: 1234567 })], { now, human: false, format: "{{.CreatedSince}} {{.Size}}" })),
       "2024-03-01T10:00:00Z 1234567\n")
+  })
+})
+
+describe("defaultImageTable (the default tables without the template interpreter)", () => {
+  const name = Schema.String.check(Schema.isPattern(/^(?:(?:localhost:5000|127\.0\.0\.1:5000|docker\.io|index\.docker\.io)\/)?(?:library\/)?[a-z0-9]{1,8}(?:[._-][a-z0-9]{1,4})?(?:\/[a-z0-9]{1,6})?$/))
+  const tag = Schema.String.check(Schema.isPattern(/^[\w][\w.-]{0,20}$/))
+  const hex = Schema.String.check(Schema.isPattern(/^[a-f0-9]{64}$/))
+  const Image = Schema.Struct({
+    names: Schema.Array(Schema.Struct({ name, tag: Schema.UndefinedOr(tag), digest: Schema.UndefinedOr(hex) })),
+    dangling: Schema.Boolean,
+    id: hex,
+    created: Schema.Union([Schema.Literal(-62135596800), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_800_000_000 }))]),
+    size: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2 ** 45 }))
+  })
+  const toSummary = (image: typeof Image.Type): Image.Summary =>
+    summary({
+      Id: `sha256:${image.id}`,
+      Created: image.created,
+      Size: image.size,
+      RepoTags: image.dangling ? null : image.names.flatMap((n) => n.tag === undefined ? [] : [`${n.name}:${n.tag}`]),
+      RepoDigests: image.dangling ? null : image.names.flatMap((n) => n.digest === undefined ? [] : [`${n.name}@sha256:${n.digest}`])
+    })
+  /** What the template interpreter gives for the same format: the reference the shortcut must equal. */
+  const interpreted = (images: ReadonlyArray<Image.Summary>, digests: boolean, noTrunc: boolean) => {
+    const format = ImageFormat.imageListFormat("table", false, digests)
+    const rows = ImageFormat.imageRows(images, { showDigests: digests, format })
+    return text(Table.render({
+      format,
+      header: ImageFormat.imageHeader,
+      rows: rows.map((row) => ImageFormat.imageContext(row, !noTrunc, { now }))
+    }))
+  }
+
+  it.prop("prints what the template gives, with and without digests and truncation", [
+    Schema.Array(Image), Schema.Boolean, Schema.Boolean
+  ], ([images, digests, noTrunc]) => {
+    const summaries = images.map(toSummary)
+    const fast = ImageFormat.formatImageList(summaries, { now, digests, noTrunc })
+    assert.strictEqual(text(fast), interpreted(summaries, digests, noTrunc))
+  }, { arbitrary: { runs: 300 } })
+
+  it("an empty list is the header alone; a cell that is not plain ASCII goes the general way", () => {
+    assert.strictEqual(text(ImageFormat.formatImageList([], { now })), interpreted([], false, false))
+    const rows = [{ image: summary({}), repository: "app", tag: "ü", digest: "" }]
+    assert.isUndefined(ImageFormat.defaultImageTable(rows, false, true, { now }))
+    assert.isUndefined(Table.alignGrid([["a", "b"], ["c"]]))
+    assert.strictEqual(Table.alignGrid([["a", "b"], ["long cell value", "c"]]), Table.tabwrite("a\tb\nlong cell value\tc\n", Table.dockerTabwriter))
+  })
+})
+
+describe("parseReference (the name remembered, the tag checked alone)", () => {
+  const piece = Schema.String.check(Schema.isPattern(/^(?:[a-z0-9]{1,5}|[A-Z]{1,2}|localhost|[0-9]{2,4}|[a-f0-9]{64}|[.:\/@_-]{1,2}|__|sha256:[a-f0-9]{64}|\[::1\]){1,6}$/))
+  it.prop("gives what the whole grammar gives", [Schema.Array(piece), Schema.Boolean], ([pieces, twice]) => {
+    const ref = pieces.join("")
+    // twice: the second answer comes from the remembered name
+    if (twice) ImageFormat.parseReference(ref)
+    assert.deepStrictEqual(ImageFormat.parseReference(ref), ImageFormat.parseReferenceByGrammar(ref), ref)
+  }, { arbitrary: { runs: 2000 } })
+
+  it("corner cases", () => {
+    for (const ref of ["localhost:5000:tag", "localhost:5000/app:1", `${"a".repeat(64)}:t`, "a:b/c:d", "app:", "app:-x", "x/Y:1",
+      `app@sha256:${"a".repeat(64)}`, "library/app:1", "docker.io/app:latest", `${"a/".repeat(130)}b:1`]) {
+      assert.deepStrictEqual(ImageFormat.parseReference(ref), ImageFormat.parseReferenceByGrammar(ref), ref)
+    }
   })
 })

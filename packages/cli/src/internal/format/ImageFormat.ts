@@ -38,9 +38,10 @@ export interface Reference {
 
 /**
  * `reference.ParseNormalizedNamed` followed by `FamiliarName`: docker.io and `library/` are dropped from the name;
- * `undefined` when the reference is invalid (such as `<none>:<none>`).
+ * `undefined` when the reference is invalid (such as `<none>:<none>`). Matches the whole reference against the
+ * grammar; {@link parseReference} gives the same answers faster for lists of tags.
  */
-export const parseReference = (ref: string): Reference | undefined => {
+export const parseReferenceByGrammar = (ref: string): Reference | undefined => {
   if (/^[a-f0-9]{64}$/.test(ref)) return undefined
   const slash = ref.indexOf("/")
   let domain = "docker.io"
@@ -73,6 +74,33 @@ export const parseReference = (ref: string): Reference | undefined => {
     familiarName = path
   } else familiarName = nameDomain === undefined ? path : `${nameDomain}/${path}`
   return { familiarName, tag: m[2], digest }
+}
+
+const tagPattern = /^\w[\w.-]{0,127}$/
+const identifierPattern = /^[a-f0-9]{64}$/
+/** Familiar names by repository name, as met in this process (a list has many tags of few repositories). */
+const familiarNames = new Map<string, string | undefined>()
+
+/**
+ * {@link parseReferenceByGrammar}, with the work on the repository name done once per name: a `name:tag` reference
+ * is its name (checked and shortened once, then remembered) and a tag checked on its own. References with a digest,
+ * without a tag, or whose name is 64 hex digits go the whole way.
+ */
+export const parseReference = (ref: string): Reference | undefined => {
+  const colon = ref.lastIndexOf(":")
+  if (colon <= ref.lastIndexOf("/") || ref.includes("@")) return parseReferenceByGrammar(ref)
+  const name = ref.slice(0, colon)
+  const tag = ref.slice(colon + 1)
+  if (identifierPattern.test(name)) return parseReferenceByGrammar(ref)
+  if (!tagPattern.test(tag)) return undefined
+  let familiarName = familiarNames.get(name)
+  if (familiarName === undefined && !familiarNames.has(name)) {
+    // the name alone must parse as a bare name ("localhost:5000" would read as a name and a tag)
+    const parsed = parseReferenceByGrammar(name)
+    familiarName = parsed?.tag === undefined && parsed?.digest === undefined ? parsed?.familiarName : undefined
+    familiarNames.set(name, familiarName)
+  }
+  return familiarName === undefined ? undefined : { familiarName, tag, digest: undefined }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -158,17 +186,29 @@ export const imageRows = (
       rows.push({ image, repository: "<none>", tag: "<none>", digest: "<none>" })
       continue
     }
+    const tagRefs = image.RepoTags ?? []
+    const digestRefs = image.RepoDigests ?? []
+    if (tagRefs.length === 1 && digestRefs.length === 0) {
+      // the usual image of a local engine: one tag and no digest
+      const r = parseReference(tagRefs[0]!)
+      if (r?.tag !== undefined) rows.push({ image, repository: r.familiarName, tag: r.tag, digest: "<none>" })
+      continue
+    }
     const repoTags = new Map<string, Array<string>>()
     const repoDigests = new Map<string, Array<string>>()
-    for (const ref of image.RepoTags ?? []) {
+    for (const ref of tagRefs) {
       const r = parseReference(ref)
       if (r?.tag === undefined) continue
-      repoTags.set(r.familiarName, [...(repoTags.get(r.familiarName) ?? []), r.tag])
+      const tags = repoTags.get(r.familiarName)
+      if (tags === undefined) repoTags.set(r.familiarName, [r.tag])
+      else tags.push(r.tag)
     }
-    for (const ref of image.RepoDigests ?? []) {
+    for (const ref of digestRefs) {
       const r = parseReference(ref)
       if (r?.digest === undefined) continue
-      repoDigests.set(r.familiarName, [...(repoDigests.get(r.familiarName) ?? []), r.digest])
+      const digests = repoDigests.get(r.familiarName)
+      if (digests === undefined) repoDigests.set(r.familiarName, [r.digest])
+      else digests.push(r.digest)
     }
     for (const [repository, tags] of repoTags) {
       const digests = needDigest ? repoDigests.get(repository) ?? [] : []
@@ -260,7 +300,40 @@ export const formatImageList = (
   const format = imageListFormat(source, quiet, digests)
   const trunc = options.noTrunc !== true
   const rows = imageRows(images, { showDigests: digests, format })
+  if (format === defaultImageTableFormat || format === defaultImageTableFormatWithDigest) {
+    const table = defaultImageTable(rows, format === defaultImageTableFormatWithDigest, trunc, options)
+    if (table !== undefined) return Result.succeed(table)
+  }
   return Table.render({ format, header: imageHeader, rows: rows.map((row) => imageContext(row, trunc, options)) })
+}
+
+/**
+ * docker's default `image ls` table (with the digest column when `withDigest`) computed cell by cell rather than
+ * through the template interpreter: the same text as rendering {@link defaultImageTableFormat} or
+ * {@link defaultImageTableFormatWithDigest} over {@link imageContext}, in a fraction of the time for thousands of
+ * images. `undefined` when a cell needs the general path (see {@link Table.alignGrid}).
+ */
+export const defaultImageTable = (
+  rows: ReadonlyArray<ImageRow>,
+  withDigest: boolean,
+  trunc: boolean,
+  clock: Clock
+): string | undefined => {
+  const lines: Array<ReadonlyArray<string>> = [
+    withDigest ? ["REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"] : ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]
+  ]
+  const sizes = new Map<number, string>()
+  for (const { digest, image, repository, tag } of rows) {
+    const id = trunc ? Units.truncateId(image.Id) : image.Id
+    const created = image.Created === goZeroTime ? "N/A" : Units.timeAgo(image.Created, clock.now)
+    let size = sizes.get(image.Size)
+    if (size === undefined) {
+      size = Units.humanSizeWithPrecision(image.Size, 3)
+      sizes.set(image.Size, size)
+    }
+    lines.push(withDigest ? [repository, tag, digest, id, created, size] : [repository, tag, id, created, size])
+  }
+  return Table.alignGrid(lines)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

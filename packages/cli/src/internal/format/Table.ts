@@ -142,6 +142,37 @@ export const tabwrite = (text: string, options: TabwriterOptions): string => {
   return out.join("")
 }
 
+/** Printable ASCII only: one terminal column per character. */
+const plainAscii = /^[\x20-\x7e]*$/
+
+/**
+ * {@link tabwrite} with {@link dockerTabwriter} for a grid of one-line cells, each line `cells.join("\t")`:
+ * every column but the last is padded to its widest cell plus 3 (at least 10). The same text, without going through
+ * the tab-separated text and its cell records. `undefined` when a cell is not plain printable ASCII (its width in
+ * columns is not its length) or the lines do not all have the same number of cells; use {@link tabwrite} then.
+ */
+export const alignGrid = (lines: ReadonlyArray<ReadonlyArray<string>>): string | undefined => {
+  const columns = lines[0]?.length ?? 0
+  const widths = new Array<number>(Math.max(columns - 1, 0)).fill(0)
+  for (const line of lines) {
+    // one test per line: a tab or newline inside a cell is not printable ASCII either
+    if (line.length !== columns || !plainAscii.test(line.join(" "))) return undefined
+    for (let c = 0; c < columns - 1; c++) if (line[c]!.length > widths[c]!) widths[c] = line[c]!.length
+  }
+  for (let c = 0; c < widths.length; c++) {
+    widths[c] = Math.max(widths[c]! + dockerTabwriter.padding, dockerTabwriter.minWidth)
+  }
+  const out = new Array<string>(lines.length + 1)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    let text = ""
+    for (let c = 0; c < columns - 1; c++) text += line[c]!.padEnd(widths[c]!, " ")
+    out[i] = text + line[columns - 1]!
+  }
+  out[lines.length] = ""
+  return out.join("\n")
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // docker's formatter.Context
 // ---------------------------------------------------------------------------------------------------------------
