@@ -1,9 +1,10 @@
 /**
- * `dockhand image ls` on ~2,000 images, the bundled CLI (packages/cli/dist/dockhand.js) run by Node 24 and by Bun,
- * vs `docker image ls` (the baseline): wall time of alternating runs, stdout read through a pipe. Prints
- * `dockhand(node24)/docker` (target ≤ 1.0) and `dockhand(bun)/docker` (target ≤ 0.9). Then start-up alone:
- * `--version` of each. With hyperfine on PATH, the same commands are also timed by hyperfine (not alternating:
- * all runs of one command, then the next) as a cross-check.
+ * `dockhand image ls` on ~2,000 images, the bundled CLI (packages/cli/dist/dockhand.js, what the installed
+ * `dockhand` runs) run by Node 24 and by Bun, vs `docker image ls` (the baseline): wall time of alternating runs,
+ * stdout read through a pipe. Prints `dockhand(node24)/docker` (target ≤ 1.0) and `dockhand(bun)/docker` (target
+ * ≤ 0.9), and the same two with `DOCKHAND_NO_PREFETCH=1` (the list request not sent ahead), to show what sending it
+ * ahead buys. Then start-up alone: `--version` of each. With hyperfine on PATH, the same commands are also timed by
+ * hyperfine (not alternating: all runs of one command, then the next) as a cross-check.
  *
  *   node bench/cli-ls.ts [--images=2000] [--rounds=15]
  */
@@ -12,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Engine from "./lib/engine.ts"
-import { binEntry, bundle, bunBin, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
+import { bundle, bunBin, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
 import * as Stats from "./lib/stats.ts"
 
 const count = Stats.intOption("images", "DOCKHAND_BENCH_IMAGES", 2000)
@@ -23,12 +24,14 @@ console.log(header(`cli-ls: ${count} images, ${rounds} alternating runs of each 
 await Engine.warnLeftovers()
 
 const env = cliEnv()
-const commands = (args: ReadonlyArray<string>): Record<string, ReadonlyArray<string>> => ({
-  docker: [dockerBin, ...args],
-  "dockhand(node24)": [nodeBin, bundle, ...args],
-  "dockhand(bun)": [bunBin, bundle, ...args],
-  // what an installed `dockhand` runs: bin/dockhand.js turns on Node's compile cache before importing the bundle
-  "dockhand(node24, bin/ + compile cache)": [nodeBin, binEntry, ...args]
+const noPrefetch = { ...env, DOCKHAND_NO_PREFETCH: "1" }
+/** Each contender: its command line and environment. */
+const commands = (args: ReadonlyArray<string>): Record<string, { readonly argv: ReadonlyArray<string>; readonly env: NodeJS.ProcessEnv }> => ({
+  docker: { argv: [dockerBin, ...args], env },
+  "dockhand(node24)": { argv: [nodeBin, bundle, ...args], env },
+  "dockhand(bun)": { argv: [bunBin, bundle, ...args], env },
+  "dockhand(node24, no prefetch)": { argv: [nodeBin, bundle, ...args], env: noPrefetch },
+  "dockhand(bun, no prefetch)": { argv: [bunBin, bundle, ...args], env: noPrefetch }
 })
 
 /** Alternating runs of each command; checks each exits 0 and prints what the first printed (line count). */
@@ -36,8 +39,8 @@ const measure = async (args: ReadonlyArray<string>, n: number) => {
   const cmds = commands(args)
   const lines: Record<string, number> = {}
   const times = await Stats.interleave(
-    Object.fromEntries(Object.entries(cmds).map(([name, argv]) => [name, async () => {
-      lines[name] = (await Stats.execOk(argv, { env })).stdoutLines
+    Object.fromEntries(Object.entries(cmds).map(([name, command]) => [name, async () => {
+      lines[name] = (await Stats.execOk(command.argv, { env: command.env })).stdoutLines
     }])),
     { rounds: n, warmup: 2, progress: true }
   )
@@ -57,7 +60,9 @@ const hyperfine = (args: ReadonlyArray<string>, n: number): Record<string, numbe
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
     execFileSync("hyperfine", [
       "--warmup", "2", "--runs", String(n), "--style", "none", "--export-json", path.join(dir, "out.json"),
-      ...Object.entries(cmds).flatMap(([name, argv]) => ["-n", name, argv.map(quote).join(" ")])
+      ...Object.entries(cmds).flatMap(([name, { argv, env: e }]) => [
+        "-n", name, [...(e === noPrefetch ? ["env", "DOCKHAND_NO_PREFETCH=1"] : []), ...argv].map(quote).join(" ")
+      ])
     ], { env, stdio: ["ignore", "ignore", "pipe"] })
     const results = (JSON.parse(readFileSync(path.join(dir, "out.json"), "utf8")) as { results: Array<{ command: string; median: number }> }).results
     return Object.fromEntries(results.map((r) => [r.command, r.median * 1000]))
@@ -92,8 +97,8 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
   console.log("")
   console.log(Stats.verdict("image ls: dockhand(node24)/docker", ratio(ls.times, "dockhand(node24)"), 1.0))
   console.log(Stats.verdict("image ls: dockhand(bun)/docker", ratio(ls.times, "dockhand(bun)"), 0.9))
-  console.log(`image ls: dockhand(node24, bin/)/docker = ${ratio(ls.times, "dockhand(node24, bin/ + compile cache)").toFixed(3)}`)
-  console.log(`--version: dockhand(node24)/docker = ${ratio(version.times, "dockhand(node24)").toFixed(3)}, dockhand(bun)/docker = ${ratio(version.times, "dockhand(bun)").toFixed(3)}, dockhand(node24, bin/)/docker = ${ratio(version.times, "dockhand(node24, bin/ + compile cache)").toFixed(3)}`)
+  console.log(`image ls without the request sent ahead: dockhand(node24)/docker = ${ratio(ls.times, "dockhand(node24, no prefetch)").toFixed(3)}, dockhand(bun)/docker = ${ratio(ls.times, "dockhand(bun, no prefetch)").toFixed(3)}`)
+  console.log(`--version: dockhand(node24)/docker = ${ratio(version.times, "dockhand(node24)").toFixed(3)}, dockhand(bun)/docker = ${ratio(version.times, "dockhand(bun)").toFixed(3)}`)
   console.log(`image ls minus --version (medians): ${Object.keys(ls.times).map((n) => `${n} ${Stats.fmtMs(Stats.median(ls.times[n]!) - Stats.median(version.times[n]!))}`).join(", ")}`)
   console.log(loadLine())
 })

@@ -1,7 +1,9 @@
 /**
  * `dockhand image save -o FILE` (the bundled CLI on Node 24, and on Bun) vs `docker save -o FILE` (the baseline)
  * on a 512 MiB image: wall time of alternating runs and each process's peak RSS ("Maximum resident set size" from
- * `/usr/bin/time`, or VmHWM polled from /proc without it). Prints `dockhand(node24)/docker` and dockhand's peak RSS.
+ * `/usr/bin/time`, or VmHWM polled from /proc without it). Prints `dockhand(node24)/docker` and `dockhand(bun)/docker`
+ * (target ≤ 1.0), each one's peak RSS (target < 64 MiB), and how much of it the save added to the runtime's own
+ * footprint: the peak RSS of `dockhand --version` measured in the same run (Node alone takes ~45 MiB).
  *
  *   node bench/cli-save.ts [--mib=512] [--rounds=5]
  */
@@ -51,11 +53,31 @@ try {
       console.log(`  ${name.padEnd(17)} ${Stats.fmtMiB(Stats.median(values)).padStart(10)}  max ${Stats.fmtMiB(Math.max(...values))}`)
     }
 
+    // the runtime and the program at rest: `--version` loads the same code and does nothing
+    const atRest: Record<string, number> = {}
+    for (const [name, argv] of [["dockhand(node24)", [nodeBin, bundle, "--version"]], ["dockhand(bun)", [bunBin, bundle, "--version"]]] as const) {
+      const runs: Array<number> = []
+      for (let i = 0; i < 5; i++) {
+        const result = await Stats.execOk(argv, { env, rss: true })
+        if (result.maxRss !== undefined) runs.push(result.maxRss)
+      }
+      if (runs.length > 0) atRest[name] = Stats.median(runs)
+    }
+
     console.log("")
-    console.log(`dockhand(node24)/docker = ${Stats.pairedRatio(times["dockhand(node24)"]!, times["docker"]!).toFixed(3)}`)
-    console.log(`dockhand(bun)/docker = ${Stats.pairedRatio(times["dockhand(bun)"]!, times["docker"]!).toFixed(3)}`)
-    const node = rss["dockhand(node24)"]
-    if (node !== undefined) console.log(`dockhand(node24) peak RSS = ${Stats.fmtMiB(Stats.median(node))} (docker: ${Stats.fmtMiB(Stats.median(rss["docker"] ?? [0]))})`)
+    for (const name of ["dockhand(node24)", "dockhand(bun)"]) {
+      console.log(Stats.verdict(`${name}/docker`, Stats.pairedRatio(times[name]!, times["docker"]!), 1.0))
+    }
+    for (const name of ["dockhand(node24)", "dockhand(bun)"]) {
+      const peak = rss[name]
+      if (peak === undefined) continue
+      const mib = Stats.median(peak) / 1024 / 1024
+      const rest = atRest[name]
+      console.log(`${name} peak RSS = ${Stats.fmtMiB(Stats.median(peak))} (target < 64 MiB: ${mib < 64 ? "met" : "MISSED"}); ` +
+        (rest === undefined ? "" : `at rest (--version) ${Stats.fmtMiB(rest)}, so the save added ${Stats.fmtMiB(Stats.median(peak) - rest)} ` +
+          `(${(Stats.median(peak) - rest) / 1024 / 1024 < 64 ? "under" : "OVER"} 64 MiB)`))
+    }
+    console.log(`docker peak RSS = ${Stats.fmtMiB(Stats.median(rss["docker"] ?? [0]))}`)
     console.log(loadLine())
   })
 } finally {

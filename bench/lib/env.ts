@@ -11,10 +11,8 @@ export const root = path.resolve(import.meta.dirname, "..", "..")
 /** Node 24 and Bun from the repo's devDependencies. */
 export const nodeBin = path.join(root, "node_modules", ".bin", "node")
 export const bunBin = path.join(root, "node_modules", ".bin", "bun")
-/** The bundled CLI (`npm run build` makes it). */
+/** The bundled CLI (`npm run build` makes it), what the installed `dockhand` (bin/dockhand.js) imports. */
 export const bundle = path.join(root, "packages", "cli", "dist", "dockhand.js")
-/** The installed entry: enables Node's compile cache, then imports the bundle. */
-export const binEntry = path.join(root, "packages", "cli", "bin", "dockhand.js")
 /** The docker CLI to compare with (28.x here); `DOCKHAND_BENCH_DOCKER` overrides. */
 export const dockerBin = process.env["DOCKHAND_BENCH_DOCKER"] ?? "/usr/local/bin/docker"
 

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Node 22+ keeps compiled bytecode of the bundle between runs, which roughly halves start-up; elsewhere a no-op.
-import module from "node:module"
-module.enableCompileCache?.()
-await import("../dist/dockhand.js")
+// The installed `dockhand`: the bundle's entry turns on Node's compile cache, sends the command's first read ahead
+// and loads the program (see packages/cli/src/launch.ts).
+import "../dist/dockhand.js"

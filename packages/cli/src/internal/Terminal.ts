@@ -8,6 +8,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as Memory from "./Memory.ts"
 
 /** The process's standard streams. */
 export interface Service {
@@ -41,7 +42,17 @@ export const layer = Layer.sync(Terminal, () =>
   Terminal.of({
     out: (text) => write(process.stdout, text),
     err: (text) => write(process.stderr, text),
-    outBytes: (bytes) => Stream.runForEach(bytes, (chunk) => write(process.stdout, chunk)),
+    outBytes: (bytes) => {
+      let sinceCollect = 0
+      return Stream.runForEach(bytes, (chunk) => {
+        sinceCollect += chunk.byteLength
+        if (sinceCollect >= Memory.collectEvery) {
+          sinceCollect = 0
+          Memory.collectYoung()
+        }
+        return write(process.stdout, chunk)
+      })
+    },
     stdin: Stream.fromAsyncIterable(process.stdin as AsyncIterable<Uint8Array>, (cause) =>
       cause instanceof Error ? cause : new Error(String(cause))),
     stdoutIsTerminal: process.stdout.isTTY === true,

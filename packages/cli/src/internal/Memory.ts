@@ -1,0 +1,28 @@
+/**
+ * Frees the buffers a long transfer leaves behind on Node. Node reads a socket into a new buffer each time and lets
+ * its collector reclaim them only when its heap fills, so a 512 MiB `save` grew the process by 130 MiB of dead
+ * buffers. A young-generation collection every 2 MiB keeps the growth near 30 MiB and even saves time (fewer page
+ * faults). Bun frees them itself (`Bun.gc` only cost time there) and Deno offers no collector: there it does nothing.
+ *
+ * @internal
+ */
+import * as RuntimeName from "./RuntimeName.ts"
+
+let collect: (() => void) | undefined
+
+const collector = (): (() => void) => {
+  if (RuntimeName.name !== "node") return () => undefined
+  // Node exposes its collector only to contexts made after `--expose-gc` is set.
+  process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc")
+  const gc = process.getBuiltinModule("node:vm").runInNewContext("gc") as (options: { type: "minor" }) => void
+  return () => gc({ type: "minor" })
+}
+
+/** How many bytes may pass between two collections. */
+export const collectEvery = 2 * 1024 * 1024
+
+/** Collects the young generation (dead read buffers) now. */
+export const collectYoung = (): void => {
+  collect ??= collector()
+  collect()
+}
