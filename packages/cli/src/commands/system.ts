@@ -14,6 +14,7 @@ import { Command, Flag } from "effect/cli"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
 import * as FilterFlags from "../internal/FilterFlags.ts"
+import * as DiskUsageFormat from "../internal/format/DiskUsageFormat.ts"
 import * as ImageFormat from "../internal/format/ImageFormat.ts"
 import * as Table from "../internal/format/Table.ts"
 import * as Units from "../internal/format/Units.ts"
@@ -127,7 +128,14 @@ export const df = Command.make("df", {
     const system = yield* System.System
     const usage = yield* system.diskUsage().pipe(Effect.mapError(Failure.fromDockerError))
     if (verbose) {
-      const text = ImageFormat.formatDiskUsageImagesVerbose(usage.images.items, { now: Date.now(), timeZone: Units.localZone() })
+      const cache: ReadonlyArray<Build.CacheRecord> = usage.raw.BuildCache ?? []
+      const text = DiskUsageFormat.formatDiskUsageVerbose({
+        images: usage.images.items,
+        containers: usage.raw.Containers ?? [],
+        volumes: usage.raw.Volumes ?? [],
+        buildCache: cache,
+        buildCacheSize: usage.raw.BuilderSize ?? cache.reduce((sum, r) => (r.Shared ? sum : sum + r.Size), 0)
+      }, Option.getOrUndefined(format), { now: Date.now(), timeZone: Units.localZone() })
       if (Result.isFailure(text)) return yield* Effect.fail(Failure.message(text.failure.message))
       return yield* terminal.out(text.success)
     }

@@ -287,6 +287,11 @@ export interface Normalize {
   /** Rows may come in any order when they tie (image lists): compare them sorted (a table header stays first). */
   readonly unordered?: boolean | undefined
   /**
+   * Output in blocks separated by blank lines (`system df -v`) whose rows come in the daemon's Go map order: each
+   * block's rows sorted, its table header first, the blocks in order.
+   */
+  readonly sections?: boolean | undefined
+  /**
    * Layer lines (`<12 hex>: …`) of concurrent transfers: group each run of them by layer, in order per layer, and
    * drop the daemon's timing-dependent `Waiting`, `Verifying Checksum` and `Download complete` lines.
    */
@@ -378,7 +383,8 @@ const render = (side: Side) => `--- exit ${side.code}\n--- stdout\n${side.stdout
  * then with ages and dates masked too. Fails the test with both outputs when they still differ.
  */
 export const assertSame = (label: string, dockerOut: Output, dockhandOut: Output, options: Normalize = {}): void => {
-  const unordered = (t: string) => (options.unordered === true ? sortRows(t) : t)
+  const unordered = (t: string) =>
+    options.sections === true ? t.split("\n\n").map(sortRows).join("\n\n") : options.unordered === true ? sortRows(t) : t
   // Each step gives (stdout, stderr) normalised; rows are sorted on stdout only.
   const steps: ReadonlyArray<(side: Side) => readonly [string, string]> = [
     (s) => [normalizeFixed(s.stdout, options), normalizeFixed(s.stderr, options)],

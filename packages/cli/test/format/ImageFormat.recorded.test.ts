@@ -9,6 +9,7 @@
 import type { Image } from "@dockhand/models"
 import { assert, describe, it } from "@effect/vitest"
 import * as Result from "effect/Result"
+import * as DiskUsageFormat from "../../src/internal/format/DiskUsageFormat.ts"
 import * as ImageFormat from "../../src/internal/format/ImageFormat.ts"
 import * as Table from "../../src/internal/format/Table.ts"
 
@@ -873,8 +874,9 @@ describe("docker system df, image parts (recorded)", () => {
     assert.strictEqual(ok(Table.render({ format: "json", header: ImageFormat.diskUsageHeader, rows: [row] })), `{"Active":"0","Reclaimable":"125.7MB (100%)","Size":"125.7MB","TotalCount":"6","Type":"Images"}
 `)
   })
-  it("docker system df -v: Images space usage", () => {
-    assert.strictEqual(ok(ImageFormat.formatDiskUsageImagesVerbose(df.Images, { now })), `Images space usage:
+  it("docker system df -v: Images space usage (and the other, empty, sections)", () => {
+    const usage = { images: df.Images, containers: [], volumes: [], buildCache: [], buildCacheSize: 0 }
+    assert.strictEqual(ok(DiskUsageFormat.formatDiskUsageVerbose(usage, undefined, { now })), `Images space usage:
 
 REPOSITORY                           TAG           IMAGE ID       CREATED                  SIZE      SHARED SIZE   UNIQUE SIZE   CONTAINERS
 dockhand-fmt/future                  2030          abafcb92276b   Less than a second ago   1.12kB    0B            1.125kB       0
@@ -883,6 +885,18 @@ dockhand-fmt/big                     v1.2.3-rc.1   0c65d891fcd6   3 weeks ago   
 dockhand-fmt/wide                    1             0b9b984f783b   18 months ago            42B       0B            42B           0
 127.0.0.1:5000/dockhand-fmt/mirror   v             25c6344da470   2 years ago              1.24MB    0B            1.236MB       0
 dockhand-fmt/zero                    epoch         145005a75e5d                            1e+03kB   0B            1000kB        0
+
+Containers space usage:
+
+CONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES
+
+Local Volumes space usage:
+
+VOLUME NAME   LINKS     SIZE
+
+Build cache usage: 0B
+
+CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED
 `)
   })
 })

@@ -480,13 +480,14 @@ export const diskUsageImagesContext = (layersSize: number, images: ReadonlyArray
 }
 
 /**
- * The `Images space usage:` section of `docker system df -v` (table format): the heading, then one row per image
- * under its first tag (`<none>` when it has none).
+ * The image rows of `docker system df -v`: one per image under its first tag (`<none>` when it has none, left out
+ * when that tag does not parse), short IDs when `trunc`.
  */
-export const formatDiskUsageImagesVerbose = (
+export const diskUsageImageRows = (
   images: ReadonlyArray<Image.Summary>,
+  trunc: boolean,
   clock: Clock
-): Result.Result<string, Table.FormatError> => {
+): Array<V.Struct> => {
   const rows: Array<V.Struct> = []
   for (const image of images) {
     let repository = "<none>"
@@ -500,10 +501,7 @@ export const formatDiskUsageImagesVerbose = (
         tag = r.tag
       }
     }
-    rows.push(imageContext({ image, repository, tag, digest: "" }, true, clock))
+    rows.push(imageContext({ image, repository, tag, digest: "" }, trunc, clock))
   }
-  return Result.map(
-    Table.render({ format: defaultDiskUsageImageTableFormat, header: imageHeader, rows }),
-    (table) => "Images space usage:\n\n" + table
-  )
+  return rows
 }
