@@ -9,6 +9,7 @@ import * as Reference from "@dockhand/codecs/Reference"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
+import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
 import { randomBytes } from "node:crypto"
@@ -40,7 +41,7 @@ const evalSymlinks = (path: string): string | undefined => {
  * directory, not the context; by default `Dockerfile`, or `dockerfile` when only that exists) relative to it, and a
  * Dockerfile from outside the context, which is sent inside it under a random name.
  */
-const localContext = (context: string, file: string | undefined) =>
+const localContext = (context: string, file: string | undefined, stdinDockerfile?: Uint8Array) =>
   Effect.gen(function*() {
     const prepare = (text: string) => Failure.message(`unable to prepare context: ${text}`)
     if (!existsSync(context)) return yield* Effect.fail(prepare(`path "${context}" not found`))
@@ -51,6 +52,11 @@ const localContext = (context: string, file: string | undefined) =>
     }
     const realRoot = realpathSync(root)
     if (!statSync(realRoot).isDirectory()) return yield* Effect.fail(prepare(`context must be a directory: ${realRoot}`))
+    if (stdinDockerfile !== undefined) {
+      // `-f -`: the Dockerfile read from stdin goes into the context under a random name, as one from outside does
+      const outside: BuildContext.OutsideDockerfile = { name: randomDockerfileName(), content: stdinDockerfile }
+      return { root: realRoot, dockerfile: outside.name, outside }
+    }
     let dockerfile = file !== undefined && file !== "" ? resolve(file) : join(realRoot, "Dockerfile")
     if (file === undefined || file === "") {
       const lower = join(realRoot, "dockerfile")
@@ -68,8 +74,51 @@ const localContext = (context: string, file: string | undefined) =>
       try: () => readFileSync(file!),
       catch: (cause) => Failure.message(`unable to open Dockerfile: ${Failure.goError(cause)}`)
     })
-    const outside: BuildContext.OutsideDockerfile = { name: `.dockerfile.${randomBytes(10).toString("hex")}`, content }
+    const outside: BuildContext.OutsideDockerfile = { name: randomDockerfileName(), content }
     return { root: realRoot, dockerfile: relativePath, outside }
+  })
+
+/** The name docker gives a Dockerfile it adds to the context: `.dockerfile.` and 20 hex digits. */
+const randomDockerfileName = () => `.dockerfile.${randomBytes(10).toString("hex")}`
+
+/** Every byte of a stream, in one array. */
+const readAll = (bytes: Stream.Stream<Uint8Array, Error>) =>
+  Effect.map(Stream.runCollect(bytes), (chunks) => {
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
+    let offset = 0
+    for (const chunk of chunks) {
+      out.set(chunk, offset)
+      offset += chunk.byteLength
+    }
+    return out
+  })
+
+/**
+ * A context read from standard input (`build -`), as docker's `GetContextFromReader` reads it: an archive (tar,
+ * or gzip, bzip2, xz, zstd) is sent as it is, with `-f` naming the Dockerfile inside it; anything else is a
+ * Dockerfile, sent alone in a context of its own. Must run in a scope (the rest of the input is read later).
+ */
+const stdinContext = (stdin: Stream.Stream<Uint8Array, Error>, file: string | undefined) =>
+  Effect.gen(function*() {
+    const [head, rest] = yield* Stream.peel(
+      stdin,
+      Sink.fold(
+        () => [] as Array<Uint8Array>,
+        (chunks) => chunks.reduce((n, c) => n + c.byteLength, 0) < BuildContext.peekSize,
+        (chunks, chunk: Uint8Array) => Effect.succeed([...chunks, chunk])
+      )
+    )
+    const first = yield* readAll(Stream.fromIterable(head))
+    if (BuildContext.isArchive(first)) {
+      return { tar: Stream.concat(Stream.make(first), rest), dockerfile: file === "" ? undefined : file }
+    }
+    if (file !== undefined && file !== "") {
+      return yield* Effect.fail(Failure.message(
+        "unable to prepare context: ambiguous Dockerfile source: both stdin and flag correspond to Dockerfiles"
+      ))
+    }
+    const content = yield* readAll(Stream.concat(Stream.make(first), rest))
+    return { tar: BuildContext.dockerfileOnly(content), dockerfile: "Dockerfile" }
   })
 
 /** `KEY=VALUE` pairs into a record; a bare `KEY` takes the value of the environment variable, or `null`. */
@@ -102,7 +151,7 @@ export const build = (name = "build", path = "image build") =>
     cacheFrom: Flag.String("cache-from").pipe(Flag.atLeast(0), Flag.withDescription("Images to consider as cache sources")),
     args: Args.all
   }, (input) =>
-    Effect.gen(function*() {
+    Effect.scoped(Effect.gen(function*() {
       // docker checks the tags while parsing the flags.
       for (const tag of input.tag) {
         const parsed = Reference.parseNormalized(tag)
@@ -114,10 +163,26 @@ export const build = (name = "build", path = "image build") =>
       }
       const [context] = yield* Args.expect(buildUsage(path), input.args, 1, 1)
       const terminal = yield* Terminal
-      if (context === "-" || /^(?:https?:\/\/|git@|git:\/\/)/.test(context!)) {
-        return yield* Effect.fail(Failure.message("dockhand builds from a local context directory only"))
+      const file = Option.getOrUndefined(input.file)
+      if (context === "-" && file === "-") {
+        return yield* Effect.fail(Failure.message("invalid argument: can't use stdin for both build context and dockerfile"))
       }
-      const local = yield* localContext(context!, Option.getOrUndefined(input.file))
+      if (/^(?:https?:\/\/|git@|git:\/\/|github\.com\/)/.test(context!)) {
+        return yield* Effect.fail(Failure.message("dockhand builds from a local context directory or from standard input only"))
+      }
+      const readError = (cause: Error) => Failure.message(`unable to prepare context: ${Failure.goError(cause)}`)
+      const source = context === "-"
+        ? yield* stdinContext(terminal.stdin, file).pipe(
+          Effect.mapError((e) => e instanceof Failure.CliFailure ? e : readError(e))
+        )
+        : yield* Effect.gen(function*() {
+          const stdinDockerfile = file === "-" ? yield* readAll(terminal.stdin).pipe(Effect.mapError(readError)) : undefined
+          const local = yield* localContext(context!, stdinDockerfile === undefined ? file : undefined, stdinDockerfile)
+          return {
+            tar: BuildContext.tar(local.root, local.dockerfile, local.outside),
+            dockerfile: local.outside?.name ?? local.dockerfile
+          }
+        })
       const platform = yield* Platforms.parseOption(input.platform)
       // What docker shows of the upload: one line once the whole context is sent (kept back with -q, and shown on
       // stderr only if the build fails); then the daemon's build log (with -q, kept back until the end).
@@ -132,7 +197,7 @@ export const build = (name = "build", path = "image build") =>
         }
         return terminal.out(line)
       })
-      const tar = BuildContext.tar(local.root, local.dockerfile, local.outside).pipe(
+      const tar = source.tar.pipe(
         Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.length))),
         Stream.mapError((cause) =>
           DockerError.make(new DockerError.InvalidArgument({ operation: "ImageBuild", message: `error checking context: ${cause.message}` }))
@@ -142,7 +207,7 @@ export const build = (name = "build", path = "image build") =>
       const images = yield* Images.Images
       const progress = images.build(tar, {
         tags: input.tag,
-        dockerfile: local.outside?.name ?? local.dockerfile,
+        ...(source.dockerfile === undefined ? {} : { dockerfile: source.dockerfile }),
         buildArgs: keyValues(input.buildArg, terminal.env),
         labels: keyValues(input.label, () => "") as Record<string, string>,
         ...(Option.isSome(input.target) ? { target: input.target.value } : {}),
@@ -177,4 +242,4 @@ export const build = (name = "build", path = "image build") =>
         )
       )
       if (input.quiet) yield* terminal.out(buildText)
-    })).pipe(Command.withDescription("Build an image from a Dockerfile"))
+    }))).pipe(Command.withDescription("Build an image from a Dockerfile"))

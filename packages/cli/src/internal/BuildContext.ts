@@ -103,3 +103,45 @@ export const tar = (root: string, dockerfile: string, outside?: OutsideDockerfil
       Stream.pipeThroughChannel(Tar.encode<never, unknown, Tar.Entry<Error>>())
     )
   }))
+
+// ---------------------------------------------------------------------------------------------------------------
+// A context read from a stream (`build -`): an archive as it is, or a lone Dockerfile
+// ---------------------------------------------------------------------------------------------------------------
+
+/** How much of a stream docker looks at to tell an archive from a Dockerfile. */
+export const peekSize = 1024
+
+/** Whether a tar header block's checksum is right (Go's tar reader accepts the unsigned or the signed sum). */
+const validTarHeader = (block: Uint8Array): boolean => {
+  if (block.length < 512 || block.subarray(0, 512).every((b) => b === 0)) return false
+  const field = new TextDecoder().decode(block.subarray(148, 156)).replace(/[\0 ]+$/, "").trim()
+  if (!/^[0-7]+$/.test(field)) return false
+  const stored = parseInt(field, 8)
+  let unsigned = 0
+  let signed = 0
+  for (let i = 0; i < 512; i++) {
+    const b = i >= 148 && i < 156 ? 0x20 : block[i]!
+    unsigned += b
+    signed += b > 127 ? b - 256 : b
+  }
+  return stored === unsigned || stored === signed
+}
+
+/**
+ * docker's `IsArchive` on the first bytes of a stream: gzip, bzip2, xz or zstd magic, or a tar header whose checksum
+ * holds.
+ */
+export const isArchive = (head: Uint8Array): boolean => {
+  const starts = (...bytes: ReadonlyArray<number>) => bytes.every((b, i) => head[i] === b)
+  return starts(0x1f, 0x8b, 0x08) || starts(0x42, 0x5a, 0x68) || starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) ||
+    starts(0x28, 0xb5, 0x2f, 0xfd) || validTarHeader(head)
+}
+
+/**
+ * The tar of a context that holds nothing but a Dockerfile (`Dockerfile`, mode 0644, owned by root), as docker
+ * builds one from a Dockerfile read on stdin or downloaded.
+ */
+export const dockerfileOnly = (content: Uint8Array): Stream.Stream<Uint8Array, Error> =>
+  Stream.make(Tar.file("Dockerfile", content, { mode: 0o644, mtime: new Date(Math.floor(Date.now() / 1000) * 1000) })).pipe(
+    Stream.pipeThroughChannel(Tar.encode<never, unknown, Tar.Entry<Error>>())
+  )

@@ -8,6 +8,7 @@
  * notice and the intermediate containers' ids are normalised away.
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Harness from "./Harness.ts"
@@ -116,4 +117,32 @@ describe("image build", () => {
   it("a file as the context", () => Harness.compare(["build", "ctx/hello.txt"], world, build))
   it("no context", () => Harness.compare(["image", "build"], world, build))
   it("two contexts", () => Harness.compare(["build", "ctx", "ctx"], world, build))
+})
+
+describe("image build from standard input", () => {
+  /** A tar of the context directory (GNU tar, as a user would make one), and the same gzipped. */
+  const contextTar = (gzip: boolean) => {
+    const file = path.join(world.dir, gzip ? "ctx.tar.gz" : "ctx.tar")
+    if (!fs.existsSync(file)) {
+      const result = spawnSync("tar", [gzip ? "czf" : "cf", file, "-C", context, "."], { encoding: "utf8" })
+      assert.strictEqual(result.status, 0, result.stderr)
+    }
+    return fs.readFileSync(file)
+  }
+  const stdinCached = async (args: ReadonlyArray<string>, stdin: string | Uint8Array) => {
+    await Harness.run("docker", args, world, { stdin })
+    return Harness.compare(args, world, { ...build, stdin })
+  }
+  it("a Dockerfile on stdin is the whole context", () =>
+    stdinCached(["build", "--label", world.label, "-t", `${P}/stdin:dockerfile`, "-"], `FROM scratch\nLABEL from=stdin\n`))
+  it("a tar on stdin is the context (-f names the Dockerfile in it)", () =>
+    stdinCached(["build", "-q", "-f", "Other.Dockerfile", "--label", world.label, "-t", `${P}/stdin:tar`, "-"], contextTar(false)))
+  it("a gzipped tar on stdin", () =>
+    stdinCached(["build", "--label", world.label, "-t", `${P}/stdin:tgz`, "-"], contextTar(true)))
+  it("-f - reads the Dockerfile from stdin for a context directory", () =>
+    stdinCached(["build", "-q", "-f", "-", "--label", world.label, "-t", `${P}/stdin:f`, "ctx"], "FROM scratch\nCOPY hello.txt /hi\n"))
+  it("-f - and a context on stdin", () => Harness.compare(["build", "-f", "-", "-"], world, { ...build, stdin: "FROM scratch\n" }))
+  it("-f and a Dockerfile on stdin", () =>
+    Harness.compare(["build", "-f", "Dockerfile", "-"], world, { ...build, stdin: "FROM scratch\n" }))
+  it("nothing on stdin: an empty Dockerfile", () => Harness.compare(["build", "-"], world, { ...build, stdin: "" }))
 })
