@@ -138,4 +138,13 @@ describe("Prefetch.start and Runtime.withPrefetched", () => {
       yield* Effect.promise(() => Prefetch.start(["images"], { DOCKER_HOST: "unix:///nonexistent/docker.sock" }))
       assert.isUndefined(Prefetch.take("/nonexistent/docker.sock", "GET", "/v1.41/images/json"))
     }).pipe(Effect.scoped))
+
+  it.effect("a config file that cannot be read means nothing is sent ahead, not a crash", () =>
+    Effect.gen(function*() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-prefetch-config-"))
+      fs.mkdirSync(path.join(dir, "config.json"))
+      yield* Effect.promise(() => Prefetch.start(["images"], { DOCKER_CONFIG: dir, HOME: dir }))
+      fs.rmSync(dir, { recursive: true, force: true })
+      assert.isUndefined(Prefetch.take("/var/run/docker.sock", "HEAD", "/_ping"))
+    }))
 })

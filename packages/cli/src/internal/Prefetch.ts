@@ -157,9 +157,13 @@ const pingBudgetMs = 50
 /**
  * Pings the engine and sends the request `argv` will make, when {@link plan} finds one (on Node and Bun; not when
  * `DOCKHAND_NO_PREFETCH` is set). Resolves once the request is on its way, or at once when there is nothing to send,
- * and after at most 50 ms when the engine is slow to answer the ping. Never fails.
+ * and after at most 50 ms when the engine is slow to answer the ping. Never fails: whatever goes wrong here (an
+ * unreadable config file, say) only means nothing is sent ahead, and the program finds and reports it itself.
  */
-export const start = (argv: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>): Promise<void> => {
+export const start = (argv: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>): Promise<void> =>
+  new Promise<void>((resolve) => resolve(startUnsafe(argv, env))).catch(() => undefined)
+
+const startUnsafe = (argv: ReadonlyArray<string>, env: Readonly<Record<string, string | undefined>>): Promise<void> => {
   // Deno's fetch reaches a unix socket only through a client made for it: Deno sends nothing ahead.
   const runtime = RuntimeName.name
   if (runtime === "deno" || env["DOCKHAND_NO_PREFETCH"]) return Promise.resolve()
