@@ -1,7 +1,9 @@
 /**
  * `system df` and `system df -v`, side by side with docker CLI 28: an image with a VOLUME, two containers made from
  * it (created, never started, no network), one with a named volume and labels. The daemon lists volumes and mounts
- * in Go map order, so rows are compared sorted within each section. Nothing here changes state.
+ * in Go map order, so rows are compared sorted within each section. Nothing here changes state, but the cases run
+ * one after the other: the daemon refuses a second `/system/df` while one runs ("a disk usage operation is already
+ * running").
  */
 import { afterAll, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import * as Harness from "./Harness.ts"
@@ -34,7 +36,7 @@ afterAll(async () => {
 const same = (args: () => ReadonlyArray<string>, options: Harness.Normalize = {}) => () =>
   Harness.compare(args(), world, options).then(() => undefined)
 
-describe.concurrent("system df", () => {
+describe("system df", () => {
   it("system df", same(() => ["system", "df"]))
   it("system df --format json", same(() => ["system", "df", "--format", "json"]))
   it("system df -v: images, containers, local volumes, build cache", same(() => ["system", "df", "-v"], { sections: true }))
