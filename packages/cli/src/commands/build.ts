@@ -18,6 +18,7 @@ import { join, relative, resolve } from "node:path"
 import * as Args from "../internal/Args.ts"
 import * as BuildContext from "../internal/BuildContext.ts"
 import * as Failure from "../internal/Failure.ts"
+import * as GitContext from "../internal/GitContext.ts"
 import * as Units from "../internal/format/Units.ts"
 import * as Platforms from "../internal/Platforms.ts"
 import * as ProgressDisplay from "../internal/ProgressDisplay.ts"
@@ -167,17 +168,38 @@ export const build = (name = "build", path = "image build") =>
       if (context === "-" && file === "-") {
         return yield* Effect.fail(Failure.message("invalid argument: can't use stdin for both build context and dockerfile"))
       }
-      if (/^(?:https?:\/\/|git@|git:\/\/|github\.com\/)/.test(context!)) {
-        return yield* Effect.fail(Failure.message("dockhand builds from a local context directory or from standard input only"))
-      }
       const readError = (cause: Error) => Failure.message(`unable to prepare context: ${Failure.goError(cause)}`)
+      const prepare = (message: string) => Failure.message(`unable to prepare context: ${message}`)
+      // docker's order: stdin, a local directory, a git URL, any other URL
+      const isLocalDir = context !== "-" && statSync(context!, { throwIfNoEntry: false })?.isDirectory() === true
+      const remote = !isLocalDir && context !== "-" && GitContext.isUrl(context!) && !GitContext.isGitUrl(context!)
+      if (remote) {
+        return yield* Effect.fail(prepare(
+          "dockhand does not download remote contexts (tarball or Dockerfile URLs): fetch the file and build from stdin (dockhand build - < FILE)"
+        ))
+      }
       const source = context === "-"
         ? yield* stdinContext(terminal.stdin, file).pipe(
           Effect.mapError((e) => e instanceof Failure.CliFailure ? e : readError(e))
         )
         : yield* Effect.gen(function*() {
           const stdinDockerfile = file === "-" ? yield* readAll(terminal.stdin).pipe(Effect.mapError(readError)) : undefined
-          const local = yield* localContext(context!, stdinDockerfile === undefined ? file : undefined, stdinDockerfile)
+          let directory = context!
+          let dockerfile = stdinDockerfile === undefined ? file : undefined
+          if (!isLocalDir && GitContext.isGitUrl(context!)) {
+            // a git URL: the checkout is the context, and -f is relative to it and must stay inside it
+            directory = yield* GitContext.clone(context!).pipe(Effect.mapError(prepare))
+            if (dockerfile !== undefined && dockerfile !== "") {
+              const inContext = resolve(directory, dockerfile)
+              const rel = relative(directory, inContext)
+              // (a missing one is reported as docker does, by the symlink evaluation below)
+              if ((rel === ".." || rel.startsWith("../")) && existsSync(inContext)) {
+                return yield* Effect.fail(prepare(`the Dockerfile (${dockerfile}) must be within the build context`))
+              }
+              dockerfile = inContext
+            }
+          }
+          const local = yield* localContext(directory, dockerfile, stdinDockerfile)
           return {
             tar: BuildContext.tar(local.root, local.dockerfile, local.outside),
             dockerfile: local.outside?.name ?? local.dockerfile

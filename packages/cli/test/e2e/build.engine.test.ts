@@ -10,6 +10,7 @@
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
+import * as http from "node:http"
 import * as path from "node:path"
 import * as Harness from "./Harness.ts"
 
@@ -145,4 +146,64 @@ describe("image build from standard input", () => {
   it("-f and a Dockerfile on stdin", () =>
     Harness.compare(["build", "-f", "Dockerfile", "-"], world, { ...build, stdin: "FROM scratch\n" }))
   it("nothing on stdin: an empty Dockerfile", () => Harness.compare(["build", "-"], world, { ...build, stdin: "" }))
+})
+
+describe("image build from a git URL (a repository served by a plain HTTP server on 127.0.0.1)", () => {
+  let server: http.Server | undefined
+  let base = ""
+  beforeAll(() =>
+    setup.run(async () => {
+      // a repository with a Dockerfile at the top and another in sub/, on branch main (docker's default ref is master)
+      const src = Harness.writeTree(world, "gitsrc", {
+        Dockerfile: "FROM scratch\nCOPY hello.txt /hello.txt\nLABEL from=git\n",
+        "hello.txt": `hello ${world.runId}\n`,
+        "sub/Dockerfile": "FROM scratch\nLABEL from=git-sub\n"
+      })
+      const git = (cwd: string, ...args: Array<string>) => {
+        const result = spawnSync("git", ["-c", "user.email=e2e@dockhand", "-c", "user.name=e2e", ...args], { cwd, encoding: "utf8" })
+        assert.strictEqual(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`)
+      }
+      git(src, "init", "-q", "-b", "main")
+      git(src, "add", "-A")
+      git(src, "commit", "-q", "-m", "context")
+      const served = path.join(world.dir, "srv")
+      git(world.dir, "clone", "-q", "--bare", src, path.join(served, "repo.git"))
+      git(path.join(served, "repo.git"), "update-server-info")
+      fs.writeFileSync(path.join(world.dir, "outside"), "FROM scratch\n")
+      // a "dumb" HTTP server: files only, so git fetches without --depth, as docker decides after probing
+      server = http.createServer((request, response) => {
+        const file = path.join(served, decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname))
+        if (!file.startsWith(served) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+          response.writeHead(404).end("not found")
+          return
+        }
+        response.writeHead(200, { "content-type": "application/octet-stream" })
+        response.end(request.method === "HEAD" ? undefined : fs.readFileSync(file))
+      })
+      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve))
+      base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+    }))
+  afterAll(() => new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve()))))
+
+  const tmp: Harness.Normalize = { ...build, replace: [[/docker-build-git\w+/g, "docker-build-git<tmp>"]] }
+  const cachedGit = async (args: ReadonlyArray<string>) => {
+    await Harness.run("docker", args, world)
+    return Harness.compare(args, world, tmp)
+  }
+  it("URL#ref: the checkout is the context (identical cached ids)", () =>
+    cachedGit(["build", "--label", world.label, "-t", `${P}/git:1`, `${base}/repo.git#main`]))
+  it("URL#ref:subdir", () => cachedGit(["build", "-q", "--label", world.label, "-t", `${P}/git:sub`, `${base}/repo.git#main:sub`]))
+  it("-f relative to the checkout", () =>
+    cachedGit(["build", "-q", "-f", "sub/Dockerfile", "--label", world.label, "-t", `${P}/git:f`, `${base}/repo.git#main`]))
+  it("no ref: docker's default, master, is not there", () => Harness.compare(["build", `${base}/repo.git`], world, tmp))
+  it("a repository that does not exist", () => Harness.compare(["build", `${base}/nope.git`], world, tmp))
+  it("a subdirectory that does not exist", () => Harness.compare(["build", `${base}/repo.git#main:nope`], world, tmp))
+  it("a file as the subdirectory", () => Harness.compare(["build", `${base}/repo.git#main:hello.txt`], world, tmp))
+  it("-f outside the checkout", () => Harness.compare(["build", "-f", "../../outside", `${base}/repo.git#main`], world, tmp))
+  it("a ref that looks like a flag", () => Harness.compare(["build", `${base}/repo.git#--upload-pack=x`], world, tmp))
+  it("a tarball URL is refused with a clear message", async () => {
+    const out = await Harness.run("dockhand", ["build", `${base}/context.tar`], world)
+    assert.strictEqual(out.code, 1)
+    assert.match(out.stderr, /^unable to prepare context: dockhand does not download remote contexts/)
+  })
 })
