@@ -11,7 +11,7 @@ import * as path from "node:path"
 import * as Prefetch from "../src/internal/Prefetch.ts"
 import * as Runtime from "../src/internal/Runtime.ts"
 
-const noContext = { env: {}, currentContext: undefined }
+const noContext = { env: {}, currentContext: () => undefined }
 
 describe("Prefetch.plan", () => {
   it("image ls, image list and images, with output flags, are read ahead", () => {
@@ -34,7 +34,8 @@ describe("Prefetch.plan", () => {
   })
 
   it("the socket is the one the docker CLI would use, and only when it is sure", () => {
-    const socket = (env: Record<string, string>, currentContext?: string) => Prefetch.socketPath({ env, currentContext })
+    const socket = (env: Record<string, string>, currentContext?: string) =>
+      Prefetch.socketPath({ env, currentContext: () => currentContext })
     assert.strictEqual(socket({}), "/var/run/docker.sock")
     assert.strictEqual(socket({ DOCKER_HOST: "unix:///tmp/d.sock" }), "/tmp/d.sock")
     assert.strictEqual(socket({ DOCKER_HOST: "unix:///tmp/d.sock", DOCKER_CONTEXT: "other" }), "/tmp/d.sock")

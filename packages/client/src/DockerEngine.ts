@@ -7,6 +7,7 @@
  */
 import { Common } from "@dockhand/models"
 import * as WireJson from "@dockhand/codecs/WireJson"
+import * as Bytes from "effect/Bytes"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -124,15 +125,7 @@ const errorMessage = (response: HttpClientResponse.HttpClientResponse): Effect.E
         return Effect.succeed(acc)
       }
     ),
-    Effect.map(({ chunks, size }) => {
-      const bytes = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset)
-        offset += chunk.byteLength
-      }
-      return bytes
-    }),
+    Effect.map(({ chunks }) => Bytes.concat(chunks)),
     Effect.flatMap((bytes) =>
       isJson(response.headers["content-type"])
         ? WireJson.decode(Common.ErrorResponse)(bytes).pipe(

@@ -10,6 +10,7 @@
  */
 import { JsonMessage } from "@dockhand/models"
 import type * as Arr from "effect/Array"
+import * as Bytes from "effect/Bytes"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
@@ -107,16 +108,6 @@ const isBlank = (line: Uint8Array): boolean => {
   return true
 }
 
-const concatBytes = (parts: ReadonlyArray<Uint8Array>, total: number): Uint8Array => {
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
 const lineError = (line: number, error: WireJson.WireJsonError, last: boolean): JsonStreamError => {
   const reason: JsonStreamErrorReason = error.reason === "Truncated"
     ? (last ? "Truncated" : "Malformed")
@@ -180,7 +171,7 @@ const makeLineDecoder = (options: DecodeOptions | undefined) => {
         line = chunk.subarray(start, newline)
       } else {
         pending.push(chunk.subarray(start, newline))
-        line = concatBytes(pending, pendingBytes + newline - start)
+        line = Bytes.concat(pending)
         pending = []
         pendingBytes = 0
       }
@@ -200,7 +191,7 @@ const makeLineDecoder = (options: DecodeOptions | undefined) => {
   /** Decodes a last line that had no newline. */
   const end = (out: Array<JsonMessage.Message>): JsonStreamError | undefined => {
     if (pendingBytes === 0) return undefined
-    const line = concatBytes(pending, pendingBytes)
+    const line = Bytes.concat(pending)
     pending = []
     pendingBytes = 0
     return finishLine(line, out, true)

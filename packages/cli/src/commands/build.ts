@@ -6,6 +6,7 @@
  */
 import { DockerError, Images, Progress } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
+import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
@@ -83,16 +84,7 @@ const localContext = (context: string, file: string | undefined, stdinDockerfile
 const randomDockerfileName = () => `.dockerfile.${randomBytes(10).toString("hex")}`
 
 /** Every byte of a stream, in one array. */
-const readAll = (bytes: Stream.Stream<Uint8Array, Error>) =>
-  Effect.map(Stream.runCollect(bytes), (chunks) => {
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
-    let offset = 0
-    for (const chunk of chunks) {
-      out.set(chunk, offset)
-      offset += chunk.byteLength
-    }
-    return out
-  })
+const readAll = (bytes: Stream.Stream<Uint8Array, Error>) => Effect.map(Stream.runCollect(bytes), Bytes.concat)
 
 /**
  * A context read from standard input (`build -`), as docker's `GetContextFromReader` reads it: an archive (tar,
@@ -109,7 +101,7 @@ const stdinContext = (stdin: Stream.Stream<Uint8Array, Error>, file: string | un
         (chunks, chunk: Uint8Array) => Effect.succeed([...chunks, chunk])
       )
     )
-    const first = yield* readAll(Stream.fromIterable(head))
+    const first = Bytes.concat(head)
     if (BuildContext.isArchive(first)) {
       return { tar: Stream.concat(Stream.make(first), rest), dockerfile: file === "" ? undefined : file }
     }

@@ -18,7 +18,7 @@ import * as DiskUsageFormat from "../internal/format/DiskUsageFormat.ts"
 import * as ImageFormat from "../internal/format/ImageFormat.ts"
 import * as Table from "../internal/format/Table.ts"
 import * as Units from "../internal/format/Units.ts"
-import * as Runtime from "../internal/Runtime.ts"
+import * as RuntimeName from "../internal/RuntimeName.ts"
 import { Terminal } from "../internal/Terminal.ts"
 
 /** Reads one answer line from standard input; an empty or closed input means "no", as docker treats it. */
@@ -182,7 +182,7 @@ export const version = (clientVersion: string) =>
       const api = negotiated._tag === "Success"
         ? negotiated.success === ApiVersion.maximum ? negotiated.success : `${negotiated.success} (downgraded from ${ApiVersion.maximum})`
         : ApiVersion.maximum
-      const runtimeVersion = Runtime.name === "node" ? `node ${process.version}` : `${Runtime.name} ${process.versions[Runtime.name] ?? ""}`
+      const runtimeVersion = RuntimeName.name === "node" ? `node ${process.version}` : `${RuntimeName.name} ${process.versions[RuntimeName.name] ?? ""}`
       const lines = [
         "Client:",
         field(1, "Version", clientVersion),

@@ -125,7 +125,7 @@ const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.Do
     Effect.try({
       try: () => {
         const temp = join(dirname(path), `.docker_temp_${randomBytes(5).toString("hex")}`)
-        return { temp, fd: openSync(temp, "wx", 0o600), closed: false, renamed: false, sinceCollect: 0 }
+        return { temp, fd: openSync(temp, "wx", 0o600), closed: false, renamed: false, track: Memory.tracker() }
       },
       catch: goFailure
     }),
@@ -134,11 +134,7 @@ const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.Do
         Effect.try({
           try: () => {
             for (let offset = 0; offset < chunk.byteLength;) offset += writeSync(file.fd, chunk, offset)
-            file.sinceCollect += chunk.byteLength
-            if (file.sinceCollect >= Memory.collectEvery) {
-              file.sinceCollect = 0
-              Memory.collectYoung()
-            }
+            file.track(chunk.byteLength)
           },
           catch: goFailure
         })).pipe(

@@ -19,10 +19,24 @@ const collector = (): (() => void) => {
 }
 
 /** How many bytes may pass between two collections. */
-export const collectEvery = 2 * 1024 * 1024
+const collectEvery = 2 * 1024 * 1024
 
 /** Collects the young generation (dead read buffers) now. */
-export const collectYoung = (): void => {
+const collectYoung = (): void => {
   collect ??= collector()
   collect()
+}
+
+/**
+ * A counter for one transfer: call it with each chunk's size, and it collects every {@link collectEvery} bytes.
+ */
+export const tracker = (): ((bytes: number) => void) => {
+  let since = 0
+  return (bytes) => {
+    since += bytes
+    if (since >= collectEvery) {
+      since = 0
+      collectYoung()
+    }
+  }
 }

@@ -34,8 +34,8 @@ export interface Plan {
 /** What the environment says about the engine: the variables and the config file's `currentContext`. */
 export interface Environment {
   readonly env: Readonly<Record<string, string | undefined>>
-  /** `currentContext` of the CLI config file, if it has one. */
-  readonly currentContext: string | undefined
+  /** `currentContext` of the CLI config file, if it has one; asked only when no variable decides. */
+  readonly currentContext: () => string | undefined
 }
 
 const listCommands = [["images"], ["image", "ls"], ["image", "list"]]
@@ -54,7 +54,7 @@ export const socketPath = (environment: Environment): string | undefined => {
     return match === null ? undefined : match[1]
   }
   if (env["DOCKER_API_VERSION"] !== undefined && env["DOCKER_API_VERSION"] !== "") return undefined
-  const context = env["DOCKER_CONTEXT"] || environment.currentContext
+  const context = env["DOCKER_CONTEXT"] || environment.currentContext()
   if (context !== undefined && context !== "" && context !== "default") return undefined
   return "/var/run/docker.sock"
 }
@@ -167,9 +167,7 @@ const startUnsafe = (argv: ReadonlyArray<string>, env: Readonly<Record<string, s
   // Deno's fetch reaches a unix socket only through a client made for it: Deno sends nothing ahead.
   const runtime = RuntimeName.name
   if (runtime === "deno" || env["DOCKHAND_NO_PREFETCH"]) return Promise.resolve()
-  const listing = listCommands.some((words) => words.every((word) => argv.includes(word)))
-  if (!listing) return Promise.resolve()
-  const found = plan(argv, { env, currentContext: currentContextOf(env) })
+  const found = plan(argv, { env, currentContext: () => currentContextOf(env) })
   if (found === undefined) return Promise.resolve()
   const ping = send(runtime, found.socketPath, "HEAD", "/_ping").answer
   pending.push({ socketPath: found.socketPath, method: "HEAD", path: "/_ping", answer: ping })
@@ -184,9 +182,8 @@ const startUnsafe = (argv: ReadonlyArray<string>, env: Readonly<Record<string, s
   return Promise.race([sent, new Promise<void>((resolve) => setTimeout(resolve, pingBudgetMs).unref?.())])
 }
 
-/** `currentContext` from the config file (`DOCKER_CONFIG` or `~/.docker`), read only when no variable decides. */
+/** `currentContext` from the config file (`DOCKER_CONFIG` or `~/.docker`). */
 const currentContextOf = (env: Readonly<Record<string, string | undefined>>): string | undefined => {
-  if (env["DOCKER_HOST"] || env["DOCKER_CONTEXT"]) return undefined
   const fs = process.getBuiltinModule("node:fs")
   const dir = env["DOCKER_CONFIG"] || `${env["HOME"] ?? ""}/.docker`
   const file = `${dir}/config.json`

@@ -16,9 +16,6 @@ import * as Option from "effect/Option"
 import * as Prefetch from "./Prefetch.ts"
 import * as RuntimeName from "./RuntimeName.ts"
 
-/** Which runtime this process is. */
-export const name = RuntimeName.name
-
 /** The response for an answer sent ahead. */
 const responseOf = (
   request: HttpClientRequest.HttpClientRequest,
@@ -55,9 +52,9 @@ export const clientLayer = (
 ): Layer.Layer<Layer.Success<typeof NodeClient.layer>, DockerError.DockerError> =>
   Layer.unwrap(
     Effect.promise(() =>
-      name === "bun"
+      RuntimeName.name === "bun"
         ? import("@dockhand/client/bun")
-        : name === "deno"
+        : RuntimeName.name === "deno"
         ? import("@dockhand/client/deno")
         : import("@dockhand/client/node")
     ).pipe(Effect.map((entry) => entry.layerWith(flags, { wrapTransport: withPrefetched })))

@@ -43,13 +43,9 @@ export const layer = Layer.sync(Terminal, () =>
     out: (text) => write(process.stdout, text),
     err: (text) => write(process.stderr, text),
     outBytes: (bytes) => {
-      let sinceCollect = 0
+      const track = Memory.tracker()
       return Stream.runForEach(bytes, (chunk) => {
-        sinceCollect += chunk.byteLength
-        if (sinceCollect >= Memory.collectEvery) {
-          sinceCollect = 0
-          Memory.collectYoung()
-        }
+        track(chunk.byteLength)
         return write(process.stdout, chunk)
       })
     },

@@ -5,6 +5,7 @@
  * @internal
  */
 import * as WireJson from "@dockhand/codecs/WireJson"
+import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
@@ -38,20 +39,12 @@ const readAll = (source: http.IncomingMessage): Effect.Effect<ArrayBuffer, Error
     if (source.readableEnded) return resume(Effect.succeed(new ArrayBuffer(0)))
     if (source.destroyed) return resume(Effect.fail(source.errored ?? new Error("the answer was already closed")))
     const chunks: Array<Uint8Array> = []
-    let size = 0
     const onData = (chunk: Uint8Array) => {
       chunks.push(chunk)
-      size += chunk.byteLength
     }
     const onEnd = () => {
       cleanup()
-      const out = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        out.set(chunk, offset)
-        offset += chunk.byteLength
-      }
-      resume(Effect.succeed(out.buffer))
+      resume(Effect.succeed(Bytes.concat(chunks).buffer))
     }
     const onError = (error: Error) => {
       cleanup()

@@ -45,17 +45,11 @@ const pairs = (labels: Json | undefined, sorted: boolean): string => {
   return (sorted ? entries.sort(V.compareStrings) : entries).join(",")
 }
 
-/** A JSON object of the context's fields (in the given, alphabetical, order), as Go's `MarshalJSON` writes it. */
-const jsonOf = (fields: Readonly<Record<string, () => unknown>>) => (): string => {
-  const r = V.encodeJson(Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f()])), true)
-  return typeof r === "string" ? r : "null"
-}
-
 const contextStruct = (typeName: string, methods: Readonly<Record<string, () => unknown>>) =>
   V.makeStruct({
     typeName,
     fields: { Header: null, FullHeader: () => null, ...methods },
-    json: jsonOf(methods)
+    json: Table.methodsJson(methods)
   })
 
 // ---------------------------------------------------------------------------------------------------------------

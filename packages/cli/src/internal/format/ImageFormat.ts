@@ -252,10 +252,7 @@ export const imageContext = (row: ImageRow, trunc: boolean, clock: Clock): V.Str
     UniqueSize: () => i.Size === -1 || i.SharedSize === -1 ? "N/A" : Units.humanSize(i.Size - i.SharedSize),
     VirtualSize: () => Units.humanSize(i.Size)
   }
-  const json = () => {
-    const r = V.encodeJson(Object.fromEntries(Object.entries(methods).map(([k, f]) => [k, f()])), true)
-    return typeof r === "string" ? r : "null"
-  }
+  const json = Table.methodsJson(methods)
   const summaryText = () =>
     `{${i.Containers} ${i.Created} ${i.Id} ${labelsText(i.Labels)} ${i.ParentId} ` +
     `${i.Descriptor === undefined ? "<nil>" : "0xc000000000"} ${V.formatValue(i.Manifests ?? [])} ` +
@@ -389,10 +386,7 @@ export const historyContext = (
     ID: () => trunc ? Units.truncateId(item.Id) : item.Id,
     Size: () => human ? Units.humanSizeWithPrecision(item.Size, 3) : String(item.Size)
   }
-  const json = () => {
-    const r = V.encodeJson(Object.fromEntries(Object.entries(methods).map(([k, f]) => [k, f()])), true)
-    return typeof r === "string" ? r : "null"
-  }
+  const json = Table.methodsJson(methods)
   return V.makeStruct({
     typeName: "*image.historyContext",
     fields: { Header: null, FullHeader: () => null, MarshalJSON: () => V.utf8Bytes(json()), ...methods },
@@ -468,10 +462,7 @@ export const diskUsageImagesContext = (layersSize: number, images: ReadonlyArray
     TotalCount: () => String(images.length),
     Type: () => "Images"
   }
-  const json = () => {
-    const r = V.encodeJson(Object.fromEntries(Object.entries(methods).map(([k, f]) => [k, f()])), true)
-    return typeof r === "string" ? r : "null"
-  }
+  const json = Table.methodsJson(methods)
   return V.makeStruct({
     typeName: "*formatter.diskUsageImagesContext",
     fields: { Header: null, FullHeader: () => null, MarshalJSON: () => V.utf8Bytes(json()), ...methods },

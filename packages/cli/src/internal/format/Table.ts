@@ -9,6 +9,7 @@
 import * as Data from "effect/Data"
 import * as Result from "effect/Result"
 import * as GoTemplate from "./GoTemplate.ts"
+import * as V from "./GoValue.ts"
 import { stringWidth } from "./RuneWidth.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -189,6 +190,15 @@ export const JSONFormatKey = "json"
 export const DefaultQuietFormat = "{{.ID}}"
 /** What `--format json` means: `{{json .}}`. */
 export const JSONFormat = "{{json .}}"
+
+/**
+ * docker's `MarshalJSON` of a formatter context: every method's value under its name (give them in alphabetical
+ * order, as Go's map encoding sorts them), as `{{json .}}` and `--format json` print it.
+ */
+export const methodsJson = (methods: Readonly<Record<string, () => unknown>>) => (): string => {
+  const r = V.encodeJson(Object.fromEntries(Object.entries(methods).map(([k, f]) => [k, f()])), true)
+  return typeof r === "string" ? r : "null"
+}
 
 /** Whether a format is a table format (it starts with `table`, as docker checks). */
 export const isTable = (format: string): boolean => format.startsWith(TableFormatKey)
