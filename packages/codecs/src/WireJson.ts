@@ -41,7 +41,7 @@ export const maxReportedIssues = 100
 
 /**
  * The key annotation that marks keys the 1.54 spec requires but real engines may leave out. Strict decoding
- * rejects such keys when they are missing. The same string is `specRequiredAnnotation` in `@dockhand/models`.
+ * rejects such keys when they are missing. It is `Annotations.specRequired` of `@dockhand/models`, re-exported.
  *
  * @category constants
  * @since 0.1.0

@@ -4,6 +4,8 @@
  * @since 0.1.0
  */
 
+/** The annotation keys the models set on their schemas (read by `@dockhand/codecs`). @since 0.1.0 */
+export * as Annotations from "./Annotations.ts"
 /** moby `api/types/build`: build-cache records, prune report, disk usage. @since 0.1.0 */
 export * as Build from "./Build.ts"
 /** moby `api/types/common`: error and id responses. @since 0.1.0 */

@@ -4,15 +4,12 @@
  *
  * @internal
  */
+import * as Annotations from "@dockhand/models/Annotations"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 
-/**
- * The key annotation that `@dockhand/models` puts on keys the 1.54 spec requires but some real engines leave out
- * (`specRequired` in `packages/models/src/internal/fields.ts`). That module is private to models, so the string
- * is repeated here; a test checks both stay equal.
- */
-export const specRequiredAnnotation = "dockhand/specRequired"
+/** The key annotation that `@dockhand/models` puts on keys the 1.54 spec requires but some real engines leave out. */
+export const specRequiredAnnotation: string = Annotations.specRequired
 
 /** The wire side of a schema. */
 export const encodedAst = (schema: { readonly ast: SchemaAST.AST }): SchemaAST.AST => SchemaAST.toEncoded(schema.ast)

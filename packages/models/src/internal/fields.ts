@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import * as Annotations from "../Annotations.ts"
 
 /** A Go `int64` on the wire: a JSON integer. Sizes, counts and Unix times; `-1` means "not computed". */
 export const Int64 = Schema.Int.annotate({ format: "int64" })
@@ -32,12 +33,9 @@ export const NullableLabels = Schema.NullOr(Schema.Record(Schema.String, Schema.
 /** A Go `map[string]struct{}` (exposed ports, volumes): keys matter, each value is `{}`. */
 export const KeySet = Schema.Record(Schema.String, Schema.Struct({}))
 
-/** The key annotation that marks a field the 1.54 spec requires but that some real engine leaves out. */
-export const specRequiredAnnotation = "dockhand/specRequired"
-
 /**
  * An optional key that the spec nonetheless marks as required. Lenient decoding accepts it missing;
  * the strict decoder of `@dockhand/codecs` rejects that, as a check of an engine against the spec.
  */
 export const specRequired = <S extends Schema.Top>(schema: S) =>
-  Schema.optionalKey(schema).annotateKey({ [specRequiredAnnotation]: true })
+  Schema.optionalKey(schema).annotateKey({ [Annotations.specRequired]: true })

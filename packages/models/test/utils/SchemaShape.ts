@@ -3,7 +3,7 @@
  * can compare our models with the Docker Engine OpenAPI spec. Only the encoded side counts: a transformation
  * (`decodeTo`, `RedactedFromValue`, a `Class`) is described by what it decodes from.
  */
-import { specRequiredAnnotation } from "@dockhand/models/internal/fields"
+import { specRequired as specRequiredAnnotation } from "@dockhand/models/Annotations"
 import * as SchemaAST from "effect/SchemaAST"
 
 /** A kind of JSON value. `unknown` means "any JSON value" (`Schema.Unknown`, `Schema.Any`, opaque declarations). */
