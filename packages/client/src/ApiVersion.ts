@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Constants from "./Constants.ts"
 import * as DockerError from "./DockerError.ts"
 
 /**
@@ -13,7 +14,7 @@ import * as DockerError from "./DockerError.ts"
  * @category constants
  * @since 0.1.0
  */
-export const maximum = "1.54"
+export const maximum: string = Constants.apiVersionMaximum
 
 /**
  * The oldest API version this client speaks (Engine 20.10).
@@ -21,7 +22,7 @@ export const maximum = "1.54"
  * @category constants
  * @since 0.1.0
  */
-export const minimum = "1.41"
+export const minimum: string = Constants.apiVersionMinimum
 
 const parts = (version: string): readonly [number, number] => {
   const [major = "0", minor = "0"] = version.split(".")

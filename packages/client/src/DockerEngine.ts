@@ -21,6 +21,7 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as ApiVersion from "./ApiVersion.ts"
+import * as Constants from "./Constants.ts"
 import * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
 
@@ -167,7 +168,7 @@ const connectionError = (host: string, call: Call, error: HttpClientError.HttpCl
 export const make = Effect.fnUntraced(function*(options: Options) {
   const http = yield* HttpClient.HttpClient
   const host = DockerHost.format(options.endpoint)
-  const userAgent = options.userAgent ?? "dockhand/0.1.0"
+  const userAgent = options.userAgent ?? Constants.userAgent
   const negotiated = yield* Ref.make(Option.fromNullishOr(options.apiVersion))
   const lock = yield* Semaphore.make(1)
 

@@ -7,6 +7,8 @@
 
 /** API versions: the supported range, comparison and option gates. @since 0.1.0 */
 export * as ApiVersion from "./ApiVersion.ts"
+/** The package version, user agent and API version range, with no dependencies. @since 0.1.0 */
+export * as Constants from "./Constants.ts"
 /** Registry credentials like the docker CLI: DOCKER_AUTH_CONFIG, helpers, creds store, config.json. @since 0.1.0 */
 export * as Credentials from "./Credentials.ts"
 /** The docker CLI's config directory and config.json. @since 0.1.0 */

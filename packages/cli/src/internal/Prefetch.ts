@@ -13,15 +13,18 @@
  *
  * @internal
  */
+import * as Constants from "@dockhand/client/Constants"
 import type * as Http from "node:http"
-import { version } from "../version.ts"
 import * as RuntimeName from "./RuntimeName.ts"
 
-/** The API versions the client speaks (`ApiVersion.minimum` and `maximum` of `@dockhand/client`; a test keeps them equal). */
-export const apiVersions = { minimum: 41, maximum: 54 } as const
+/** The minor numbers of the API versions the client speaks (its `Constants`, read without loading Effect). */
+export const apiVersions = {
+  minimum: Number(Constants.apiVersionMinimum.split(".")[1]),
+  maximum: Number(Constants.apiVersionMaximum.split(".")[1])
+} as const
 
 /** The user agent the client sends (`DockerEngine` with the CLI's options). */
-export const userAgent = `dockhand/${version}`
+export const userAgent = Constants.userAgent
 
 /** A request worth sending ahead: where, and which path and query. */
 export interface Plan {

@@ -3,6 +3,7 @@
  * counts and unknown commands (exit 1), the global flags, help (asked for: stdout; a bare command group: stderr),
  * `login` (credentials stored once, docker's warning about the file store) and `logout`.
  */
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import * as Fake from "./FakeClient.ts"
 
@@ -239,15 +240,9 @@ describe("help", () => {
     expect([out.code, out.stdout]).toEqual([0, ""])
     expect(out.stderr).toContain("dockhand image <subcommand>")
   })
-  it("--version", async () => {
-    expect(await stderr("--version")).toMatchInlineSnapshot(`
-      [
-        0,
-        "dockhand version 0.1.0
-      ",
-        "",
-      ]
-    `)
+  it("--version prints the package's version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"))
+    expect(await stderr("--version")).toEqual([0, `dockhand version ${version}\n`, ""])
   })
 })
 
