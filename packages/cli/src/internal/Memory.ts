@@ -4,18 +4,29 @@
  * buffers. A young-generation collection every 2 MiB keeps the growth near 30 MiB and even saves time (fewer page
  * faults). Bun frees them itself (`Bun.gc` only cost time there) and Deno offers no collector: there it does nothing.
  *
+ * Node documents flags set after start-up as unsupported, so this is a best effort: where the collector cannot be
+ * had (a Node that refuses the flag or gives no `gc`), or with `DOCKHAND_NO_GC=1`, nothing is collected and the
+ * transfer works as before, only with more memory.
+ *
  * @internal
  */
+import * as Effect from "effect/Effect"
 import * as RuntimeName from "./RuntimeName.ts"
 
 let collect: (() => void) | undefined
 
+const nothing = (): void => undefined
+
+/** Node's collector of the young generation, or nothing where it cannot be had or is turned off. */
 const collector = (): (() => void) => {
-  if (RuntimeName.name !== "node") return () => undefined
-  // Node exposes its collector only to contexts made after `--expose-gc` is set.
-  process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc")
-  const gc = process.getBuiltinModule("node:vm").runInNewContext("gc") as (options: { type: "minor" }) => void
-  return () => gc({ type: "minor" })
+  if (RuntimeName.name !== "node" || process.env["DOCKHAND_NO_GC"] === "1") return nothing
+  return Effect.runSync(Effect.try(() => {
+    // Node exposes its collector only to contexts made after `--expose-gc` is set.
+    process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc")
+    const gc: unknown = process.getBuiltinModule("node:vm").runInNewContext("gc")
+    if (typeof gc !== "function") return nothing
+    return () => (gc as (options: { type: "minor" }) => void)({ type: "minor" })
+  }).pipe(Effect.orElseSucceed(() => nothing)))
 }
 
 /** How many bytes may pass between two collections. */

@@ -1,0 +1,65 @@
+/**
+ * `Memory.tracker` collects Node's young generation every 2 MiB on every Node the CLI supports (20, 22 and 24 here),
+ * and collects nothing with `DOCKHAND_NO_GC=1`. Each case runs the compiled module in a child process of that Node and
+ * counts the minor collections Node reports through `perf_hooks`.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("../../../", import.meta.url))
+const compiled = path.join(root, "packages/cli/dist/internal/Memory.js")
+
+/** Compiles the CLI package when its output is missing or older than the source (quick when it is up to date). */
+const ensureCompiled = () => {
+  const source = fs.statSync(path.join(root, "packages/cli/src/internal/Memory.ts")).mtimeMs
+  if ((fs.statSync(compiled, { throwIfNoEntry: false })?.mtimeMs ?? 0) >= source) return
+  const tsc = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-b", "packages/cli/tsconfig.json"], { cwd: root, encoding: "utf8" })
+  assert.strictEqual(tsc.status, 0, tsc.stdout + tsc.stderr)
+}
+
+/** Tracks 8 MiB in 1 MiB steps and prints how many minor collections Node ran meanwhile. */
+const script = `
+import { PerformanceObserver, constants } from "node:perf_hooks"
+const { tracker } = await import(${JSON.stringify(new URL(`file://${compiled}`).href)})
+let minor = 0
+const observer = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++
+})
+observer.observe({ entryTypes: ["gc"] })
+const track = tracker()
+for (let i = 0; i < 8; i++) track(1024 * 1024)
+setTimeout(() => { observer.disconnect(); console.log(minor) }, 100)
+`
+
+const nodes: ReadonlyArray<readonly [string, string]> = [
+  ["Node 24 (the repo's)", path.join(root, "node_modules/.bin/node")],
+  ["Node 22", path.join(root, "node_modules/node22/bin/node")],
+  ["the machine's Node", "/usr/bin/node"]
+].filter(([, bin]) => fs.existsSync(bin!)) as ReadonlyArray<readonly [string, string]>
+
+const minorCollections = (node: string, env: Record<string, string>) => {
+  const run = spawnSync(node, ["--input-type=module", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, ...env }
+  })
+  assert.strictEqual(run.status, 0, run.stderr)
+  return Number(run.stdout.trim())
+}
+
+describe("Memory.tracker", () => {
+  it("runs on at least two Node versions here", () => assert.isAtLeast(nodes.length, 2))
+  for (const [label, node] of nodes) {
+    it(`${label}: a minor collection every 2 MiB`, () => {
+      ensureCompiled()
+      assert.isAtLeast(minorCollections(node, {}), 4)
+    })
+    it(`${label}: none with DOCKHAND_NO_GC=1`, () => {
+      ensureCompiled()
+      assert.isBelow(minorCollections(node, { DOCKHAND_NO_GC: "1" }), 4)
+    })
+  }
+})
