@@ -34,11 +34,12 @@ for (let i = 0; i < 8; i++) track(1024 * 1024)
 setTimeout(() => { observer.disconnect(); console.log(minor) }, 100)
 `
 
-const nodes: ReadonlyArray<readonly [string, string]> = [
+const candidates: ReadonlyArray<readonly [label: string, bin: string]> = [
   ["Node 24 (the repo's)", path.join(root, "node_modules/.bin/node")],
   ["Node 22", path.join(root, "node_modules/node22/bin/node")],
   ["the machine's Node", "/usr/bin/node"]
-].filter(([, bin]) => fs.existsSync(bin!)) as ReadonlyArray<readonly [string, string]>
+]
+const nodes = candidates.filter(([, bin]) => fs.existsSync(bin))
 
 const minorCollections = (node: string, env: Record<string, string>) => {
   const run = spawnSync(node, ["--input-type=module", "-e", script], {

@@ -182,8 +182,6 @@ export const alignGrid = (lines: ReadonlyArray<ReadonlyArray<string>>): string |
 export const TableFormatKey = "table"
 /** The `--format` value asking for docker's `key: value` lines. */
 export const RawFormatKey = "raw"
-/** The `--format` value some commands (`inspect`) use for a human-oriented layout. */
-export const PrettyFormatKey = "pretty"
 /** The `--format` value meaning one JSON object per line. */
 export const JSONFormatKey = "json"
 /** The format of `-q`: `{{.ID}}`. */

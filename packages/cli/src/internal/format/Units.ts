@@ -8,7 +8,6 @@
 import { formatFloat } from "./GoValue.ts"
 
 const decimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
-const binaryUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
 
 const scale = (size: number, base: number, units: ReadonlyArray<string>): [number, string] => {
   let i = 0
@@ -30,12 +29,6 @@ export const humanSizeWithPrecision = (size: number, precision: number): string 
 
 /** go-units' `HumanSize`: {@link humanSizeWithPrecision} with 4 significant digits (999999 → `1000kB`). */
 export const humanSize = (size: number): string => humanSizeWithPrecision(size, 4)
-
-/** go-units' `BytesSize`: binary units (KiB, MiB, …) with 4 significant digits, e.g. 1982256 → `1.89MiB`. */
-export const bytesSize = (size: number): string => {
-  const [value, unit] = scale(size, 1024, binaryUnits)
-  return formatFloat(value, "g", 4) + unit
-}
 
 /**
  * go-units' `HumanDuration` of a duration in seconds: `Less than a second`, `1 second`, `N seconds`,
