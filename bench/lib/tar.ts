@@ -1,61 +1,49 @@
 /**
- * Just enough of ustar to make image fixtures: a header per entry, contents padded to 512 bytes, two zero blocks
- * at the end. Large files are written as a stream of chunks, never held in memory.
+ * The archives the image fixtures need, written by `effect/encoding/Tar` (the encoder the CLI uses for build
+ * contexts): a small archive held in memory, and one big file streamed chunk by chunk as the reader asks.
  */
+import * as Bytes from "effect/Bytes"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as Tar from "effect/encoding/Tar"
 import { Readable } from "node:stream"
+import type { ReadableStream } from "node:stream/web"
 
 const BLOCK = 512
 
-const octal = (value: number, width: number): string => value.toString(8).padStart(width - 1, "0") + "\0"
+/** A fixed mtime, so that the same contents make the same archive (and layer digest) in every run. */
+const mtime = new Date(1_700_000_000_000)
 
-/** A ustar header for a regular file (`type` "0") or a directory ("5"). */
-export const header = (name: string, size: number, options: { readonly mode?: number; readonly type?: "0" | "5"; readonly mtime?: number } = {}): Buffer => {
-  if (Buffer.byteLength(name) > 100) throw new Error(`tar name too long: ${name}`)
-  const h = Buffer.alloc(BLOCK)
-  h.write(name, 0, 100, "utf8")
-  h.write(octal(options.mode ?? 0o644, 8), 100, 8, "ascii")
-  h.write(octal(0, 8), 108, 8, "ascii")
-  h.write(octal(0, 8), 116, 8, "ascii")
-  h.write(octal(size, 12), 124, 12, "ascii")
-  h.write(octal(options.mtime ?? 1_700_000_000, 12), 136, 12, "ascii")
-  h.write("        ", 148, 8, "ascii")
-  h.write(options.type ?? "0", 156, 1, "ascii")
-  h.write("ustar\0", 257, 6, "ascii")
-  h.write("00", 263, 2, "ascii")
-  let sum = 0
-  for (const byte of h) sum += byte
-  h.write(octal(sum, 7) + " ", 148, 8, "ascii")
-  return h
-}
-
-const padding = (size: number): Buffer => Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK)
-
-/** The two zero blocks that end an archive. */
-export const end = (): Buffer => Buffer.alloc(2 * BLOCK)
+const archive = <E>(entries: ReadonlyArray<Tar.Entry<E>>): Stream.Stream<Uint8Array, E | Tar.TarError> =>
+  Stream.fromIterable(entries).pipe(Stream.pipeThroughChannel(Tar.encode<never, unknown, Tar.Entry<E>>()))
 
 /** A whole small archive in memory: files given as name → contents. */
 export const small = (files: ReadonlyArray<readonly [string, Buffer]>): Buffer =>
-  Buffer.concat([...files.flatMap(([name, data]) => [header(name, data.length), data, padding(data.length)]), end()])
+  Buffer.from(Effect.runSync(
+    Stream.runCollect(archive(files.map(([name, data]) => Tar.file(name, data, { mode: 0o644, mtime })))).pipe(
+      Effect.map(Bytes.concat)
+    )
+  ))
 
-/** The exact byte length of {@link bigFile}'s archive. */
-export const bigFileLength = (size: number): number => BLOCK + size + padding(size).length + 2 * BLOCK
+/** The exact byte length of {@link bigFile}'s archive: a header, the contents padded to a block, two end blocks. */
+export const bigFileLength = (size: number): number => BLOCK + Math.ceil(size / BLOCK) * BLOCK + 2 * BLOCK
 
 /**
  * An archive with one file of `size` bytes made of a repeated 1 MiB pseudo-random pattern, produced chunk by chunk
  * as the reader asks (the stream holds at most a few chunks).
  */
 export const bigFile = (name: string, size: number): Readable => {
-  const chunk = Buffer.alloc(1024 * 1024)
+  const chunk = new Uint8Array(1024 * 1024)
+  const words = new DataView(chunk.buffer)
   let x = 0x9e3779b9
   for (let i = 0; i < chunk.length; i += 4) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5
-    chunk.writeUInt32LE(x >>> 0, i)
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    words.setUint32(i, x >>> 0, true)
   }
-  function* parts(): Generator<Buffer> {
-    yield header(name, size)
-    for (let left = size; left > 0; left -= chunk.length) yield left >= chunk.length ? chunk : chunk.subarray(0, left)
-    yield padding(size)
-    yield end()
-  }
-  return Readable.from(parts(), { objectMode: false })
+  const contents = Stream.unfold(size, (left) =>
+    Effect.succeed(left <= 0 ? undefined : [left >= chunk.length ? chunk : chunk.subarray(0, left), left - chunk.length] as const))
+  const tar = archive([Tar.fileStream(name, size, contents, { mode: 0o644, mtime })])
+  return Readable.fromWeb(Stream.toReadableStream(tar) as unknown as ReadableStream<Uint8Array>)
 }
