@@ -31,7 +31,7 @@ const show = (progress: Progress.Progress, quiet: boolean) =>
     return yield* Progress.run(progress, (message: JsonMessage.Message) => {
       if (quiet) return Effect.void
       const text = display(message)
-      return text === "" ? Effect.void : terminal.out(text)
+      return text === "" ? Effect.void : terminal.outRaw(text)
     }).pipe(Effect.mapError(Failure.fromDockerError))
   })
 
@@ -242,7 +242,7 @@ export const load = (name = "load", path = "image load") =>
     const progress = images.load(tar, { quiet: quiet || !terminal.stdoutIsTerminal, ...(platforms.length > 0 ? { platforms } : {}) })
     yield* Progress.run(progress, (message) => {
       const text = display(message)
-      return text === "" ? Effect.void : terminal.out(text)
+      return text === "" ? Effect.void : terminal.outRaw(text)
     }).pipe(Effect.mapError(Failure.fromDockerError))
   })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))
 
