@@ -209,7 +209,7 @@ export const build = (name = "build", path = "image build") =>
           progressText += line
           return Effect.void
         }
-        return terminal.out(line)
+        return terminal.outRaw(line)
       })
       const tar = source.tar.pipe(
         Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.length))),
@@ -235,18 +235,23 @@ export const build = (name = "build", path = "image build") =>
         extraHosts: input.addHost,
         cacheFrom: input.cacheFrom.length > 0 ? input.cacheFrom : undefined
       })
-      const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
+      // with -q the log is kept back, then written raw to stdout or (on failure) stderr: escaped if either is a terminal
+      const display = ProgressDisplay.make({
+        terminal: terminal.stdoutIsTerminal,
+        columns: terminal.columns,
+        escape: terminal.stdoutIsTerminal || (input.quiet && terminal.stderrIsTerminal)
+      })
       yield* Progress.run(progress, (message) => {
         const text = display(message)
         if (input.quiet) {
           buildText += text
           return Effect.void
         }
-        return text === "" ? Effect.void : terminal.out(text)
+        return text === "" ? Effect.void : terminal.outRaw(text)
       }).pipe(
         Effect.catch((error) =>
           Effect.gen(function*() {
-            if (input.quiet) yield* terminal.err(progressText + buildText)
+            if (input.quiet) yield* terminal.errRaw(progressText + buildText)
             // A failed step's exit status is the command's, as with docker (`RUN false` exits 1, `RUN exit 3` 3).
             const code = error.reason._tag === "StreamError" ? error.reason.code : undefined
             return yield* Effect.fail(
@@ -255,5 +260,5 @@ export const build = (name = "build", path = "image build") =>
           })
         )
       )
-      if (input.quiet) yield* terminal.out(buildText)
+      if (input.quiet) yield* terminal.outRaw(buildText)
     }))).pipe(Command.withDescription("Build an image from a Dockerfile"))

@@ -13,8 +13,8 @@ import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
 import { randomBytes } from "node:crypto"
-import { closeSync, createReadStream, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { closeSync, createReadStream, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs"
+import { dirname, join, posix } from "node:path"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
 import * as Memory from "../internal/Memory.ts"
@@ -31,7 +31,7 @@ const show = (progress: Progress.Progress, quiet: boolean) =>
     return yield* Progress.run(progress, (message: JsonMessage.Message) => {
       if (quiet) return Effect.void
       const text = display(message)
-      return text === "" ? Effect.void : terminal.out(text)
+      return text === "" ? Effect.void : terminal.outRaw(text)
     }).pipe(Effect.mapError(Failure.fromDockerError))
   })
 
@@ -103,15 +103,40 @@ export const push = (name = "push", path = "image push") =>
 
 const saveUsage = (path: string) => ({ path, usage: "[OPTIONS] IMAGE [IMAGE...]" })
 
-/** docker's `ValidateOutputPath`: the directory of `path` must exist. */
-const validateOutputPath = (path: string) =>
-  Effect.try({
-    try: () => {
-      const dir = dirname(path)
-      if (dir !== "" && dir !== ".") statSync(dir)
-    },
-    catch: (cause) => Failure.message(`failed to save image: invalid output path: ${Failure.goError(cause)}`)
-  })
+/** Go's `filepath.Dir`: everything before the last slash, cleaned (`a/b/` gives `a/b`, `x.tar` gives `.`). */
+const goDir = (path: string): string => {
+  const slash = path.lastIndexOf("/")
+  if (slash === -1) return "."
+  const dir = posix.normalize(path.slice(0, slash + 1))
+  return dir === "/" ? dir : dir.replace(/\/+$/, "")
+}
+
+/**
+ * docker's checks of `save -o PATH`, made before anything is asked of the daemon: the directory of `path` must be
+ * one, and `path` itself must be neither a symbolic link (docker refuses to write through one; renaming the
+ * temporary file over it would replace the link) nor a directory.
+ */
+const validateOutputPath = (path: string) => {
+  const refuse = (text: string) => Failure.message(`failed to save image: ${text}`)
+  const dir = goDir(path)
+  const parent = dir === "." ? Effect.void : Effect.try({
+    try: () => statSync(dir),
+    catch: (cause) => refuse(`invalid output path: ${Failure.goError(cause)}`)
+  }).pipe(Effect.flatMap((stat) =>
+    stat.isDirectory() ? Effect.void : Effect.fail(refuse(`invalid output path: stat ${dir}: not a directory`))
+  ))
+  const target = Effect.try({
+    try: () => lstatSync(path, { throwIfNoEntry: false }),
+    catch: (cause) => refuse(Failure.goError(cause))
+  }).pipe(Effect.flatMap((stat) =>
+    stat?.isSymbolicLink() === true
+      ? Effect.fail(refuse("cannot write to a symbolic link directly"))
+      : stat?.isDirectory() === true
+      ? Effect.fail(refuse("cannot write to a directory"))
+      : Effect.void
+  ))
+  return Effect.andThen(parent, target)
+}
 
 /**
  * Writes a byte stream to `path` as docker's `CopyToFile` does: into a new temporary file (mode 0600) next to it,
@@ -217,7 +242,7 @@ export const load = (name = "load", path = "image load") =>
     const progress = images.load(tar, { quiet: quiet || !terminal.stdoutIsTerminal, ...(platforms.length > 0 ? { platforms } : {}) })
     yield* Progress.run(progress, (message) => {
       const text = display(message)
-      return text === "" ? Effect.void : terminal.out(text)
+      return text === "" ? Effect.void : terminal.outRaw(text)
     }).pipe(Effect.mapError(Failure.fromDockerError))
   })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))
 
@@ -241,7 +266,9 @@ export const importImage = (name = "import", path = "image import") =>
     const terminal = yield* Terminal
     const platformValue = yield* Platforms.parseOption(platform)
     const images = yield* Images.Images
-    const isUrl = /^(?:https?:\/\/|git@|github\.com\/)/.test(source!)
+    // docker's rule: `-` is standard input, an http(s) address is fetched by the daemon, anything else is a local
+    // file (`github.com/x.tar` too, read here and uploaded)
+    const isUrl = source!.startsWith("http://") || source!.startsWith("https://")
     const from: Images.ImportSource = source === "-"
       ? { _tag: "Stream", stream: terminal.stdin.pipe(Stream.mapError(readError("ImageCreate"))) }
       : isUrl

@@ -1,15 +1,23 @@
 /**
  * The docker CLI's display of a progress stream (pull, push, load, import): on a terminal, one line per layer
- * redrawn in place with a progress bar; otherwise, one plain line per state change and no bars.
+ * redrawn in place with a progress bar; otherwise, one plain line per state change and no bars. On a terminal the
+ * daemon's fields (ids, statuses, progress text, build output) are shown with their control characters escaped
+ * (see `ControlChars`), and only the display's own cursor movements reach the terminal: its output is written raw.
  *
  * @internal
  */
 import type { JsonMessage } from "@dockhand/models"
+import * as ControlChars from "./ControlChars.ts"
 import * as Units from "./format/Units.ts"
 
 /** Whether and how wide the output terminal is. */
 export interface Options {
   readonly terminal: boolean
+  /**
+   * Whether to escape the control characters of the daemon's fields (default: `terminal`); for text kept back and
+   * written to another stream later (`build -q`), whether that stream is a terminal.
+   */
+  readonly escape?: boolean | undefined
   /** Terminal columns; docker assumes 200 when it cannot tell. */
   readonly columns?: number | undefined
   /** "Now" in Unix seconds, for the time-left estimate. */
@@ -62,6 +70,7 @@ export const progressBar = (detail: JsonMessage.ProgressDetail, columns: number,
 export const make = (options: Options) => {
   const columns = options.columns ?? 200
   const now = options.now ?? (() => Math.floor(Date.now() / 1000))
+  const field = (options.escape ?? options.terminal) ? ControlChars.escape : (text: string) => text
   let ids = new Map<string, number>()
 
   /** One message as docker's `JSONMessage.Display` writes it. */
@@ -75,12 +84,13 @@ export const make = (options: Options) => {
     } else if (bar !== "") {
       return ""
     }
-    if (message.id !== undefined && message.id !== "") out += `${message.id}: `
-    if (message.from !== undefined && message.from !== "") out += `(from ${message.from}) `
-    if (message.progressDetail !== undefined && options.terminal) out += `${message.status ?? ""} ${bar}${end}`
-    else if (message.progress !== undefined && message.progress !== "") out += `${message.status ?? ""} ${message.progress}${end}`
-    else if (message.stream !== undefined) out += `${message.stream}${end}`
-    else out += `${message.status ?? ""}${end}\n`
+    const status = field(message.status ?? "")
+    if (message.id !== undefined && message.id !== "") out += `${field(message.id)}: `
+    if (message.from !== undefined && message.from !== "") out += `(from ${field(message.from)}) `
+    if (message.progressDetail !== undefined && options.terminal) out += `${status} ${field(bar)}${end}`
+    else if (message.progress !== undefined && message.progress !== "") out += `${status} ${field(message.progress)}${end}`
+    else if (message.stream !== undefined) out += `${field(message.stream)}${end}`
+    else out += `${status}${end}\n`
     return out
   }
 

@@ -2,25 +2,39 @@
  * Where the CLI writes and reads: standard output and error as text or raw bytes, standard input as bytes, and
  * whether each is a terminal. A service, so tests can capture output and fake a terminal.
  *
+ * Text written with `out` and `err` goes to a terminal with its control characters escaped (see `ControlChars`),
+ * so that daemon-provided text in it cannot drive the terminal; to a pipe or a file it goes as is. Output that
+ * carries control codes of its own (the progress display's redraws) uses `outRaw` / `errRaw` and escapes the
+ * daemon's text inside itself.
+ *
  * @internal
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as ControlChars from "./ControlChars.ts"
 import * as Memory from "./Memory.ts"
 
 /** The process's standard streams. */
 export interface Service {
-  /** Writes text to standard output as is (add the newline yourself). */
+  /**
+   * Writes text to standard output (add the newline yourself): as is to a pipe or file, with control characters
+   * other than tab and newline escaped to a terminal.
+   */
   readonly out: (text: string) => Effect.Effect<void>
-  /** Writes text to standard error as is. */
+  /** Writes text to standard error, escaped as `out` escapes it when standard error is a terminal. */
   readonly err: (text: string) => Effect.Effect<void>
+  /** Writes text to standard output as is, terminal or not: for output with cursor and line control of its own. */
+  readonly outRaw: (text: string) => Effect.Effect<void>
+  /** Writes text to standard error as is, terminal or not. */
+  readonly errRaw: (text: string) => Effect.Effect<void>
   /** Copies a byte stream to standard output, waiting for the pipe to drain (back-pressure). */
   readonly outBytes: <E>(bytes: Stream.Stream<Uint8Array, E>) => Effect.Effect<void, E>
   /** Standard input as bytes. */
   readonly stdin: Stream.Stream<Uint8Array, Error>
   readonly stdoutIsTerminal: boolean
+  readonly stderrIsTerminal: boolean
   readonly stdinIsTerminal: boolean
   /** The terminal's width in columns, when standard output is one. */
   readonly columns: number | undefined
@@ -37,11 +51,19 @@ const write = (stream: NodeJS.WriteStream, chunk: string | Uint8Array) =>
     else stream.once("drain", () => resume(Effect.void))
   })
 
+/** A stream's `out` / `err`: `write` itself for a pipe or a file, `write` of the escaped text for a terminal. */
+const textWriter = (isTerminal: boolean, write: (text: string) => Effect.Effect<void>) =>
+  isTerminal ? (text: string) => write(ControlChars.escape(text)) : write
+
 /** The real process streams (`node:process`, which Bun and Deno provide too). */
-export const layer = Layer.sync(Terminal, () =>
-  Terminal.of({
-    out: (text) => write(process.stdout, text),
-    err: (text) => write(process.stderr, text),
+export const layer = Layer.sync(Terminal, () => {
+  const stdoutIsTerminal = process.stdout.isTTY === true
+  const stderrIsTerminal = process.stderr.isTTY === true
+  return Terminal.of({
+    out: textWriter(stdoutIsTerminal, (text) => write(process.stdout, text)),
+    err: textWriter(stderrIsTerminal, (text) => write(process.stderr, text)),
+    outRaw: (text) => write(process.stdout, text),
+    errRaw: (text) => write(process.stderr, text),
     outBytes: (bytes) => {
       const track = Memory.tracker()
       return Stream.runForEach(bytes, (chunk) => {
@@ -51,28 +73,39 @@ export const layer = Layer.sync(Terminal, () =>
     },
     stdin: Stream.fromAsyncIterable(process.stdin as AsyncIterable<Uint8Array>, (cause) =>
       cause instanceof Error ? cause : new Error(String(cause))),
-    stdoutIsTerminal: process.stdout.isTTY === true,
+    stdoutIsTerminal,
+    stderrIsTerminal,
     stdinIsTerminal: process.stdin.isTTY === true,
-    columns: process.stdout.isTTY === true ? process.stdout.columns : undefined,
+    columns: stdoutIsTerminal ? process.stdout.columns : undefined,
     env: (name) => process.env[name]
-  }))
+  })
+})
 
-/** A fake terminal for tests: collects what is written; `stdin` yields the given bytes. */
+/**
+ * A fake terminal for tests: collects what is written (escaped as the real one escapes it when a stream is said to
+ * be a terminal); `stdin` yields the given bytes.
+ */
 export const makeTest = (options: {
   readonly stdin?: Uint8Array | undefined
   readonly stdoutIsTerminal?: boolean | undefined
+  readonly stderrIsTerminal?: boolean | undefined
   readonly stdinIsTerminal?: boolean | undefined
   readonly env?: Readonly<Record<string, string>> | undefined
 } = {}) => {
   const stdout: Array<string> = []
   const stderr: Array<string> = []
   const bytes: Array<Uint8Array> = []
+  const stdoutIsTerminal = options.stdoutIsTerminal ?? false
+  const stderrIsTerminal = options.stderrIsTerminal ?? false
   const service = Terminal.of({
-    out: (text) => Effect.sync(() => void stdout.push(text)),
-    err: (text) => Effect.sync(() => void stderr.push(text)),
+    out: textWriter(stdoutIsTerminal, (text) => Effect.sync(() => void stdout.push(text))),
+    err: textWriter(stderrIsTerminal, (text) => Effect.sync(() => void stderr.push(text))),
+    outRaw: (text) => Effect.sync(() => void stdout.push(text)),
+    errRaw: (text) => Effect.sync(() => void stderr.push(text)),
     outBytes: (stream) => Stream.runForEach(stream, (chunk) => Effect.sync(() => void bytes.push(chunk))),
     stdin: options.stdin === undefined ? Stream.empty : Stream.make(options.stdin),
-    stdoutIsTerminal: options.stdoutIsTerminal ?? false,
+    stdoutIsTerminal,
+    stderrIsTerminal,
     stdinIsTerminal: options.stdinIsTerminal ?? false,
     columns: undefined,
     env: (name) => options.env?.[name]

@@ -143,6 +143,36 @@ describe("image save", () => {
   it("-o into a directory that does not exist", () =>
     Harness.compare(["save", "-o", path.join(world.dir, "no/such/dir/x.tar"), `${R}/layers:1`], world))
   it("no argument", () => Harness.compare(["image", "save"], world))
+
+  describe("-o onto something that is not a file (checked before the image is asked for)", () => {
+    beforeAll(() =>
+      setup.run(async () => {
+        const dir = path.join(world.dir, "targets")
+        fs.mkdirSync(path.join(dir, "dir"), { recursive: true })
+        fs.writeFileSync(path.join(dir, "file"), "keep me")
+        fs.symlinkSync("file", path.join(dir, "link"))
+        fs.symlinkSync("nowhere", path.join(dir, "dangling"))
+        fs.symlinkSync("dir", path.join(dir, "dirlink"))
+      }))
+    /** Both programs refuse, and the directory is as it was. */
+    const refused = async (target: string, image = `${R}/layers:1`) => {
+      const { dockhand } = await Harness.compare(["save", "-o", `targets/${target}`, image], world)
+      assert.strictEqual(dockhand.code, 1)
+      assert.deepStrictEqual(fs.readdirSync(path.join(world.dir, "targets")).sort(), ["dangling", "dir", "dirlink", "file", "link"])
+      assert.deepStrictEqual(fs.readdirSync(path.join(world.dir, "targets", "dir")), [])
+      assert.strictEqual(fs.readlinkSync(path.join(world.dir, "targets", "link")), "file")
+      assert.strictEqual(fs.readFileSync(path.join(world.dir, "targets", "file"), "utf8"), "keep me")
+    }
+    it("a symbolic link to a file", () => refused("link"))
+    it("a dangling symbolic link", () => refused("dangling"))
+    it("a symbolic link to a directory", () => refused("dirlink"))
+    it("a directory", () => refused("dir"))
+    it("a directory, with a missing image: the path is refused first", () => refused("dir", `${P}/missing:1`))
+    it("a directory named with a trailing slash", () => refused("dir/"))
+    it("a link to a directory named with a trailing slash", () => refused("dirlink/"))
+    it("under a regular file", () => refused("file/x.tar"))
+    it("under a link to a regular file", () => refused("link/"))
+  })
 })
 
 describe("image load", () => {
@@ -197,6 +227,21 @@ describe("image import", () => {
       fs.readFileSync(rootfs)
     ))
   it("a file that does not exist", () => Harness.compare(["import", path.join(world.dir, "missing.tar")], world))
+  // docker takes only http:// and https:// for addresses; anything else is a local file, read and uploaded
+  it("a local file named like a URL (github.com/…)", () => {
+    fs.mkdirSync(path.join(world.dir, "github.com"), { recursive: true })
+    fs.copyFileSync(rootfs, path.join(world.dir, "github.com", "x.tar"))
+    return importCase(["import", "-c", `LABEL ${world.label}`, "github.com/x.tar", `${P}/imported:github`], `${P}/imported:github`)
+  })
+  it("a local file named like a URL (git@…)", () => {
+    fs.mkdirSync(path.join(world.dir, "git@127.0.0.1:1"), { recursive: true })
+    fs.copyFileSync(rootfs, path.join(world.dir, "git@127.0.0.1:1", "x.tar"))
+    return importCase(["import", "-c", `LABEL ${world.label}`, "git@127.0.0.1:1/x.tar", `${P}/imported:git`], `${P}/imported:git`)
+  })
+  it("a missing file named like a URL is not sent to the daemon", () =>
+    Harness.compare(["import", "git@127.0.0.1:1/nope.tar"], world))
+  it("an http:// address goes to the daemon (nothing listens there)", () =>
+    Harness.compare(["import", "http://127.0.0.1:1/x.tar"], world))
   it("an invalid change", () => Harness.compare(["import", "-c", "BOGUS x", rootfs], world))
   it("an invalid reference", () => Harness.compare(["import", rootfs, "Bad:Ref"], world))
   it("no argument", () => Harness.compare(["image", "import"], world))

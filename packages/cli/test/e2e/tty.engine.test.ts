@@ -135,3 +135,29 @@ describe("image pull in a terminal", () => {
     assert.strictEqual(quiet.screen, `${image}\n`)
   })
 })
+
+describe("daemon text holding escape sequences, in a terminal", () => {
+  // a label that would set the window title and hide what follows if written raw
+  const hostile = "\x1b]0;pwned\x07\x1b[8mhidden\x1b[0m"
+  let labelled = ""
+  beforeAll(() =>
+    setup.run(async () => {
+      labelled = `${world.prefix}/hostile:1`
+      const context = Harness.writeTree(world, "hostile", { Dockerfile: "FROM scratch\nLABEL x=1\n" })
+      await Harness.docker(["build", "-q", "--label", world.label, "--label", `title=${hostile}`, "-t", labelled, context], world)
+    }))
+  const template = "{{index .Config.Labels \"title\"}}"
+
+  it("is shown escaped by dockhand (docker writes it raw)", async () => {
+    const mine = await inTerminal("escaped", [...Harness.dockhandCommand, "image", "inspect", "-f", template, labelled])
+    assert.strictEqual(mine.code, 0, mine.screen)
+    assert.strictEqual(mine.screen, "\\x1b]0;pwned\\x07\\x1b[8mhidden\\x1b[0m\n")
+    assert.notInclude(mine.raw, "\x1b]0;pwned")
+    const theirs = await inTerminal("raw", ["docker", "image", "inspect", "-f", template, labelled])
+    assert.include(theirs.raw, hostile)
+  })
+  it("goes through a pipe as the daemon sent it, as docker's", async () => {
+    const { dockhand } = await Harness.compare(["image", "inspect", "-f", template, labelled], world)
+    assert.strictEqual(dockhand.stdout.toString(), `${hostile}\n`)
+  })
+})
