@@ -14,7 +14,7 @@ import type * as LogLevel from "effect/LogLevel"
 import * as References from "effect/References"
 import * as Result from "effect/Result"
 import { CliError, CliOutput, Command } from "effect/cli"
-import * as NodeChildProcessSpawner from "@effect/platform-node-shared/NodeChildProcessSpawner"
+import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
 import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
@@ -26,13 +26,21 @@ import * as Runtime from "./internal/Runtime.ts"
 import * as Terminal from "./internal/Terminal.ts"
 import { version } from "./version.ts"
 
-/** What effect/cli needs from the platform. */
+/**
+ * What effect/cli needs from the platform. effect/cli itself spawns nothing and no command uses its process
+ * spawner: dockhand runs programs (git, ssh, credential helpers) only through `@dockhand/client/Exec`, which finds
+ * them as Go's `exec.LookPath` does. The spawner required by effect/cli's types therefore refuses, and
+ * `node:child_process` is not loaded at start.
+ */
 const platform = Layer.mergeAll(
   NodeFileSystem.layer,
   NodePath.layer,
   NodeTerminal.layer,
   NodeStdio.layer,
-  NodeChildProcessSpawner.layer.pipe(Layer.provide([NodeFileSystem.layer, NodePath.layer]))
+  Layer.succeed(
+    ChildProcessSpawner.ChildProcessSpawner,
+    ChildProcessSpawner.make(() => Effect.die("dockhand runs programs only through @dockhand/client/Exec"))
+  )
 )
 
 /** docker's `--log-level` values as Effect's log levels. */
