@@ -93,6 +93,13 @@ const sshConnection = (endpoint: DockerHost.Ssh, ssh: Result.Result<string, Exec
   return duplex
 }
 
+/**
+ * An ssh connection's failure as Go's `*url.Error` words it for the docker CLI, whose connection helpers dial
+ * `http://docker.example.com`: `Head "http://docker.example.com/_ping": <why>`.
+ */
+const sshError = (method: string, url: URL, cause: Error): Error =>
+  new Error(`${method.slice(0, 1)}${method.slice(1).toLowerCase()} "http://docker.example.com${url.pathname}${url.search}": ${cause.message}`)
+
 /** What `node:http` needs to reach the endpoint, and which module sends it. */
 const connectionOptions = (
   endpoint: DockerHost.Endpoint,
@@ -189,7 +196,7 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
         },
         signal
       })
-      req.on("error", (cause) => resume(Effect.fail(transportError(request, cause))))
+      req.on("error", (cause) => resume(Effect.fail(transportError(request, endpoint._tag === "Ssh" ? sshError(request.method, url, cause) : cause))))
       req.on("response", (res) => {
         resume(Effect.succeed(fromIncomingMessage(request, res)))
       })
