@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { Credentials, DockerError, DockerSettings, Images, Platform, System } from "@dockhand/client"
+import { DockerConfig, DockerSettings } from "@dockhand/client"
+import type { Credentials, DockerError, Images, Platform, System } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -119,6 +120,22 @@ const initializationFailure = (error: DockerError.DockerError): Layer.Layer<Clie
   )
 
 /**
+ * docker's warning when `config.json` cannot be read (`WARNING: Error loading config file: open …: permission
+ * denied`), on standard error before the command runs; the command then goes on without the file, as docker's.
+ */
+const configWarning = Effect.gen(function*() {
+  const settings = yield* DockerSettings.DockerSettings
+  const loaded = yield* DockerConfig.read({ configDir: settings.configDir.value }).pipe(
+    // printed below, once, in docker's words: not also as a client log line
+    Effect.provideService(References.MinimumLogLevel, "None"),
+    Effect.option
+  )
+  if (loaded._tag === "Some" && loaded.value.warning !== undefined) {
+    yield* (yield* Terminal.Terminal).err(`WARNING: ${loaded.value.warning}\n`)
+  }
+})
+
+/**
  * The services the commands use: what `@dockhand/client`'s runtime entries give, resolved from the global flags.
  *
  * @category models
@@ -177,7 +194,8 @@ export const runWith = (
     // The client's own log lines (a warning that credentials went into config.json, …) are not docker's output:
     // they show only with `-D` or `--log-level`.
     const logLevel = flags.debug ? "Debug" : logLevels[flags.logLevel?.toLowerCase() ?? ""] ?? "None"
-    const program = Command.runWith(Commands.root, { version, renderErrors: false })(args).pipe(
+    const program = configWarning.pipe(
+      Effect.andThen(Command.runWith(Commands.root, { version, renderErrors: false })(args)),
       Effect.provideService(CliOutput.Presenter, presenter),
       Effect.provideService(References.MinimumLogLevel, logLevel),
       // log lines are diagnostics, as docker's: standard error, never mixed into the output

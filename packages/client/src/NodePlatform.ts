@@ -83,7 +83,7 @@ export const make = (options?: Options): Platform.Service => {
       Effect.catch((error) =>
         error.code === "ENOENT"
           ? Effect.succeed(Option.none<string>())
-          : Effect.fail(fsError("NodePlatform.readFile", "open", path)(error))
+          : Effect.fail(fsError("NodePlatform.readFile", error.code === "EISDIR" ? "read" : "open", path)(error))
       )
     )
   })
