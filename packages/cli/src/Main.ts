@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { DockerConfig, DockerSettings } from "@dockhand/client"
-import type { Credentials, DockerError, Images, Platform, System } from "@dockhand/client"
+import { DockerConfig, DockerSettings, Platform } from "@dockhand/client"
+import type { Credentials, DockerError, Images, System } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -122,17 +122,14 @@ const initializationFailure = (error: DockerError.DockerError): Layer.Layer<Clie
 /**
  * docker's warning when `config.json` cannot be read (`WARNING: Error loading config file: open …: permission
  * denied`), on standard error before the command runs; the command then goes on without the file, as docker's.
+ * Only the file's reading is tried here (no parsing: nothing is added to a command's start).
  */
 const configWarning = Effect.gen(function*() {
   const settings = yield* DockerSettings.DockerSettings
-  const loaded = yield* DockerConfig.read({ configDir: settings.configDir.value }).pipe(
-    // printed below, once, in docker's words: not also as a client log line
-    Effect.provideService(References.MinimumLogLevel, "None"),
-    Effect.option
-  )
-  if (loaded._tag === "Some" && loaded.value.warning !== undefined) {
-    yield* (yield* Terminal.Terminal).err(`WARNING: ${loaded.value.warning}\n`)
-  }
+  const platform = yield* Platform.DockerPlatform
+  const path = DockerConfig.joinPath(settings.configDir.value, DockerConfig.fileName)
+  const failure = yield* Effect.flip(platform.readFile(path)).pipe(Effect.option)
+  if (failure._tag === "Some") yield* (yield* Terminal.Terminal).err(`WARNING: ${DockerConfig.unreadable(path, failure.value)}\n`)
 })
 
 /**

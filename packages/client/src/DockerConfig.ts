@@ -319,6 +319,19 @@ export const parse = (
 }
 
 /**
+ * The docker CLI's warning (without its `WARNING: ` prefix) for a `config.json` at `path` that could not be read:
+ * `Error loading config file: open …: permission denied` when it cannot be opened, `Error parsing config file (…):
+ * read …: is a directory` when it cannot be read.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const unreadable = (path: string, error: DockerError.DockerError): string =>
+  error.message.startsWith("read ")
+    ? `Error parsing config file (${path}): ${error.message}`
+    : `Error loading config file: ${error.message}`
+
+/**
  * Reads `config.json` from the configuration directory (`options.configDir` plays the `--config` flag). A missing
  * file is an empty configuration. A file that cannot be read (no permission, a directory) is one too, as the docker
  * CLI goes on without it: the {@link Loaded.warning} says why, and is logged at Warn level. A file that is read but
@@ -335,14 +348,7 @@ export const read = Effect.fn("DockerConfig.read")(function*(
   const path = joinPath(dir.value, fileName)
   const text = yield* platform.readFile(path).pipe(
     Effect.map(Result.succeed),
-    // docker's wording: an open error is one "loading" the file, a read error (a directory) one "parsing" it.
-    Effect.catch((error) =>
-      Effect.succeed(Result.fail(
-        error.message.startsWith("read ")
-          ? `Error parsing config file (${path}): ${error.message}`
-          : `Error loading config file: ${error.message}`
-      ))
-    )
+    Effect.catch((error) => Effect.succeed(Result.fail(unreadable(path, error))))
   )
   if (Result.isFailure(text)) {
     yield* Effect.logWarning(text.failure)
