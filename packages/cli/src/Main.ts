@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { Credentials, DockerError, DockerSettings, Images, Platform, System } from "@dockhand/client"
+import { DockerConfig, DockerSettings, Platform } from "@dockhand/client"
+import type { Credentials, DockerError, Images, System } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -14,7 +15,7 @@ import type * as LogLevel from "effect/LogLevel"
 import * as References from "effect/References"
 import * as Result from "effect/Result"
 import { CliError, CliOutput, Command } from "effect/cli"
-import * as NodeChildProcessSpawner from "@effect/platform-node-shared/NodeChildProcessSpawner"
+import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
 import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
@@ -26,13 +27,21 @@ import * as Runtime from "./internal/Runtime.ts"
 import * as Terminal from "./internal/Terminal.ts"
 import { version } from "./version.ts"
 
-/** What effect/cli needs from the platform. */
+/**
+ * What effect/cli needs from the platform. effect/cli itself spawns nothing and no command uses its process
+ * spawner: dockhand runs programs (git, ssh, credential helpers) only through `@dockhand/client/Exec`, which finds
+ * them as Go's `exec.LookPath` does. The spawner required by effect/cli's types therefore refuses, and
+ * `node:child_process` is not loaded at start.
+ */
 const platform = Layer.mergeAll(
   NodeFileSystem.layer,
   NodePath.layer,
   NodeTerminal.layer,
   NodeStdio.layer,
-  NodeChildProcessSpawner.layer.pipe(Layer.provide([NodeFileSystem.layer, NodePath.layer]))
+  Layer.succeed(
+    ChildProcessSpawner.ChildProcessSpawner,
+    ChildProcessSpawner.make(() => Effect.die("dockhand runs programs only through @dockhand/client/Exec"))
+  )
 )
 
 /** docker's `--log-level` values as Effect's log levels. */
@@ -111,6 +120,19 @@ const initializationFailure = (error: DockerError.DockerError): Layer.Layer<Clie
   )
 
 /**
+ * docker's warning when `config.json` cannot be read (`WARNING: Error loading config file: open …: permission
+ * denied`), on standard error before the command runs; the command then goes on without the file, as docker's.
+ * Only the file's reading is tried here (no parsing: nothing is added to a command's start).
+ */
+const configWarning = Effect.gen(function*() {
+  const settings = yield* DockerSettings.DockerSettings
+  const platform = yield* Platform.DockerPlatform
+  const path = DockerConfig.joinPath(settings.configDir.value, DockerConfig.fileName)
+  const failure = yield* Effect.flip(platform.readFile(path)).pipe(Effect.option)
+  if (failure._tag === "Some") yield* (yield* Terminal.Terminal).err(`WARNING: ${DockerConfig.unreadable(path, failure.value)}\n`)
+})
+
+/**
  * The services the commands use: what `@dockhand/client`'s runtime entries give, resolved from the global flags.
  *
  * @category models
@@ -169,7 +191,8 @@ export const runWith = (
     // The client's own log lines (a warning that credentials went into config.json, …) are not docker's output:
     // they show only with `-D` or `--log-level`.
     const logLevel = flags.debug ? "Debug" : logLevels[flags.logLevel?.toLowerCase() ?? ""] ?? "None"
-    const program = Command.runWith(Commands.root, { version, renderErrors: false })(args).pipe(
+    const program = configWarning.pipe(
+      Effect.andThen(Command.runWith(Commands.root, { version, renderErrors: false })(args)),
       Effect.provideService(CliOutput.Presenter, presenter),
       Effect.provideService(References.MinimumLogLevel, logLevel),
       // log lines are diagnostics, as docker's: standard error, never mixed into the output

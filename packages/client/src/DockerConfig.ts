@@ -161,6 +161,12 @@ export interface Loaded {
   readonly exists: boolean
   readonly config: ConfigFile
   readonly auths: { readonly [registry: string]: Registry.AuthConfig }
+  /**
+   * Why the file could not be read (`Error loading config file: open …: permission denied`, `Error parsing config
+   * file (…): read …: is a directory`), in the docker CLI's words; the configuration is then empty, as docker goes
+   * on with one. A CLI prints it as docker does: `WARNING: ` and the text, on standard error.
+   */
+  readonly warning?: string | undefined
 }
 
 const nonEmpty = (value: string | null | undefined): string | undefined =>
@@ -313,9 +319,23 @@ export const parse = (
 }
 
 /**
+ * The docker CLI's warning (without its `WARNING: ` prefix) for a `config.json` at `path` that could not be read:
+ * `Error loading config file: open …: permission denied` when it cannot be opened, `Error parsing config file (…):
+ * read …: is a directory` when it cannot be read.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const unreadable = (path: string, error: DockerError.DockerError): string =>
+  error.message.startsWith("read ")
+    ? `Error parsing config file (${path}): ${error.message}`
+    : `Error loading config file: ${error.message}`
+
+/**
  * Reads `config.json` from the configuration directory (`options.configDir` plays the `--config` flag). A missing
- * file is an empty configuration; a file that cannot be read or parsed fails with
- * `parsing config file (<path>): <why>`.
+ * file is an empty configuration. A file that cannot be read (no permission, a directory) is one too, as the docker
+ * CLI goes on without it: the {@link Loaded.warning} says why, and is logged at Warn level. A file that is read but
+ * cannot be parsed fails with `parsing config file (<path>): <why>`.
  *
  * @category constructors
  * @since 0.1.0
@@ -327,10 +347,15 @@ export const read = Effect.fn("DockerConfig.read")(function*(
   const dir = resolveDir(platform, options?.configDir)
   const path = joinPath(dir.value, fileName)
   const text = yield* platform.readFile(path).pipe(
-    Effect.mapError((error) => Platform.localError("DockerConfig.read", `loading config file: ${error.message}`))
+    Effect.map(Result.succeed),
+    Effect.catch((error) => Effect.succeed(Result.fail(unreadable(path, error))))
   )
-  if (Option.isNone(text)) return { dir, path, exists: false, config: {}, auths: {} }
-  const parsed = parse(text.value)
+  if (Result.isFailure(text)) {
+    yield* Effect.logWarning(text.failure)
+    return { dir, path, exists: false, config: {}, auths: {}, warning: text.failure }
+  }
+  if (Option.isNone(text.success)) return { dir, path, exists: false, config: {}, auths: {} }
+  const parsed = parse(text.success.value)
   if (Result.isFailure(parsed)) {
     return yield* Effect.fail(
       Platform.localError("DockerConfig.read", `parsing config file (${path}): ${parsed.failure}`)

@@ -416,11 +416,22 @@ export const make = Effect.gen(function*() {
   const host = engine.host
   const credentials = yield* Effect.serviceOption(Credentials.Credentials)
 
-  /** The caller's credentials, else (with a `Credentials` service) the stored ones for `registry`, like the CLI. */
+  /**
+   * The caller's credentials, else (with a `Credentials` service) the stored ones for `registry`, like the CLI.
+   * Stored credentials that cannot be had (a `credHelpers` program that is missing or fails) are none, with a
+   * warning logged: the docker CLI goes on without them too.
+   */
   const authFor = (explicit: Registry.AuthConfig | undefined, registry: string) =>
     explicit !== undefined || Option.isNone(credentials)
       ? Effect.succeed(explicit)
-      : Effect.map(credentials.value.get(registry), Option.getOrUndefined)
+      : credentials.value.get(registry).pipe(
+        Effect.map(Option.getOrUndefined),
+        Effect.catch((error) =>
+          Effect.logWarning(`Failed to get credentials for registry: ${registry}: ${error.message}`).pipe(
+            Effect.as(undefined)
+          )
+        )
+      )
 
   const list = Effect.fn("Images.list")(function*(options: ListOptions = {}) {
     const call = { operation: "ImageList" }

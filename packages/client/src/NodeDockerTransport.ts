@@ -1,22 +1,23 @@
 /**
  * The Node.js transport: an Effect `HttpClient` that talks to a Docker endpoint with `node:http` and `node:https`
- * over a unix socket, TCP, TLS with client certificates, or `ssh` running `docker system dial-stdio`. It loads
- * only Node built-ins, so it adds no dependency.
+ * over a unix socket, TCP, TLS with client certificates, or `ssh` running `docker system dial-stdio` (found and
+ * started by {@link Exec}). It loads only Node built-ins, so it adds no dependency.
  *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import { spawn } from "node:child_process"
 import type * as Http from "node:http"
 import type * as Https from "node:https"
 import { Duplex, Readable } from "node:stream"
 import type * as DockerHost from "./DockerHost.ts"
+import * as Exec from "./Exec.ts"
 import { NodeHttpClientResponse } from "./internal/nodeResponse.ts"
 
 // `node:http` and `node:https` are taken from the runtime when a transport is made, not imported: an ESM import of
@@ -29,31 +30,82 @@ const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unk
     reason: new HttpClientError.TransportError({ request, cause, ...(description ? { description } : {}) })
   })
 
-/** A duplex over `ssh [-l user] [-p port] host -- docker system dial-stdio`, as the docker CLI dials ssh hosts. */
-const sshConnection = (endpoint: DockerHost.Ssh) => (): Duplex => {
+/**
+ * A duplex over `ssh -o ConnectTimeout=30 -T [-l user] [-p port] -- host docker system dial-stdio`, as the docker
+ * CLI dials ssh hosts (same arguments, same order). `ssh` is the program {@link Exec.lookPath} found when the
+ * transport was made: one found through a relative `PATH` entry is refused, and that refusal is the connection's
+ * error. The readable side ends only once ssh has exited: when it failed, the connection fails with docker's text
+ * and ssh's own standard error (`… has exited with exit status 255, make sure the URL is valid, and Docker 18.09 or
+ * later is installed on the remote host: stderr=ssh: connect to host …`), not with a bare "socket hang up".
+ */
+const sshConnection = (endpoint: DockerHost.Ssh, ssh: Result.Result<string, Exec.ExecError>) => (): Duplex => {
   const args = [
+    "-o", "ConnectTimeout=30", "-T",
     ...(endpoint.user ? ["-l", endpoint.user] : []),
     ...(endpoint.port ? ["-p", String(endpoint.port)] : []),
-    "-o", "ConnectTimeout=30", "-T", "--", endpoint.hostname,
+    "--", endpoint.hostname,
     "docker", ...(endpoint.socketPath ? ["--host", `unix://${endpoint.socketPath}`] : []), "system", "dial-stdio"
   ]
+  if (Result.isFailure(ssh)) {
+    const failed = new Duplex({ read() {}, write(_chunk, _encoding, done) { done() } })
+    process.nextTick(() => failed.destroy(new Error(ssh.failure.message)))
+    return failed
+  }
   // The environment is passed explicitly: in a worker thread (Deno) the default is the process's original one.
-  const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"], env: process.env })
+  const child = Exec.start(ssh.success, args, { env: process.env, stdin: "pipe" })
   let stderr = ""
   child.stderr.on("data", (chunk: Buffer) => {
-    if (stderr.length < 4096) stderr += chunk.toString("utf8")
+    if (stderr.length < 4096) stderr += chunk.toString("utf8").slice(0, 4096 - stderr.length)
   })
-  const duplex = Duplex.from({ readable: child.stdout, writable: child.stdin })
-  child.on("error", (error) => duplex.destroy(error))
-  child.on("exit", (code) => {
-    if (code !== 0 && code !== null) duplex.destroy(new Error(`ssh exited with status ${code}: ${stderr.trim()}`))
+  const duplex = new Duplex({
+    read() {
+      child.stdout.resume()
+    },
+    // A write to an ssh that already exited fails (EPIPE); its exit status, below, is the connection's error.
+    write(chunk, _encoding, done) {
+      if (child.stdin?.writable) child.stdin.write(chunk, () => done())
+      else done()
+    },
+    final(done) {
+      child.stdin?.end()
+      done()
+    },
+    destroy(error, done) {
+      if (child.exitCode === null && child.signalCode === null) child.kill()
+      done(error)
+    }
   })
-  duplex.on("close", () => child.kill())
+  child.stdin?.on("error", () => {})
+  child.stdout.on("data", (chunk: Buffer) => {
+    if (!duplex.push(chunk)) child.stdout.pause()
+  })
+  child.on("error", (error: NodeJS.ErrnoException) => duplex.destroy(new Error(Exec.startError(ssh.success, error).message)))
+  child.on("close", (code, signal) => {
+    const failure = Exec.exitText({ exitCode: code ?? -1, signal: signal ?? undefined })
+    if (failure === undefined) return void duplex.push(null)
+    duplex.destroy(
+      new Error(
+        `command [ssh ${args.join(" ")}] has exited with ${failure}, make sure the URL is valid, and Docker 18.09 ` +
+          `or later is installed on the remote host: stderr=${stderr}`
+      )
+    )
+  })
   return duplex
 }
 
+/**
+ * An ssh connection's failure as Go's `*url.Error` words it for the docker CLI, whose connection helpers dial
+ * `http://docker.example.com`: `Head "http://docker.example.com/_ping": <why>`.
+ */
+const sshError = (method: string, url: URL, cause: Error): Error =>
+  new Error(`${method.slice(0, 1)}${method.slice(1).toLowerCase()} "http://docker.example.com${url.pathname}${url.search}": ${cause.message}`)
+
 /** What `node:http` needs to reach the endpoint, and which module sends it. */
-const connectionOptions = (endpoint: DockerHost.Endpoint, agent: Http.Agent | undefined) => {
+const connectionOptions = (
+  endpoint: DockerHost.Endpoint,
+  agent: Http.Agent | undefined,
+  ssh: Result.Result<string, Exec.ExecError>
+) => {
   const { http, https } = builtins()
   switch (endpoint._tag) {
     case "Unix":
@@ -77,7 +129,7 @@ const connectionOptions = (endpoint: DockerHost.Endpoint, agent: Http.Agent | un
         }
     case "Ssh":
       // No agent at all: node:http uses `createConnection` only when `agent` is undefined (`false` makes a new Agent).
-      return { module: http, options: { createConnection: sshConnection(endpoint) } as Http.RequestOptions }
+      return { module: http, options: { createConnection: sshConnection(endpoint, ssh) } as Http.RequestOptions }
     case "Npipe":
       return undefined
   }
@@ -122,7 +174,11 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
       ),
       (agent) => Effect.sync(() => agent.destroy())
     )
-  const target = connectionOptions(endpoint, agent)
+  // ssh is looked up once, on the process's PATH as it is now; Go's exec.LookPath rules (no relative entries).
+  const ssh = endpoint._tag === "Ssh"
+    ? yield* Effect.result(Exec.lookPath("ssh", process.env))
+    : Result.succeed("ssh")
+  const target = connectionOptions(endpoint, agent, ssh)
   return HttpClient.make((request, url, signal) => {
     if (target === undefined) {
       return Effect.fail(transportError(request, undefined, "npipe:// endpoints exist only on Windows"))
@@ -140,7 +196,7 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
         },
         signal
       })
-      req.on("error", (cause) => resume(Effect.fail(transportError(request, cause))))
+      req.on("error", (cause) => resume(Effect.fail(transportError(request, endpoint._tag === "Ssh" ? sshError(request.method, url, cause) : cause))))
       req.on("response", (res) => {
         resume(Effect.succeed(fromIncomingMessage(request, res)))
       })

@@ -1,5 +1,6 @@
 /**
- * The {@link Platform.DockerPlatform} of a real machine, built on `node:fs`, `node:os` and `node:child_process`.
+ * The {@link Platform.DockerPlatform} of a real machine, built on `node:fs`, `node:os` and {@link Exec} (which runs
+ * programs with `node:child_process`, found on `PATH` as Go's `exec.LookPath` finds them).
  * Bun and Deno implement these `node:` built-ins too, so this one layer serves all three runtimes.
  *
  * @since 0.1.0
@@ -7,11 +8,11 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as childProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
 import type * as DockerError from "./DockerError.ts"
+import * as Exec from "./Exec.ts"
 import * as Platform from "./Platform.ts"
 
 /**
@@ -64,16 +65,6 @@ const call = <A>(run: (done: (error: Errno | null, value?: A) => void) => void):
 const fsError = (operation: string, verb: string, path: string) => (error: Errno): DockerError.DockerError =>
   Platform.localError(operation, `${verb} ${path}: ${describe(error)}`)
 
-const isExecutableFile = (path: string): Effect.Effect<boolean> =>
-  call<fs.Stats>((done) => fs.stat(path, done)).pipe(
-    Effect.flatMap((stats) =>
-      stats.isFile()
-        ? call<void>((done) => fs.access(path, fs.constants.X_OK, (error) => done(error))).pipe(Effect.as(true))
-        : Effect.succeed(false)
-    ),
-    Effect.orElseSucceed(() => false)
-  )
-
 /**
  * Builds the platform from the process (or from `options`): the environment is copied now, so later changes to
  * `process.env` are not seen.
@@ -92,7 +83,7 @@ export const make = (options?: Options): Platform.Service => {
       Effect.catch((error) =>
         error.code === "ENOENT"
           ? Effect.succeed(Option.none<string>())
-          : Effect.fail(fsError("NodePlatform.readFile", "open", path)(error))
+          : Effect.fail(fsError("NodePlatform.readFile", error.code === "EISDIR" ? "read" : "open", path)(error))
       )
     )
   })
@@ -140,64 +131,22 @@ export const make = (options?: Options): Platform.Service => {
   })
 
   const findProgram = Effect.fn("NodePlatform.findProgram")(function*(program: string) {
-    if (program.includes("/") || (platform === "win32" && program.includes("\\"))) {
-      return (yield* isExecutableFile(program)) ? Option.some(program) : Option.none<string>()
-    }
-    const separator = platform === "win32" ? ";" : ":"
-    const extensions = platform === "win32"
-      ? ["", ...(env["PATHEXT"] ?? ".COM;.EXE;.BAT;.CMD").split(";").filter((ext) => ext !== "")]
-      : [""]
-    for (const dir of (env["PATH"] ?? "").split(separator)) {
-      for (const extension of extensions) {
-        const candidate = nodePath.join(dir === "" ? "." : dir, program + extension)
-        if (yield* isExecutableFile(candidate)) return Option.some(candidate)
-      }
-    }
-    return Option.none<string>()
+    return yield* Exec.lookPath(program, env, platform).pipe(Effect.option)
   })
 
   const runHelper = Effect.fn("NodePlatform.runHelper")(
     function*(program: string, args: ReadonlyArray<string>, stdin: string) {
-      const operation = "NodePlatform.runHelper"
-      const found = yield* findProgram(program)
-      if (Option.isNone(found)) {
-        return yield* Effect.fail(
-          Platform.localError(operation, `exec: "${program}": executable file not found in $PATH`)
-        )
+      const result = yield* Exec.runProgram(program, { args, env, stdin, maxOutput }).pipe(
+        Effect.mapError((error) => Platform.localError("NodePlatform.runHelper", error.message))
+      )
+      const decoder = new TextDecoder()
+      return {
+        exitCode: result.signal === undefined
+          ? result.exitCode
+          : 128 + (os.constants.signals[result.signal as NodeJS.Signals] ?? 0),
+        stdout: decoder.decode(result.stdout),
+        stderr: decoder.decode(result.stderr)
       }
-      return yield* Effect.callback<Platform.HelperResult, DockerError.DockerError>((resume) => {
-        const child = childProcess.spawn(found.value, [...args], {
-          env: env as NodeJS.ProcessEnv,
-          stdio: ["pipe", "pipe", "pipe"],
-          windowsHide: true
-        })
-        const stdout: Array<Buffer> = []
-        const stderr: Array<Buffer> = []
-        const collect = (into: Array<Buffer>) => {
-          let size = 0
-          return (chunk: Buffer) => {
-            if (size >= maxOutput) return
-            into.push(chunk.subarray(0, maxOutput - size))
-            size += chunk.byteLength
-          }
-        }
-        child.stdout.on("data", collect(stdout))
-        child.stderr.on("data", collect(stderr))
-        child.on("error", (error: Errno) =>
-          resume(Effect.fail(Platform.localError(operation, `fork/exec ${found.value}: ${describe(error)}`))))
-        child.on("close", (code, signal) =>
-          resume(Effect.succeed({
-            exitCode: code ?? (signal === null ? -1 : 128 + (os.constants.signals[signal] ?? 0)),
-            stdout: Buffer.concat(stdout).toString("utf8"),
-            stderr: Buffer.concat(stderr).toString("utf8")
-          })))
-        // A helper may exit without reading its input; that is not an error of ours.
-        child.stdin.on("error", () => {})
-        child.stdin.end(stdin)
-        return Effect.sync(() => {
-          if (child.exitCode === null && child.signalCode === null) child.kill()
-        })
-      })
     }
   )
 

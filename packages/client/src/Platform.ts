@@ -47,7 +47,10 @@ export interface Service {
    * does when it saves `config.json`.
    */
   readonly writeFile: (path: string, text: string) => Effect.Effect<void, DockerError.DockerError>
-  /** Where `program` is found on the snapshot's `PATH`, like Go's `exec.LookPath`; `None` when it is not. */
+  /**
+   * Where `program` is found on the snapshot's `PATH`, like Go's `exec.LookPath`; `None` when it is not, or when it is
+   * found only through an empty, `.` or relative `PATH` entry (Go's `exec.ErrDot`: such a program is never run).
+   */
   readonly findProgram: (program: string) => Effect.Effect<Option.Option<string>>
   /**
    * Runs `program` (looked up on the snapshot's `PATH`, with the snapshot as its environment), writes `stdin` to

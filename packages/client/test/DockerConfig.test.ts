@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as fs from "node:fs"
@@ -163,12 +164,31 @@ describe("DockerConfig.read", () => {
       assert.notInclude(printed(invalid), noColon)
     }))
 
-  it.effect("a file that cannot be read is a typed error", () =>
+  it.effect("a config.json that is a directory is an empty configuration with docker's warning, not an error", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
-      fs.mkdirSync(path.join(dir, "config.json"))
-      const error = yield* Effect.flip(readWith({}, "/nowhere", dir))
-      assert.strictEqual(error.message, `loading config file: open ${path.join(dir, "config.json")}: is a directory`)
+      const file = path.join(dir, "config.json")
+      fs.mkdirSync(file)
+      const loaded = yield* readWith({}, "/nowhere", dir)
+      assert.strictEqual(loaded.warning, `Error parsing config file (${file}): read ${file}: is a directory`)
+      assert.deepStrictEqual([loaded.exists, loaded.config, loaded.auths], [false, {}, {}])
+    }))
+
+  it.effect("a config.json that cannot be opened (EACCES) is an empty configuration with docker's warning", () =>
+    Effect.gen(function*() {
+      const file = "/cfg/config.json"
+      const denied = Platform.DockerPlatform.of({
+        ...(yield* Platform.DockerPlatform.pipe(Effect.provide(Platform.DockerPlatform.fromRecord({})))),
+        readFile: (path) => Effect.fail(Platform.localError("test", `open ${path}: permission denied`))
+      })
+      const logged: Array<unknown> = []
+      const loaded = yield* DockerConfig.read({ configDir: "/cfg" }).pipe(
+        Effect.provideService(Platform.DockerPlatform, denied),
+        Effect.provide(Logger.layer([Logger.make(({ message }) => void logged.push(message))]))
+      )
+      assert.strictEqual(loaded.warning, `Error loading config file: open ${file}: permission denied`)
+      assert.deepStrictEqual([loaded.exists, loaded.config, loaded.auths], [false, {}, {}])
+      assert.deepStrictEqual(logged.flat(), [`Error loading config file: open ${file}: permission denied`])
     }))
 })
 

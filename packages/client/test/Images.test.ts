@@ -1,8 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import * as Credentials from "../src/Credentials.ts"
 import * as Images from "../src/Images.ts"
+import * as Platform from "../src/Platform.ts"
 import * as FakeDaemon from "./utils/FakeDaemon.ts"
 
 const summary = {
@@ -174,6 +178,26 @@ describe("Images.pull", () => {
       assert.strictEqual(FakeDaemon.query(byDigest!, "tag"), digest)
       assert.isUndefined(FakeDaemon.query(all!, "tag"))
       assert.isUndefined(all!.headers["x-registry-auth"])
+    }))
+
+  it.effect("a credHelpers program that cannot run leaves the pull without credentials, with a warning", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([]))
+      const credentials = Credentials.layer.pipe(Layer.provide(Platform.DockerPlatform.fromRecord({
+        env: { DOCKER_CONFIG: "/cfg" },
+        files: { "/cfg/config.json": JSON.stringify({ credHelpers: { "127.0.0.1:5000": "absent" } }) }
+      })))
+      const logged: Array<unknown> = []
+      yield* run(daemon, (images) => images.pull("127.0.0.1:5000/a:1").outcome).pipe(
+        Effect.provide(credentials),
+        Effect.provide(Logger.layer([Logger.make(({ logLevel, message }) => void logged.push([logLevel, message].flat()))]))
+      )
+      const [request] = withoutPing(daemon.requests)
+      assert.isUndefined(request!.headers["x-registry-auth"])
+      assert.deepStrictEqual(logged, [[
+        "Warn",
+        "Failed to get credentials for registry: 127.0.0.1:5000: error getting credentials - err: exec: \"docker-credential-absent\": executable file not found in $PATH, out: ``"
+      ]])
     }))
 
   it.effect("rejects an invalid reference with docker's message and sends nothing", () =>

@@ -36,7 +36,7 @@ describe("NodePlatform files", () => {
       assert.deepStrictEqual(yield* platform.readFile(path.join(dir, "missing")), Option.none())
       const error = yield* Effect.flip(platform.readFile(dir))
       assert.strictEqual(error.reason._tag, "InvalidArgument")
-      assert.strictEqual(error.message, `open ${dir}: is a directory`)
+      assert.strictEqual(error.message, `read ${dir}: is a directory`)
     }))
 
   it.effect("listFiles: names of the non-directories, None when missing", () =>

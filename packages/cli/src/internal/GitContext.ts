@@ -6,10 +6,10 @@
  *
  * @internal
  */
+import * as Exec from "@dockhand/client/Exec"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
-import { spawn } from "node:child_process"
 import { mkdtempSync, realpathSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
@@ -56,28 +56,24 @@ interface GitRun {
   readonly failure: string | undefined
 }
 
-/** Runs `git -c protocol.file.allow=never ARGS` in `dir`, as docker does (no remote file:// submodules). */
-const git = (dir: string, args: ReadonlyArray<string>) =>
-  Effect.callback<GitRun, string>((resume) => {
-    const child = spawn("git", ["-c", "protocol.file.allow=never", ...args], {
-      cwd: dir,
-      env: { ...process.env, GIT_PROTOCOL_FROM_USER: "0" },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    const output: Array<Buffer> = []
-    child.stdout.on("data", (chunk: Buffer) => output.push(chunk))
-    child.stderr.on("data", (chunk: Buffer) => output.push(chunk))
-    child.on("error", (error: NodeJS.ErrnoException) =>
-      resume(Effect.fail(error.code === "ENOENT" ? `exec: "git": executable file not found in $PATH` : error.message)))
-    child.on("close", (code, signal) =>
-      resume(Effect.succeed({
-        output: Buffer.concat(output).toString("utf8"),
-        failure: code === 0 ? undefined : signal !== null ? `signal: ${signal}` : `exit status ${code}`
-      })))
-    return Effect.sync(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill()
-    })
-  })
+/**
+ * Runs `git -c protocol.file.allow=never ARGS` in `dir`, as docker does (no remote file:// submodules). `git` is
+ * found on `PATH` as Go's `exec.LookPath` finds it, from the current directory and never from `dir`: a `git` file in
+ * the checkout, or one reached through an empty or relative `PATH` entry, is not run.
+ */
+const git = (dir: string, args: ReadonlyArray<string>) => {
+  const env = { ...process.env, GIT_PROTOCOL_FROM_USER: "0" }
+  return Exec.runProgram("git", {
+    args: ["-c", "protocol.file.allow=never", ...args],
+    env,
+    cwd: dir,
+    combineOutput: true,
+    maxOutput: 16 << 20
+  }).pipe(
+    Effect.mapError((error) => error.message),
+    Effect.map((run): GitRun => ({ output: new TextDecoder().decode(run.stdout), failure: Exec.exitText(run) }))
+  )
+}
 
 /** Runs git and fails with `message: OUTPUT: exit status N` (Go's `errors.Wrapf(err, "…: %s", output)`) if it fails. */
 const gitOrFail = (dir: string, args: ReadonlyArray<string>, message: string) =>
