@@ -339,8 +339,8 @@ export const parse = (content: string | Uint8Array): Result.Result<Matcher, Dock
   Result.flatMap(readAll(content), compile)
 
 /**
- * Whether `pattern` matches the text `path` cut at each of `cuts` (lengths, in UTF-16 units, of prefixes of `path`)
- * or, when `whole`, the whole of it; a failure when Go's regexp rejects the pattern.
+ * Whether `pattern` matches `path` or `path` cut short at one of `cuts` (lengths, in UTF-16 units, of its prefixes);
+ * a failure when Go's regexp rejects the pattern.
  */
 const matchCuts = (
   pattern: Pattern,
@@ -353,7 +353,8 @@ const matchCuts = (
       return Result.succeed(path === text || cuts.some((end) => end === text.length && path.startsWith(text)))
     case "prefix": {
       const head = text.slice(0, -2)
-      return Result.succeed(path.startsWith(head) && (path.length >= head.length || cuts.some((end) => end >= head.length)))
+      // a prefix of the path starts with `head` only if the path does, and then the path itself matches
+      return Result.succeed(path.startsWith(head))
     }
     case "suffix": {
       // `**foo`: ends with `foo`; `**/foo`: ends with `/foo` or is `foo`

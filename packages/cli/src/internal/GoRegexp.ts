@@ -10,11 +10,12 @@
 import * as Data from "effect/Data"
 import * as Result from "effect/Result"
 
-
+/** A test of one code point. */
 type CharTest = (c: number) => boolean
 
 type AssertKind = "begin" | "end" | "word" | "notWord"
 
+/** A parsed expression. */
 type Node =
   | { readonly _tag: "Char"; readonly test: CharTest }
   | { readonly _tag: "Assert"; readonly kind: AssertKind }
