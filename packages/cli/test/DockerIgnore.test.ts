@@ -286,7 +286,8 @@ describe("DockerIgnore properties", () => {
     if (Result.isFailure(compiled)) return
     const start = performance.now()
     DockerIgnore.isExcluded(compiled.success, elements.join("/"))
-    assert.isBelow(performance.now() - start, 50)
+    // a guard against blow-up (the old code took seconds on such inputs), not a speed test
+    assert.isBelow(performance.now() - start, 200)
   }, { arbitrary: { runs: 200 } })
 
   it.prop("on short inputs, the matcher agrees with a plain reference", [
@@ -298,6 +299,7 @@ describe("DockerIgnore properties", () => {
     const compiled = DockerIgnore.compile(lines)
     if (Result.isFailure(compiled)) return
     const path = elements.join("/")
-    assert.strictEqual(Result.getOrThrow(DockerIgnore.isExcluded(compiled.success, path)), reference(lines, path), `${lines.join(" | ")} ~ ${path}`)
+    const actual = Result.getOrThrow(DockerIgnore.isExcluded(compiled.success, path))
+    assert.strictEqual(actual, reference(lines, path), `${lines.join(" | ")} ~ ${path}`)
   }, { arbitrary: { runs: 500 } })
 })
