@@ -6,6 +6,7 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import * as Tar from "effect/encoding/Tar"
 import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs"
@@ -27,7 +28,7 @@ const readIgnoreFile = (root: string) =>
 const walk = (root: string, dockerfile: string): Effect.Effect<ReadonlyArray<Item>, Error> =>
   Effect.flatMap(readIgnoreFile(root), (ignoreText) => Effect.try({
     try: () => {
-      const patterns = DockerIgnore.parse(ignoreText)
+      const patterns = Result.getOrThrow(DockerIgnore.parse(ignoreText))
       const always = new Set([DockerIgnore.cleanPath(dockerfile), ".dockerignore"])
       const items: Array<Item> = []
       const visit = (rel: string) => {
@@ -35,7 +36,7 @@ const walk = (root: string, dockerfile: string): Effect.Effect<ReadonlyArray<Ite
         for (const name of names) {
           const path = rel === "" ? name : `${rel}/${name}`
           const stat = lstatSync(`${root}/${path}`)
-          const excluded = !always.has(path) && DockerIgnore.isExcluded(patterns, path)
+          const excluded = !always.has(path) && Result.getOrThrow(DockerIgnore.isExcluded(patterns, path))
           if (stat.isDirectory()) {
             if (excluded && !DockerIgnore.hasExceptionsBelow(patterns, path)) continue
             if (!excluded) items.push({ path, kind: "dir", size: 0, mode: stat.mode & 0o7777, mtime: stat.mtime })
