@@ -7,14 +7,12 @@
  */
 import { Common } from "@dockhand/models"
 import * as WireJson from "@dockhand/codecs/WireJson"
-import * as Bytes from "effect/Bytes"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Semaphore from "effect/Semaphore"
-import * as Stream from "effect/Stream"
 import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
@@ -24,6 +22,7 @@ import * as ApiVersion from "./ApiVersion.ts"
 import * as Constants from "./Constants.ts"
 import * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
+import * as Body from "./internal/body.ts"
 
 /**
  * What `/_ping` says about the daemon (all from its headers).
@@ -55,7 +54,32 @@ export interface Options {
   readonly endpoint: DockerHost.Endpoint
   readonly apiVersion?: string | undefined
   readonly userAgent?: string | undefined
+  /**
+   * The most bytes of one non-streaming answer (list, inspect, history, df, version, …) the client reads:
+   * {@link defaultMaxBodySize} (256 MiB) by default. A longer answer fails with a `DecodeError` naming the limit,
+   * and its connection is dropped, without buffering past the limit. Streams (pull, push, load, save, build) are
+   * not bound by it.
+   */
+  readonly maxBodySize?: number | undefined
 }
+
+/**
+ * The default of {@link Options.maxBodySize}: 256 MiB. The largest real answers, `image ls` and `system df` of
+ * tens of thousands of images, take tens of MiB; the docker CLI has no limit and reads such an answer forever.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const defaultMaxBodySize = 256 * 1024 * 1024
+
+/**
+ * The most bytes of an error answer that are read, as the Go client reads: 1 MiB. A longer one is cut there, its
+ * connection dropped, and the call fails with docker's `request returned … with a message (> 1048576 bytes) …`.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const maxErrorBodySize = 1 << 20
 
 /** What a request is about, for error messages. */
 export interface Call {
@@ -80,7 +104,9 @@ export interface Service {
   readonly ping: Effect.Effect<PingResult, DockerError.DockerError>
   /**
    * Sends `request` (whose URL is a path such as `/images/json`) under `/v{version}/`, and fails with a
-   * {@link DockerError.DockerError} for a non-2xx answer or a transport failure. The response body is not read.
+   * {@link DockerError.DockerError} for a non-2xx answer (of whose body at most 1 MiB is read) or a transport
+   * failure. The response body is not read; its whole-body reads (`arrayBuffer`, `text`, `json`) stop at
+   * {@link Options.maxBodySize} with a `DecodeError`, its `stream` is unbounded.
    */
   readonly execute: (
     call: Call,
@@ -108,36 +134,101 @@ const redactedHeaders: ReadonlyArray<string> = [
   "x-registry-config"
 ]
 
-/** The most bytes of an error body that are read (as the Go client does). */
-const maxErrorBody = 1 << 20
+/** The most bytes of a `GET /_ping` answer that are read before the connection is dropped (as the Go client drains). */
+const maxPingBody = 512
+
+/** The reason phrases of the statuses a daemon answers with, for docker's `request returned 500 Internal Server Error`. */
+const statusTexts: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  409: "Conflict",
+  410: "Gone",
+  412: "Precondition Failed",
+  413: "Request Entity Too Large",
+  415: "Unsupported Media Type",
+  416: "Requested Range Not Satisfiable",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/**
+ * The URL the Go client names in its errors: the socket path escaped as the host for a unix socket or named pipe
+ * (`http://%2Fvar%2Frun%2Fdocker.sock/v1.51/images/json`), the address for TCP, docker's placeholder for ssh.
+ */
+const routeUrl = (endpoint: DockerHost.Endpoint, request: HttpClientRequest.HttpClientRequest): string => {
+  const url = HttpClientRequest.toUrl(HttpClientRequest.prependUrl(request, "http://api.moby.localhost"))
+  const route = Option.isSome(url) ? url.value.pathname + url.value.search : request.url
+  switch (endpoint._tag) {
+    case "Unix":
+    case "Npipe":
+      return `http://${encodeURIComponent(endpoint.path)}${route}`
+    case "Tcp":
+      return `${endpoint.tls ? "https" : "http"}://${
+        endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname
+      }:${endpoint.port}${route}`
+    case "Ssh":
+      return `http://docker.example.com${route}`
+  }
+}
+
+/** What a failed answer says, and whether it was cut at {@link maxErrorBodySize}. */
+interface ErrorAnswer {
+  readonly message: string
+  readonly cut: boolean
+}
 
 const isJson = (contentType: string | undefined) => contentType?.split(";")[0]?.trim().toLowerCase() === "application/json"
 
-/** Reads at most 1 MiB of an error answer: the JSON `message`, or the text itself when it is not JSON. */
-const errorMessage = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string> =>
-  response.stream.pipe(
-    Stream.runFoldEffect(
-      () => ({ chunks: [] as Array<Uint8Array>, size: 0 }),
-      (acc, chunk) => {
-        if (acc.size >= maxErrorBody) return Effect.succeed(acc)
-        const part = chunk.subarray(0, maxErrorBody - acc.size)
-        acc.chunks.push(part)
-        acc.size += part.byteLength
-        return Effect.succeed(acc)
+/**
+ * Reads at most 1 MiB of an error answer: the JSON `message`, or the text itself when it is not JSON. A longer
+ * answer is not read further (its connection is dropped) and is worded as the Go client words it, naming `route`.
+ */
+const errorMessage = (response: HttpClientResponse.HttpClientResponse, route: string): Effect.Effect<ErrorAnswer> =>
+  Body.readUpTo(response, maxErrorBodySize).pipe(
+    Effect.flatMap((bytes): Effect.Effect<ErrorAnswer> => {
+      // The Go client counts a body that fills its 1 MiB reader as too long, even one of exactly 1 MiB.
+      if (bytes.byteLength >= maxErrorBodySize) {
+        const status = `${response.status} ${statusTexts[response.status] ?? ""}`.trim()
+        return Effect.succeed({
+          cut: true,
+          message: `request returned ${status} with a message (> ${maxErrorBodySize} bytes) for API route and ` +
+            `version ${route}, check if the server supports the requested API version`
+        })
       }
-    ),
-    Effect.map(({ chunks }) => Bytes.concat(chunks)),
-    Effect.flatMap((bytes) =>
-      isJson(response.headers["content-type"])
+      const message = isJson(response.headers["content-type"])
         ? WireJson.decode(Common.ErrorResponse)(bytes).pipe(
           Effect.map((body) => body.message),
           Effect.orElseSucceed(() => new TextDecoder().decode(bytes).trim())
         )
         : Effect.succeed(new TextDecoder().decode(bytes).trim())
-    ),
-    Effect.orElseSucceed(() => ""),
-    Effect.map((message) => message === "" ? `HTTP status ${response.status}` : message)
+      return Effect.map(message, (message) => ({ message, cut: false }))
+    }),
+    Effect.orElseSucceed((): ErrorAnswer => ({ message: "", cut: false })),
+    Effect.map((answer) => answer.message === "" ? { message: `HTTP status ${response.status}`, cut: false } : answer)
   )
+
+/** The `DockerError` of a non-2xx answer, its body read by {@link errorMessage}. */
+const failedAnswer = (
+  response: HttpClientResponse.HttpClientResponse,
+  call: Call,
+  route: string
+): Effect.Effect<never, DockerError.DockerError> =>
+  Effect.flatMap(errorMessage(response, route), ({ cut, message }) =>
+    Effect.fail(DockerError.fromStatus({
+      status: response.status,
+      message,
+      operation: call.operation,
+      reference: call.reference,
+      ...(cut ? { cut } : {})
+    })))
 
 /** Why a connection failed, worded like the docker CLI. */
 const connectionError = (host: string, call: Call, error: HttpClientError.HttpClientError): DockerError.DockerError => {
@@ -183,15 +274,21 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       Effect.provideService(Headers.CurrentRedactedNames, redactedHeaders)
     )
 
-  const pingWith = (method: "HEAD" | "GET") =>
-    send({ operation: "SystemPing" }, HttpClientRequest.make(method)("/_ping")).pipe(
+  const maxBodySize = options.maxBodySize ?? defaultMaxBodySize
+
+  // Only the headers of a ping matter: a GET's body is drained up to 512 bytes, then its connection dropped.
+  const pingWith = (method: "HEAD" | "GET") => {
+    const request = HttpClientRequest.make(method)("/_ping")
+    return send({ operation: "SystemPing" }, request).pipe(
       Effect.flatMap((response) =>
-        response.status === 200
-          ? Effect.succeed(response)
-          : Effect.flatMap(errorMessage(response), (message) =>
-            Effect.fail(DockerError.fromStatus({ status: response.status, message, operation: "SystemPing" })))
+        response.status !== 200
+          ? failedAnswer(response, { operation: "SystemPing" }, routeUrl(options.endpoint, request))
+          : method === "GET"
+          ? Effect.as(Effect.ignore(Body.readUpTo(response, maxPingBody)), response)
+          : Effect.succeed(response)
       )
     )
+  }
 
   const ping: Effect.Effect<PingResult, DockerError.DockerError> = pingWith("HEAD").pipe(
     Effect.catch((error) => error.reason._tag === "ConnectionError" ? Effect.fail(error) : pingWith("GET")),
@@ -219,20 +316,16 @@ export const make = Effect.fnUntraced(function*(options: Options) {
       ))
 
   const execute = (call: Call, request: HttpClientRequest.HttpClientRequest) =>
-    Effect.flatMap(apiVersion, (version) =>
-      send(call, HttpClientRequest.prependUrl(request, `/v${version}`)).pipe(
+    Effect.flatMap(apiVersion, (version) => {
+      const versioned = HttpClientRequest.prependUrl(request, `/v${version}`)
+      return send(call, versioned).pipe(
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300
-            ? Effect.succeed(response)
-            : Effect.flatMap(errorMessage(response), (message) =>
-              Effect.fail(DockerError.fromStatus({
-                status: response.status,
-                message,
-                operation: call.operation,
-                reference: call.reference
-              })))
+            ? Effect.succeed(Body.limited(response, maxBodySize))
+            : failedAnswer(response, call, routeUrl(options.endpoint, versioned))
         )
-      ))
+      )
+    })
 
   return DockerEngine.of({ host, apiVersion, ping, execute })
 })

@@ -17,6 +17,12 @@ interface DaemonAnswer {
   readonly operation: string
   /** The image reference the call was about, when there was one. */
   readonly reference?: string | undefined
+  /**
+   * The answer's body was 1 MiB or longer and was not read to its end: `message` is then the Go client's own
+   * sentence (`request returned 500 Internal Server Error with a message (> 1048576 bytes) for API route and
+   * version …`), which the docker CLI prints without `Error response from daemon:`.
+   */
+  readonly cut?: boolean | undefined
 }
 
 /**
@@ -183,7 +189,7 @@ export class DockerError extends Data.TaggedError("DockerError")<{ readonly reas
       case "Forbidden":
       case "ServerError":
       case "Unavailable":
-        return `Error response from daemon: ${reason.message}`
+        return reason.cut === true ? reason.message : `Error response from daemon: ${reason.message}`
       default:
         return reason.message
     }

@@ -5,6 +5,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as DockerEngine from "../src/DockerEngine.ts"
 import * as DockerHost from "../src/DockerHost.ts"
+import * as Images from "../src/Images.ts"
 import * as NodeDockerTransport from "../src/NodeDockerTransport.ts"
 import * as FakeDaemon from "./utils/FakeDaemon.ts"
 
@@ -85,5 +86,60 @@ describe("connection errors", () => {
       )
       assert.strictEqual(error.reason._tag, "ConnectionError")
       assert.strictEqual(error.message, "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?")
+    }))
+})
+
+/** A body that never ends: 64 KiB chunks for as long as they are pulled; `state` says how much went out and whether it was cancelled. */
+const endlessBody = (chunk: Uint8Array) => {
+  const state = { pulled: 0, cancelled: false }
+  const body = new ReadableStream<Uint8Array>({
+    // Each chunk after a macrotask, so that a client reading forever does not starve the test's timeout.
+    pull: (controller) =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          state.pulled += chunk.byteLength
+          controller.enqueue(chunk)
+          resolve()
+        }, 0)
+      ),
+    cancel: () => {
+      state.cancelled = true
+    }
+  }, { highWaterMark: 0 })
+  return { state, body }
+}
+
+describe("bounded answers (a Web Response, as Bun's and Deno's fetch give them)", () => {
+  it.effect("an endless 500 body: 1 MiB is read, the body cancelled, docker's message naming the route", () =>
+    Effect.gen(function*() {
+      const { state, body } = endlessBody(new TextEncoder().encode("x".repeat(64 * 1024)))
+      const daemon = FakeDaemon.make(() => new Response(body, { status: 500, headers: { "content-type": "application/json" } }))
+      const error = yield* Effect.flip(versionOf(daemon))
+      assert.strictEqual(error.reason._tag, "ServerError")
+      assert.strictEqual(
+        error.message,
+        "request returned 500 Internal Server Error with a message (> 1048576 bytes) for API route and version " +
+          "http://%2Ffake%2Fdocker.sock/v1.54/images/json, check if the server supports the requested API version"
+      )
+      assert.isTrue(state.cancelled)
+      assert.isAtMost(state.pulled, 2 * 1024 * 1024)
+    }))
+
+  it.effect("a JSON answer past maxBodySize: a DecodeError naming the limit, the body cancelled", () =>
+    Effect.gen(function*() {
+      const { state, body } = endlessBody(new TextEncoder().encode(" ".repeat(64 * 1024)))
+      const daemon = FakeDaemon.make(
+        () => new Response(body, { status: 200, headers: { "content-type": "application/json" } }),
+        { maxBodySize: 1_000_000 }
+      )
+      const error = yield* Images.Images.use((images) => images.list()).pipe(Effect.provide(daemon.layer), Effect.flip)
+      assert.strictEqual(error.reason._tag, "DecodeError")
+      assert.strictEqual(
+        error.message,
+        "ImageList: the daemon's answer is larger than 1000000 bytes, the most the client reads of one answer " +
+          "(maxBodySize); it was not read further"
+      )
+      assert.isTrue(state.cancelled)
+      assert.isAtMost(state.pulled, 2 * 1024 * 1024)
     }))
 })

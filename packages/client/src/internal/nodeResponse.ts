@@ -31,20 +31,31 @@ const headersOf = (source: http.IncomingMessage): Headers.Headers => {
 }
 
 /**
- * The whole body of `source`, read with `data` events (lighter than the stream's async iterator, whose code Node
- * compiles on first use). A connection that closes before the end fails; interruption destroys the message.
+ * The body of `source`, read with `data` events (lighter than the stream's async iterator, whose code Node compiles
+ * on first use), up to `max` bytes: a longer body is cut there and the message destroyed (with its socket), so
+ * nothing past `max` is read or kept. A connection that closes before the end fails; interruption destroys the
+ * message.
  */
-const readAll = (source: http.IncomingMessage): Effect.Effect<ArrayBuffer, Error> =>
-  Effect.callback<ArrayBuffer, Error>((resume) => {
-    if (source.readableEnded) return resume(Effect.succeed(new ArrayBuffer(0)))
+const readAll = (source: http.IncomingMessage, max: number): Effect.Effect<Uint8Array<ArrayBuffer>, Error> =>
+  Effect.callback<Uint8Array<ArrayBuffer>, Error>((resume) => {
+    if (source.readableEnded) return resume(Effect.succeed(new Uint8Array(0)))
     if (source.destroyed) return resume(Effect.fail(source.errored ?? new Error("the answer was already closed")))
     const chunks: Array<Uint8Array> = []
+    let size = 0
     const onData = (chunk: Uint8Array) => {
-      chunks.push(chunk)
+      if (chunk.byteLength < max - size) {
+        chunks.push(chunk)
+        size += chunk.byteLength
+        return
+      }
+      chunks.push(chunk.subarray(0, max - size))
+      cleanup()
+      source.destroy()
+      resume(Effect.succeed(Bytes.concat(chunks)))
     }
     const onEnd = () => {
       cleanup()
-      resume(Effect.succeed(Bytes.concat(chunks).buffer))
+      resume(Effect.succeed(Bytes.concat(chunks)))
     }
     const onError = (error: Error) => {
       cleanup()
@@ -127,8 +138,18 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
   private arrayBufferBody?: Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError>
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
     return this.arrayBufferBody ??= (this.hasBody
-      ? Effect.mapError(readAll(this.source), (cause) => this.decodeError(cause))
-      : Effect.succeed(new ArrayBuffer(0))).pipe(Effect.cached, Effect.runSync)
+      ? Effect.mapError(readAll(this.source, Infinity), (cause) => this.decodeError(cause))
+      : Effect.succeed(new Uint8Array(0))).pipe(Effect.map((bytes) => bytes.buffer), Effect.cached, Effect.runSync)
+  }
+
+  /**
+   * At most the first `max` bytes of the body; a longer body is not read further, and its message and socket are
+   * destroyed. Unlike {@link arrayBuffer} it is not cached: the body is read once, by one of them.
+   */
+  readUpTo(max: number): Effect.Effect<Uint8Array<ArrayBuffer>, HttpClientError.HttpClientError> {
+    return this.hasBody
+      ? Effect.mapError(readAll(this.source, max), (cause) => this.decodeError(cause))
+      : Effect.succeed(new Uint8Array(0))
   }
 
   get text(): Effect.Effect<string, HttpClientError.HttpClientError> {

@@ -13,10 +13,12 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as DockerEngine from "../DockerEngine.ts"
 import * as DockerError from "../DockerError.ts"
+import * as Body from "./body.ts"
 
 /** A query value: omitted when `undefined`, repeated when a list. */
 export type QueryValue = string | number | ReadonlyArray<string> | undefined
@@ -55,7 +57,23 @@ export const withSecretHeader = (name: string, value: Redacted.Redacted<string> 
 const decodeError = (call: DockerEngine.Call, cause: unknown, message: string) =>
   DockerError.make(new DockerError.DecodeError({ operation: call.operation, message, cause }))
 
-const readError = (call: DockerEngine.Call, host: string) => (cause: { message: string }) =>
+/**
+ * A failed read of an answer: a `DecodeError` naming the limit when the body was longer than the engine's
+ * `maxBodySize` (its connection was dropped), a `ConnectionError` when the connection broke.
+ */
+const readError = (call: DockerEngine.Call, host: string) => (cause: HttpClientError.HttpClientError) => {
+  const limit = Body.tooLargeLimit(cause)
+  return limit !== undefined
+    ? decodeError(
+      call,
+      cause,
+      `${call.operation}: the daemon's answer is larger than ${limit} bytes, the most the client reads of one ` +
+        `answer (maxBodySize); it was not read further`
+    )
+    : connectionError(call, host, cause)
+}
+
+const connectionError = (call: DockerEngine.Call, host: string, cause: { message: string }) =>
   DockerError.make(
     new DockerError.ConnectionError({
       host,

@@ -59,9 +59,16 @@ const readBody = async (body: unknown): Promise<Uint8Array> => {
 
 /**
  * Builds the fake daemon: `handler` answers every request except `/_ping`, which answers with `apiVersion`
- * unless the handler is given `pingToo`. `requests` holds everything received.
+ * unless the handler is given `pingToo`; `maxBodySize` goes to the engine. `requests` holds everything received.
  */
-export const make = (handler: Handler, options: { readonly apiVersion?: string | undefined; readonly pingToo?: boolean } = {}) => {
+export const make = (
+  handler: Handler,
+  options: {
+    readonly apiVersion?: string | undefined
+    readonly pingToo?: boolean
+    readonly maxBodySize?: number | undefined
+  } = {}
+) => {
   const requests: Array<Recorded> = []
   const client = HttpClient.make((request, url) =>
     Effect.gen(function*() {
@@ -93,7 +100,7 @@ export const make = (handler: Handler, options: { readonly apiVersion?: string |
     })
   )
   const endpoint = new DockerHost.Unix({ path: "/fake/docker.sock" })
-  const engine = DockerEngine.layer({ endpoint }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+  const engine = DockerEngine.layer({ endpoint, maxBodySize: options.maxBodySize }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
   const layer = Layer.mergeAll(Images.layer, System.layer).pipe(Layer.provideMerge(engine))
   return { requests, layer }
 }
