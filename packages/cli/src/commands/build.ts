@@ -14,8 +14,8 @@ import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
 import { randomBytes } from "node:crypto"
-import { existsSync, lstatSync, realpathSync, statSync } from "node:fs"
-import { isAbsolute, join, relative, resolve } from "node:path"
+import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs"
+import { isAbsolute, join, normalize, relative, resolve } from "node:path"
 import * as Args from "../internal/Args.ts"
 import * as BuildContext from "../internal/BuildContext.ts"
 import * as Failure from "../internal/Failure.ts"
@@ -27,15 +27,50 @@ import { Terminal } from "../internal/Terminal.ts"
 
 const buildUsage = (path: string) => ({ path, usage: "[OPTIONS] PATH | URL | -" })
 
-/** The first path prefix that does not exist, as Go's `filepath.EvalSymlinks` reports it (`lstat /a/b: …`). */
-const evalSymlinks = (path: string): string | undefined => {
-  if (existsSync(path)) return undefined
-  const parts = path.split("/")
-  for (let n = 2; n < parts.length; n++) {
-    const prefix = parts.slice(0, n).join("/")
-    if (lstatSync(prefix, { throwIfNoEntry: false }) === undefined) return `lstat ${prefix}: no such file or directory`
+/**
+ * Go's `filepath.EvalSymlinks` on an absolute path, step by step as Go walks it (so that its errors name the same
+ * path: a relative link climbing above `/` keeps its `..`, `lstat /tmp/../x: no such file or directory`): the
+ * resolved path, or Go's error text. Nothing is read but link targets.
+ */
+const evalSymlinks = (path: string): { readonly path: string } | { readonly error: string } => {
+  let rest = path
+  let dest = "/"
+  let links = 0
+  let start = 1
+  while (start < rest.length) {
+    while (start < rest.length && rest[start] === "/") start++
+    let end = start
+    while (end < rest.length && rest[end] !== "/") end++
+    if (end === start) break
+    const part = rest.slice(start, end)
+    start = end
+    if (part === ".") continue
+    if (part === "..") {
+      const r = dest.lastIndexOf("/")
+      if (r < 1 || dest.slice(r + 1) === "..") dest = `${dest.length > 1 ? `${dest}/` : dest}..`
+      else dest = dest.slice(0, r)
+      continue
+    }
+    dest = dest.endsWith("/") ? `${dest}${part}` : `${dest}/${part}`
+    const stat = lstatSync(dest, { throwIfNoEntry: false })
+    if (stat === undefined) return { error: `lstat ${dest}: no such file or directory` }
+    if (!stat.isSymbolicLink()) {
+      if (!stat.isDirectory() && end < rest.length) return { error: "not a directory" }
+      continue
+    }
+    if (++links > 255) return { error: "EvalSymlinks: too many links" }
+    const link = readlinkSync(dest)
+    rest = link + rest.slice(end)
+    if (link.startsWith("/")) {
+      dest = "/"
+      start = 1
+    } else {
+      const r = dest.lastIndexOf("/")
+      dest = r < 1 ? "/" : dest.slice(0, r)
+      start = 0
+    }
   }
-  return `lstat ${path}: no such file or directory`
+  return { path: normalize(dest) }
 }
 
 /**
@@ -53,11 +88,11 @@ const localContext = (context: string, file: string | undefined, stdinDockerfile
     const prepare = (text: string) => Failure.message(`unable to prepare context: ${text}`)
     if (!existsSync(context)) return yield* Effect.fail(prepare(`path "${context}" not found`))
     const root = resolve(context)
-    const rootMissing = evalSymlinks(root)
-    if (rootMissing !== undefined) {
-      return yield* Effect.fail(prepare(`unable to evaluate symlinks in context path: ${rootMissing}`))
+    const rootResolved = evalSymlinks(root)
+    if ("error" in rootResolved) {
+      return yield* Effect.fail(prepare(`unable to evaluate symlinks in context path: ${rootResolved.error}`))
     }
-    const realRoot = realpathSync(root)
+    const realRoot = rootResolved.path
     if (!statSync(realRoot).isDirectory()) return yield* Effect.fail(prepare(`context must be a directory: ${realRoot}`))
     if (stdinDockerfile !== undefined) {
       // `-f -`: the Dockerfile read from stdin goes into the context under a random name, as one from outside does
@@ -70,16 +105,16 @@ const localContext = (context: string, file: string | undefined, stdinDockerfile
       const lower = join(realRoot, "dockerfile")
       if (!existsSync(dockerfile) && existsSync(lower)) dockerfile = lower
     }
-    const missing = evalSymlinks(dockerfile)
-    if (missing !== undefined) {
-      return yield* Effect.fail(prepare(`unable to evaluate symlinks in Dockerfile path: ${missing}`))
+    const resolved = evalSymlinks(dockerfile)
+    if ("error" in resolved) {
+      return yield* Effect.fail(prepare(`unable to evaluate symlinks in Dockerfile path: ${resolved.error}`))
     }
     const isOutside = (base: string, path: string) => {
       const rel = relative(base, path)
       return rel === ".." || rel.startsWith("../") || isAbsolute(rel)
     }
-    const relativePath = relative(realRoot, realpathSync(dockerfile))
-    if (!isOutside(realRoot, realpathSync(dockerfile))) {
+    const relativePath = relative(realRoot, resolved.path)
+    if (!isOutside(realRoot, resolved.path)) {
       return { root: realRoot, dockerfile: relativePath, outside: undefined }
     }
     if (within !== undefined) return yield* Effect.fail(prepare(`the Dockerfile (${within}) must be within the build context`))
