@@ -176,6 +176,39 @@ describe("special files in the context, as docker sends them", () => {
     }).pipe(Effect.timeout("20 seconds")))
 })
 
+describe("a context that changes while it is sent", () => {
+  it.effect("a file deleted before the walk reaches it is not sent (the walk is lazy; docker's tar writer skips it)", () =>
+    Effect.gen(function*() {
+      using s = scratch()
+      fs.writeFileSync(path.join(s.ctx, "Dockerfile"), "FROM scratch\n")
+      fs.writeFileSync(path.join(s.ctx, "a.bin"), new Uint8Array(1024 * 1024))
+      fs.writeFileSync(path.join(s.ctx, "b.txt"), "b\n")
+      fs.mkdirSync(path.join(s.ctx, "c"))
+      fs.writeFileSync(path.join(s.ctx, "c/d.txt"), "d\n")
+      fs.writeFileSync(path.join(s.ctx, "e.txt"), "e\n")
+      let first = true
+      const chunks = yield* BuildContext.tar(s.ctx, "Dockerfile", undefined).pipe(
+        Stream.tap(() =>
+          Effect.sync(() => {
+            // the first 64 KiB are out while a.bin is read: b.txt and c/ have not been looked at yet
+            if (first) {
+              fs.rmSync(path.join(s.ctx, "b.txt"))
+              fs.rmSync(path.join(s.ctx, "c"), { recursive: true })
+            }
+            first = false
+          })
+        ),
+        Stream.runCollect
+      )
+      const listed = yield* Stream.make(new Uint8Array(Buffer.concat(chunks))).pipe(
+        Stream.pipeThroughChannel(Tar.decode()),
+        Stream.mapEffect((entry) => Effect.as(Stream.runDrain(entry.body), entry.header.path)),
+        Stream.runCollect
+      )
+      assert.deepStrictEqual(listed, ["Dockerfile", "a.bin", "e.txt"])
+    }))
+})
+
 /**
  * Streams the context `root` to a counting sink in a child Node process (the module bundled with esbuild), with
  * `ulimit -n` set to `fds` and, when this runs as root, as the user `nobody` without root's file access if `asNobody`.

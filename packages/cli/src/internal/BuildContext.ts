@@ -216,9 +216,17 @@ const entries = (
   Stream.fromPull(Effect.sync(() => {
     let stack: Array<Frame> | undefined
     const attempt = <A>(f: () => A, abs: string) => Effect.try({ try: f, catch: (cause) => walkError(cause, abs) })
-    const list = (abs: string) => attempt(() => fs.readdirSync(abs).sort(), abs)
+    /** A directory's names, sorted; `undefined` if it vanished since it was seen. */
+    const list = (abs: string) =>
+      Effect.try({ try: () => fs.readdirSync(abs).sort(), catch: (cause) => cause }).pipe(
+        Effect.catch((cause) =>
+          (cause as NodeJS.ErrnoException).code === "ENOENT" && abs !== root
+            ? Effect.succeed(undefined)
+            : Effect.fail(walkError(cause, abs))
+        )
+      )
     const next = Effect.gen(function*() {
-      if (stack === undefined) stack = [{ rel: "", names: yield* list(root), index: 0 }]
+      if (stack === undefined) stack = [{ rel: "", names: (yield* list(root)) ?? [], index: 0 }]
       while (stack.length > 0) {
         const frame = stack[stack.length - 1]!
         if (frame.index >= frame.names.length) {
@@ -228,11 +236,15 @@ const entries = (
         const name = frame.names[frame.index++]!
         const path = frame.rel === "" ? name : `${frame.rel}/${name}`
         const abs = `${root}/${path}`
-        const stat = yield* attempt(() => fs.lstatSync(abs), abs)
+        // what vanished since its directory was listed is not sent, as docker's tar writer skips it
+        const stat = yield* attempt(() => fs.lstatSync(abs, { throwIfNoEntry: false }), abs)
+        if (stat === undefined) continue
         const excluded = !always.has(path) && DockerIgnore.isExcluded(patterns, path)
         if (stat.isDirectory()) {
           if (excluded && !DockerIgnore.hasExceptionsBelow(patterns, path)) continue
-          stack.push({ rel: path, names: yield* list(abs), index: 0 })
+          const names = yield* list(abs)
+          if (names === undefined) continue
+          stack.push({ rel: path, names, index: 0 })
         }
         if (excluded) continue
         const entry = replace(path, stat) ?? (yield* attempt(() => entryOf(root, path, stat), abs))
