@@ -24,7 +24,7 @@ import * as Failure from "./Failure.ts"
 // Bounded reads of the files the CLI itself reads
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The longest line docker's readers take (Go's `bufio.MaxScanTokenSize`, 64 KiB, newline excluded). */
+/** The length at which docker's line readers give up (Go's `bufio.MaxScanTokenSize`, 64 KiB; newline excluded). */
 export const maxLineSize = 64 * 1024
 
 /** The most dockhand reads of a `.dockerignore` or a Dockerfile it sends itself: 16 MiB. */
