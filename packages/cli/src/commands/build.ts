@@ -14,8 +14,8 @@ import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
 import { randomBytes } from "node:crypto"
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs"
-import { join, relative, resolve } from "node:path"
+import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs"
+import { isAbsolute, join, normalize, relative, resolve } from "node:path"
 import * as Args from "../internal/Args.ts"
 import * as BuildContext from "../internal/BuildContext.ts"
 import * as Failure from "../internal/Failure.ts"
@@ -27,55 +27,104 @@ import { Terminal } from "../internal/Terminal.ts"
 
 const buildUsage = (path: string) => ({ path, usage: "[OPTIONS] PATH | URL | -" })
 
-/** The first path prefix that does not exist, as Go's `filepath.EvalSymlinks` reports it (`lstat /a/b: …`). */
-const evalSymlinks = (path: string): string | undefined => {
-  if (existsSync(path)) return undefined
-  const parts = path.split("/")
-  for (let n = 2; n < parts.length; n++) {
-    const prefix = parts.slice(0, n).join("/")
-    if (lstatSync(prefix, { throwIfNoEntry: false }) === undefined) return `lstat ${prefix}: no such file or directory`
+/**
+ * Go's `filepath.EvalSymlinks` on an absolute path, step by step as Go walks it (so that its errors name the same
+ * path: a relative link climbing above `/` keeps its `..`, `lstat /tmp/../x: no such file or directory`): the
+ * resolved path, or Go's error text. Nothing is read but link targets.
+ */
+const evalSymlinks = (path: string): { readonly path: string } | { readonly error: string } => {
+  let rest = path
+  let dest = "/"
+  let links = 0
+  let start = 1
+  while (start < rest.length) {
+    while (start < rest.length && rest[start] === "/") start++
+    let end = start
+    while (end < rest.length && rest[end] !== "/") end++
+    if (end === start) break
+    const part = rest.slice(start, end)
+    start = end
+    if (part === ".") continue
+    if (part === "..") {
+      const r = dest.lastIndexOf("/")
+      if (r < 1 || dest.slice(r + 1) === "..") dest = `${dest.length > 1 ? `${dest}/` : dest}..`
+      else dest = dest.slice(0, r)
+      continue
+    }
+    dest = dest.endsWith("/") ? `${dest}${part}` : `${dest}/${part}`
+    const stat = lstatSync(dest, { throwIfNoEntry: false })
+    if (stat === undefined) return { error: `lstat ${dest}: no such file or directory` }
+    if (!stat.isSymbolicLink()) {
+      if (!stat.isDirectory() && end < rest.length) return { error: "not a directory" }
+      continue
+    }
+    if (++links > 255) return { error: "EvalSymlinks: too many links" }
+    const link = readlinkSync(dest)
+    rest = link + rest.slice(end)
+    if (link.startsWith("/")) {
+      dest = "/"
+      start = 1
+    } else {
+      const r = dest.lastIndexOf("/")
+      dest = r < 1 ? "/" : dest.slice(0, r)
+      start = 0
+    }
   }
-  return `lstat ${path}: no such file or directory`
+  return { path: normalize(dest) }
 }
 
 /**
  * The local context as docker resolves it: the directory, the Dockerfile (`-f` is relative to the current
  * directory, not the context; by default `Dockerfile`, or `dockerfile` when only that exists) relative to it, and a
- * Dockerfile from outside the context, which is sent inside it under a random name.
+ * Dockerfile from outside the context, which is sent inside it under a random name (read with a bound).
+ *
+ * The Dockerfile's links are resolved: one that leads out of the context is refused (docker's `the Dockerfile (…)
+ * must be within the build context`) when the context is a git checkout (`within` is then the `-f` text) or when
+ * `-f` names a path inside the context; with no `-f`, docker's `unable to open Dockerfile: open : no such file or
+ * directory`. Only a Dockerfile that `-f` names outside the context is read from outside it.
  */
-const localContext = (context: string, file: string | undefined, stdinDockerfile?: Uint8Array) =>
+const localContext = (context: string, file: string | undefined, stdinDockerfile?: Uint8Array, within?: string) =>
   Effect.gen(function*() {
     const prepare = (text: string) => Failure.message(`unable to prepare context: ${text}`)
     if (!existsSync(context)) return yield* Effect.fail(prepare(`path "${context}" not found`))
     const root = resolve(context)
-    const rootMissing = evalSymlinks(root)
-    if (rootMissing !== undefined) {
-      return yield* Effect.fail(prepare(`unable to evaluate symlinks in context path: ${rootMissing}`))
+    const rootResolved = evalSymlinks(root)
+    if ("error" in rootResolved) {
+      return yield* Effect.fail(prepare(`unable to evaluate symlinks in context path: ${rootResolved.error}`))
     }
-    const realRoot = realpathSync(root)
+    const realRoot = rootResolved.path
     if (!statSync(realRoot).isDirectory()) return yield* Effect.fail(prepare(`context must be a directory: ${realRoot}`))
     if (stdinDockerfile !== undefined) {
       // `-f -`: the Dockerfile read from stdin goes into the context under a random name, as one from outside does
       const outside: BuildContext.OutsideDockerfile = { name: randomDockerfileName(), content: stdinDockerfile }
       return { root: realRoot, dockerfile: outside.name, outside }
     }
-    let dockerfile = file !== undefined && file !== "" ? resolve(file) : join(realRoot, "Dockerfile")
-    if (file === undefined || file === "") {
+    const given = file !== undefined && file !== ""
+    let dockerfile = given ? resolve(file) : join(realRoot, "Dockerfile")
+    if (!given) {
       const lower = join(realRoot, "dockerfile")
       if (!existsSync(dockerfile) && existsSync(lower)) dockerfile = lower
     }
-    const missing = evalSymlinks(dockerfile)
-    if (missing !== undefined) {
-      return yield* Effect.fail(prepare(`unable to evaluate symlinks in Dockerfile path: ${missing}`))
+    const resolved = evalSymlinks(dockerfile)
+    if ("error" in resolved) {
+      return yield* Effect.fail(prepare(`unable to evaluate symlinks in Dockerfile path: ${resolved.error}`))
     }
-    const relativePath = relative(realRoot, realpathSync(dockerfile))
-    if (!relativePath.startsWith("../")) {
+    const isOutside = (base: string, path: string) => {
+      const rel = relative(base, path)
+      return rel === ".." || rel.startsWith("../") || isAbsolute(rel)
+    }
+    const relativePath = relative(realRoot, resolved.path)
+    if (!isOutside(realRoot, resolved.path)) {
       return { root: realRoot, dockerfile: relativePath, outside: undefined }
     }
-    const content = yield* Effect.try({
-      try: () => readFileSync(file!),
-      catch: (cause) => Failure.message(`unable to open Dockerfile: ${Failure.goError(cause)}`)
-    })
+    if (within !== undefined) return yield* Effect.fail(prepare(`the Dockerfile (${within}) must be within the build context`))
+    // docker opens the file -f names, and with no -f an empty name
+    if (!given) return yield* Effect.fail(Failure.message("unable to open Dockerfile: open : no such file or directory"))
+    if (!isOutside(root, dockerfile) || !isOutside(realRoot, dockerfile)) {
+      // a path inside the context that links out of it
+      return yield* Effect.fail(prepare(`the Dockerfile (${file}) must be within the build context`))
+    }
+    const content = yield* BuildContext.readDockerfile(file).pipe(Effect.mapError((text) => Failure.message(text)))
     const outside: BuildContext.OutsideDockerfile = { name: randomDockerfileName(), content }
     return { root: realRoot, dockerfile: relativePath, outside }
   })
@@ -178,7 +227,10 @@ export const build = (name = "build", path = "image build") =>
           const stdinDockerfile = file === "-" ? yield* readAll(terminal.stdin).pipe(Effect.mapError(readError)) : undefined
           let directory = context!
           let dockerfile = stdinDockerfile === undefined ? file : undefined
+          // for a git checkout, the -f text (or none) the Dockerfile must be within the context under
+          let within: string | undefined
           if (!isLocalDir && GitContext.isGitUrl(context!)) {
+            within = dockerfile ?? ""
             // a git URL: the checkout is the context, and -f is relative to it and must stay inside it
             directory = yield* GitContext.clone(context!).pipe(Effect.mapError(prepare))
             if (dockerfile !== undefined && dockerfile !== "") {
@@ -191,9 +243,12 @@ export const build = (name = "build", path = "image build") =>
               dockerfile = inContext
             }
           }
-          const local = yield* localContext(directory, dockerfile, stdinDockerfile)
+          const local = yield* localContext(directory, dockerfile, stdinDockerfile, within)
+          const ignore = yield* BuildContext.readDockerignore(local.root).pipe(
+            Effect.mapError((error) => Failure.message(error.message))
+          )
           return {
-            tar: BuildContext.tar(local.root, local.dockerfile, local.outside),
+            tar: BuildContext.tar(local.root, local.dockerfile, ignore, local.outside),
             dockerfile: local.outside?.name ?? local.dockerfile
           }
         })
@@ -211,11 +266,15 @@ export const build = (name = "build", path = "image build") =>
         }
         return terminal.outRaw(line)
       })
+      // docker checks the context before it sends it; dockhand checks it as it sends it, and words a failure as
+      // docker does, whatever the transport makes of the interrupted upload
+      let contextError: string | undefined
       const tar = source.tar.pipe(
         Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.length))),
-        Stream.mapError((cause) =>
-          DockerError.make(new DockerError.InvalidArgument({ operation: "ImageBuild", message: `error checking context: ${cause.message}` }))
-        ),
+        Stream.mapError((cause) => {
+          contextError = `error checking context: ${cause.message}`
+          return DockerError.make(new DockerError.InvalidArgument({ operation: "ImageBuild", message: contextError }))
+        }),
         Stream.concat(Stream.fromEffect(announce).pipe(Stream.drain))
       )
       const images = yield* Images.Images
@@ -251,6 +310,7 @@ export const build = (name = "build", path = "image build") =>
       }).pipe(
         Effect.catch((error) =>
           Effect.gen(function*() {
+            if (contextError !== undefined) return yield* Effect.fail(Failure.message(contextError))
             if (input.quiet) yield* terminal.errRaw(progressText + buildText)
             // A failed step's exit status is the command's, as with docker (`RUN false` exits 1, `RUN exit 3` 3).
             const code = error.reason._tag === "StreamError" ? error.reason.code : undefined

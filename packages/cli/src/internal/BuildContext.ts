@@ -1,66 +1,262 @@
 /**
  * The build context the docker CLI sends: the files of a directory as a tar stream, less what `.dockerignore`
- * excludes (the Dockerfile and `.dockerignore` are always sent), owned by root, read lazily so that memory stays
- * flat whatever the context's size.
+ * excludes (the Dockerfile and `.dockerignore` are always sent), owned by root. The directory is walked lazily and
+ * each file is opened only when the tar encoder reaches it (and closed right after), so that memory and open files
+ * stay flat whatever the context's size. Nothing outside the context is ever read into it: symbolic links are sent
+ * as links, sockets are skipped, FIFOs and devices are sent as such (never opened), and the files the CLI itself
+ * reads (`.dockerignore`, a Dockerfile from outside the context) are read with a bound.
  *
  * @internal
  */
+import * as Arr from "effect/Array"
+import * as Bytes from "effect/Bytes"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
-import * as Result from "effect/Result"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Tar from "effect/encoding/Tar"
-import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs"
+import * as fs from "node:fs"
+import { closeSync, constants, openSync, readSync } from "node:fs"
 import * as DockerIgnore from "./DockerIgnore.ts"
+import * as Failure from "./Failure.ts"
 
-/** A file or directory of the context, relative to its root. */
-interface Item {
-  readonly path: string
-  readonly kind: "file" | "dir" | "symlink"
-  readonly size: number
-  readonly mode: number
-  readonly mtime: Date
+// ---------------------------------------------------------------------------------------------------------------
+// Bounded reads of the files the CLI itself reads
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The length at which docker's line readers give up (Go's `bufio.MaxScanTokenSize`, 64 KiB; newline excluded). */
+export const maxLineSize = 64 * 1024
+
+/** The most dockhand reads of a `.dockerignore` or a Dockerfile it sends itself: 16 MiB. */
+export const maxFileSize = 16 * 1024 * 1024
+
+/** Why a bounded read stopped. */
+type Overrun = "line" | "size"
+
+/**
+ * Reads `path` (following links, as docker does) up to `maxFileSize` bytes, stopping at once at a line of
+ * `maxLineSize` bytes or more: an endless file such as `/dev/zero` stops after 64 KiB, memory stays flat.
+ */
+const readBounded = (path: string): Effect.Effect<Uint8Array | Overrun, unknown> =>
+  Effect.acquireUseRelease(
+    Effect.try({ try: () => openSync(path, constants.O_RDONLY), catch: (cause) => cause }),
+    (fd) =>
+      Effect.try({
+        try: (): Uint8Array | Overrun => {
+          const chunks: Array<Uint8Array> = []
+          let total = 0
+          let line = 0
+          while (true) {
+            const chunk = new Uint8Array(64 * 1024)
+            const n = readSync(fd, chunk, 0, chunk.length, null)
+            if (n === 0) return Bytes.concat(chunks)
+            for (let i = 0; i < n; i++) {
+              if (chunk[i] === 0x0a) line = 0
+              else if (++line >= maxLineSize) return "line"
+            }
+            total += n
+            if (total > maxFileSize) return "size"
+            chunks.push(chunk.subarray(0, n))
+          }
+        },
+        catch: (cause) => cause
+      }),
+    (fd) => Effect.sync(() => closeSync(fd))
+  )
+
+/**
+ * The bytes of the context's `.dockerignore` (followed if it is a link, as docker reads it; `undefined` when there
+ * is none), read with a bound. Fails with docker's text (`error reading .dockerignore: bufio.Scanner: token too
+ * long`) when a line is 64 KiB or longer, e.g. for a link to `/dev/zero`; a FIFO is not read (docker would block).
+ */
+export const readDockerignore = (root: string): Effect.Effect<Uint8Array | undefined, Error> => {
+  const path = `${root}/.dockerignore`
+  const fail = (text: string) => Effect.fail(new Error(`error reading .dockerignore: ${text}`))
+  return Effect.suspend(() => {
+    const stat = fs.statSync(path, { throwIfNoEntry: false })
+    if (stat === undefined) return Effect.succeed(undefined)
+    if (stat.isFIFO() || stat.isSocket()) return Effect.succeed(undefined)
+    return Effect.flatMap(
+      readBounded(path).pipe(Effect.catch((cause) => fail(Failure.goError(cause)))),
+      (read) =>
+        read === "line" ? fail("bufio.Scanner: token too long") :
+        read === "size" ? fail(`larger than ${maxFileSize / 1024 / 1024} MiB`) :
+        Effect.succeed(read)
+    )
+  })
 }
 
-/** Lists the context's files in lexical order, skipping what `.dockerignore` excludes. */
-const readIgnoreFile = (root: string) =>
-  Effect.try(() => readFileSync(`${root}/.dockerignore`, "utf8")).pipe(Effect.orElseSucceed(() => ""))
+/**
+ * A Dockerfile dockhand reads itself (from outside the context, or named by a link that leads out of it), read
+ * with a bound. Fails with the daemon's parse error (`dockerfile line greater than max allowed size of 65535`) at a
+ * line of 64 KiB or more, e.g. for a link to `/dev/zero` (docker reads it whole and runs out of memory), and when
+ * the file is larger than 16 MiB.
+ */
+export const readDockerfile = (path: string): Effect.Effect<Uint8Array, string> =>
+  Effect.flatMap(
+    readBounded(path).pipe(Effect.mapError((cause) => `unable to open Dockerfile: ${Failure.goError(cause)}`)),
+    (read) =>
+      read === "line" ? Effect.fail(`failed to parse Dockerfile: dockerfile line greater than max allowed size of ${maxLineSize - 1}`) :
+      read === "size" ? Effect.fail(`failed to read Dockerfile: larger than ${maxFileSize / 1024 / 1024} MiB`) :
+      Effect.succeed(read)
+  )
 
-const walk = (root: string, dockerfile: string): Effect.Effect<ReadonlyArray<Item>, Error> =>
-  Effect.flatMap(readIgnoreFile(root), (ignoreText) => Effect.try({
-    try: () => {
-      const patterns = Result.getOrThrow(DockerIgnore.parse(ignoreText))
-      const always = new Set([DockerIgnore.cleanPath(dockerfile), ".dockerignore"])
-      const items: Array<Item> = []
-      const visit = (rel: string) => {
-        const names = readdirSync(rel === "" ? root : `${root}/${rel}`).sort()
-        for (const name of names) {
-          const path = rel === "" ? name : `${rel}/${name}`
-          const stat = lstatSync(`${root}/${path}`)
-          const excluded = !always.has(path) && Result.getOrThrow(DockerIgnore.isExcluded(patterns, path))
-          if (stat.isDirectory()) {
-            if (excluded && !DockerIgnore.hasExceptionsBelow(patterns, path)) continue
-            if (!excluded) items.push({ path, kind: "dir", size: 0, mode: stat.mode & 0o7777, mtime: stat.mtime })
-            visit(path)
-          } else if (!excluded) {
-            items.push({
-              path,
-              kind: stat.isSymbolicLink() ? "symlink" : "file",
-              size: stat.isSymbolicLink() ? 0 : stat.size,
-              mode: stat.mode & 0o7777,
-              mtime: stat.mtime
-            })
-          }
+// ---------------------------------------------------------------------------------------------------------------
+// The walk: one entry at a time, in docker's order
+// ---------------------------------------------------------------------------------------------------------------
+
+/** docker's `ValidateContextDirectory` texts (after `error checking context: `), naming the absolute path. */
+const walkError = (cause: unknown, abs: string): Error => {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code
+  if (code === "EACCES" || code === "EPERM") return new Error(`can't stat '${abs}'`)
+  if (code === "ENOENT") return new Error(`file ('${abs}') not found or excluded by .dockerignore`)
+  return new Error(Failure.goError(cause))
+}
+
+/** The error of opening a file to send it: docker's `no permission to read from '…'` for an unreadable one. */
+const openError = (cause: unknown, abs: string): Error => {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code
+  if (code === "EACCES" || code === "EPERM") return new Error(`no permission to read from '${abs}'`)
+  if (code === "ENOENT") return new Error(`file ('${abs}') not found or excluded by .dockerignore`)
+  return new Error(Failure.goError(cause))
+}
+
+/** A directory being walked: its names, sorted, and how far the walk is. */
+interface Frame {
+  readonly rel: string
+  readonly names: ReadonlyArray<string>
+  index: number
+}
+
+/** The bytes a read of a context file gives at most at once. */
+const chunkSize = 64 * 1024
+
+/** `O_NOFOLLOW | O_NONBLOCK` where the platform has them: a file swapped for a link or a FIFO is never followed or waited on. */
+const openFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+
+/**
+ * The content of the regular file `abs` of `size` bytes (its size when it was listed): opened when the tar encoder
+ * reaches it, read in 64 KiB chunks, closed as soon as it is sent (or the stream stops). The reads are blocking, as
+ * docker's are: Deno's callback file API keeps memory per call (230 MB more for 100,000 files), the blocking one
+ * does not, and no read takes long.
+ */
+const fileBody = (abs: string, size: number): Stream.Stream<Uint8Array, Error> => {
+  const open = Effect.try({ try: () => fs.openSync(abs, openFlags), catch: (cause) => openError(cause, abs) })
+  const close = (fd: number) => Effect.sync(() => fs.closeSync(fd))
+  const read = (fd: number, offset: number) =>
+    Effect.try({
+      try: () => {
+        const buffer = new Uint8Array(Math.min(chunkSize, size - offset))
+        return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, offset))
+      },
+      catch: (cause) => new Error(Failure.goError(cause))
+    }).pipe(Effect.flatMap((bytes) =>
+      bytes.length === 0 ? Effect.fail(new Error(`file ('${abs}') changed size while it was sent`)) : Effect.succeed(bytes)
+    ))
+  return Stream.unwrap(Effect.map(Effect.acquireRelease(open, close), (fd) =>
+    size === 0
+      ? Stream.empty
+      : Stream.paginate(0, (offset: number) =>
+        Effect.map(read(fd, offset), (bytes) => {
+          const next = offset + bytes.length
+          return [[bytes], next < size ? Option.some(next) : Option.none()] as const
+        }))))
+}
+
+/** Linux's `major`/`minor` of a device number. */
+const deviceNumbers = (rdev: number) => ({
+  devMajor: ((Math.floor(rdev / 2 ** 8)) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff),
+  devMinor: (rdev & 0xff) | (Math.floor(rdev / 2 ** 12) & ~0xff)
+})
+
+/** A FIFO or device entry (header only; never opened), which `effect/encoding/Tar` writes from a plain header. */
+const special = (path: string, type: "Fifo" | "CharDevice" | "BlockDevice", stat: fs.Stats, mtime: Date): Tar.Entry<Error> => ({
+  header: {
+    path,
+    type,
+    typeflag: type === "Fifo" ? "6" : type === "CharDevice" ? "3" : "4",
+    size: 0,
+    mode: stat.mode & 0o7777,
+    uid: 0,
+    gid: 0,
+    uname: "",
+    gname: "",
+    mtime,
+    ...(type === "Fifo" ? {} : deviceNumbers(stat.rdev)),
+    pax: {}
+  },
+  body: Stream.empty
+})
+
+/** The tar entry of one listed item, or `undefined` for what docker leaves out (sockets). */
+const entryOf = (root: string, path: string, stat: fs.Stats): Tar.Entry<Error> | undefined => {
+  const mtime = new Date(Math.floor(stat.mtimeMs / 1000) * 1000)
+  const options = { mode: stat.mode & 0o7777, mtime }
+  const abs = `${root}/${path}`
+  if (stat.isDirectory()) return Tar.directory(path, options)
+  if (stat.isSymbolicLink()) return Tar.symlink(path, fs.readlinkSync(abs), options)
+  if (stat.isFile()) return Tar.fileStream(path, stat.size, fileBody(abs, stat.size), options)
+  if (stat.isFIFO()) return special(path, "Fifo", stat, mtime)
+  if (stat.isCharacterDevice()) return special(path, "CharDevice", stat, mtime)
+  if (stat.isBlockDevice()) return special(path, "BlockDevice", stat, mtime)
+  return undefined // a socket
+}
+
+/**
+ * The context's entries in docker's order (lexical, depth first), listed lazily: one directory's names are read
+ * when the walk enters it, one entry is made each time the encoder asks for one. `.dockerignore` exclusions apply;
+ * the Dockerfile and `.dockerignore` are always sent; `replace` gives the entry to send instead of a path's own.
+ */
+const entries = (
+  root: string,
+  patterns: DockerIgnore.Matcher,
+  always: ReadonlySet<string>,
+  replace: (path: string, stat: fs.Stats) => Tar.Entry<Error> | undefined
+): Stream.Stream<Tar.Entry<Error>, Error> =>
+  Stream.fromPull(Effect.sync(() => {
+    let stack: Array<Frame> | undefined
+    const attempt = <A>(f: () => A, abs: string) => Effect.try({ try: f, catch: (cause) => walkError(cause, abs) })
+    /** A directory's names, sorted; `undefined` if it vanished since it was seen. */
+    const list = (abs: string) =>
+      Effect.try({ try: () => fs.readdirSync(abs).sort(), catch: (cause) => cause }).pipe(
+        Effect.catch((cause) =>
+          (cause as NodeJS.ErrnoException).code === "ENOENT" && abs !== root
+            ? Effect.succeed(undefined)
+            : Effect.fail(walkError(cause, abs))
+        )
+      )
+    const next = Effect.gen(function*() {
+      if (stack === undefined) stack = [{ rel: "", names: (yield* list(root)) ?? [], index: 0 }]
+      while (stack.length > 0) {
+        const frame = stack[stack.length - 1]!
+        if (frame.index >= frame.names.length) {
+          stack.pop()
+          continue
         }
+        const name = frame.names[frame.index++]!
+        const path = frame.rel === "" ? name : `${frame.rel}/${name}`
+        const abs = `${root}/${path}`
+        // what vanished since its directory was listed is not sent, as docker's tar writer skips it
+        const stat = yield* attempt(() => fs.lstatSync(abs, { throwIfNoEntry: false }), abs)
+        if (stat === undefined) continue
+        // every path is matched (the Dockerfile and `.dockerignore` too), so a pattern docker refuses fails here as
+        // it does in docker; those two are then sent whatever the patterns say
+        const matched = yield* Effect.fromResult(DockerIgnore.isExcluded(patterns, path))
+        const excluded = matched && !always.has(path)
+        if (stat.isDirectory()) {
+          if (excluded && !DockerIgnore.hasExceptionsBelow(patterns, path)) continue
+          const names = yield* list(abs)
+          if (names === undefined) continue
+          stack.push({ rel: path, names, index: 0 })
+        }
+        if (excluded) continue
+        const entry = replace(path, stat) ?? (yield* attempt(() => entryOf(root, path, stat), abs))
+        if (entry !== undefined) return entry
       }
-      visit("")
-      return items
-    },
-    catch: (cause) => (cause instanceof Error ? cause : new Error(String(cause)))
+      return undefined
+    })
+    return Effect.flatMap(next, (entry) => entry === undefined ? Cause.done() : Effect.succeed(Arr.of(entry)))
   }))
-
-const fileBytes = (path: string): Stream.Stream<Uint8Array, Error> =>
-  Stream.fromAsyncIterable(createReadStream(path) as AsyncIterable<Uint8Array>, (cause) =>
-    cause instanceof Error ? cause : new Error(String(cause)))
 
 /** A Dockerfile from outside the context, sent inside it under a random name (`.dockerfile.<hex>`), as docker does. */
 export interface OutsideDockerfile {
@@ -69,39 +265,43 @@ export interface OutsideDockerfile {
 }
 
 /**
- * The tar stream of the context directory `root`. `dockerfile` is the Dockerfile's path inside the context
- * (always included even if `.dockerignore` excludes it). With `outside`, that Dockerfile is added under its random
- * name and the name is appended to `.dockerignore` (which is created when missing), as docker's
- * `AddDockerfileToBuildContext` does.
+ * The tar stream of the context directory `root`, whose `.dockerignore` holds `ignore` (as
+ * {@link readDockerignore} read it). `dockerfile` is the Dockerfile's path inside the context (always included even
+ * if `.dockerignore` excludes it). With `outside`, that Dockerfile is added under its random name and the name is
+ * appended to `.dockerignore` (which is created when missing), as docker's `AddDockerfileToBuildContext` does; a
+ * `.dockerignore` that is a symbolic link is sent as the link it is (docker fails there with `archive/tar: write too
+ * long`), so the daemon does not drop the added Dockerfile from the context.
+ *
+ * The stream fails with docker's `ValidateContextDirectory` texts (`no permission to read from '…'`, `can't stat
+ * '…'`), to be prefixed with `error checking context: `.
  */
-export const tar = (root: string, dockerfile: string, outside?: OutsideDockerfile): Stream.Stream<Uint8Array, Error> =>
-  Stream.unwrap(Effect.map(walk(root, dockerfile), (items) => {
+export const tar = (
+  root: string,
+  dockerfile: string,
+  ignore: Uint8Array | undefined,
+  outside?: OutsideDockerfile
+): Stream.Stream<Uint8Array, Error> =>
+  Stream.unwrap(Effect.map(Effect.fromResult(DockerIgnore.parse(ignore ?? "")), (patterns) => {
+    const always = new Set([DockerIgnore.cleanPath(dockerfile), ".dockerignore"])
     const added: Array<Tar.Entry<Error>> = []
+    let replace: (path: string, stat: fs.Stats) => Tar.Entry<Error> | undefined = () => undefined
     if (outside !== undefined) {
-      const ignore = `\n${outside.name}\n`
-      if (!items.some((item) => item.path === ".dockerignore")) {
-        added.push(Tar.file(".dockerignore", `.dockerignore${ignore}`, { mode: 0o600 }))
+      const line = new TextEncoder().encode(`\n${outside.name}\n`)
+      if (fs.lstatSync(`${root}/.dockerignore`, { throwIfNoEntry: false }) === undefined) {
+        added.push(Tar.file(".dockerignore", Bytes.concat([new TextEncoder().encode(".dockerignore"), line]), { mode: 0o600 }))
       }
+      replace = (path, stat) =>
+        path === ".dockerignore" && stat.isFile()
+          ? Tar.file(path, Bytes.concat([ignore ?? new Uint8Array(0), line]), {
+            mode: stat.mode & 0o7777,
+            mtime: new Date(Math.floor(stat.mtimeMs / 1000) * 1000)
+          })
+          : undefined
       added.push(Tar.file(outside.name, outside.content, { mode: 0o600, mtime: new Date(Math.floor(Date.now() / 1000) * 1000) }))
     }
-    return Stream.fromIterable(items).pipe(
-      Stream.map((item): Tar.Entry<Error> => {
-        const options = { mode: item.mode, mtime: new Date(Math.floor(item.mtime.getTime() / 1000) * 1000) }
-        if (outside !== undefined && item.path === ".dockerignore") {
-          const text = `${readFileSync(`${root}/.dockerignore`, "utf8")}\n${outside.name}\n`
-          return Tar.file(item.path, text, options)
-        }
-        switch (item.kind) {
-          case "dir":
-            return Tar.directory(item.path, options)
-          case "symlink":
-            return Tar.symlink(item.path, readlinkSync(`${root}/${item.path}`), options)
-          case "file":
-            return Tar.fileStream(item.path, item.size, fileBytes(`${root}/${item.path}`), options)
-        }
-      }),
+    return entries(root, patterns, always, replace).pipe(
       Stream.concat(Stream.fromIterable(added)),
-      Stream.pipeThroughChannel(Tar.encode<never, unknown, Tar.Entry<Error>>())
+      Stream.pipeThroughChannel(Tar.encode<Error, unknown, Tar.Entry<Error>>())
     )
   }))
 
