@@ -2,7 +2,8 @@
 # Install (if missing) the real engines used by the dockhand test suite:
 #   docker.io (Engine 20.10 / API 1.41), docker-registry (distribution v2),
 #   podman 4.3, plus apache2-utils (htpasswd), openssl, curl, iproute2 (ss), busybox-static
-#   (a static binary used to build tiny probe images) and tmux (the CLI's terminal test).
+#   (a static binary used to build tiny probe images), tmux (the CLI's terminal test), git (git build contexts and
+#   the hostile repository served by `git daemon`) and util-linux (setpriv, to read a context as an unprivileged user).
 # Idempotent: only missing packages are installed. Services shipped by the
 # packages are never started (policy-rc.d "exit 101" during the install) and
 # are stopped/disabled afterwards in case something started them anyway.
@@ -17,7 +18,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 # Packages we need. Podman runs rootful here, with the kernel overlay driver and
 # no container networking, so uidmap/fuse-overlayfs/slirp4netns are not needed.
-PKGS=(docker.io docker-registry podman apache2-utils openssl curl iproute2 busybox-static tmux)
+PKGS=(docker.io docker-registry podman apache2-utils openssl curl iproute2 busybox-static tmux git util-linux)
 
 missing=()
 for p in "${PKGS[@]}"; do
