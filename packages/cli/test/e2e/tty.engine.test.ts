@@ -17,8 +17,10 @@ let world: Harness.World
 let image = ""
 let server = ""
 
-const tmux = (...args: Array<string>) => {
-  const result = spawnSync("tmux", ["-L", server, "-f", "/dev/null", ...args], { encoding: "utf8" })
+/** Runs tmux on the private server `socket` (each pane gets a server of its own: a server whose last session ends
+ * shuts down, and a new session started meanwhile fails with "server exited unexpectedly"). */
+const tmuxOn = (socket: string, ...args: Array<string>) => {
+  const result = spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" })
   if (result.error !== undefined) throw new Error(`tmux is needed (scripts/engines/install.sh installs it): ${result.error.message}`)
   return result
 }
@@ -47,6 +49,8 @@ const inTerminal = async (name: string, command: ReadonlyArray<string>) => {
     { mode: 0o755 }
   )
   const session = `${name}-${randomBytes(3).toString("hex")}`
+  const socket = `${server}-${session}`
+  const tmux = (...args: Array<string>) => tmuxOn(socket, ...args)
   const started = tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "40", script)
   assert.strictEqual(started.status, 0, started.stderr)
   try {
@@ -67,7 +71,7 @@ const inTerminal = async (name: string, command: ReadonlyArray<string>) => {
       code: Number(fs.readFileSync(done, "utf8").trim())
     }
   } finally {
-    tmux("kill-session", "-t", session)
+    tmux("kill-server")
   }
 }
 
