@@ -18,6 +18,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as DockerConfig from "./DockerConfig.ts"
 import type * as DockerError from "./DockerError.ts"
+import * as CredentialHelper from "./internal/credentialHelper.ts"
 import * as Platform from "./Platform.ts"
 
 /**
@@ -30,12 +31,6 @@ export const indexServer = "https://index.docker.io/v1/"
 
 /** The host names that mean Docker Hub. */
 const hubHosts = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"])
-
-/** What a helper prints when it has nothing for the server. */
-const notFoundMessage = "credentials not found in native keychain"
-
-/** The username a helper returns when the secret is an identity token. */
-const tokenUsername = "<token>"
 
 /**
  * The `host[:port]` of a registry address written with or without a scheme and path (`https://host:5000/v1/`,
@@ -123,13 +118,9 @@ export interface Options {
   readonly configDir?: string | undefined
 }
 
-const HelperCredentials = Schema.Struct({
-  ServerURL: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  Username: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  Secret: Schema.optionalKey(Schema.NullOr(Schema.RedactedFromValue(Schema.String)))
-})
-const decodeHelperCredentials = WireJson.decodeResult(HelperCredentials)
-const decodeHelperList = WireJson.decodeResult(Schema.Record(Schema.String, Schema.NullOr(Schema.String)))
+// ---------------------------------------------------------------------------------------------------------------
+// DOCKER_AUTH_CONFIG
+// ---------------------------------------------------------------------------------------------------------------
 
 /** `DOCKER_AUTH_CONFIG` accepts `{"auths": {"<registry>": {"auth": "<base64>"}}}` and nothing else. */
 const EnvConfig = Schema.Struct({
@@ -139,60 +130,36 @@ const EnvConfig = Schema.Struct({
 }).annotate({ identifier: "DOCKER_AUTH_CONFIG" })
 const decodeEnvConfig = WireJson.decodeResult(EnvConfig, { strict: true })
 
-/** Replaces every occurrence of the secrets in a helper's output, in case it echoes them. */
-const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
-  secrets.reduce((acc, secret) => secret.length < 4 ? acc : acc.split(secret).join("<redacted>"), text)
-
-/** `err: …, out: \`…\`` as docker-credential-helpers words a failed helper, plus its stderr. */
-const helperFailure = (result: Platform.HelperResult, secrets: ReadonlyArray<string> = []): string => {
-  const out = scrub(result.stdout.trim(), secrets).slice(0, 2048)
-  const stderr = scrub(result.stderr.trim(), secrets).slice(0, 2048)
-  const err = out === "no credentials server URL" || out === "no credentials username"
-    ? out
-    : `exit status ${result.exitCode}`
-  return `err: ${err}, out: \`${out}\`${stderr === "" ? "" : ` (stderr: ${stderr})`}`
-}
-
-/**
- * Builds the service on the {@link Platform.DockerPlatform}. `config.json` and `DOCKER_AUTH_CONFIG` are read on
- * every call, so a login by another process is seen at once.
- *
- * @category constructors
- * @since 0.1.0
- */
-export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
-  const platform = yield* Platform.DockerPlatform
-  const readConfig = DockerConfig.read({ configDir: options?.configDir }).pipe(
-    Effect.provideService(Platform.DockerPlatform, platform)
-  )
-  const writeConfig = (path: string, config: DockerConfig.ConfigFile) =>
-    DockerConfig.write(path, config).pipe(Effect.provideService(Platform.DockerPlatform, platform))
-
-  /** The credentials of `DOCKER_AUTH_CONFIG` by key (docker CLI 28.3 and later). */
-  const envAuths = Effect.fn("Credentials.envAuths")(function*() {
-    const text = platform.env("DOCKER_AUTH_CONFIG")
-    const auths: { [registry: string]: Registry.AuthConfig } = {}
-    if (text === undefined || text === "") return auths
-    const failure = (why: string) =>
-      Effect.fail(
-        Platform.localError("Credentials", `Failed to create credential store from DOCKER_AUTH_CONFIG: ${why}`)
-      )
-    const decoded = decodeEnvConfig(text)
-    if (Result.isFailure(decoded)) return yield* failure(decoded.failure.message)
-    for (const [key, entry] of Object.entries(decoded.success.auths ?? {})) {
-      const auth = entry.auth ?? undefined
-      if (auth === undefined || Redacted.value(auth) === "") {
-        return yield* failure(`DOCKER_AUTH_CONFIG environment variable is missing key \`auth\` for ${key}`)
-      }
-      const split = DockerConfig.decodeAuth(auth)
-      if (Result.isFailure(split)) return yield* failure(split.failure)
-      auths[key] = { username: split.success.username, password: split.success.password, serveraddress: key }
+/** The credentials of `DOCKER_AUTH_CONFIG` by key (docker CLI 28.3 and later). */
+const envAuths = Effect.fn("Credentials.envAuths")(function*(platform: Platform.Service) {
+  const text = platform.env("DOCKER_AUTH_CONFIG")
+  const auths: { [registry: string]: Registry.AuthConfig } = {}
+  if (text === undefined || text === "") return auths
+  const failure = (why: string) =>
+    Effect.fail(
+      Platform.localError("Credentials", `Failed to create credential store from DOCKER_AUTH_CONFIG: ${why}`)
+    )
+  const decoded = decodeEnvConfig(text)
+  if (Result.isFailure(decoded)) return yield* failure(decoded.failure.message)
+  for (const [key, entry] of Object.entries(decoded.success.auths ?? {})) {
+    const auth = entry.auth ?? undefined
+    if (auth === undefined || Redacted.value(auth) === "") {
+      return yield* failure(`DOCKER_AUTH_CONFIG environment variable is missing key \`auth\` for ${key}`)
     }
-    return auths
-  })
+    const split = DockerConfig.decodeAuth(auth)
+    if (Result.isFailure(split)) return yield* failure(split.failure)
+    auths[key] = { username: split.success.username, password: split.success.password, serveraddress: key }
+  }
+  return auths
+})
 
-  /** The helper of `credsStore`, or the platform's default one when `config.json` configures no credentials. */
-  const defaultStore = Effect.fn("Credentials.defaultStore")(function*(config: DockerConfig.ConfigFile) {
+// ---------------------------------------------------------------------------------------------------------------
+// Which credential helper
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The helper of `credsStore`, or the platform's default one when `config.json` configures no credentials. */
+const defaultStore = Effect.fn("Credentials.defaultStore")(
+  function*(platform: Platform.Service, config: DockerConfig.ConfigFile) {
     const configured = DockerConfig.credsStore(config)
     if (configured !== undefined || DockerConfig.containsAuth(config)) return configured
     const candidate = platform.os === "darwin"
@@ -204,94 +171,105 @@ export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
       : undefined
     if (candidate === undefined) return undefined
     return Option.isSome(yield* platform.findProgram(`docker-credential-${candidate}`)) ? candidate : undefined
-  })
-
-  /** The helper for a key: its `credHelpers` entry (an empty one means none), else the default store. */
-  const helperFor = (config: DockerConfig.ConfigFile, store: string | undefined, key: string) => {
-    const helpers = DockerConfig.credHelpers(config)
-    const helper = Object.hasOwn(helpers, key) ? helpers[key] : store
-    return helper === undefined || helper === "" ? undefined : helper
   }
+)
 
-  /**
-   * `auths[key]`, else an entry whose key is a URL of that host (older CLIs wrote `https://host/v1/`); one with
-   * credentials wins over an empty one.
-   */
-  const fileGet = (loaded: DockerConfig.Loaded, key: string): Registry.AuthConfig | undefined => {
-    if (Object.hasOwn(loaded.auths, key)) return loaded.auths[key]
-    const matches = Object.entries(loaded.auths).filter(([stored]) => convertToHostname(stored) === key)
-    return (matches.find(([, auth]) => DockerConfig.hasCredentials(auth)) ?? matches[0])?.[1]
+/** The helper for a key: its `credHelpers` entry (an empty one means none), else the default store. */
+const helperFor = (config: DockerConfig.ConfigFile, store: string | undefined, key: string) => {
+  const helpers = DockerConfig.credHelpers(config)
+  const helper = Object.hasOwn(helpers, key) ? helpers[key] : store
+  return helper === undefined || helper === "" ? undefined : helper
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// config.json (the file store)
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * `auths[key]`, else an entry whose key is a URL of that host (older CLIs wrote `https://host/v1/`); one with
+ * credentials wins over an empty one.
+ */
+const fileGet = (loaded: DockerConfig.Loaded, key: string): Registry.AuthConfig | undefined => {
+  if (Object.hasOwn(loaded.auths, key)) return loaded.auths[key]
+  const matches = Object.entries(loaded.auths).filter(([stored]) => convertToHostname(stored) === key)
+  return (matches.find(([, auth]) => DockerConfig.hasCredentials(auth)) ?? matches[0])?.[1]
+}
+
+/** The login's credentials, with `auth` split into username and password, and an empty identity token dropped. */
+interface Login {
+  readonly username: string | undefined
+  readonly password: Redacted.Redacted<string> | undefined
+  readonly identitytoken: Redacted.Redacted<string> | undefined
+}
+
+/**
+ * The `auths` entry `docker login` writes: with a helper, only what the helper does not keep (the email and a
+ * registry token); without one, also the base64 `auth` and the identity token.
+ */
+const fileEntry = (auth: Registry.AuthConfig, login: Login, withHelper: boolean): DockerConfig.AuthEntry => {
+  const email = auth.email !== undefined && auth.email !== "" ? { email: auth.email } : {}
+  const registrytoken = auth.registrytoken !== undefined && Redacted.value(auth.registrytoken) !== ""
+    ? { registrytoken: auth.registrytoken }
+    : {}
+  if (withHelper) return { ...email, ...registrytoken }
+  const encoded = DockerConfig.encodeAuth(login.username, login.password)
+  return {
+    ...(encoded === undefined ? {} : { auth: encoded }),
+    ...email,
+    ...(login.identitytoken === undefined ? {} : { identitytoken: login.identitytoken }),
+    ...registrytoken
   }
+}
 
-  const runHelper = (helper: string, action: string, stdin: string, describe: string, secrets: Array<string> = []) =>
-    platform.runHelper(`docker-credential-${helper}`, [action], stdin).pipe(
-      Effect.mapError((error) => Platform.localError("Credentials", `${describe} - err: ${error.message}, out: \`\``)),
-      Effect.map((result) => ({ result, failure: `${describe} - ${helperFailure(result, secrets)}` }))
-    )
+// ---------------------------------------------------------------------------------------------------------------
+// The service
+// ---------------------------------------------------------------------------------------------------------------
 
-  /** `docker-credential-<helper> get`: `None` when the helper has nothing for `serverURL`. */
-  const helperGet = Effect.fn("Credentials.helperGet")(function*(helper: string, serverURL: string) {
-    const { failure, result } = yield* runHelper(helper, "get", serverURL, "error getting credentials")
-    if (result.exitCode !== 0) {
-      if (result.stdout.trim() === notFoundMessage) return Option.none<Registry.AuthConfig>()
-      return yield* Effect.fail(Platform.localError("Credentials", failure))
-    }
-    const decoded = decodeHelperCredentials(result.stdout)
-    if (Result.isFailure(decoded)) {
-      return yield* Effect.fail(
-        Platform.localError("Credentials", `error getting credentials - err: ${decoded.failure.message}`)
-      )
-    }
-    const username = decoded.success.Username ?? ""
-    const secret = decoded.success.Secret ?? undefined
-    const auth: Registry.AuthConfig = username === tokenUsername
-      ? { ...(secret ? { identitytoken: secret } : {}), serveraddress: serverURL }
-      : { ...(username === "" ? {} : { username }), ...(secret ? { password: secret } : {}), serveraddress: serverURL }
-    return DockerConfig.hasCredentials(auth) ? Option.some(auth) : Option.none<Registry.AuthConfig>()
-  })
-
-  /** `docker-credential-<helper> list`: server URL → username. */
-  const helperList = Effect.fn("Credentials.helperList")(function*(helper: string) {
-    const { failure, result } = yield* runHelper(helper, "list", "unused", "error listing credentials")
-    if (result.exitCode !== 0) return yield* Effect.fail(Platform.localError("Credentials", failure))
-    const decoded = decodeHelperList(result.stdout)
-    if (Result.isFailure(decoded)) {
-      return yield* Effect.fail(
-        Platform.localError("Credentials", `error listing credentials - err: ${decoded.failure.message}`)
-      )
-    }
-    return Object.keys(decoded.success)
-  })
+/**
+ * Builds the service on the {@link Platform.DockerPlatform}. `config.json` and `DOCKER_AUTH_CONFIG` are read on
+ * every call, so a login by another process is seen at once.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
+  const platform = yield* Platform.DockerPlatform
+  const helpers = CredentialHelper.make(platform)
+  const readConfig = DockerConfig.read({ configDir: options?.configDir }).pipe(
+    Effect.provideService(Platform.DockerPlatform, platform)
+  )
+  const writeConfig = (path: string, config: DockerConfig.ConfigFile) =>
+    DockerConfig.write(path, config).pipe(Effect.provideService(Platform.DockerPlatform, platform))
 
   /** The lookup of the docker CLI's `GetAuthConfig` for a key. */
   const lookup = Effect.fn("Credentials.lookup")(
     function*(loaded: DockerConfig.Loaded, env: { readonly [registry: string]: Registry.AuthConfig }, key: string) {
       if (Object.hasOwn(env, key)) return Option.some(env[key]!)
-      const helper = helperFor(loaded.config, yield* defaultStore(loaded.config), key)
+      const helper = helperFor(loaded.config, yield* defaultStore(platform, loaded.config), key)
       if (helper === undefined) {
         return Option.filter(Option.fromNullishOr(fileGet(loaded, key)), DockerConfig.hasCredentials)
       }
       const email = fileGet(loaded, key)?.email
-      return Option.map(yield* helperGet(helper, key), (auth) => (email ? { ...auth, email } : auth))
+      return Option.map(yield* helpers.get(helper, key), (auth) => (email ? { ...auth, email } : auth))
     }
   )
 
   const get = Effect.fn("Credentials.get")(function*(registry: string) {
     const loaded = yield* readConfig
-    const env = yield* envAuths()
+    const env = yield* envAuths(platform)
     return yield* lookup(loaded, env, registryKey(registry))
   })
 
   const all = Effect.fn("Credentials.all")(function*() {
     const loaded = yield* readConfig
-    const env = yield* envAuths()
-    const store = yield* defaultStore(loaded.config)
+    const env = yield* envAuths(platform)
+    const store = yield* defaultStore(platform, loaded.config)
     const result: { [registry: string]: Registry.AuthConfig } = {}
     if (store === undefined) {
       for (const [key, auth] of Object.entries(loaded.auths)) result[key] = auth
     } else {
-      for (const url of yield* helperList(store)) {
-        const found = yield* helperGet(store, url)
+      for (const url of yield* helpers.list(store)) {
+        const found = yield* helpers.get(store, url)
         if (Option.isNone(found)) continue
         const email = loaded.auths[url]?.email
         result[url] = email ? { ...found.value, email } : found.value
@@ -331,37 +309,13 @@ export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
     const token = auth.identitytoken !== undefined && Redacted.value(auth.identitytoken) !== ""
       ? auth.identitytoken
       : undefined
+    const login: Login = { username, password, identitytoken: token }
     const loaded = yield* readConfig
-    const detected = yield* defaultStore(loaded.config)
+    const detected = yield* defaultStore(platform, loaded.config)
     const helper = helperFor(loaded.config, detected, key)
-    const email = auth.email !== undefined && auth.email !== "" ? { email: auth.email } : {}
-    const registrytoken = auth.registrytoken !== undefined && Redacted.value(auth.registrytoken) !== ""
-      ? { registrytoken: auth.registrytoken }
-      : {}
     const auths = { ...DockerConfig.authEntries(loaded.config) }
-    if (helper !== undefined) {
-      const secret = token ?? password
-      const secretText = secret === undefined ? "" : Redacted.value(secret)
-      const payload = JSON.stringify({
-        ServerURL: key,
-        Username: token === undefined ? username ?? "" : tokenUsername,
-        Secret: secretText
-      })
-      const { failure, result } = yield* runHelper(helper, "store", `${payload}\n`, "error storing credentials", [
-        secretText
-      ])
-      if (result.exitCode !== 0) return yield* Effect.fail(Platform.localError("Credentials.store", failure))
-      // The file keeps only what the helper does not: the email (and a registry token).
-      auths[key] = { ...email, ...registrytoken }
-    } else {
-      const encoded = DockerConfig.encodeAuth(username, password)
-      auths[key] = {
-        ...(encoded === undefined ? {} : { auth: encoded }),
-        ...email,
-        ...(token === undefined ? {} : { identitytoken: token }),
-        ...registrytoken
-      }
-    }
+    if (helper !== undefined) yield* helpers.store(helper, key, login)
+    auths[key] = fileEntry(auth, login, helper !== undefined)
     // Like the docker CLI, a detected platform helper is written down as `credsStore` with the first login.
     const config: DockerConfig.ConfigFile = detected !== undefined && DockerConfig.credsStore(loaded.config) === undefined
       ? { ...loaded.config, auths, credsStore: detected }
@@ -382,19 +336,15 @@ export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
       ? [indexServer]
       : [...new Set([raw === "" ? key : raw, key, `http://${key}`, `https://${key}`])]
     const loaded = yield* readConfig
-    const detected = yield* defaultStore(loaded.config)
+    const detected = yield* defaultStore(platform, loaded.config)
     const auths = { ...DockerConfig.authEntries(loaded.config) }
     const errors: Array<string> = []
     let changed = false
     for (const candidate of candidates) {
       const helper = helperFor(loaded.config, detected, candidate)
       if (helper !== undefined) {
-        const { failure, result } = yield* runHelper(helper, "erase", candidate, "error erasing credentials").pipe(
-          Effect.catch((error) =>
-            Effect.succeed({ failure: error.message, result: { exitCode: -1, stdout: "", stderr: "" } })
-          )
-        )
-        if (result.exitCode !== 0 && result.stdout.trim() !== notFoundMessage) {
+        const failure = yield* helpers.erase(helper, candidate)
+        if (failure !== undefined) {
           errors.push(`${candidate}: ${failure}`)
           continue
         }
