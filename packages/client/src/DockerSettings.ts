@@ -18,6 +18,7 @@ import type * as DockerEngine from "./DockerEngine.ts"
 import * as DockerConfig from "./DockerConfig.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
+import * as GoPath from "./GoPath.ts"
 import * as Platform from "./Platform.ts"
 
 /**
@@ -341,7 +342,7 @@ export const resolve = Effect.fn("DockerSettings.resolve")(
         const pick = (flag: string | undefined, file: string) =>
           flag !== undefined
             ? (flag === "" ? Effect.succeed(undefined) : readPem(flag, true))
-            : readPem(DockerConfig.joinPath(certPath, file), file === "ca.pem")
+            : readPem(GoPath.join(certPath, file), file === "ca.pem")
         const ca = yield* pick(flags.tlsCaCert, "ca.pem")
         const cert = yield* pick(flags.tlsCert, "cert.pem")
         const key = yield* pick(flags.tlsKey, "key.pem")
@@ -370,7 +371,7 @@ export const resolve = Effect.fn("DockerSettings.resolve")(
     } else {
       const name = context.value
       const id = yield* platform.sha256Hex(name)
-      const metaPath = DockerConfig.joinPath(configDir.value, "contexts", "meta", id, "meta.json")
+      const metaPath = GoPath.join(configDir.value, "contexts", "meta", id, "meta.json")
       const metaText = yield* platform.readFile(metaPath).pipe(
         Effect.mapError((error) =>
           Platform.localError(operation, `unable to resolve docker endpoint: context "${name}": ${error.message}`)
@@ -394,7 +395,7 @@ export const resolve = Effect.fn("DockerSettings.resolve")(
       const hostText = nonEmpty(endpoint.success.Host ?? undefined) ? endpoint.success.Host! : DockerHost.defaultHost
       host = { value: hostText, source: "context", detail: name }
       const skipVerify = endpoint.success.SkipTLSVerify === true
-      const tlsDir = DockerConfig.joinPath(configDir.value, "contexts", "tls", id, "docker")
+      const tlsDir = GoPath.join(configDir.value, "contexts", "tls", id, "docker")
       const files = yield* platform.listFiles(tlsDir).pipe(
         Effect.mapError((error) =>
           Platform.localError(
@@ -405,7 +406,7 @@ export const resolve = Effect.fn("DockerSettings.resolve")(
       )
       const readTls = (file: string) =>
         Option.isSome(files) && files.value.includes(file)
-          ? platform.readFile(DockerConfig.joinPath(tlsDir, file)).pipe(
+          ? platform.readFile(GoPath.join(tlsDir, file)).pipe(
             Effect.mapError((error) =>
               Platform.localError(
                 operation,
@@ -414,7 +415,7 @@ export const resolve = Effect.fn("DockerSettings.resolve")(
               )
             ),
             Effect.map((text) =>
-              Option.isSome(text) ? { path: DockerConfig.joinPath(tlsDir, file), text: text.value } : undefined
+              Option.isSome(text) ? { path: GoPath.join(tlsDir, file), text: text.value } : undefined
             )
           )
           : Effect.succeed(undefined)
