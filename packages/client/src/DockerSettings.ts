@@ -108,18 +108,6 @@ const cut = (text: string, separator: string): readonly [string, string, boolean
   return at === -1 ? [text, "", false] : [text.slice(0, at), text.slice(at + separator.length), true]
 }
 
-const joinHostPort = (host: string, port: string) => host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`
-
-/** Go's `net.SplitHostPort`, `undefined` where it fails. */
-const splitHostPort = (hostPort: string): { host: string; port: string } | undefined => {
-  if (hostPort.startsWith("[")) {
-    const match = hostPort.match(/^\[([^\]]*)\]:([^:]*)$/)
-    return match ? { host: match[1]!, port: match[2]! } : undefined
-  }
-  const parts = hostPort.split(":")
-  return parts.length === 2 ? { host: parts[0]!, port: parts[1]! } : undefined
-}
-
 /** The CLI's `ParseTCPAddr` with its `url.Parse` checks; `address` is what followed `tcp://`. */
 const parseTcpAddress = (address: string): Result.Result<string, string> => {
   if (address === "" || address === "tcp://") return Result.succeed(defaultTcpHost)
@@ -145,11 +133,17 @@ const parseTcpAddress = (address: string): Result.Result<string, string> => {
   if (portText !== "" && !/^:\d*$/.test(portText)) {
     return Result.fail(`parse "tcp://${addr}": invalid port "${portText}" after host`)
   }
-  const split = splitHostPort(hostPort) ?? splitHostPort(joinHostPort(hostPort, defaultPort))
+  // Go's net.SplitHostPort, tried once more with the default port added.
+  const split = Result.getOrUndefined(
+    Result.orElse(
+      DockerHost.splitHostPort(hostPort),
+      () => DockerHost.splitHostPort(DockerHost.joinHostPort(hostPort, defaultPort))
+    )
+  )
   if (split === undefined) return Result.fail(`invalid bind address format: ${address}`)
   const host = split.host === "" ? defaultHost : split.host
   const port = split.port === "" ? defaultPort : split.port
-  return Result.succeed(`tcp://${joinHostPort(host, port)}${path}`)
+  return Result.succeed(`tcp://${DockerHost.joinHostPort(host, port)}${path}`)
 }
 
 const parseSimpleAddress = (proto: string, address: string, fallback: string): Result.Result<string, string> => {
