@@ -123,7 +123,9 @@ export const joinHostPort = (host: string, port: string | number): string =>
  * @category parsing
  * @since 0.1.0
  */
-export const splitHostPort = (hostPort: string): Result.Result<{ readonly host: string; readonly port: string }, string> => {
+export const splitHostPort = (
+  hostPort: string
+): Result.Result<{ readonly host: string; readonly port: string }, string> => {
   const fail = (why: string) => Result.fail(`address ${hostPort}: ${why}`)
   const colon = hostPort.lastIndexOf(":")
   if (colon === -1) return fail("missing port in address")
@@ -134,7 +136,9 @@ export const splitHostPort = (hostPort: string): Result.Result<{ readonly host: 
     const end = hostPort.indexOf("]")
     if (end === -1) return fail("missing ']' in address")
     if (end + 1 === hostPort.length) return fail("missing port in address")
-    if (end + 1 !== colon) return fail(hostPort[end + 1] === ":" ? "too many colons in address" : "missing port in address")
+    if (end + 1 !== colon) {
+      return fail(hostPort[end + 1] === ":" ? "too many colons in address" : "missing port in address")
+    }
     host = hostPort.slice(1, end)
     from = 1
     to = end + 1

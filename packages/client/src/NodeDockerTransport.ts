@@ -157,8 +157,9 @@ export const fromIncomingMessage = (
 /**
  * An `HttpClient` for `endpoint` over Node's own HTTP stack. The endpoint decides where to connect; the URL's path
  * and query are sent, with {@link DockerHost.hostHeader} as the `Host` header (the host of the URL's origin,
- * {@link DockerHost.origin}, with its port always written, as the docker CLI sends it). Interrupting a call, or dropping its response stream, destroys
- * the socket at once. Connections are kept alive in an agent that closes with the scope.
+ * {@link DockerHost.origin}, with its port always written, as the docker CLI sends it). Interrupting a call, or
+ * dropping its response stream, destroys the socket at once. Connections are kept alive in an agent that closes
+ * with the scope.
  *
  * @category constructors
  * @since 0.1.0

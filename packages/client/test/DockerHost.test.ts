@@ -47,7 +47,8 @@ describe("DockerHost.splitHostPort", () => {
 
   it("undoes joinHostPort", () => {
     for (const [host, port] of [["localhost", "2375"], ["::1", "2376"], ["", "1"], ["10.0.0.1", ""]] as const) {
-      assert.deepStrictEqual(DockerHost.splitHostPort(DockerHost.joinHostPort(host, port)), Result.succeed({ host, port }))
+      const joined = DockerHost.joinHostPort(host, port)
+      assert.deepStrictEqual(DockerHost.splitHostPort(joined), Result.succeed({ host, port }))
     }
   })
 })

@@ -65,7 +65,10 @@ describe("the request line and Host header on the wire", () => {
     Effect.gen(function*() {
       const server = yield* recorder("unix")
       yield* listAll(server.endpoint, NodeDockerTransport.layer(server.endpoint))
-      assert.deepStrictEqual(server.heads, [{ line: "GET /v1.41/images/json?all=1 HTTP/1.1", host: "api.moby.localhost" }])
+      assert.deepStrictEqual(server.heads, [{
+        line: "GET /v1.41/images/json?all=1 HTTP/1.1",
+        host: "api.moby.localhost"
+      }])
     }).pipe(Effect.scoped))
 
   it.effect("Node transport, TCP: host:port", () =>
