@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DockerConfig, DockerSettings, Platform } from "@dockhand/client"
+import { DockerConfig, DockerSettings, GoPath, Platform } from "@dockhand/client"
 import type { Credentials, DockerError, Images, System } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -127,7 +127,7 @@ const initializationFailure = (error: DockerError.DockerError): Layer.Layer<Clie
 const configWarning = Effect.gen(function*() {
   const settings = yield* DockerSettings.DockerSettings
   const platform = yield* Platform.DockerPlatform
-  const path = DockerConfig.joinPath(settings.configDir.value, DockerConfig.fileName)
+  const path = GoPath.join(settings.configDir.value, DockerConfig.fileName)
   const failure = yield* Effect.flip(platform.readFile(path)).pipe(Effect.option)
   if (failure._tag === "Some") yield* (yield* Terminal.Terminal).err(`WARNING: ${DockerConfig.unreadable(path, failure.value)}\n`)
 })

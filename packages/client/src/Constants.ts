@@ -37,3 +37,12 @@ export const apiVersionMinimum = "1.41"
  * @since 0.1.0
  */
 export const apiVersionMaximum = "1.54"
+
+/**
+ * The `Host` header of requests over a unix socket (or ssh, or a named pipe), where there is no host to name:
+ * `api.moby.localhost`, what the docker CLI sends.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const socketHost = "api.moby.localhost"

@@ -17,6 +17,7 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as DockerError from "./DockerError.ts"
+import * as GoPath from "./GoPath.ts"
 import * as Platform from "./Platform.ts"
 
 /**
@@ -50,39 +51,22 @@ export interface Sourced<A> {
 export const fileName = "config.json"
 
 /**
- * Normalizes a slash-separated path like Go's `filepath.Clean`: no repeated or trailing slashes, no `.`
- * segments, `..` resolved where possible.
+ * Normalizes a slash-separated path like Go's `filepath.Clean`.
  *
+ * @deprecated Use {@link GoPath.clean}; a path utility does not belong to the config module.
  * @category utils
  * @since 0.1.0
  */
-export const cleanPath = (path: string): string => {
-  if (path === "") return "."
-  const rooted = path.startsWith("/")
-  const out: Array<string> = []
-  for (const segment of path.split("/")) {
-    if (segment === "" || segment === ".") continue
-    if (segment === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop()
-      else if (!rooted) out.push("..")
-      continue
-    }
-    out.push(segment)
-  }
-  const joined = out.join("/")
-  return rooted ? `/${joined}` : joined === "" ? "." : joined
-}
+export const cleanPath: (path: string) => string = GoPath.clean
 
 /**
- * Joins path segments and cleans the result, like Go's `filepath.Join`; empty segments are skipped.
+ * Joins path segments and cleans the result, like Go's `filepath.Join`.
  *
+ * @deprecated Use {@link GoPath.join}; a path utility does not belong to the config module.
  * @category utils
  * @since 0.1.0
  */
-export const joinPath = (...segments: ReadonlyArray<string>): string => {
-  const parts = segments.filter((segment) => segment !== "")
-  return parts.length === 0 ? "" : cleanPath(parts.join("/"))
-}
+export const joinPath: (...segments: ReadonlyArray<string>) => string = GoPath.join
 
 /**
  * The configuration directory, chosen as the docker CLI does: an explicit directory (its `--config` flag, empty
@@ -93,11 +77,11 @@ export const joinPath = (...segments: ReadonlyArray<string>): string => {
  */
 export const resolveDir = (platform: Platform.Service, override?: string | undefined): Sourced<string> => {
   if (override !== undefined && override !== "") {
-    return { value: cleanPath(override), source: "flag", detail: "--config" }
+    return { value: GoPath.clean(override), source: "flag", detail: "--config" }
   }
   const env = platform.env("DOCKER_CONFIG")
   if (env !== undefined && env !== "") return { value: env, source: "env", detail: "DOCKER_CONFIG" }
-  return { value: joinPath(platform.homeDir, ".docker"), source: "default", detail: "~/.docker" }
+  return { value: GoPath.join(platform.homeDir, ".docker"), source: "default", detail: "~/.docker" }
 }
 
 const Secret = Schema.RedactedFromValue(Schema.String)
@@ -345,7 +329,7 @@ export const read = Effect.fn("DockerConfig.read")(function*(
 ): Effect.fn.Return<Loaded, DockerError.DockerError, Platform.DockerPlatform> {
   const platform = yield* Platform.DockerPlatform
   const dir = resolveDir(platform, options?.configDir)
-  const path = joinPath(dir.value, fileName)
+  const path = GoPath.join(dir.value, fileName)
   const text = yield* platform.readFile(path).pipe(
     Effect.map(Result.succeed),
     Effect.catch((error) => Effect.succeed(Result.fail(unreadable(path, error))))

@@ -162,18 +162,17 @@ const statusTexts: Readonly<Record<number, string>> = {
 /**
  * The URL the Go client names in its errors: the socket path escaped as the host for a unix socket or named pipe
  * (`http://%2Fvar%2Frun%2Fdocker.sock/v1.51/images/json`), the address for TCP, docker's placeholder for ssh.
+ * `request` is a request as sent, its URL starting with the endpoint's {@link DockerHost.origin}.
  */
 const routeUrl = (endpoint: DockerHost.Endpoint, request: HttpClientRequest.HttpClientRequest): string => {
-  const url = HttpClientRequest.toUrl(HttpClientRequest.prependUrl(request, "http://api.moby.localhost"))
+  const url = HttpClientRequest.toUrl(request)
   const route = Option.isSome(url) ? url.value.pathname + url.value.search : request.url
   switch (endpoint._tag) {
     case "Unix":
     case "Npipe":
       return `http://${encodeURIComponent(endpoint.path)}${route}`
     case "Tcp":
-      return `${endpoint.tls ? "https" : "http"}://${
-        endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname
-      }:${endpoint.port}${route}`
+      return `${DockerHost.origin(endpoint)}${route}`
     case "Ssh":
       return `http://docker.example.com${route}`
   }
@@ -263,13 +262,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
   const negotiated = yield* Ref.make(Option.fromNullishOr(options.apiVersion))
   const lock = yield* Semaphore.make(1)
 
+  // The one place a request gets its full URL: the endpoint's origin (the transports send it as it is).
+  const origin = DockerHost.origin(options.endpoint)
+
   const send = (call: Call, request: HttpClientRequest.HttpClientRequest) =>
-    http.execute(
-      request.pipe(
-        HttpClientRequest.prependUrl("http://api.moby.localhost"),
-        HttpClientRequest.setHeader("user-agent", userAgent)
-      )
-    ).pipe(
+    http.execute(HttpClientRequest.setHeader(request, "user-agent", userAgent)).pipe(
       Effect.mapError((error) => connectionError(host, call, error)),
       Effect.provideService(Headers.CurrentRedactedNames, redactedHeaders)
     )
@@ -278,11 +275,11 @@ export const make = Effect.fnUntraced(function*(options: Options) {
 
   // Only the headers of a ping matter: a GET's body is drained up to 512 bytes, then its connection dropped.
   const pingWith = (method: "HEAD" | "GET") => {
-    const request = HttpClientRequest.make(method)("/_ping")
-    return send({ operation: "SystemPing" }, request).pipe(
+    const ping = HttpClientRequest.make(method)(`${origin}/_ping`)
+    return send({ operation: "SystemPing" }, ping).pipe(
       Effect.flatMap((response) =>
         response.status !== 200
-          ? failedAnswer(response, { operation: "SystemPing" }, routeUrl(options.endpoint, request))
+          ? failedAnswer(response, { operation: "SystemPing" }, routeUrl(options.endpoint, ping))
           : method === "GET"
           ? Effect.as(Effect.ignore(Body.readUpTo(response, maxPingBody)), response)
           : Effect.succeed(response)
@@ -317,7 +314,7 @@ export const make = Effect.fnUntraced(function*(options: Options) {
 
   const execute = (call: Call, request: HttpClientRequest.HttpClientRequest) =>
     Effect.flatMap(apiVersion, (version) => {
-      const versioned = HttpClientRequest.prependUrl(request, `/v${version}`)
+      const versioned = HttpClientRequest.prependUrl(request, `${origin}/v${version}`)
       return send(call, versioned).pipe(
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300

@@ -6,6 +6,7 @@
  */
 import * as Data from "effect/Data"
 import * as Result from "effect/Result"
+import * as Constants from "./Constants.ts"
 
 /**
  * The socket the docker CLI uses when nothing else is configured.
@@ -105,8 +106,56 @@ const parsePort = (text: string, host: string): Result.Result<number | undefined
     : invalid(host, `invalid port "${text}" in ${host}`)
 }
 
-/** Splits `host:port`, `[::1]:port` or `host`. */
-const splitHostPort = (authority: string): { hostname: string; port: string } => {
+/**
+ * `host` and `port` joined as Go's `net.JoinHostPort`: `host:port`, or `[host]:port` when the host has a colon (an
+ * IPv6 address).
+ *
+ * @category formatting
+ * @since 0.1.0
+ */
+export const joinHostPort = (host: string, port: string | number): string =>
+  host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`
+
+/**
+ * A `host:port` or `[host]:port` split as Go's `net.SplitHostPort` splits it: the port is required (it may be
+ * empty), an IPv6 address must be bracketed, and a stray bracket is refused. The failure is Go's text.
+ *
+ * @category parsing
+ * @since 0.1.0
+ */
+export const splitHostPort = (
+  hostPort: string
+): Result.Result<{ readonly host: string; readonly port: string }, string> => {
+  const fail = (why: string) => Result.fail(`address ${hostPort}: ${why}`)
+  const colon = hostPort.lastIndexOf(":")
+  if (colon === -1) return fail("missing port in address")
+  let host: string
+  let from = 0
+  let to = 0
+  if (hostPort.startsWith("[")) {
+    const end = hostPort.indexOf("]")
+    if (end === -1) return fail("missing ']' in address")
+    if (end + 1 === hostPort.length) return fail("missing port in address")
+    if (end + 1 !== colon) {
+      return fail(hostPort[end + 1] === ":" ? "too many colons in address" : "missing port in address")
+    }
+    host = hostPort.slice(1, end)
+    from = 1
+    to = end + 1
+  } else {
+    host = hostPort.slice(0, colon)
+    if (host.includes(":")) return fail("too many colons in address")
+  }
+  if (hostPort.slice(from).includes("[")) return fail("unexpected '[' in address")
+  if (hostPort.slice(to).includes("]")) return fail("unexpected ']' in address")
+  return Result.succeed({ host, port: hostPort.slice(colon + 1) })
+}
+
+/**
+ * The host and port of a URL's authority, leniently: `[::1]:port` and `[::1]` lose their brackets, otherwise the
+ * port is what follows the last colon (checked by the caller, which words docker's error).
+ */
+const splitAuthority = (authority: string): { hostname: string; port: string } => {
   const bracketed = authority.match(/^\[([^\]]*)\](?::(.*))?$/)
   if (bracketed) return { hostname: bracketed[1]!, port: bracketed[2] ?? "" }
   const colon = authority.lastIndexOf(":")
@@ -139,7 +188,7 @@ export const parse = (host: string, tls?: Tls | undefined): Result.Result<Endpoi
     case "http":
     case "https": {
       const authority = rest.replace(/\/.*$/, "")
-      const { hostname, port } = splitHostPort(authority)
+      const { hostname, port } = splitAuthority(authority)
       const useTls = proto === "https" ? (tls ?? { verify: true }) : proto === "http" ? undefined : tls
       return Result.map(parsePort(port, host), (parsed) =>
         new Tcp({
@@ -155,7 +204,7 @@ export const parse = (host: string, tls?: Tls | undefined): Result.Result<Endpoi
       const socketPath = slash === -1 || rest.slice(slash) === "/" ? undefined : rest.slice(slash)
       const at = authority.lastIndexOf("@")
       const user = at === -1 ? undefined : authority.slice(0, at)
-      const { hostname, port } = splitHostPort(at === -1 ? authority : authority.slice(at + 1))
+      const { hostname, port } = splitAuthority(at === -1 ? authority : authority.slice(at + 1))
       if (hostname === "") return invalid(host, `no host specified in ${host}`)
       return Result.map(parsePort(port, host), (parsed) =>
         new Ssh({ user: user === "" ? undefined : user, hostname, port: parsed, socketPath }))
@@ -178,10 +227,32 @@ export const format = (endpoint: Endpoint): string => {
     case "Npipe":
       return `npipe://${endpoint.path}`
     case "Tcp":
-      return `tcp://${endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname}:${endpoint.port}`
+      return `tcp://${joinHostPort(endpoint.hostname, endpoint.port)}`
     case "Ssh":
       return `ssh://${endpoint.user ? `${endpoint.user}@` : ""}${endpoint.hostname}${
         endpoint.port ? `:${endpoint.port}` : ""
       }${endpoint.socketPath ?? ""}`
   }
 }
+
+/**
+ * The `Host` header of requests to `endpoint`, as the docker CLI sends it: `host:port` (`[::1]:2375`) for TCP, the
+ * port written even when it is the scheme's default; {@link Constants.socketHost} (`api.moby.localhost`) for a unix
+ * socket, ssh or a named pipe, which have no host to name.
+ *
+ * @category formatting
+ * @since 0.1.0
+ */
+export const hostHeader = (endpoint: Endpoint): string =>
+  endpoint._tag === "Tcp" ? joinHostPort(endpoint.hostname, endpoint.port) : Constants.socketHost
+
+/**
+ * The origin of request URLs to `endpoint`: `http(s)://host:port` for TCP (`https` with TLS), and
+ * `http://api.moby.localhost` for a unix socket, ssh or a named pipe, whose transport dials the endpoint itself and
+ * sends only the URL's path and query. `DockerEngine` writes it in front of every request.
+ *
+ * @category formatting
+ * @since 0.1.0
+ */
+export const origin = (endpoint: Endpoint): string =>
+  `${endpoint._tag === "Tcp" && endpoint.tls ? "https" : "http"}://${hostHeader(endpoint)}`

@@ -18,6 +18,7 @@ import type * as DockerEngine from "./DockerEngine.ts"
 import * as DockerConfig from "./DockerConfig.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
+import * as GoPath from "./GoPath.ts"
 import * as Platform from "./Platform.ts"
 
 /**
@@ -107,18 +108,6 @@ const cut = (text: string, separator: string): readonly [string, string, boolean
   return at === -1 ? [text, "", false] : [text.slice(0, at), text.slice(at + separator.length), true]
 }
 
-const joinHostPort = (host: string, port: string) => host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`
-
-/** Go's `net.SplitHostPort`, `undefined` where it fails. */
-const splitHostPort = (hostPort: string): { host: string; port: string } | undefined => {
-  if (hostPort.startsWith("[")) {
-    const match = hostPort.match(/^\[([^\]]*)\]:([^:]*)$/)
-    return match ? { host: match[1]!, port: match[2]! } : undefined
-  }
-  const parts = hostPort.split(":")
-  return parts.length === 2 ? { host: parts[0]!, port: parts[1]! } : undefined
-}
-
 /** The CLI's `ParseTCPAddr` with its `url.Parse` checks; `address` is what followed `tcp://`. */
 const parseTcpAddress = (address: string): Result.Result<string, string> => {
   if (address === "" || address === "tcp://") return Result.succeed(defaultTcpHost)
@@ -144,11 +133,17 @@ const parseTcpAddress = (address: string): Result.Result<string, string> => {
   if (portText !== "" && !/^:\d*$/.test(portText)) {
     return Result.fail(`parse "tcp://${addr}": invalid port "${portText}" after host`)
   }
-  const split = splitHostPort(hostPort) ?? splitHostPort(joinHostPort(hostPort, defaultPort))
+  // Go's net.SplitHostPort, tried once more with the default port added.
+  const split = Result.getOrUndefined(
+    Result.orElse(
+      DockerHost.splitHostPort(hostPort),
+      () => DockerHost.splitHostPort(DockerHost.joinHostPort(hostPort, defaultPort))
+    )
+  )
   if (split === undefined) return Result.fail(`invalid bind address format: ${address}`)
   const host = split.host === "" ? defaultHost : split.host
   const port = split.port === "" ? defaultPort : split.port
-  return Result.succeed(`tcp://${joinHostPort(host, port)}${path}`)
+  return Result.succeed(`tcp://${DockerHost.joinHostPort(host, port)}${path}`)
 }
 
 const parseSimpleAddress = (proto: string, address: string, fallback: string): Result.Result<string, string> => {
@@ -236,11 +231,179 @@ const nonEmpty = (value: string | undefined): value is string => value !== undef
 
 type Pem = { readonly path: string; readonly text: string } | undefined
 
-const paths = (verify: boolean, ca: Pem, cert: Pem, key: Pem): TlsSettings => ({
-  verify,
-  ca: ca?.path,
-  cert: cert?.path,
-  key: key?.path
+/** The TLS settings and material of the PEM files found: the certificate and key are used only as a pair. */
+const tlsOf = (
+  verify: boolean,
+  pems: { readonly ca: Pem; readonly cert: Pem; readonly key: Pem },
+  origin: { readonly source: DockerConfig.Source; readonly detail: string }
+): { readonly tls: Sourced<TlsSettings>; readonly material: TlsMaterial } => {
+  const { ca } = pems
+  const [cert, key] = pems.cert !== undefined && pems.key !== undefined ? [pems.cert, pems.key] : [undefined, undefined]
+  return {
+    tls: { value: { verify, ca: ca?.path, cert: cert?.path, key: key?.path }, ...origin },
+    material: new TlsMaterial({ ca: ca?.text, cert: cert?.text, key: key?.text, verify })
+  }
+}
+
+/** Where the connection goes: the host, and TLS when the endpoint uses it. */
+interface Connection {
+  readonly host: Sourced<string>
+  readonly tls: Sourced<TlsSettings> | undefined
+  readonly material: TlsMaterial | undefined
+}
+
+const operation = "DockerSettings.resolve"
+const fail = (message: string) => Effect.fail(Platform.localError(operation, message))
+const unresolved = (message: string) => fail(`unable to resolve docker endpoint: ${message}`)
+
+/**
+ * The context's name: `--context`, else `default` when `--host` or `DOCKER_HOST` is set, else `DOCKER_CONTEXT`,
+ * else `currentContext` of `config.json` (read only then), else `default`.
+ */
+const contextName = Effect.fnUntraced(function*(platform: Platform.Service, flags: Flags) {
+  const sourced = (value: string, source: DockerConfig.Source, detail: string): Sourced<string> => ({
+    value,
+    source,
+    detail
+  })
+  const fromEnv = platform.env("DOCKER_CONTEXT")
+  if (nonEmpty(flags.context)) return sourced(flags.context, "flag", "--context")
+  if (nonEmpty(flags.host)) return sourced(defaultContextName, "flag", "--host")
+  if (nonEmpty(platform.env("DOCKER_HOST"))) return sourced(defaultContextName, "env", "DOCKER_HOST")
+  if (nonEmpty(fromEnv)) return sourced(fromEnv, "env", "DOCKER_CONTEXT")
+  const loaded = yield* DockerConfig.read({ configDir: flags.configDir })
+  const current = DockerConfig.currentContext(loaded.config)
+  return current === undefined
+    ? sourced(defaultContextName, "default", "no context configured")
+    : sourced(current, "config-file", loaded.path)
+})
+
+/** The fixed API version of `DOCKER_API_VERSION` (a leading `v` dropped), `undefined` when it is unset or blank. */
+const fixedApiVersion = (
+  platform: Platform.Service
+): Effect.Effect<Sourced<string> | undefined, DockerError.DockerError> => {
+  const text = platform.env("DOCKER_API_VERSION")
+  const version = text?.trim().replace(/^v/, "")
+  if (text === undefined || version === undefined || version === "") return Effect.succeed(undefined)
+  if (!/^\d+\.\d+$/.test(version)) return fail(`invalid API version (${text}): expected <major>.<minor>, e.g. 1.47`)
+  return Effect.succeed({ value: version, source: "env", detail: "DOCKER_API_VERSION" })
+}
+
+/**
+ * The `default` context: `--host`, else `DOCKER_HOST`, else the default socket (`tcp://localhost:2376` with TLS);
+ * TLS with `--tlsverify`/`DOCKER_TLS_VERIFY` (verified) or `--tls`/`DOCKER_TLS`, its files named by the flags or
+ * found in `DOCKER_CERT_PATH` (else the default config directory, never `--config`).
+ */
+const defaultContext = Effect.fnUntraced(function*(platform: Platform.Service, flags: Flags) {
+  const env = (name: string) => platform.env(name)
+  const tlsVerify = flags.tlsVerify ?? nonEmpty(env("DOCKER_TLS_VERIFY"))
+  const tlsOn = flags.tlsVerify !== undefined || tlsVerify || (flags.tls ?? nonEmpty(env("DOCKER_TLS")))
+  const given = nonEmpty(flags.host)
+    ? { text: flags.host, source: "flag" as const, detail: "--host" }
+    : nonEmpty(env("DOCKER_HOST"))
+    ? { text: env("DOCKER_HOST")!, source: "env" as const, detail: "DOCKER_HOST" }
+    : undefined
+  const parsed = parseHost(given?.text ?? "", tlsOn)
+  if (Result.isFailure(parsed)) return yield* unresolved(parsed.failure)
+  const host: Sourced<string> = given === undefined
+    ? { value: parsed.success, source: "default", detail: tlsOn ? "the default TLS address" : "the default socket" }
+    : { value: parsed.success, source: given.source, detail: given.detail }
+  if (!tlsOn) return { host, tls: undefined, material: undefined } satisfies Connection
+  // The certificate directory ignores --config: the CLI fixes it before parsing flags.
+  const certPath = nonEmpty(env("DOCKER_CERT_PATH"))
+    ? env("DOCKER_CERT_PATH")!
+    : DockerConfig.resolveDir(platform).value
+  const readPem = (path: string, required: boolean) =>
+    platform.readFile(path).pipe(
+      Effect.mapError((error) => Platform.localError(operation, `unable to resolve docker endpoint: ${error.message}`)),
+      Effect.flatMap((text) =>
+        Option.isSome(text)
+          ? Effect.succeed({ path, text: text.value })
+          : required
+          ? unresolved(`open ${path}: no such file or directory`)
+          : Effect.succeed(undefined)
+      )
+    )
+  const pick = (flag: string | undefined, file: string) =>
+    flag !== undefined
+      ? (flag === "" ? Effect.succeed(undefined) : readPem(flag, true))
+      : readPem(GoPath.join(certPath, file), file === "ca.pem")
+  const ca = yield* pick(flags.tlsCaCert, "ca.pem")
+  const cert = yield* pick(flags.tlsCert, "cert.pem")
+  const key = yield* pick(flags.tlsKey, "key.pem")
+  const hasData = ca !== undefined || cert !== undefined || key !== undefined
+  if (!usesTls(parsed.success) || !(hasData || !tlsVerify)) {
+    return { host, tls: undefined, material: undefined } satisfies Connection
+  }
+  const origin = flags.tlsVerify !== undefined
+    ? { source: "flag" as const, detail: "--tlsverify" }
+    : nonEmpty(env("DOCKER_TLS_VERIFY"))
+    ? { source: "env" as const, detail: "DOCKER_TLS_VERIFY" }
+    : flags.tls === true
+    ? { source: "flag" as const, detail: "--tls" }
+    : { source: "env" as const, detail: "DOCKER_TLS" }
+  return { host, ...tlsOf(tlsVerify, { ca, cert, key }, origin) } satisfies Connection
+})
+
+/**
+ * A stored context: its docker endpoint read from `<config dir>/contexts/meta/<sha256 of its name>/meta.json`, its
+ * TLS files from `<config dir>/contexts/tls/<sha256>/docker/`.
+ */
+const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, configDir: string, name: string) {
+  const id = yield* platform.sha256Hex(name)
+  const metaPath = GoPath.join(configDir, "contexts", "meta", id, "meta.json")
+  const metaText = yield* platform.readFile(metaPath).pipe(
+    Effect.mapError((error) =>
+      Platform.localError(operation, `unable to resolve docker endpoint: context "${name}": ${error.message}`)
+    )
+  )
+  if (Option.isNone(metaText)) {
+    return yield* unresolved(`context "${name}": context not found: open ${metaPath}: no such file or directory`)
+  }
+  const meta = decodeContextMeta(metaText.value)
+  if (Result.isFailure(meta)) {
+    return yield* unresolved(`context "${name}": parsing ${metaPath}: ${meta.failure.message}`)
+  }
+  const endpoints = meta.success.Endpoints ?? {}
+  if (!Object.hasOwn(endpoints, "docker")) return yield* unresolved("cannot find docker endpoint in context")
+  const endpointJson = endpoints["docker"]
+  if (endpointJson === null) return yield* unresolved(`endpoint "docker" is not of type EndpointMeta`)
+  const endpoint = decodeDockerEndpoint(endpointJson)
+  if (Result.isFailure(endpoint)) {
+    return yield* unresolved(`context "${name}": parsing ${metaPath}: ${endpoint.failure.message}`)
+  }
+  const hostText = nonEmpty(endpoint.success.Host ?? undefined) ? endpoint.success.Host! : DockerHost.defaultHost
+  const host: Sourced<string> = { value: hostText, source: "context", detail: name }
+  const skipVerify = endpoint.success.SkipTLSVerify === true
+  const tlsDir = GoPath.join(configDir, "contexts", "tls", id, "docker")
+  const files = yield* platform.listFiles(tlsDir).pipe(
+    Effect.mapError((error) =>
+      Platform.localError(
+        operation,
+        `unable to resolve docker endpoint: failed to retrieve TLS files for context "${name}": ${error.message}`
+      )
+    )
+  )
+  const readTls = (file: string) =>
+    Option.isSome(files) && files.value.includes(file)
+      ? platform.readFile(GoPath.join(tlsDir, file)).pipe(
+        Effect.mapError((error) =>
+          Platform.localError(
+            operation,
+            `unable to resolve docker endpoint: failed to retrieve TLS data (${file}) for context "${name}": ` +
+              error.message
+          )
+        ),
+        Effect.map((text) => Option.isSome(text) ? { path: GoPath.join(tlsDir, file), text: text.value } : undefined)
+      )
+      : Effect.succeed(undefined)
+  const ca = yield* readTls("ca.pem")
+  const cert = yield* readTls("cert.pem")
+  const key = yield* readTls("key.pem")
+  if (!usesTls(hostText) || !(Option.isSome(files) || skipVerify)) {
+    return { host, tls: undefined, material: undefined } satisfies Connection
+  }
+  return { host, ...tlsOf(!skipVerify, { ca, cert, key }, { source: "context", detail: name }) } satisfies Connection
 })
 
 /**
@@ -265,178 +428,15 @@ const paths = (verify: boolean, ca: Pem, cert: Pem, key: Pem): TlsSettings => ({
 export const resolve = Effect.fn("DockerSettings.resolve")(
   function*(flags: Flags = {}): Effect.fn.Return<Settings, DockerError.DockerError, Platform.DockerPlatform> {
     const platform = yield* Platform.DockerPlatform
-    const operation = "DockerSettings.resolve"
-    const fail = (message: string) => Effect.fail(Platform.localError(operation, message))
-    const unresolved = (message: string) => fail(`unable to resolve docker endpoint: ${message}`)
-    const env = (name: string) => platform.env(name)
-
     if (nonEmpty(flags.context) && nonEmpty(flags.host)) {
       return yield* fail("conflicting options: cannot specify both --host and --context")
     }
     const configDir = DockerConfig.resolveDir(platform, flags.configDir)
-
-    // 1. The context's name.
-    let context: Sourced<string>
-    if (nonEmpty(flags.context)) context = { value: flags.context, source: "flag", detail: "--context" }
-    else if (nonEmpty(flags.host)) context = { value: defaultContextName, source: "flag", detail: "--host" }
-    else if (nonEmpty(env("DOCKER_HOST"))) context = { value: defaultContextName, source: "env", detail: "DOCKER_HOST" }
-    else if (nonEmpty(env("DOCKER_CONTEXT"))) {
-      context = { value: env("DOCKER_CONTEXT")!, source: "env", detail: "DOCKER_CONTEXT" }
-    } else {
-      const loaded = yield* DockerConfig.read({ configDir: flags.configDir })
-      const current = DockerConfig.currentContext(loaded.config)
-      context = current === undefined
-        ? { value: defaultContextName, source: "default", detail: "no context configured" }
-        : { value: current, source: "config-file", detail: loaded.path }
-    }
-
-    // 2. The API version.
-    let apiVersion: Sourced<string> | undefined
-    const versionText = env("DOCKER_API_VERSION")
-    if (versionText !== undefined) {
-      const version = versionText.trim().replace(/^v/, "")
-      if (version !== "") {
-        if (!/^\d+\.\d+$/.test(version)) {
-          return yield* fail(`invalid API version (${versionText}): expected <major>.<minor>, e.g. 1.47`)
-        }
-        apiVersion = { value: version, source: "env", detail: "DOCKER_API_VERSION" }
-      }
-    }
-
-    // 3. The host and TLS material.
-    let host: Sourced<string>
-    let tls: Sourced<TlsSettings> | undefined
-    let material: TlsMaterial | undefined
-    if (context.value === defaultContextName) {
-      const tlsVerify = flags.tlsVerify ?? nonEmpty(env("DOCKER_TLS_VERIFY"))
-      const tlsOn = flags.tlsVerify !== undefined || tlsVerify || (flags.tls ?? nonEmpty(env("DOCKER_TLS")))
-      const given = nonEmpty(flags.host)
-        ? { text: flags.host, source: "flag" as const, detail: "--host" }
-        : nonEmpty(env("DOCKER_HOST"))
-        ? { text: env("DOCKER_HOST")!, source: "env" as const, detail: "DOCKER_HOST" }
-        : undefined
-      const parsed = parseHost(given?.text ?? "", tlsOn)
-      if (Result.isFailure(parsed)) return yield* unresolved(parsed.failure)
-      host = given === undefined
-        ? { value: parsed.success, source: "default", detail: tlsOn ? "the default TLS address" : "the default socket" }
-        : { value: parsed.success, source: given.source, detail: given.detail }
-      if (tlsOn) {
-        // The certificate directory ignores --config: the CLI fixes it before parsing flags.
-        const certPath = nonEmpty(env("DOCKER_CERT_PATH"))
-          ? env("DOCKER_CERT_PATH")!
-          : DockerConfig.resolveDir(platform).value
-        const readPem = (path: string, required: boolean) =>
-          platform.readFile(path).pipe(
-            Effect.mapError((error) =>
-              Platform.localError(operation, `unable to resolve docker endpoint: ${error.message}`)
-            ),
-            Effect.flatMap((text) =>
-              Option.isSome(text)
-                ? Effect.succeed({ path, text: text.value })
-                : required
-                ? unresolved(`open ${path}: no such file or directory`)
-                : Effect.succeed(undefined)
-            )
-          )
-        const pick = (flag: string | undefined, file: string) =>
-          flag !== undefined
-            ? (flag === "" ? Effect.succeed(undefined) : readPem(flag, true))
-            : readPem(DockerConfig.joinPath(certPath, file), file === "ca.pem")
-        const ca = yield* pick(flags.tlsCaCert, "ca.pem")
-        const cert = yield* pick(flags.tlsCert, "cert.pem")
-        const key = yield* pick(flags.tlsKey, "key.pem")
-        const hasData = ca !== undefined || cert !== undefined || key !== undefined
-        if (usesTls(parsed.success) && (hasData || !tlsVerify)) {
-          const pair = cert !== undefined && key !== undefined
-          material = new TlsMaterial({
-            ca: ca?.text,
-            cert: pair ? cert.text : undefined,
-            key: pair ? key.text : undefined,
-            verify: tlsVerify
-          })
-          const source = flags.tlsVerify !== undefined
-            ? { source: "flag" as const, detail: "--tlsverify" }
-            : nonEmpty(env("DOCKER_TLS_VERIFY"))
-            ? { source: "env" as const, detail: "DOCKER_TLS_VERIFY" }
-            : flags.tls === true
-            ? { source: "flag" as const, detail: "--tls" }
-            : { source: "env" as const, detail: "DOCKER_TLS" }
-          tls = {
-            value: paths(tlsVerify, ca, pair ? cert : undefined, pair ? key : undefined),
-            ...source
-          }
-        }
-      }
-    } else {
-      const name = context.value
-      const id = yield* platform.sha256Hex(name)
-      const metaPath = DockerConfig.joinPath(configDir.value, "contexts", "meta", id, "meta.json")
-      const metaText = yield* platform.readFile(metaPath).pipe(
-        Effect.mapError((error) =>
-          Platform.localError(operation, `unable to resolve docker endpoint: context "${name}": ${error.message}`)
-        )
-      )
-      if (Option.isNone(metaText)) {
-        return yield* unresolved(`context "${name}": context not found: open ${metaPath}: no such file or directory`)
-      }
-      const meta = decodeContextMeta(metaText.value)
-      if (Result.isFailure(meta)) {
-        return yield* unresolved(`context "${name}": parsing ${metaPath}: ${meta.failure.message}`)
-      }
-      const endpoints = meta.success.Endpoints ?? {}
-      if (!Object.hasOwn(endpoints, "docker")) return yield* unresolved("cannot find docker endpoint in context")
-      const endpointJson = endpoints["docker"]
-      if (endpointJson === null) return yield* unresolved(`endpoint "docker" is not of type EndpointMeta`)
-      const endpoint = decodeDockerEndpoint(endpointJson)
-      if (Result.isFailure(endpoint)) {
-        return yield* unresolved(`context "${name}": parsing ${metaPath}: ${endpoint.failure.message}`)
-      }
-      const hostText = nonEmpty(endpoint.success.Host ?? undefined) ? endpoint.success.Host! : DockerHost.defaultHost
-      host = { value: hostText, source: "context", detail: name }
-      const skipVerify = endpoint.success.SkipTLSVerify === true
-      const tlsDir = DockerConfig.joinPath(configDir.value, "contexts", "tls", id, "docker")
-      const files = yield* platform.listFiles(tlsDir).pipe(
-        Effect.mapError((error) =>
-          Platform.localError(
-            operation,
-            `unable to resolve docker endpoint: failed to retrieve TLS files for context "${name}": ${error.message}`
-          )
-        )
-      )
-      const readTls = (file: string) =>
-        Option.isSome(files) && files.value.includes(file)
-          ? platform.readFile(DockerConfig.joinPath(tlsDir, file)).pipe(
-            Effect.mapError((error) =>
-              Platform.localError(
-                operation,
-                `unable to resolve docker endpoint: failed to retrieve TLS data (${file}) for context "${name}": ` +
-                  error.message
-              )
-            ),
-            Effect.map((text) =>
-              Option.isSome(text) ? { path: DockerConfig.joinPath(tlsDir, file), text: text.value } : undefined
-            )
-          )
-          : Effect.succeed(undefined)
-      const ca = yield* readTls("ca.pem")
-      const cert = yield* readTls("cert.pem")
-      const key = yield* readTls("key.pem")
-      if (usesTls(hostText) && (Option.isSome(files) || skipVerify)) {
-        const pair = cert !== undefined && key !== undefined
-        material = new TlsMaterial({
-          ca: ca?.text,
-          cert: pair ? cert.text : undefined,
-          key: pair ? key.text : undefined,
-          verify: !skipVerify
-        })
-        tls = {
-          value: paths(!skipVerify, ca, pair ? cert : undefined, pair ? key : undefined),
-          source: "context",
-          detail: name
-        }
-      }
-    }
-
+    const context = yield* contextName(platform, flags)
+    const apiVersion = yield* fixedApiVersion(platform)
+    const { host, material, tls } = context.value === defaultContextName
+      ? yield* defaultContext(platform, flags)
+      : yield* storedContext(platform, configDir.value, context.value)
     const endpoint = DockerHost.parse(host.value, material)
     if (Result.isFailure(endpoint)) return yield* fail(endpoint.failure.message)
     return { endpoint: endpoint.success, host, context, tls, apiVersion, configDir }

@@ -1,53 +1,36 @@
 /**
  * The transport for runtimes whose `fetch` can reach a Docker endpoint (Bun, Deno): Effect's `FetchHttpClient`
- * with the runtime's own connection options, and request URLs pointed at the endpoint's origin.
+ * with the runtime's own connection options. Request URLs already carry the endpoint's origin
+ * ({@link DockerHost.origin}, written by `DockerEngine`); `fetch` sends them as they are.
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as DockerHost from "./DockerHost.ts"
-
-/** The origin `DockerEngine` writes into every request URL, replaced here by the endpoint's real one. */
-const placeholderOrigin = "http://api.moby.localhost"
+import type * as HttpClient from "effect/http/HttpClient"
+import * as DockerHost from "./DockerHost.ts"
 
 /**
- * The URL origin requests to `endpoint` go to: `http://api.moby.localhost` for a unix socket (the host is ignored
- * but still sent), `http(s)://host:port` for TCP.
+ * The URL origin requests to `endpoint` go to.
  *
+ * @deprecated Use {@link DockerHost.origin}, which decides the origin and the `Host` header for every transport.
  * @category utils
  * @since 0.1.0
  */
-export const originOf = (endpoint: DockerHost.Endpoint): string =>
-  endpoint._tag === "Tcp"
-    ? `${endpoint.tls ? "https" : "http"}://${endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname}:${endpoint.port}`
-    : placeholderOrigin
+export const originOf: (endpoint: DockerHost.Endpoint) => string = DockerHost.origin
 
 /**
  * A layer with an `HttpClient` built on `fetch`, given the runtime-specific `RequestInit` extras (Bun's `unix` and
- * `tls`, Deno's `client`) for `endpoint`.
+ * `tls`, Deno's `client`) for `endpoint`. Requests must carry {@link DockerHost.origin} of `endpoint`, as
+ * `DockerEngine` writes it.
  *
  * @category layers
  * @since 0.1.0
  */
 export const layer = (
-  endpoint: DockerHost.Endpoint,
+  _endpoint: DockerHost.Endpoint,
   requestInit: Layer.Layer<FetchHttpClient.RequestInit>
-): Layer.Layer<HttpClient.HttpClient> => {
-  const origin = originOf(endpoint)
+): Layer.Layer<HttpClient.HttpClient> =>
   // `Layer.fresh`: `FetchHttpClient.layer` is a shared constant that captures the `RequestInit` (the socket) it is
   // built with; memoized, a second endpoint's transport would reuse the first endpoint's client.
-  return Layer.effect(
-    HttpClient.HttpClient,
-    Effect.gen(function*() {
-      const client = yield* HttpClient.HttpClient
-      return origin === placeholderOrigin ? client : HttpClient.mapRequest(client, (request) =>
-        request.url.startsWith(placeholderOrigin)
-          ? HttpClientRequest.setUrl(request, origin + request.url.slice(placeholderOrigin.length))
-          : request)
-    })
-  ).pipe(Layer.provide(Layer.fresh(FetchHttpClient.layer)), Layer.provide(requestInit))
-}
+  Layer.fresh(FetchHttpClient.layer).pipe(Layer.provide(requestInit))

@@ -16,7 +16,7 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as Http from "node:http"
 import type * as Https from "node:https"
 import { Duplex, Readable } from "node:stream"
-import type * as DockerHost from "./DockerHost.ts"
+import * as DockerHost from "./DockerHost.ts"
 import * as Exec from "./Exec.ts"
 import { NodeHttpClientResponse } from "./internal/nodeResponse.ts"
 
@@ -155,9 +155,11 @@ export const fromIncomingMessage = (
 }
 
 /**
- * An `HttpClient` for `endpoint` over Node's own HTTP stack. The URL's path and query are sent; its origin is
- * ignored (the endpoint decides where to connect). Interrupting a call, or dropping its response stream, destroys
- * the socket at once. Connections are kept alive in an agent that closes with the scope.
+ * An `HttpClient` for `endpoint` over Node's own HTTP stack. The endpoint decides where to connect; the URL's path
+ * and query are sent, with {@link DockerHost.hostHeader} as the `Host` header (the host of the URL's origin,
+ * {@link DockerHost.origin}, with its port always written, as the docker CLI sends it). Interrupting a call, or
+ * dropping its response stream, destroys the socket at once. Connections are kept alive in an agent that closes
+ * with the scope.
  *
  * @category constructors
  * @since 0.1.0
@@ -179,6 +181,7 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
     ? yield* Effect.result(Exec.lookPath("ssh", process.env))
     : Result.succeed("ssh")
   const target = connectionOptions(endpoint, agent, ssh)
+  const host = DockerHost.hostHeader(endpoint)
   return HttpClient.make((request, url, signal) => {
     if (target === undefined) {
       return Effect.fail(transportError(request, undefined, "npipe:// endpoints exist only on Windows"))
@@ -188,12 +191,7 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
         ...target.options,
         method: request.method,
         path: url.pathname + url.search,
-        headers: {
-          host: endpoint._tag === "Tcp"
-            ? `${endpoint.hostname.includes(":") ? `[${endpoint.hostname}]` : endpoint.hostname}:${endpoint.port}`
-            : "api.moby.localhost",
-          ...request.headers
-        },
+        headers: { host, ...request.headers },
         signal
       })
       req.on("error", (cause) => resume(Effect.fail(transportError(request, endpoint._tag === "Ssh" ? sshError(request.method, url, cause) : cause))))

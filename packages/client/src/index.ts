@@ -21,6 +21,8 @@ export * as DockerError from "./DockerError.ts"
 export * as DockerHost from "./DockerHost.ts"
 /** Where to connect, chosen exactly like the docker CLI, with where each choice came from. @since 0.1.0 */
 export * as DockerSettings from "./DockerSettings.ts"
+/** Slash-separated paths cleaned and joined as Go's `path.Clean` and `path.Join` do. @since 0.1.0 */
+export * as GoPath from "./GoPath.ts"
 /** The `Images` service: every image endpoint. @since 0.1.0 */
 export * as Images from "./Images.ts"
 /** What the client needs from the runtime: environment, files, helper processes. @since 0.1.0 */

@@ -243,6 +243,21 @@ describe("the default context's host", () => {
       const fd = yield* Effect.flip(f.resolve({ DOCKER_HOST: "fd://" }))
       assert.strictEqual(fd.reason._tag, "InvalidArgument")
     }))
+
+  it("splits host:port as Go's net.SplitHostPort: a stray bracket is refused, as the docker CLI refuses it", () => {
+    // `DOCKER_HOST=… docker context inspect default`, docker CLI 28.2
+    const cases: Array<[string, string]> = [
+      ["tcp://a]:1", "error: invalid bind address format: a]:1"],
+      ["tcp://[a[b]:1", "error: invalid bind address format: [a[b]:1"],
+      ["tcp://::1", "tcp://[::1]:2375"],
+      ["tcp://[::1]:5", "tcp://[::1]:5"],
+      ["tcp://a:b:c", `error: parse "tcp://a:b:c": invalid port ":c" after host`]
+    ]
+    for (const [input, expected] of cases) {
+      const parsed = DockerSettings.parseHost(input, false)
+      assert.strictEqual(Result.isSuccess(parsed) ? parsed.success : `error: ${parsed.failure}`, expected, input)
+    }
+  })
 })
 
 describe("TLS for the default context", () => {

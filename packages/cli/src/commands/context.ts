@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DockerConfig, DockerSettings, Platform } from "@dockhand/client"
+import { DockerSettings, GoPath, Platform } from "@dockhand/client"
 import * as WireJson from "@dockhand/codecs/WireJson"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -49,13 +49,13 @@ const rows = Effect.gen(function*() {
     Error: "",
     Name: DockerSettings.defaultContextName
   }]
-  const metaDir = DockerConfig.joinPath(settings.configDir.value, "contexts", "meta")
+  const metaDir = GoPath.join(settings.configDir.value, "contexts", "meta")
   // Each stored context is a directory `meta/<sha256 of its name>/` (the platform lists files only).
   const ids = yield* Effect.try(() =>
     readdirSync(metaDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
   ).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => []))
   for (const id of ids) {
-    const text = yield* platform.readFile(DockerConfig.joinPath(metaDir, id, "meta.json")).pipe(
+    const text = yield* platform.readFile(GoPath.join(metaDir, id, "meta.json")).pipe(
       Effect.orElseSucceed(() => Option.none<string>())
     )
     if (Option.isNone(text)) continue

@@ -11,6 +11,7 @@
  *
  * @internal
  */
+import * as GoPath from "@dockhand/client/GoPath"
 import * as Data from "effect/Data"
 import * as Result from "effect/Result"
 import * as GoRegexp from "./GoRegexp.ts"
@@ -31,23 +32,8 @@ const badPattern = () => new DockerIgnoreError({ reason: "BadPattern", message: 
 // Go's strings and paths
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Go's `filepath.Clean` for slash-separated paths: `.` and empty elements dropped, `..` resolved lexically. */
-export const cleanPath = (path: string): string => {
-  if (path === "") return "."
-  const rooted = path.startsWith("/")
-  const out: Array<string> = []
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue
-    if (part === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop()
-      else if (!rooted) out.push("..")
-      continue
-    }
-    out.push(part)
-  }
-  const cleaned = (rooted ? "/" : "") + out.join("/")
-  return cleaned === "" ? "." : cleaned
-}
+/** Go's `filepath.Clean` for slash-separated paths (the client's `GoPath.clean`). */
+export const cleanPath: (path: string) => string = GoPath.clean
 
 /** Go's `unicode.IsSpace`, what `strings.TrimSpace` trims (not JavaScript's `trim`, which also drops U+FEFF). */
 const isGoSpace = (c: number) =>

@@ -110,7 +110,8 @@ export const negotiate = (header: string | null | undefined): string | undefined
   return minor < apiVersions.minimum ? undefined : `1.${Math.min(minor, apiVersions.maximum)}`
 }
 
-const headers = { host: "api.moby.localhost", "user-agent": userAgent }
+/** The headers the client sends over a unix socket (`DockerHost.hostHeader`), read from its `Constants`. */
+const headers = { host: Constants.socketHost, "user-agent": userAgent }
 
 /**
  * Sends one request over the socket. `answer` is `undefined` when it fails (the program will send it again itself);
@@ -124,7 +125,7 @@ const send = (
   path: string
 ): { readonly answer: Promise<Answer | undefined>; readonly written: Promise<void> } => {
   if (runtime === "bun") {
-    const answer = fetch(`http://api.moby.localhost${path}`, { method, headers, unix: socketPath } as RequestInit).then(
+    const answer = fetch(`http://${Constants.socketHost}${path}`, { method, headers, unix: socketPath } as RequestInit).then(
       (response): Answer => ({ _tag: "Response", response }),
       () => undefined
     )

@@ -9,6 +9,7 @@
  *
  * @internal
  */
+import * as DockerHost from "@dockhand/client/DockerHost"
 import type { Build, Image } from "@dockhand/models"
 import * as Result from "effect/Result"
 import * as V from "./GoValue.ts"
@@ -67,13 +68,12 @@ export const displayablePorts = (ports: ReadonlyArray<unknown>): string => {
   const groups = new Map<string, { first: number; last: number }>()
   const result: Array<string> = []
   const hostMappings: Array<string> = []
-  const hostPort = (ip: string, port: string) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`)
   const formGroup = (key: string, first: number, last: number) => {
     const [a, b] = key.split("/") as [string, string | undefined]
     const ip = b === undefined ? "" : a
     const type = b === undefined ? a : b
     let group = first === last ? String(first) : `${first}-${last}`
-    if (ip !== "") group = `${hostPort(ip, group)}->${group}`
+    if (ip !== "") group = `${DockerHost.joinHostPort(ip, group)}->${group}`
     return `${group}/${type}`
   }
   for (const port of sorted) {
@@ -82,7 +82,7 @@ export const displayablePorts = (ports: ReadonlyArray<unknown>): string => {
     let key = stringAt(port, "Type")
     if (ip !== "") {
       if (numberAt(port, "PublicPort") !== current) {
-        hostMappings.push(`${hostPort(ip, String(numberAt(port, "PublicPort")))}->${current}/${stringAt(port, "Type")}`)
+        hostMappings.push(`${DockerHost.joinHostPort(ip, numberAt(port, "PublicPort"))}->${current}/${stringAt(port, "Type")}`)
         continue
       }
       key = `${ip}/${stringAt(port, "Type")}`
