@@ -17,6 +17,7 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as DockerConfig from "./DockerConfig.ts"
+import * as DockerHost from "./DockerHost.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as CredentialHelper from "./internal/credentialHelper.ts"
 import * as Platform from "./Platform.ts"
@@ -51,8 +52,7 @@ export const convertToHostname = (address: string): string => {
     : hostPort.split(":").length === 2
     ? [hostPort.split(":")[0]!, hostPort.split(":")[1]!]
     : [hostPort, ""]
-  if (port === "") return host
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`
+  return port === "" ? host : DockerHost.joinHostPort(host, port)
 }
 
 /**

@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Tar from "effect/encoding/Tar"
+import * as GoPath from "@dockhand/client/GoPath"
 import * as fs from "node:fs"
 import { closeSync, constants, openSync, readSync } from "node:fs"
 import * as DockerIgnore from "./DockerIgnore.ts"
@@ -282,7 +283,7 @@ export const tar = (
   outside?: OutsideDockerfile
 ): Stream.Stream<Uint8Array, Error> =>
   Stream.unwrap(Effect.map(Effect.fromResult(DockerIgnore.parse(ignore ?? "")), (patterns) => {
-    const always = new Set([DockerIgnore.cleanPath(dockerfile), ".dockerignore"])
+    const always = new Set([GoPath.clean(dockerfile), ".dockerignore"])
     const added: Array<Tar.Entry<Error>> = []
     let replace: (path: string, stat: fs.Stats) => Tar.Entry<Error> | undefined = () => undefined
     if (outside !== undefined) {
