@@ -20,6 +20,7 @@ import { assert } from "@effect/vitest"
 import { spawn, spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
+import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -459,4 +460,61 @@ export const writeTree = (world: World, dir: string, files: Readonly<Record<stri
     fs.writeFileSync(path.join(base, file), content)
   }
   return base
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Git repositories served on 127.0.0.1
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Runs `git` (by absolute path, whatever `PATH` a test plants) in `cwd`; a failure fails the test. */
+export const git = (cwd: string, ...args: Array<string>): void => {
+  const result = spawnSync("/usr/bin/git", ["-c", "user.email=e2e@dockhand", "-c", "user.name=e2e", ...args], {
+    cwd,
+    encoding: "utf8"
+  })
+  assert.strictEqual(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`)
+}
+
+/**
+ * A repository made of the directory `src` (one commit on branch `main`), cloned bare into `<world>/srv/repo.git`
+ * with the files a "dumb" HTTP server needs; gives the directory to serve (`srv`).
+ */
+export const bareRepository = (world: World, src: string): string => {
+  git(src, "init", "-q", "-b", "main")
+  git(src, "add", "-A")
+  git(src, "commit", "-q", "-m", "context")
+  const served = path.join(world.dir, "srv")
+  git(world.dir, "clone", "-q", "--bare", src, path.join(served, "repo.git"))
+  git(path.join(served, "repo.git"), "update-server-info")
+  return served
+}
+
+/**
+ * A "dumb" HTTP server on 127.0.0.1 serving the files below `root` (so git fetches without `--depth`, as docker
+ * decides after probing). `hold` may keep a request unanswered (it gives `true` for one it holds). `close` ends it.
+ */
+export const serveFiles = async (
+  root: string,
+  hold: (pathname: string) => boolean = () => false
+): Promise<{ readonly base: string; readonly close: () => Promise<void> }> => {
+  const server = http.createServer((request, response) => {
+    const pathname = new URL(request.url ?? "/", "http://x").pathname
+    if (hold(pathname)) return
+    const file = path.join(root, decodeURIComponent(pathname))
+    if (!file.startsWith(root) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      response.writeHead(404).end("not found")
+      return
+    }
+    response.writeHead(200, { "content-type": "application/octet-stream" })
+    response.end(request.method === "HEAD" ? undefined : fs.readFileSync(file))
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  return {
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
 }

@@ -10,7 +10,6 @@
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as path from "node:path"
 import * as Harness from "./Harness.ts"
 
@@ -149,7 +148,7 @@ describe("image build from standard input", () => {
 })
 
 describe("image build from a git URL (a repository served by a plain HTTP server on 127.0.0.1)", () => {
-  let server: http.Server | undefined
+  let server: Awaited<ReturnType<typeof Harness.serveFiles>> | undefined
   let base = ""
   beforeAll(() =>
     setup.run(async () => {
@@ -159,31 +158,12 @@ describe("image build from a git URL (a repository served by a plain HTTP server
         "hello.txt": `hello ${world.runId}\n`,
         "sub/Dockerfile": "FROM scratch\nLABEL from=git-sub\n"
       })
-      const git = (cwd: string, ...args: Array<string>) => {
-        const result = spawnSync("git", ["-c", "user.email=e2e@dockhand", "-c", "user.name=e2e", ...args], { cwd, encoding: "utf8" })
-        assert.strictEqual(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`)
-      }
-      git(src, "init", "-q", "-b", "main")
-      git(src, "add", "-A")
-      git(src, "commit", "-q", "-m", "context")
-      const served = path.join(world.dir, "srv")
-      git(world.dir, "clone", "-q", "--bare", src, path.join(served, "repo.git"))
-      git(path.join(served, "repo.git"), "update-server-info")
+      const served = Harness.bareRepository(world, src)
       fs.writeFileSync(path.join(world.dir, "outside"), "FROM scratch\n")
-      // a "dumb" HTTP server: files only, so git fetches without --depth, as docker decides after probing
-      server = http.createServer((request, response) => {
-        const file = path.join(served, decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname))
-        if (!file.startsWith(served) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-          response.writeHead(404).end("not found")
-          return
-        }
-        response.writeHead(200, { "content-type": "application/octet-stream" })
-        response.end(request.method === "HEAD" ? undefined : fs.readFileSync(file))
-      })
-      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve))
-      base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+      server = await Harness.serveFiles(served)
+      base = server.base
     }))
-  afterAll(() => new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve()))))
+  afterAll(() => server?.close())
 
   const tmp: Harness.Normalize = { ...build, replace: [[/docker-build-git\w+/g, "docker-build-git<tmp>"]] }
   const cachedGit = async (args: ReadonlyArray<string>) => {

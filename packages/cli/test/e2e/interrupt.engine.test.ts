@@ -9,10 +9,9 @@
  * Runs with dockhand on Node, Bun or Deno (`DOCKHAND_CLI_RUNTIME`): each handles signals its own way.
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
-import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as net from "node:net"
 import * as path from "node:path"
 import * as Harness from "./Harness.ts"
@@ -147,48 +146,19 @@ describe("save -o, interrupted while the tar is being written", () => {
 })
 
 describe("build from a git URL, interrupted while git fetches", () => {
-  let server: http.Server | undefined
+  let server: Awaited<ReturnType<typeof Harness.serveFiles>> | undefined
   let base = ""
   /** How many requests for objects the server holds back: once one is held, git is fetching. */
   let held = 0
   beforeAll(() =>
     setup.run(async () => {
       const src = Harness.writeTree(world, "gitsrc", { Dockerfile: "FROM scratch\nCOPY hello.txt /hello.txt\n", "hello.txt": "hello\n" })
-      const git = (cwd: string, ...args: Array<string>) => {
-        const result = spawnSync("git", ["-c", "user.email=e2e@dockhand", "-c", "user.name=e2e", ...args], { cwd, encoding: "utf8" })
-        assert.strictEqual(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`)
-      }
-      git(src, "init", "-q", "-b", "main")
-      git(src, "add", "-A")
-      git(src, "commit", "-q", "-m", "context")
-      const served = path.join(world.dir, "srv")
-      git(world.dir, "clone", "-q", "--bare", src, path.join(served, "repo.git"))
-      git(path.join(served, "repo.git"), "update-server-info")
+      const served = Harness.bareRepository(world, src)
       // a "dumb" HTTP server that never answers for the objects: `git fetch` waits for them until it is stopped
-      server = http.createServer((request, response) => {
-        const url = new URL(request.url ?? "/", "http://x").pathname
-        if (url.includes("/objects/")) {
-          held++
-          return
-        }
-        const file = path.join(served, decodeURIComponent(url))
-        if (!file.startsWith(served) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-          response.writeHead(404).end("not found")
-          return
-        }
-        response.writeHead(200, { "content-type": "application/octet-stream" })
-        response.end(request.method === "HEAD" ? undefined : fs.readFileSync(file))
-      })
-      await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve))
-      base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+      server = await Harness.serveFiles(served, (pathname) => pathname.includes("/objects/") && ++held > 0)
+      base = server.base
     }))
-  afterAll(() =>
-    new Promise<void>((resolve) => {
-      if (server === undefined) return resolve()
-      server.closeAllConnections()
-      server.close(() => resolve())
-    })
-  )
+  afterAll(() => server?.close())
 
   /** Starts the build with a private TMPDIR and waits until git is fetching into a checkout there. */
   const building = async () => {
