@@ -266,7 +266,7 @@ export const resolve = Effect.fn("DockerSettings.resolve")(
   function*(flags: Flags = {}): Effect.fn.Return<Settings, DockerError.DockerError, Platform.DockerPlatform> {
     const platform = yield* Platform.DockerPlatform
     const operation = "DockerSettings.resolve"
-    const fail = (message: string) => Effect.fail(Platform.localError(operation, message))
+    const fail = (message: string) => Effect.fail(Platform.argumentError(operation, message))
     const unresolved = (message: string) => fail(`unable to resolve docker endpoint: ${message}`)
     const env = (name: string) => platform.env(name)
 
