@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { DockerConfig, DockerSettings, GoPath, Platform } from "@dockhand/client"
-import type { Credentials, DockerError, Images, System } from "@dockhand/client"
+import { DockerConfig, DockerError, DockerSettings, GoPath, Platform } from "@dockhand/client"
+import type { Credentials, Images, System } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -214,8 +214,8 @@ export const runWith = (
       ? error
       : CliError.isCliError(error)
       ? parseFailure(error, ["dockhand"], args)
-      : (error as { readonly _tag?: unknown })._tag === "DockerError"
-      ? Failure.fromDockerError(error as DockerError.DockerError)
+      : DockerError.isDockerError(error)
+      ? Failure.fromDockerError(error)
       : Failure.message(String((error as { message?: unknown }).message ?? error))
     if (worded.exitCode === 0 && implicitHelp !== "") yield* terminal.err(implicitHelp)
     if (worded.message !== "") yield* terminal.err(worded.message)

@@ -6,6 +6,9 @@
  * @since 0.1.0
  */
 import * as Data from "effect/Data"
+import * as Predicate from "effect/Predicate"
+
+const TypeId = "~@dockhand/client/DockerError"
 
 /** Fields every daemon answer reason carries: the HTTP status, the daemon's message, the operation and the image. */
 interface DaemonAnswer {
@@ -152,6 +155,78 @@ export class InvalidArgument extends Data.TaggedError("InvalidArgument")<{
 }> {}
 
 /**
+ * What kind of local failure a {@link SystemError} is, from the errno code when there is one (as Effect's
+ * `PlatformError.SystemErrorTag` groups them):
+ *
+ * - `NotFound`: a file, directory or program that does not exist (`ENOENT`, a helper not on `PATH`);
+ * - `PermissionDenied`: `EACCES`, `EPERM`, a file that is not executable;
+ * - `NoSpace`: `ENOSPC`, `EDQUOT` (a full disk or quota);
+ * - `ReadOnly`: `EROFS`;
+ * - `NotADirectory` / `IsADirectory`: `ENOTDIR` / `EISDIR`;
+ * - `InvalidData`: a local file that could be read but not understood (a malformed `config.json`);
+ * - `Unknown`: anything else (another errno code, a helper that failed).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type SystemErrorKind =
+  | "NotFound"
+  | "PermissionDenied"
+  | "NoSpace"
+  | "ReadOnly"
+  | "NotADirectory"
+  | "IsADirectory"
+  | "InvalidData"
+  | "Unknown"
+
+/**
+ * A local failure, not a bad argument and not the daemon: a file that cannot be read or written (a full disk while
+ * saving `config.json`, `EACCES` on a context file), a credential helper that is missing or fails, an unreadable
+ * stdin. `message` keeps docker's wording (`open /x/config.json: permission denied`); `kind` says what went wrong in
+ * a way to match on; `path` and `syscall` say where, when known; `cause` is the runtime's own error.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class SystemError extends Data.TaggedError("SystemError")<{
+  readonly kind: SystemErrorKind
+  readonly message: string
+  readonly operation: string
+  /** The file or program the failure is about, when there is one. */
+  readonly path?: string | undefined
+  /** What was being done, in Go's words where the message uses them: `open`, `write`, `mkdir`, `exec`, `read`. */
+  readonly syscall?: string | undefined
+  readonly cause?: unknown
+}> {}
+
+/**
+ * The {@link SystemErrorKind} of a Node-style errno code (`ENOENT` → `NotFound`); `Unknown` for any other code.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const systemErrorKind = (code: string | undefined): SystemErrorKind => {
+  switch (code) {
+    case "ENOENT":
+      return "NotFound"
+    case "EACCES":
+    case "EPERM":
+      return "PermissionDenied"
+    case "ENOSPC":
+    case "EDQUOT":
+      return "NoSpace"
+    case "EROFS":
+      return "ReadOnly"
+    case "ENOTDIR":
+      return "NotADirectory"
+    case "EISDIR":
+      return "IsADirectory"
+    default:
+      return "Unknown"
+  }
+}
+
+/**
  * Every reason a {@link DockerError} can have.
  *
  * @category errors
@@ -170,15 +245,41 @@ export type Reason =
   | StreamError
   | ApiVersionError
   | InvalidArgument
+  | SystemError
+
+/**
+ * Whether `u` is a {@link DockerError} (from any copy of this package, as the check does not use `instanceof`).
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isDockerError = (u: unknown): u is DockerError => Predicate.hasProperty(u, TypeId)
 
 /**
  * The error of every client call. Match on `reason._tag`, or use `Effect.catchReason("DockerError", "NotFound", f)`.
- * `message` reads like the docker CLI: `Error response from daemon: No such image: x:latest`.
+ * `message` reads like the docker CLI: `Error response from daemon: No such image: x:latest`. The reason's `cause`
+ * (the runtime's error behind a `ConnectionError`, `DecodeError` or `SystemError`) is the error's own `cause`, so it
+ * shows in `Cause.pretty` and traces.
  *
  * @category errors
  * @since 0.1.0
  */
 export class DockerError extends Data.TaggedError("DockerError")<{ readonly reason: Reason }> {
+  constructor(props: { readonly reason: Reason }) {
+    if ("cause" in props.reason && props.reason.cause !== undefined) {
+      super({ ...props, cause: props.reason.cause } as { readonly reason: Reason })
+    } else {
+      super(props)
+    }
+  }
+
+  /**
+   * Marks this value as a {@link DockerError} for {@link isDockerError}.
+   *
+   * @since 0.1.0
+   */
+  readonly [TypeId]: typeof TypeId = TypeId
+
   override get message(): string {
     const reason = this.reason
     switch (reason._tag) {

@@ -253,7 +253,7 @@ interface Connection {
 }
 
 const operation = "DockerSettings.resolve"
-const fail = (message: string) => Effect.fail(Platform.localError(operation, message))
+const fail = (message: string) => Effect.fail(Platform.argumentError(operation, message))
 const unresolved = (message: string) => fail(`unable to resolve docker endpoint: ${message}`)
 
 /**

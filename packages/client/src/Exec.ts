@@ -44,6 +44,8 @@ export class ExecError extends Data.TaggedError("ExecError")<{
   readonly program: string
   /** Go's text for the failure. */
   readonly message: string
+  /** The errno code behind a `NotExecutable` or `StartFailed` failure (`ENOENT`, `EACCES`, `EISDIR`), when known. */
+  readonly code?: string | undefined
 }> {}
 
 type Errno = NodeJS.ErrnoException
@@ -75,14 +77,18 @@ const describe = (error: Errno): string => {
 }
 
 /** Go's `findExecutable` on unix: why `path` is not a runnable file, or `undefined` when it is one. */
-const whyNotExecutable = (path: string): Effect.Effect<string | undefined> =>
-  Effect.callback<string | undefined>((resume) => {
+const whyNotExecutable = (path: string): Effect.Effect<{ readonly why: string; readonly code?: string } | undefined> =>
+  Effect.callback<{ readonly why: string; readonly code?: string } | undefined>((resume) => {
     fs.stat(path, (error, stats) => {
-      if (error) return resume(Effect.succeed(`stat ${path}: ${describe(error)}`))
-      if (stats.isDirectory()) return resume(Effect.succeed("is a directory"))
-      fs.access(path, fs.constants.X_OK, (denied) => resume(Effect.succeed(denied ? describe(denied) : undefined)))
+      if (error) return resume(Effect.succeed({ why: `stat ${path}: ${describe(error)}`, ...codeOf(error) }))
+      if (stats.isDirectory()) return resume(Effect.succeed({ why: "is a directory", code: "EISDIR" }))
+      fs.access(path, fs.constants.X_OK, (denied) =>
+        resume(Effect.succeed(denied ? { why: describe(denied), ...codeOf(denied) } : undefined)))
     })
   })
+
+/** An errno error's code as an optional field. */
+const codeOf = (error: Errno): { readonly code?: string } => error.code === undefined ? {} : { code: error.code }
 
 /**
  * Where `program` is, as Go's `exec.LookPath` finds it on unix (and, with `PATHEXT`, on Windows):
@@ -108,9 +114,14 @@ export const lookPath = (
     const quoted = JSON.stringify(program)
     const windows = os === "win32"
     if (program.includes("/") || (windows && program.includes("\\"))) {
-      const why = yield* whyNotExecutable(program)
-      if (why === undefined) return program
-      return yield* new ExecError({ kind: "NotExecutable", program, message: `exec: ${quoted}: ${why}` })
+      const failure = yield* whyNotExecutable(program)
+      if (failure === undefined) return program
+      return yield* new ExecError({
+        kind: "NotExecutable",
+        program,
+        message: `exec: ${quoted}: ${failure.why}`,
+        ...(failure.code === undefined ? {} : { code: failure.code })
+      })
     }
     const pathText = env["PATH"] ?? (windows ? env["Path"] : undefined) ?? ""
     // Go's filepath.SplitList: an empty PATH has no entries; otherwise every entry counts, empty ones included.
@@ -234,7 +245,12 @@ export const start = (
  * @since 0.1.0
  */
 export const startError = (path: string, error: Errno): ExecError =>
-  new ExecError({ kind: "StartFailed", program: path, message: `fork/exec ${path}: ${describe(error)}` })
+  new ExecError({
+    kind: "StartFailed",
+    program: path,
+    message: `fork/exec ${path}: ${describe(error)}`,
+    ...codeOf(error)
+  })
 
 /** Keeps the first `max` bytes of what a stream sends. */
 const collector = (max: number) => {

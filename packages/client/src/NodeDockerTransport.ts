@@ -140,8 +140,11 @@ const noBodyStatus = (status: number, method: string) =>
 
 /**
  * The `HttpClientResponse` for `request` read from a Node `IncomingMessage`, as this transport gives them: the body
- * is streamed from `message` (none for HEAD, 1xx, 204, 205 and 304 answers, whose message is drained).
+ * is streamed from `message` (none for HEAD, 1xx, 204, 205 and 304 answers, whose message is drained). Exported for
+ * the CLI, which answers some requests from ones it sent ahead (through `wrapTransport`); it may change or go away
+ * in any release.
  *
+ * @stability unstable
  * @category constructors
  * @since 0.1.0
  */

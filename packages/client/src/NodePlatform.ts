@@ -11,7 +11,7 @@ import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
-import type * as DockerError from "./DockerError.ts"
+import * as DockerError from "./DockerError.ts"
 import * as Exec from "./Exec.ts"
 import * as Platform from "./Platform.ts"
 
@@ -63,7 +63,23 @@ const call = <A>(run: (done: (error: Errno | null, value?: A) => void) => void):
   })
 
 const fsError = (operation: string, verb: string, path: string) => (error: Errno): DockerError.DockerError =>
-  Platform.localError(operation, `${verb} ${path}: ${describe(error)}`)
+  Platform.localError(operation, `${verb} ${path}: ${describe(error)}`, {
+    kind: DockerError.systemErrorKind(error.code),
+    path,
+    syscall: verb,
+    cause: error
+  })
+
+/** Why a program could not be found or started, as a {@link DockerError.SystemError}. */
+const execError = (operation: string) => (error: Exec.ExecError): DockerError.DockerError =>
+  Platform.localError(operation, error.message, {
+    kind: error.kind === "NotFound" ? "NotFound" : error.code === undefined
+      ? "PermissionDenied"
+      : DockerError.systemErrorKind(error.code),
+    path: error.program,
+    syscall: "exec",
+    cause: error
+  })
 
 /**
  * Builds the platform from the process (or from `options`): the environment is copied now, so later changes to
@@ -137,7 +153,7 @@ export const make = (options?: Options): Platform.Service => {
   const runHelper = Effect.fn("NodePlatform.runHelper")(
     function*(program: string, args: ReadonlyArray<string>, stdin: string) {
       const result = yield* Exec.runProgram(program, { args, env, stdin, maxOutput }).pipe(
-        Effect.mapError((error) => Platform.localError("NodePlatform.runHelper", error.message))
+        Effect.mapError(execError("NodePlatform.runHelper"))
       )
       const decoder = new TextDecoder()
       return {

@@ -78,12 +78,51 @@ export const sha256Hex = (text: string): Effect.Effect<string> =>
   )
 
 /**
- * A local failure (a file, a helper program) as a {@link DockerError.DockerError}; `operation` names our call.
+ * What {@link localError} knows about a local failure besides its message: its kind (`Unknown` when not given), the
+ * file or program, the operation in Go's words and the runtime's own error.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface LocalErrorDetails {
+  readonly kind?: DockerError.SystemErrorKind | undefined
+  readonly path?: string | undefined
+  readonly syscall?: string | undefined
+  readonly cause?: unknown
+}
+
+/**
+ * A local failure (a file, a helper program) as a {@link DockerError.DockerError} with a
+ * {@link DockerError.SystemError} reason, never an `InvalidArgument`; `operation` names our call.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const localError = (operation: string, message: string): DockerError.DockerError =>
+export const localError = (
+  operation: string,
+  message: string,
+  details: LocalErrorDetails = {}
+): DockerError.DockerError =>
+  DockerError.make(
+    new DockerError.SystemError({
+      kind: details.kind ?? "Unknown",
+      message,
+      operation,
+      ...(details.path === undefined ? {} : { path: details.path }),
+      ...(details.syscall === undefined ? {} : { syscall: details.syscall }),
+      ...(details.cause === undefined ? {} : { cause: details.cause })
+    })
+  )
+
+/**
+ * A setting or argument that cannot be used (conflicting flags, an unparsable `DOCKER_HOST`) as a
+ * {@link DockerError.DockerError} with an `InvalidArgument` reason; `operation` names our call. The counterpart of
+ * {@link localError}, for failures that are the caller's input rather than the machine's.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const argumentError = (operation: string, message: string): DockerError.DockerError =>
   DockerError.make(new DockerError.InvalidArgument({ operation, message }))
 
 /**
@@ -109,7 +148,11 @@ const fromRecordService = (record: RecordOptions): Service => {
   const files = new Map(Object.entries(record.files ?? {}))
   const helpers = record.helpers ?? {}
   const notFound = (program: string) =>
-    localError("DockerPlatform.runHelper", `exec: "${program}": executable file not found in $PATH`)
+    localError("DockerPlatform.runHelper", `exec: "${program}": executable file not found in $PATH`, {
+      kind: "NotFound",
+      path: program,
+      syscall: "exec"
+    })
   return {
     os: record.os ?? "linux",
     env: (name) => env[name],

@@ -36,7 +36,9 @@ export interface Progress {
 }
 
 /**
- * Builds a {@link Progress} from the stream of its messages.
+ * Builds a {@link Progress} from the stream of its messages, which fails with a `StreamError` reason at an in-band
+ * error (as the `Images` calls' streams do, and `JsonMessageStream.failOnError` mapped to a `DockerError` does):
+ * `outcome` does not check the messages a second time.
  *
  * @category constructors
  * @since 0.1.0

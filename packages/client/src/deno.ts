@@ -1,5 +1,6 @@
 /**
- * `@dockhand/client/deno`: every service of the package on Deno, over Deno's own transport.
+ * `@dockhand/client/deno`: every service of the package on Deno, over Deno's own transport. The same
+ * {@link DockerLayers.make} factory as the other runtime entries; the types of its signatures are exported here.
  *
  * @example
  * ```ts
@@ -19,9 +20,20 @@
 import type * as Layer from "effect/Layer"
 import type * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
+import * as DockerLayers from "./DockerLayers.ts"
 import type * as DockerSettings from "./DockerSettings.ts"
-import * as Layers from "./internal/layers.ts"
 import * as Transport from "./DenoDockerTransport.ts"
+
+/**
+ * The types of this entry's signatures: `Options` (what `layerWith` takes besides the flags), `Services` (what
+ * `layer` and `layerWith` provide), `EndpointServices` (what `layerFromOptions` provides) and `Transport`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type { EndpointServices, Options, Services, Transport } from "./DockerLayers.ts"
+
+const entry = DockerLayers.make(Transport.layer)
 
 /**
  * Every service (`Images`, `System`, `Credentials`, `DockerEngine`, `DockerSettings`, `DockerPlatform`), talking to
@@ -31,19 +43,19 @@ import * as Transport from "./DenoDockerTransport.ts"
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<Layers.Services, DockerError.DockerError> = Layers.fromEnvironment(Transport.layer)()
+export const layer: Layer.Layer<DockerLayers.Services, DockerError.DockerError> = entry.layer
 
 /**
  * Every service, resolved as the docker CLI resolves its flags (`--host`, `--context`, `--tls*`, `--config`).
- * `options.wrapTransport` wraps the transport before the services use it.
+ * `options.wrapTransport` (unstable) wraps the transport before the services use it.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layerWith = (
+export const layerWith: (
   flags: DockerSettings.Flags,
-  options?: Layers.Options
-): Layer.Layer<Layers.Services, DockerError.DockerError> => Layers.fromEnvironment(Transport.layer)(flags, options)
+  options?: DockerLayers.Options
+) => Layer.Layer<DockerLayers.Services, DockerError.DockerError> = entry.layerWith
 
 /**
  * The `Images`, `System` and `DockerEngine` services for an explicit endpoint, ignoring the environment (no
@@ -52,7 +64,9 @@ export const layerWith = (
  * @category layers
  * @since 0.1.0
  */
-export const layerFromOptions = (options: DockerEngine.Options) => Layers.fromOptions(Transport.layer)(options)
+export const layerFromOptions: (
+  options: DockerEngine.Options
+) => Layer.Layer<DockerLayers.EndpointServices> = entry.layerFromOptions
 
 /**
  * The transport itself: an Effect `HttpClient` for an endpoint.
@@ -60,4 +74,4 @@ export const layerFromOptions = (options: DockerEngine.Options) => Layers.fromOp
  * @category layers
  * @since 0.1.0
  */
-export const transport = Transport.layer
+export const transport: DockerLayers.Transport = Transport.layer

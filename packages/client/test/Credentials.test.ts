@@ -283,7 +283,7 @@ describe("Credentials.get", () => {
       f.writeConfig({ credsStore: "dockhandtest", credHelpers: { "gone.example": "nope" } })
       const failing = yield* f.credentials({ DOCKHAND_TEST_FAIL: "1" })
       const error = yield* Effect.flip(failing.get("r.example"))
-      assert.strictEqual(error.reason._tag, "InvalidArgument")
+      assert.strictEqual(error.reason._tag, "SystemError")
       assert.strictEqual(
         error.message,
         "error getting credentials - err: exit status 2, out: `helper failed on: r.example` (stderr: stderr also saw: r.example)"

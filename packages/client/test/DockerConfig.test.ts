@@ -133,7 +133,7 @@ describe("DockerConfig.read", () => {
       const file = path.join(dir, "config.json")
       fs.writeFileSync(file, `{"auths": {"x": {"auth": "${SECRET}"}}, oops}`)
       const error = yield* Effect.flip(readWith({}, "/nowhere", dir))
-      assert.strictEqual(error.reason._tag, "InvalidArgument")
+      assert.strictEqual(error.reason._tag, "SystemError")
       assert.isTrue(error.message.startsWith(`parsing config file (${file}): Malformed JSON at line 1`), error.message)
       assert.notInclude(printed(error), SECRET)
       assert.notInclude(printed(error), "oops")

@@ -35,7 +35,7 @@ describe("NodePlatform files", () => {
       assert.deepStrictEqual(yield* platform.readFile(path.join(dir, "a.txt")), Option.some("héllo"))
       assert.deepStrictEqual(yield* platform.readFile(path.join(dir, "missing")), Option.none())
       const error = yield* Effect.flip(platform.readFile(dir))
-      assert.strictEqual(error.reason._tag, "InvalidArgument")
+      assert.strictEqual(error.reason._tag, "SystemError")
       assert.strictEqual(error.message, `read ${dir}: is a directory`)
     }))
 
@@ -135,7 +135,7 @@ describe("NodePlatform processes", () => {
       const dir = yield* tempDir
       const platform = yield* platformWith({ env: { PATH: dir } })
       const error = yield* Effect.flip(platform.runHelper("docker-credential-nope", ["get"], ""))
-      assert.strictEqual(error.reason._tag, "InvalidArgument")
+      assert.strictEqual(error.reason._tag, "SystemError")
       assert.strictEqual(error.message, `exec: "docker-credential-nope": executable file not found in $PATH`)
     }))
 })

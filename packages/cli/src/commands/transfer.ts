@@ -246,9 +246,17 @@ export const load = (name = "load", path = "image load") =>
     }).pipe(Effect.mapError(Failure.fromDockerError))
   })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))
 
-/** A local read error while feeding `load` or `import`. */
+/** A local read error while feeding `load` or `import` (stdin or the input file): a `SystemError` reason. */
 const readError = (operation: string) => (cause: Error): DockerError.DockerError =>
-  DockerError.make(new DockerError.InvalidArgument({ operation, message: cause.message }))
+  DockerError.make(
+    new DockerError.SystemError({
+      kind: DockerError.systemErrorKind((cause as NodeJS.ErrnoException).code),
+      message: cause.message,
+      operation,
+      syscall: "read",
+      cause
+    })
+  )
 
 const importUsage = (path: string) => ({ path, usage: "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]" })
 

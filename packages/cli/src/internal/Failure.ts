@@ -130,5 +130,8 @@ export const goError = (cause: unknown): string => {
 /** A plain error line, exit 1 (`invalid reference format`, `Error response from daemon: ...`). */
 export const message = (text: string, exitCode = 1) => new CliFailure({ message: `${text}\n`, exitCode })
 
-/** A client error worded as the docker CLI words it. */
+/**
+ * A client error worded as the docker CLI words it: its message, whatever the reason (a `SystemError` reads exactly
+ * as the `InvalidArgument` local failures it replaced did, e.g. `open /x/config.json: permission denied`).
+ */
 export const fromDockerError = (error: DockerError.DockerError): CliFailure => message(error.message)

@@ -146,15 +146,17 @@ export const messages = (call: DockerEngine.Call, host: string) =>
   )
 
 /**
- * Runs progress messages to the end and sums them up. The messages come from {@link messages}, which already turned
- * an in-band error into a `DockerError`; `collect` checks again and the same mapping applies.
+ * Runs progress messages to the end and sums them up. The messages come from {@link messages}, which is the one
+ * place an in-band error becomes a `DockerError` (with its operation and reference): it fails before such a line, so
+ * the check `collect` repeats never finds one, and its codecs `StreamError` is not mapped again.
  */
-export const outcome = <E, R>(stream: Stream.Stream<JsonMessage.Message, E, R>) =>
+export const outcome = <E, R>(
+  stream: Stream.Stream<JsonMessage.Message, E, R>
+): Effect.Effect<JsonMessageStream.Outcome, E, R> =>
   JsonMessageStream.collect(stream).pipe(
-    Effect.mapError((error): E | DockerError.DockerError =>
-      error instanceof JsonMessageStream.StreamError
-        ? DockerError.make(new DockerError.StreamError({ message: error.message, code: error.code, operation: "" }))
-        : error as E
+    Effect.catchIf(
+      (error): error is JsonMessageStream.StreamError => error instanceof JsonMessageStream.StreamError,
+      (error) => Effect.die(error)
     )
   )
 

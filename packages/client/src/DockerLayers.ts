@@ -1,0 +1,153 @@
+/**
+ * How a runtime entry (`@dockhand/client/node`, `/bun`, `/deno`) turns its transport into layers of every service:
+ * from explicit options, or from the environment exactly as the docker CLI resolves it. The three entries are this
+ * one factory ({@link make}) over their own transport; the types in their signatures ({@link Options},
+ * {@link Services}, {@link EndpointServices}, {@link Transport}) are exported here and from each entry.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as HttpClient from "effect/http/HttpClient"
+import * as Credentials from "./Credentials.ts"
+import * as DockerEngine from "./DockerEngine.ts"
+import type * as DockerError from "./DockerError.ts"
+import type * as DockerHost from "./DockerHost.ts"
+import * as DockerSettings from "./DockerSettings.ts"
+import * as Images from "./Images.ts"
+import * as NodePlatform from "./NodePlatform.ts"
+import type * as Platform from "./Platform.ts"
+import * as System from "./System.ts"
+
+/**
+ * A runtime's transport: an Effect `HttpClient` for an endpoint.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Transport = (endpoint: DockerHost.Endpoint) => Layer.Layer<HttpClient.HttpClient>
+
+/**
+ * What a runtime entry's `layerWith` takes besides the flags.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /**
+   * Wraps the runtime's transport before any service uses it, given the endpoint the settings chose: to record
+   * traffic, to add headers, or to answer some requests from elsewhere (the CLI serves requests it sent ahead).
+   * It sees the raw requests the services send, whose shape may change in any release.
+   *
+   * @stability unstable
+   */
+  readonly wrapTransport?:
+    | ((client: HttpClient.HttpClient, endpoint: DockerHost.Endpoint) => HttpClient.HttpClient)
+    | undefined
+}
+
+/**
+ * Every service a runtime entry's `layer` and `layerWith` provide.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Services =
+  | Images.Images
+  | System.System
+  | DockerEngine.DockerEngine
+  | DockerSettings.DockerSettings
+  | Credentials.Credentials
+  | Platform.DockerPlatform
+
+/**
+ * The services a runtime entry's `layerFromOptions` provides: the image and system services over one endpoint.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type EndpointServices = Images.Images | System.System | DockerEngine.DockerEngine
+
+/**
+ * What each runtime entry exports, built by {@link make} from the runtime's transport.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Entry {
+  /**
+   * Every service (`Images`, `System`, `Credentials`, `DockerEngine`, `DockerSettings`, `DockerPlatform`), talking
+   * to the engine the docker CLI would choose in the same environment (`DOCKER_HOST`, `DOCKER_CONTEXT`, the
+   * config's current context, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`, `DOCKER_API_VERSION`, the default socket).
+   */
+  readonly layer: Layer.Layer<Services, DockerError.DockerError>
+  /**
+   * Every service, resolved as the docker CLI resolves its flags (`--host`, `--context`, `--tls*`, `--config`).
+   * `options.wrapTransport` wraps the transport before the services use it.
+   */
+  readonly layerWith: (flags: DockerSettings.Flags, options?: Options) => Layer.Layer<Services, DockerError.DockerError>
+  /**
+   * The `Images`, `System` and `DockerEngine` services for an explicit endpoint, ignoring the environment (no
+   * credentials are looked up: pass them per call).
+   */
+  readonly layerFromOptions: (options: DockerEngine.Options) => Layer.Layer<EndpointServices>
+  /** The transport itself: an Effect `HttpClient` for an endpoint. */
+  readonly transport: Transport
+}
+
+/** The transport for an endpoint, wrapped when asked. */
+const transportFor = (transport: Transport, endpoint: DockerHost.Endpoint, options: Options) => {
+  const wrap = options.wrapTransport
+  if (wrap === undefined) return transport(endpoint)
+  return Layer.effect(
+    HttpClient.HttpClient,
+    Effect.gen(function*() {
+      return wrap(yield* HttpClient.HttpClient, endpoint)
+    })
+  ).pipe(Layer.provide(transport(endpoint)))
+}
+
+/**
+ * The image and system services over `options.endpoint`, without credentials or settings. `Images.layer` and
+ * `System.layer` are shared constants, and Effect memoizes layers by identity, also into layers provided later
+ * inside an effect that already runs with one (the memo map is forked, not replaced): without `Layer.fresh` a
+ * second endpoint's layer would hand out the first endpoint's services.
+ */
+const fromOptions = (
+  transport: Transport,
+  options: DockerEngine.Options,
+  layerOptions: Options = {}
+): Layer.Layer<EndpointServices> =>
+  Layer.mergeAll(Layer.fresh(Images.layer), Layer.fresh(System.layer)).pipe(
+    Layer.provideMerge(DockerEngine.layer(options)),
+    Layer.provide(transportFor(transport, options.endpoint, layerOptions))
+  )
+
+/** Every service, connected where the docker CLI would connect with these flags in this environment. */
+const fromEnvironment = (
+  transport: Transport,
+  flags: DockerSettings.Flags = {},
+  options: Options = {}
+): Layer.Layer<Services, DockerError.DockerError> =>
+  Layer.unwrap(
+    Effect.map(DockerSettings.resolve(flags), (settings) => {
+      const credentials = Credentials.layerWith({ configDir: settings.configDir.value })
+      return fromOptions(transport, DockerSettings.engineOptions(settings), options).pipe(
+        Layer.provideMerge(credentials),
+        Layer.merge(Layer.succeed(DockerSettings.DockerSettings, settings))
+      )
+    })
+  ).pipe(Layer.provideMerge(Layer.fresh(NodePlatform.layer)))
+
+/**
+ * A runtime entry over `transport`: `layer` (built once, here), `layerWith`, `layerFromOptions` and the transport.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (transport: Transport): Entry => ({
+  layer: fromEnvironment(transport),
+  layerWith: (flags, options) => fromEnvironment(transport, flags, options),
+  layerFromOptions: (options) => fromOptions(transport, options),
+  transport
+})
