@@ -287,7 +287,7 @@ describe("DockerIgnore properties", () => {
     const start = performance.now()
     DockerIgnore.isExcluded(compiled.success, elements.join("/"))
     // a guard against blow-up (the old code took seconds on such inputs), not a speed test
-    assert.isBelow(performance.now() - start, 200)
+    assert.isBelow(performance.now() - start, 2000)
   }, { arbitrary: { runs: 200 } })
 
   it.prop("on short inputs, the matcher agrees with a plain reference", [

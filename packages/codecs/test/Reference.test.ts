@@ -223,7 +223,8 @@ describe("hostile input", () => {
     for (const input of inputs) {
       const start = performance.now()
       assert.isTrue(Result.isFailure(Reference.parseNormalized(input)))
-      assert.isBelow(performance.now() - start, 500)
+      // a guard against regex blow-up (which takes minutes on these), not a speed test: loose for loaded machines
+      assert.isBelow(performance.now() - start, 2000)
     }
   })
 
