@@ -36,9 +36,8 @@ export interface Progress {
 }
 
 /**
- * Builds a {@link Progress} from the stream of its messages, which fails with a `StreamError` reason at an in-band
- * error (as the `Images` calls' streams do, and `JsonMessageStream.failOnError` mapped to a `DockerError` does):
- * `outcome` does not check the messages a second time.
+ * Builds a {@link Progress} from the stream of its messages. An in-band error line among them makes `outcome` fail
+ * with a `StreamError` reason (the `Images` calls' streams fail there already, with the operation named).
  *
  * @category constructors
  * @since 0.1.0

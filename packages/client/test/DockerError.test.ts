@@ -169,4 +169,11 @@ describe("Progress outcome", () => {
       assert.strictEqual(error.reason.operation, "ImageCreate")
       assert.strictEqual(error.message, "manifest unknown")
     }))
+  it.effect("a hand-built Progress whose messages hold an error line fails with a StreamError reason, not a defect", () =>
+    Effect.gen(function*() {
+      const messages = Stream.make({ status: "Pulling" }, { errorDetail: { message: "denied", code: 3 }, error: "denied" })
+      const error = yield* Effect.flip(Progress.make(messages).outcome)
+      assert.strictEqual(error.reason._tag, "StreamError")
+      assert.strictEqual(error.message, "denied")
+    }))
 })

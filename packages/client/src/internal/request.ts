@@ -146,17 +146,19 @@ export const messages = (call: DockerEngine.Call, host: string) =>
   )
 
 /**
- * Runs progress messages to the end and sums them up. The messages come from {@link messages}, which is the one
- * place an in-band error becomes a `DockerError` (with its operation and reference): it fails before such a line, so
- * the check `collect` repeats never finds one, and its codecs `StreamError` is not mapped again.
+ * Runs progress messages to the end and sums them up. The `Images` calls' messages come from {@link messages}, the
+ * place an in-band error becomes a `DockerError` with its operation and reference, so `collect` finds none there.
+ * A stream handed to `Progress.make` by a caller may still hold one: it fails as a `StreamError` reason too (with no
+ * operation), never as a defect.
  */
 export const outcome = <E, R>(
   stream: Stream.Stream<JsonMessage.Message, E, R>
-): Effect.Effect<JsonMessageStream.Outcome, E, R> =>
+): Effect.Effect<JsonMessageStream.Outcome, E | DockerError.DockerError, R> =>
   JsonMessageStream.collect(stream).pipe(
-    Effect.catchIf(
-      (error): error is JsonMessageStream.StreamError => error instanceof JsonMessageStream.StreamError,
-      (error) => Effect.die(error)
+    Effect.mapError((error): E | DockerError.DockerError =>
+      error instanceof JsonMessageStream.StreamError
+        ? DockerError.make(new DockerError.StreamError({ message: error.message, code: error.code, operation: "" }))
+        : error as E
     )
   )
 
