@@ -16,6 +16,7 @@ import type * as ChildProcess from "node:child_process"
 import * as fs from "node:fs"
 import * as nodePath from "node:path"
 import type { Readable } from "node:stream"
+import * as Errno from "./Errno.ts"
 
 /**
  * An environment: variable name → value (`undefined` for unset).
@@ -48,33 +49,10 @@ export class ExecError extends Data.TaggedError("ExecError")<{
   readonly code?: string | undefined
 }> {}
 
-type Errno = NodeJS.ErrnoException
+type ErrnoException = NodeJS.ErrnoException
 
 /** Go's wording for the usual errno codes (`syscall.Errno.Error()`). */
-const describe = (error: Errno): string => {
-  switch (error.code) {
-    case "ENOENT":
-      return "no such file or directory"
-    case "EACCES":
-      return "permission denied"
-    case "EPERM":
-      return "operation not permitted"
-    case "EISDIR":
-      return "is a directory"
-    case "ENOTDIR":
-      return "not a directory"
-    case "ELOOP":
-      return "too many levels of symbolic links"
-    case "ENOEXEC":
-      return "exec format error"
-    case "E2BIG":
-      return "argument list too long"
-    case "ETXTBSY":
-      return "text file busy"
-    default:
-      return error.code ?? error.message
-  }
-}
+const describe = (error: ErrnoException): string => Errno.goText(error.code) ?? error.code ?? error.message
 
 /** Go's `findExecutable` on unix: why `path` is not a runnable file, or `undefined` when it is one. */
 const whyNotExecutable = (path: string): Effect.Effect<{ readonly why: string; readonly code?: string } | undefined> =>
@@ -88,7 +66,7 @@ const whyNotExecutable = (path: string): Effect.Effect<{ readonly why: string; r
   })
 
 /** An errno error's code as an optional field. */
-const codeOf = (error: Errno): { readonly code?: string } => error.code === undefined ? {} : { code: error.code }
+const codeOf = (error: ErrnoException): { readonly code?: string } => error.code === undefined ? {} : { code: error.code }
 
 /**
  * Where `program` is, as Go's `exec.LookPath` finds it on unix (and, with `PATHEXT`, on Windows):
@@ -244,7 +222,7 @@ export const start = (
  * @category constructors
  * @since 0.1.0
  */
-export const startError = (path: string, error: Errno): ExecError =>
+export const startError = (path: string, error: ErrnoException): ExecError =>
   new ExecError({
     kind: "StartFailed",
     program: path,
@@ -292,7 +270,7 @@ export const run = (path: string, options: RunOptions): Effect.Effect<RunResult,
     const stderr = options.combineOutput ? stdout : collector(max)
     child.stdout.on("data", stdout.push)
     child.stderr.on("data", stderr.push)
-    child.on("error", (error: Errno) => resume(Effect.fail(startError(path, error))))
+    child.on("error", (error: ErrnoException) => resume(Effect.fail(startError(path, error))))
     child.on("close", (code, signal) =>
       resume(Effect.succeed({
         exitCode: code ?? -1,

@@ -12,6 +12,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
 import * as DockerError from "./DockerError.ts"
+import * as Errno from "./Errno.ts"
 import * as Exec from "./Exec.ts"
 import * as Platform from "./Platform.ts"
 
@@ -30,39 +31,18 @@ export interface Options {
 /** The most bytes of a helper's stdout or stderr that are kept. */
 const maxOutput = 1 << 20
 
-type Errno = NodeJS.ErrnoException
+type ErrnoException = NodeJS.ErrnoException
 
 /** Go's wording for the usual errno codes, so messages read like the docker CLI's. */
-const describe = (error: Errno): string => {
-  switch (error.code) {
-    case "ENOENT":
-      return "no such file or directory"
-    case "EACCES":
-      return "permission denied"
-    case "EPERM":
-      return "operation not permitted"
-    case "EISDIR":
-      return "is a directory"
-    case "ENOTDIR":
-      return "not a directory"
-    case "ELOOP":
-      return "too many levels of symbolic links"
-    case "EROFS":
-      return "read-only file system"
-    case "ENOSPC":
-      return "no space left on device"
-    default:
-      return error.code ?? "input/output error"
-  }
-}
+const describe = (error: ErrnoException): string => Errno.goText(error.code) ?? error.code ?? "input/output error"
 
 /** A Node callback API as an Effect that fails with the errno error. */
-const call = <A>(run: (done: (error: Errno | null, value?: A) => void) => void): Effect.Effect<A, Errno> =>
-  Effect.callback<A, Errno>((resume) => {
+const call = <A>(run: (done: (error: ErrnoException | null, value?: A) => void) => void): Effect.Effect<A, ErrnoException> =>
+  Effect.callback<A, ErrnoException>((resume) => {
     run((error, value) => resume(error ? Effect.fail(error) : Effect.succeed(value as A)))
   })
 
-const fsError = (operation: string, verb: string, path: string) => (error: Errno): DockerError.DockerError =>
+const fsError = (operation: string, verb: string, path: string) => (error: ErrnoException): DockerError.DockerError =>
   Platform.localError(operation, `${verb} ${path}: ${describe(error)}`, {
     kind: DockerError.systemErrorKind(error.code),
     path,

@@ -23,6 +23,8 @@ export * as DockerHost from "./DockerHost.ts"
 export * as DockerSettings from "./DockerSettings.ts"
 /** Slash-separated paths cleaned and joined as Go's `path.Clean` and `path.Join` do. @since 0.1.0 */
 export * as GoPath from "./GoPath.ts"
+/** Go's words for errno codes, as the docker CLI prints local failures. @since 0.1.0 */
+export * as Errno from "./Errno.ts"
 /** The `Images` service: every image endpoint. @since 0.1.0 */
 export * as Images from "./Images.ts"
 /** What the client needs from the runtime: environment, files, helper processes. @since 0.1.0 */

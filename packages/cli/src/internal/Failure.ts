@@ -6,6 +6,7 @@
  * @internal
  */
 import type { DockerError } from "@dockhand/client"
+import * as Errno from "@dockhand/client/Errno"
 import * as Data from "effect/Data"
 
 /** A failure that has already been worded for the user: `message` goes to stderr, the process exits with `exitCode`. */
@@ -106,22 +107,12 @@ export const unknownCommand = (parent: string, command: string): CliFailure => {
   })
 }
 
-/** Go's words for a system error (`ENOENT`: `no such file or directory`). */
-const errnoText: Readonly<Record<string, string>> = {
-  EACCES: "permission denied",
-  EEXIST: "file exists",
-  EISDIR: "is a directory",
-  ENOENT: "no such file or directory",
-  ENOTDIR: "not a directory",
-  EPERM: "operation not permitted",
-  ENOSPC: "no space left on device"
-}
 
 /** A Node file-system error as Go words it: `open /x.tar: no such file or directory`. */
 export const goError = (cause: unknown): string => {
   if (cause === null || typeof cause !== "object") return String(cause)
   const error = cause as { code?: unknown; syscall?: unknown; path?: unknown; message?: unknown }
-  const text = typeof error.code === "string" ? errnoText[error.code] : undefined
+  const text = typeof error.code === "string" ? Errno.goText(error.code) : undefined
   if (text === undefined || typeof error.syscall !== "string") return String(error.message ?? cause)
   const op = error.syscall === "scandir" ? "open" : error.syscall
   return typeof error.path === "string" ? `${op} ${error.path}: ${text}` : `${op}: ${text}`
