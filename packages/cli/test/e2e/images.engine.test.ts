@@ -52,7 +52,7 @@ const same = (args: () => ReadonlyArray<string>, options: Harness.Normalize = {}
   Harness.compare(args(), world, options).then(() => undefined)
 
 describe.concurrent("image ls", () => {
-  const ls = (...args: Array<string>) => same(() => [...args.map((a) => a.replaceAll("$P", P))], { unordered: true })
+  const ls = (...args: Array<string>) => same(() => args.map((a) => a.replaceAll("$P", P)), { unordered: true })
   it("images -f reference=…", ls("images", "-f", "reference=$P/*"))
   it("image ls -a with a filter", ls("image", "ls", "-a", "-f", "reference=$P/*"))
   it("image list (alias), repository argument", ls("image", "list", "$P/app"))
@@ -89,7 +89,7 @@ describe.concurrent("image ls", () => {
 })
 
 describe.concurrent("image inspect", () => {
-  const inspect = (...args: Array<string>) => same(() => [...args.map((a) => a.replaceAll("$P", P))])
+  const inspect = (...args: Array<string>) => same(() => args.map((a) => a.replaceAll("$P", P)))
   it("one image", inspect("image", "inspect", "$P/app:1"))
   it("several images", inspect("image", "inspect", "$P/app:1", "$P/base:1"))
   it("a missing one among found ones", inspect("image", "inspect", "$P/app:1", "$P/missing:1", "$P/base:1"))
@@ -110,7 +110,7 @@ describe.concurrent("image inspect", () => {
 })
 
 describe.concurrent("image history", () => {
-  const history = (...args: Array<string>) => same(() => [...args.map((a) => a.replaceAll("$P", P))])
+  const history = (...args: Array<string>) => same(() => args.map((a) => a.replaceAll("$P", P)))
   it("history", history("history", "$P/app:1"))
   it("image history -H=false", history("image", "history", "-H=false", "$P/app:1"))
   it("image history --no-trunc", history("image", "history", "--no-trunc", "$P/app:1"))

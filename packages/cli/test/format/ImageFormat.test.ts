@@ -196,7 +196,7 @@ describe("defaultImageTable (the default tables without the template interpreter
 })
 
 describe("parseReference (the name remembered, the tag checked alone)", () => {
-  const piece = Schema.String.check(Schema.isPattern(/^(?:[a-z0-9]{1,5}|[A-Z]{1,2}|localhost|[0-9]{2,4}|[a-f0-9]{64}|[.:\/@_-]{1,2}|__|sha256:[a-f0-9]{64}|\[::1\]){1,6}$/))
+  const piece = Schema.String.check(Schema.isPattern(/^(?:[a-z0-9]{1,5}|[A-Z]{1,2}|localhost|[0-9]{2,4}|[a-f0-9]{64}|[.:/@_-]{1,2}|__|sha256:[a-f0-9]{64}|\[::1\]){1,6}$/))
   it.prop("gives what the whole grammar gives", [Schema.Array(piece), Schema.Boolean], ([pieces, twice]) => {
     const ref = pieces.join("")
     // twice: the second answer comes from the remembered name

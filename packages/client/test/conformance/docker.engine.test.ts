@@ -229,7 +229,7 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
           noCache: true
         }).messages)
         assert.notInclude(streamText(fresh), "Using cache")
-        const id = (fresh.findLast((m) => m.aux !== undefined)?.aux as { ID: string }).ID
+        const id = (fresh.findLast((m) => m.aux !== undefined)!.aux as { ID: string }).ID
         yield* sweeper.image(id)
         assert.notStrictEqual(id, builtId)
       }))

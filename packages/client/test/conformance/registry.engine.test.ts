@@ -195,7 +195,7 @@ describe("the TLS registry with basic auth", () => {
           yield* images.tag(SOURCE, ref)
           const messages = yield* Stream.runCollect(images.push(ref).messages)
           assert.isTrue(messages.some((m) => m.status?.startsWith("from-auths: digest: sha256:") ?? false))
-          const digest = (messages.find((m) => m.aux !== undefined)?.aux as { Digest: string }).Digest
+          const digest = (messages.find((m) => m.aux !== undefined)!.aux as { Digest: string }).Digest
           yield* images.remove(ref)
           const pulled = yield* images.pull(ref).outcome
           assert.strictEqual(pulled.digest, digest)
