@@ -8,7 +8,6 @@ import { ApiVersion, DockerSettings, System } from "@dockhand/client"
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import * as Args from "../internal/Args.ts"
-import * as Failure from "../internal/Failure.ts"
 import { Terminal } from "../internal/Terminal.ts"
 
 const why = (sourced: DockerSettings.Sourced<unknown>): string => {
@@ -52,10 +51,10 @@ export const doctor = Command.make("doctor", { args: Args.all }, ({ args }) =>
     const ping = yield* Effect.result(system.ping)
     if (ping._tag === "Failure") {
       yield* terminal.out(`Daemon:      does not answer\n`)
-      return yield* Effect.fail(Failure.fromDockerError(ping.failure))
+      return yield* Effect.fail(ping.failure)
     }
     const version = yield* Effect.result(system.version)
-    const negotiated = yield* system.apiVersion.pipe(Effect.mapError(Failure.fromDockerError))
+    const negotiated = yield* system.apiVersion
     const server = version._tag === "Success"
       ? `${version.success.Platform?.Name || "engine"} ${version.success.Version} (${version.success.Os}/${version.success.Arch})`
       : "answers /_ping"

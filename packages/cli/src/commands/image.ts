@@ -14,10 +14,6 @@ import * as Inspect from "../internal/Inspect.ts"
 import { Terminal } from "../internal/Terminal.ts"
 import * as Platforms from "../internal/Platforms.ts"
 
-/** Runs a client call, turning its error into docker's wording. */
-const client = <A, R>(effect: Effect.Effect<A, import("@dockhand/client").DockerError.DockerError, R>) =>
-  Effect.mapError(effect, Failure.fromDockerError)
-
 const tagUsage = (path: string) => ({ path, usage: "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]" })
 
 /** `image tag SOURCE TARGET`. */
@@ -38,7 +34,7 @@ export const tag = (name = "tag", path = "image tag") =>
       }
     }
     const images = yield* Images.Images
-    yield* client(images.tag(source!, target!))
+    yield* images.tag(source!, target!)
   })).pipe(Command.withDescription("Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"))
 
 const rmUsage = (path: string) => ({ path, usage: "[OPTIONS] IMAGE [IMAGE...]" })

@@ -51,7 +51,7 @@ export const ls = (name = "ls", path = "image ls") =>
       const filters = yield* FilterFlags.parse(input.filter, "-f, --filter", path)
       if (reference !== undefined) (filters["reference"] ??= []).push(reference)
       const images = yield* Images.Images
-      const list = yield* images.list({ all: input.all, filters }).pipe(Effect.mapError(Failure.fromDockerError))
+      const list = yield* images.list({ all: input.all, filters })
       yield* print(ImageFormat.formatImageList(list, {
         ...clock(input.format),
         format: Option.getOrUndefined(input.format),
@@ -78,7 +78,7 @@ export const history = (name = "history", path = "image history") =>
       const [image] = yield* Args.expect({ path, usage: "[OPTIONS] IMAGE" }, input.args, 1, 1)
       const platform = yield* Platforms.parseOption(input.platform)
       const images = yield* Images.Images
-      const items = yield* images.history(image!, platform ? { platform } : {}).pipe(Effect.mapError(Failure.fromDockerError))
+      const items = yield* images.history(image!, platform ? { platform } : {})
       yield* print(ImageFormat.formatHistory(items, {
         ...clock(input.human ? input.format : Option.some("CreatedAt")),
         format: Option.getOrUndefined(input.format),
@@ -108,7 +108,7 @@ export const search = (name = "search", path = "search") =>
       const results = yield* images.search(term!, {
         filters,
         ...(Option.isSome(input.limit) ? { limit: input.limit.value } : {})
-      }).pipe(Effect.mapError(Failure.fromDockerError))
+      })
       const rows = results.map((r) => ({
         Name: r.name,
         Description: input.noTrunc || [...r.description].length <= 45

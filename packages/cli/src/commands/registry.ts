@@ -58,7 +58,7 @@ export const login = Command.make("login", {
     }
     const auth = { username: username.value, password: secret.value, serveraddress: server }
     const system = yield* System.System
-    const answer = yield* system.login(auth).pipe(Effect.mapError(Failure.fromDockerError))
+    const answer = yield* system.login(auth)
     const credentials = yield* Credentials.Credentials
     // Like docker, an identity token (when the registry gives one) is stored instead of the password.
     const token = answer.IdentityToken !== undefined && Redacted.value(answer.IdentityToken) !== ""
@@ -73,13 +73,11 @@ export const login = Command.make("login", {
     const unchanged = Option.isSome(previous) && (previous.value.username ?? "") === username.value &&
       secretOf(previous.value.password) === (token === undefined ? Redacted.value(secret.value) : "") &&
       secretOf(previous.value.identitytoken) === secretOf(token)
-    if (!unchanged) yield* credentials.store(server, stored).pipe(Effect.mapError(Failure.fromDockerError))
+    if (!unchanged) yield* credentials.store(server, stored)
     // docker warns on stderr when the password went into config.json rather than to a credential helper.
     if (!unchanged && token === undefined) {
       const settings = yield* DockerSettings.DockerSettings
-      const loaded = yield* DockerConfig.read({ configDir: settings.configDir.value }).pipe(
-        Effect.mapError(Failure.fromDockerError)
-      )
+      const loaded = yield* DockerConfig.read({ configDir: settings.configDir.value })
       const key = Credentials.registryKey(server)
       const helpers = DockerConfig.credHelpers(loaded.config)
       const helper = Object.hasOwn(helpers, key) ? helpers[key] : DockerConfig.credsStore(loaded.config)
@@ -104,5 +102,5 @@ export const logout = Command.make("logout", { args: Args.all }, ({ args }) =>
     const server = serverOf(args)
     yield* terminal.out(`Removing login credentials for ${Credentials.registryKey(server)}\n`)
     const credentials = yield* Credentials.Credentials
-    yield* credentials.erase(server).pipe(Effect.mapError(Failure.fromDockerError))
+    yield* credentials.erase(server)
   })).pipe(Command.withDescription("Log out from a registry"))

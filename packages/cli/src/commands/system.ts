@@ -51,7 +51,7 @@ export const prune = Command.make("prune", {
       if (!(yield* confirm)) return
     }
     const images = yield* Images.Images
-    const report = yield* images.prune({ filters }).pipe(Effect.mapError(Failure.fromDockerError))
+    const report = yield* images.prune({ filters })
     let out = ""
     if ((report.ImagesDeleted ?? []).length > 0) {
       out += "Deleted Images:\n"
@@ -126,7 +126,7 @@ export const df = Command.make("df", {
     yield* Args.expect({ path: "system df", usage: "[OPTIONS]" }, args, 0, 0)
     const terminal = yield* Terminal
     const system = yield* System.System
-    const usage = yield* system.diskUsage().pipe(Effect.mapError(Failure.fromDockerError))
+    const usage = yield* system.diskUsage()
     if (verbose) {
       const cache: ReadonlyArray<Build.CacheRecord> = usage.raw.BuildCache ?? []
       const text = DiskUsageFormat.formatDiskUsageVerbose({
@@ -193,7 +193,7 @@ export const version = (clientVersion: string) =>
         ""
       ]
       yield* terminal.out(lines.join("\n") + "\n")
-      const server = yield* system.version.pipe(Effect.mapError(Failure.fromDockerError))
+      const server = yield* system.version
       const out = [`Server:${server.Platform?.Name ? ` ${server.Platform.Name}` : ""}`]
       for (const component of server.Components ?? []) {
         out.push(` ${component.Name}:`)

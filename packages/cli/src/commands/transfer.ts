@@ -32,7 +32,7 @@ const show = (progress: Progress.Progress, quiet: boolean) =>
       if (quiet) return Effect.void
       const text = display(message)
       return text === "" ? Effect.void : terminal.outRaw(text)
-    }).pipe(Effect.mapError(Failure.fromDockerError))
+    })
   })
 
 const pullUsage = (path: string) => ({ path, usage: "[OPTIONS] NAME[:TAG|@DIGEST]" })
@@ -163,7 +163,6 @@ const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.Do
           },
           catch: goFailure
         })).pipe(
-          Effect.mapError((error) => error._tag === "DockerError" ? Failure.fromDockerError(error) : error),
           Effect.andThen(Effect.try({
             try: () => {
               closeSync(file.fd)
@@ -203,7 +202,7 @@ export const save = (name = "save", path = "image save") =>
     if (terminal.stdoutIsTerminal) {
       return yield* Effect.fail(Failure.message("cowardly refusing to save to a terminal. Use the -o flag or redirect"))
     }
-    yield* terminal.outBytes(tar).pipe(Effect.mapError(Failure.fromDockerError))
+    yield* terminal.outBytes(tar)
   })).pipe(Command.withDescription("Save one or more images to a tar archive (streamed to STDOUT by default)"))
 
 /** A file's bytes as a stream; the file is opened first, so that a missing one fails with docker's `open x: …`. */
@@ -243,7 +242,7 @@ export const load = (name = "load", path = "image load") =>
     yield* Progress.run(progress, (message) => {
       const text = display(message)
       return text === "" ? Effect.void : terminal.outRaw(text)
-    }).pipe(Effect.mapError(Failure.fromDockerError))
+    })
   })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))
 
 /** A local read error while feeding `load` or `import`. */
