@@ -72,6 +72,9 @@ const rows = Effect.gen(function*() {
   return out.sort((a, b) => a.Name.localeCompare(b.Name, "en", { numeric: true }))
 })
 
+/** How `context ls` is used, after its path. */
+export const lsUsage = "[OPTIONS]"
+
 const lsFormat = "table {{.Name}}{{if .Current}} *{{end}}\t{{.Description}}\t{{.DockerEndpoint}}\t{{.Error}}"
 const lsHeader = { Name: "NAME", Description: "DESCRIPTION", DockerEndpoint: "DOCKER ENDPOINT", Error: "ERROR", Current: false }
 
@@ -82,7 +85,7 @@ const ls = Command.make("ls", {
   args: Args.all
 }, ({ args, quiet, format }) =>
   Effect.gen(function*() {
-    yield* Args.expect({ path: "context ls", usage: "[OPTIONS]" }, args, 0, 0)
+    yield* Args.expect({ path: "context ls", usage: lsUsage }, args, 0, 0)
     const terminal = yield* Terminal
     const all = yield* rows
     const chosen = quiet ? "{{.Name}}" : Option.getOrElse(format, () => lsFormat) || lsFormat
@@ -98,10 +101,13 @@ const ls = Command.make("ls", {
     }
   })).pipe(Command.withAlias("list"), Command.withDescription("List contexts"))
 
+/** How `context show` is used, after its path: with no arguments. */
+export const showUsage = ""
+
 /** `context show`: the name of the current context. */
 const show = Command.make("show", { args: Args.all }, ({ args }) =>
   Effect.gen(function*() {
-    yield* Args.expect({ path: "context show", usage: "" }, args, 0, 0)
+    yield* Args.expect({ path: "context show", usage: showUsage }, args, 0, 0)
     const terminal = yield* Terminal
     const settings = yield* DockerSettings.DockerSettings
     yield* terminal.out(`${settings.context.value}\n`)

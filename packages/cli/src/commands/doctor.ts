@@ -25,10 +25,13 @@ const why = (sourced: DockerSettings.Sourced<unknown>): string => {
   }
 }
 
+/** How `doctor` is used, after its path: with no arguments. */
+export const usage = ""
+
 /** `doctor`: explains the connection and checks it; exits 1 when the engine does not answer. */
 export const doctor = Command.make("doctor", { args: Args.all }, ({ args }) =>
   Effect.gen(function*() {
-    yield* Args.expect({ path: "doctor", usage: "" }, args, 0, 0)
+    yield* Args.expect({ path: "doctor", usage }, args, 0, 0)
     const terminal = yield* Terminal
     const settings = yield* DockerSettings.DockerSettings
     const system = yield* System.System
