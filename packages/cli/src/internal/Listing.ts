@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
@@ -19,10 +20,11 @@ export const print = (text: Result.Result<string, { readonly message: string }>)
   })
 
 /**
- * The clock and zone ages and dates are shown in. The local zone costs ~10 ms to work out, and only a custom
- * format can show a date (the default tables show ages), so it is looked up only then.
+ * The time (Effect's `Clock`) and zone ages and dates are shown in. The local zone costs ~10 ms to work out, and
+ * only a custom format can show a date (the default tables show ages), so it is looked up only then.
  */
-export const clock = (format: Option.Option<string>) => ({
-  now: Date.now(),
-  timeZone: Option.isSome(format) && format.value !== "" && format.value !== "table" ? Units.localZone() : Units.utc
-})
+export const clock = (format: Option.Option<string>) =>
+  Effect.map(Clock.currentTimeMillis, (now) => ({
+    now,
+    timeZone: Option.isSome(format) && format.value !== "" && format.value !== "table" ? Units.localZone() : Units.utc
+  }))

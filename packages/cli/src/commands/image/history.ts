@@ -31,7 +31,7 @@ export const history = (name = "history", path = "image history") =>
       const images = yield* Images.Images
       const items = yield* images.history(image!, platform ? { platform } : {})
       yield* Listing.print(ImageFormat.formatHistory(items, {
-        ...Listing.clock(input.human ? input.format : Option.some("CreatedAt")),
+        ...(yield* Listing.clock(input.human ? input.format : Option.some("CreatedAt"))),
         format: Option.getOrUndefined(input.format),
         quiet: input.quiet,
         human: input.human,

@@ -35,7 +35,7 @@ export const ls = (name = "ls", path = "image ls") =>
       const images = yield* Images.Images
       const list = yield* images.list({ all: input.all, filters })
       yield* Listing.print(ImageFormat.formatImageList(list, {
-        ...Listing.clock(input.format),
+        ...(yield* Listing.clock(input.format)),
         format: Option.getOrUndefined(input.format),
         quiet: input.quiet,
         digests: input.digests,

@@ -5,6 +5,7 @@
  */
 import { System } from "@dockhand/client"
 import type { Build, System as SystemModels } from "@dockhand/models"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
@@ -91,7 +92,7 @@ export const df = Command.make("df", {
         volumes: disk.raw.Volumes ?? [],
         buildCache: cache,
         buildCacheSize: disk.raw.BuilderSize ?? cache.reduce((sum, r) => (r.Shared ? sum : sum + r.Size), 0)
-      }, Option.getOrUndefined(format), { now: Date.now(), timeZone: Units.localZone() })
+      }, Option.getOrUndefined(format), { now: yield* Clock.currentTimeMillis, timeZone: Units.localZone() })
       if (Result.isFailure(text)) return yield* Effect.fail(Failure.message(text.failure.message))
       return yield* terminal.out(text.success)
     }
