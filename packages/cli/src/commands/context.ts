@@ -11,8 +11,8 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
-import { readdirSync } from "node:fs"
 import * as Args from "../internal/Args.ts"
+import * as Directories from "../internal/Directories.ts"
 import * as Failure from "../internal/Failure.ts"
 import * as Table from "../internal/format/Table.ts"
 import { Terminal } from "../internal/Terminal.ts"
@@ -51,9 +51,7 @@ const rows = Effect.gen(function*() {
   }]
   const metaDir = GoPath.join(settings.configDir.value, "contexts", "meta")
   // Each stored context is a directory `meta/<sha256 of its name>/` (the platform lists files only).
-  const ids = yield* Effect.try(() =>
-    readdirSync(metaDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
-  ).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => []))
+  const ids = yield* Directories.subdirectories(metaDir)
   for (const id of ids) {
     const text = yield* platform.readFile(GoPath.join(metaDir, id, "meta.json")).pipe(
       Effect.orElseSucceed(() => Option.none<string>())

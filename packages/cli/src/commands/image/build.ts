@@ -11,8 +11,6 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
-import { existsSync, statSync } from "node:fs"
-import { relative, resolve } from "node:path"
 import * as Args from "../../internal/Args.ts"
 import * as LocalContext from "../../internal/build/LocalContext.ts"
 import * as StdinContext from "../../internal/build/StdinContext.ts"
@@ -77,7 +75,7 @@ export const build = (name = "build", path = "image build") =>
       const readError = (cause: Error) => Failure.message(`unable to prepare context: ${Failure.goError(cause)}`)
       const prepare = (message: string) => Failure.message(`unable to prepare context: ${message}`)
       // docker's order: stdin, a local directory, a git URL, any other URL
-      const isLocalDir = context !== "-" && statSync(context!, { throwIfNoEntry: false })?.isDirectory() === true
+      const isLocalDir = context !== "-" && LocalContext.isDirectory(context!)
       const remote = !isLocalDir && context !== "-" && GitContext.isUrl(context!) && !GitContext.isGitUrl(context!)
       if (remote) {
         return yield* Effect.fail(prepare(
@@ -99,10 +97,8 @@ export const build = (name = "build", path = "image build") =>
             // a git URL: the checkout is the context, and -f is relative to it and must stay inside it
             directory = yield* GitContext.clone(context!).pipe(Effect.mapError(prepare))
             if (dockerfile !== undefined && dockerfile !== "") {
-              const inContext = resolve(directory, dockerfile)
-              const rel = relative(directory, inContext)
-              // (a missing one is reported as docker does, by the symlink evaluation below)
-              if ((rel === ".." || rel.startsWith("../")) && existsSync(inContext)) {
+              const inContext = LocalContext.inCheckout(directory, dockerfile)
+              if (inContext === undefined) {
                 return yield* Effect.fail(prepare(`the Dockerfile (${dockerfile}) must be within the build context`))
               }
               dockerfile = inContext

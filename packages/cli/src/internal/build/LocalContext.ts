@@ -115,3 +115,16 @@ export const localContext = (context: string, file: string | undefined, stdinDoc
 
 /** The name docker gives a Dockerfile it adds to the context: `.dockerfile.` and 20 hex digits. */
 export const randomDockerfileName = () => `.dockerfile.${randomBytes(10).toString("hex")}`
+
+/** Whether `path` is a directory (its links followed): docker's first test of a build context argument. */
+export const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true
+
+/**
+ * `-f` for a context cloned from git into `directory`: its path inside the checkout, or `undefined` when it leads
+ * out of it (a missing one is reported as docker does, by the symlink evaluation of `localContext`).
+ */
+export const inCheckout = (directory: string, dockerfile: string): string | undefined => {
+  const inContext = resolve(directory, dockerfile)
+  const rel = relative(directory, inContext)
+  return (rel === ".." || rel.startsWith("../")) && existsSync(inContext) ? undefined : inContext
+}
