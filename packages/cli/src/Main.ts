@@ -65,18 +65,18 @@ const parseFailure = (
   commandPath: ReadonlyArray<string>,
   args: ReadonlyArray<string>
 ): Failure.CliFailure => {
-  const path = Failure.canonicalPath(commandPath.slice(1).join(" "))
+  const usage = Commands.usageOf(Failure.canonicalPath(commandPath.slice(1).join(" ")))
   switch (error._tag) {
     case "UnrecognizedOption":
       return Failure.flagError(
         error.option.startsWith("--")
           ? `unknown flag: ${error.option}`
           : `unknown shorthand flag: '${error.option.slice(1, 2)}' in ${error.option}`,
-        path
+        usage
       )
     case "UnknownSubcommand":
       return Failure.unknownCommand(
-        Failure.canonicalPath([...(error.parent ?? []).slice(1)].join(" ")),
+        Commands.usageOf(Failure.canonicalPath([...(error.parent ?? []).slice(1)].join(" "))),
         error.subcommand
       )
     case "InvalidValue": {
@@ -84,7 +84,7 @@ const parseFailure = (
       if (error.value === "" && last.startsWith("-") && !last.includes("=")) {
         return Failure.flagError(
           `flag needs an argument: ${last.startsWith("--") ? last : `'${last.slice(-1)}' in ${last}`}`,
-          path
+          usage
         )
       }
       const short = shorthands[error.option]
@@ -94,7 +94,7 @@ const parseFailure = (
         : /number|integer/.test(error.expected)
         ? `strconv.ParseInt: parsing "${error.value}": invalid syntax`
         : error.expected
-      return Failure.flagError(`invalid argument "${error.value}" for "${name}" flag: ${why}`, path)
+      return Failure.flagError(`invalid argument "${error.value}" for "${name}" flag: ${why}`, usage)
     }
     case "MissingOption":
     case "DuplicateOption":
@@ -102,7 +102,7 @@ const parseFailure = (
     case "UnexpectedArgument":
     case "ValidationError":
     case "UserError":
-      return Failure.flagError(error.message, path)
+      return Failure.flagError(error.message, usage)
     case "ShowHelp":
       return error.errors.length > 0
         ? parseFailure(error.errors[0]!, error.commandPath, args)
@@ -161,7 +161,7 @@ export const runWith = (
     const terminal = yield* Terminal.Terminal
     const parsed = GlobalFlags.parse(argv)
     if (Result.isFailure(parsed)) {
-      yield* terminal.err(Failure.flagError(parsed.failure, "").message)
+      yield* terminal.err(Failure.flagError(parsed.failure, Commands.usageOf("")).message)
       return 125
     }
     const flags = parsed.success

@@ -11,8 +11,8 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { Command, Flag } from "effect/cli"
-import { readdirSync } from "node:fs"
 import * as Args from "../internal/Args.ts"
+import * as Directories from "../internal/Directories.ts"
 import * as Failure from "../internal/Failure.ts"
 import * as Table from "../internal/format/Table.ts"
 import { Terminal } from "../internal/Terminal.ts"
@@ -51,9 +51,7 @@ const rows = Effect.gen(function*() {
   }]
   const metaDir = GoPath.join(settings.configDir.value, "contexts", "meta")
   // Each stored context is a directory `meta/<sha256 of its name>/` (the platform lists files only).
-  const ids = yield* Effect.try(() =>
-    readdirSync(metaDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name)
-  ).pipe(Effect.orElseSucceed((): ReadonlyArray<string> => []))
+  const ids = yield* Directories.subdirectories(metaDir)
   for (const id of ids) {
     const text = yield* platform.readFile(GoPath.join(metaDir, id, "meta.json")).pipe(
       Effect.orElseSucceed(() => Option.none<string>())
@@ -72,6 +70,9 @@ const rows = Effect.gen(function*() {
   return out.sort((a, b) => a.Name.localeCompare(b.Name, "en", { numeric: true }))
 })
 
+/** How `context ls` is used, after its path. */
+export const lsUsage = "[OPTIONS]"
+
 const lsFormat = "table {{.Name}}{{if .Current}} *{{end}}\t{{.Description}}\t{{.DockerEndpoint}}\t{{.Error}}"
 const lsHeader = { Name: "NAME", Description: "DESCRIPTION", DockerEndpoint: "DOCKER ENDPOINT", Error: "ERROR", Current: false }
 
@@ -82,7 +83,7 @@ const ls = Command.make("ls", {
   args: Args.all
 }, ({ args, quiet, format }) =>
   Effect.gen(function*() {
-    yield* Args.expect({ path: "context ls", usage: "[OPTIONS]" }, args, 0, 0)
+    yield* Args.expect({ path: "context ls", usage: lsUsage }, args, 0, 0)
     const terminal = yield* Terminal
     const all = yield* rows
     const chosen = quiet ? "{{.Name}}" : Option.getOrElse(format, () => lsFormat) || lsFormat
@@ -98,10 +99,13 @@ const ls = Command.make("ls", {
     }
   })).pipe(Command.withAlias("list"), Command.withDescription("List contexts"))
 
+/** How `context show` is used, after its path: with no arguments. */
+export const showUsage = ""
+
 /** `context show`: the name of the current context. */
 const show = Command.make("show", { args: Args.all }, ({ args }) =>
   Effect.gen(function*() {
-    yield* Args.expect({ path: "context show", usage: "" }, args, 0, 0)
+    yield* Args.expect({ path: "context show", usage: showUsage }, args, 0, 0)
     const terminal = yield* Terminal
     const settings = yield* DockerSettings.DockerSettings
     yield* terminal.out(`${settings.context.value}\n`)

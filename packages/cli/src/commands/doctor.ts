@@ -8,7 +8,6 @@ import { ApiVersion, DockerSettings, System } from "@dockhand/client"
 import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import * as Args from "../internal/Args.ts"
-import * as Failure from "../internal/Failure.ts"
 import { Terminal } from "../internal/Terminal.ts"
 
 const why = (sourced: DockerSettings.Sourced<unknown>): string => {
@@ -26,10 +25,13 @@ const why = (sourced: DockerSettings.Sourced<unknown>): string => {
   }
 }
 
+/** How `doctor` is used, after its path: with no arguments. */
+export const usage = ""
+
 /** `doctor`: explains the connection and checks it; exits 1 when the engine does not answer. */
 export const doctor = Command.make("doctor", { args: Args.all }, ({ args }) =>
   Effect.gen(function*() {
-    yield* Args.expect({ path: "doctor", usage: "" }, args, 0, 0)
+    yield* Args.expect({ path: "doctor", usage }, args, 0, 0)
     const terminal = yield* Terminal
     const settings = yield* DockerSettings.DockerSettings
     const system = yield* System.System
@@ -52,10 +54,10 @@ export const doctor = Command.make("doctor", { args: Args.all }, ({ args }) =>
     const ping = yield* Effect.result(system.ping)
     if (ping._tag === "Failure") {
       yield* terminal.out(`Daemon:      does not answer\n`)
-      return yield* Effect.fail(Failure.fromDockerError(ping.failure))
+      return yield* Effect.fail(ping.failure)
     }
     const version = yield* Effect.result(system.version)
-    const negotiated = yield* system.apiVersion.pipe(Effect.mapError(Failure.fromDockerError))
+    const negotiated = yield* system.apiVersion
     const server = version._tag === "Success"
       ? `${version.success.Platform?.Name || "engine"} ${version.success.Version} (${version.success.Os}/${version.success.Arch})`
       : "answers /_ping"

@@ -45,40 +45,6 @@ export const argumentCount = (usage: Usage, count: number, min: number, max: num
   return new CliFailure({ message: `dockhand: 'dockhand ${usage.path}' ${need}\n${usageHint(usage, verb)}`, exitCode: 1 })
 }
 
-/** How each command is used, by its path after the program name, as docker's use lines say it. */
-const usages: Readonly<Record<string, string>> = {
-  "": "[OPTIONS] COMMAND [ARG...]",
-  "image ls": "[OPTIONS] [REPOSITORY[:TAG]]",
-  "images": "[OPTIONS] [REPOSITORY[:TAG]]",
-  "image history": "[OPTIONS] IMAGE",
-  "history": "[OPTIONS] IMAGE",
-  "image inspect": "[OPTIONS] IMAGE [IMAGE...]",
-  "image rm": "[OPTIONS] IMAGE [IMAGE...]",
-  "rmi": "[OPTIONS] IMAGE [IMAGE...]",
-  "image tag": "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
-  "tag": "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
-  "image pull": "[OPTIONS] NAME[:TAG|@DIGEST]",
-  "pull": "[OPTIONS] NAME[:TAG|@DIGEST]",
-  "image push": "[OPTIONS] NAME[:TAG]",
-  "push": "[OPTIONS] NAME[:TAG]",
-  "image save": "[OPTIONS] IMAGE [IMAGE...]",
-  "save": "[OPTIONS] IMAGE [IMAGE...]",
-  "image load": "[OPTIONS]",
-  "load": "[OPTIONS]",
-  "image import": "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
-  "import": "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
-  "image build": "[OPTIONS] PATH | URL | -",
-  "build": "[OPTIONS] PATH | URL | -",
-  "image search": "[OPTIONS] TERM",
-  "search": "[OPTIONS] TERM",
-  "image prune": "[OPTIONS]",
-  "login": "[OPTIONS] [SERVER]",
-  "logout": "[SERVER]",
-  "context ls": "[OPTIONS]",
-  "system df": "[OPTIONS]",
-  "version": "[OPTIONS]"
-}
-
 /** Aliases resolved to the name docker's messages use (`image list` is `image ls`). */
 const aliases: Readonly<Record<string, string>> = {
   "image list": "image ls",
@@ -89,19 +55,16 @@ const aliases: Readonly<Record<string, string>> = {
 /** A command path with its aliases resolved. */
 export const canonicalPath = (path: string): string => aliases[path] ?? path
 
-/** How the command at `path` is used (`""` for command groups such as `image`). */
-export const usageOf = (path: string): Usage => ({ path, usage: usages[path] ?? "" })
+/** docker's text for a bad flag (`unknown flag: --x`, `flag needs an argument: --format`) of the command `usage` describes, exit 125. */
+export const flagError = (text: string, usage: Usage): CliFailure =>
+  new CliFailure({ message: `${text}\n${usageHint(usage)}`, exitCode: 125 })
 
-/** docker's text for a bad flag (`unknown flag: --x`, `flag needs an argument: --format`), exit 125. */
-export const flagError = (text: string, path: string): CliFailure =>
-  new CliFailure({ message: `${text}\n${usageHint(usageOf(path))}`, exitCode: 125 })
-
-/** docker's text for an unknown command under `parent` (`""` for the top level), exit 1. */
-export const unknownCommand = (parent: string, command: string): CliFailure => {
-  const name = `dockhand${parent === "" ? "" : ` ${parent}`}`
+/** docker's text for an unknown command under `parent` (path `""` for the top level), exit 1. */
+export const unknownCommand = (parent: Usage, command: string): CliFailure => {
+  const name = `dockhand${parent.path === "" ? "" : ` ${parent.path}`}`
   return new CliFailure({
     message: `dockhand: unknown command: ${name} ${command}\n\n` +
-      (parent === "" ? "" : `Usage:  ${useLine(usageOf(parent))}\n\n`) +
+      (parent.path === "" ? "" : `Usage:  ${useLine(parent)}\n\n`) +
       `Run '${name} --help' for more information\n`,
     exitCode: 1
   })

@@ -1,6 +1,6 @@
 /**
- * `dockhand login` and `dockhand logout`: check credentials with the registry through the daemon and store them the
- * docker way (the configured credential helper, else `config.json`), or remove them.
+ * `dockhand login`: checks credentials with the registry through the daemon and stores them the docker way (the
+ * configured credential helper, else `config.json`).
  *
  * @since 0.1.0
  */
@@ -9,25 +9,17 @@ import type { Registry } from "@dockhand/models"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
+import * as Stdin from "../internal/Stdin.ts"
 import { Terminal } from "../internal/Terminal.ts"
 
-const loginUsage = { path: "login", usage: "[OPTIONS] [SERVER]" }
+/** How `login` is used, after its path. */
+export const usage = "[OPTIONS] [SERVER]"
 
 /** The server a login or logout is for: the argument, or Docker Hub. */
-const serverOf = (args: ReadonlyArray<string>) => args[0] ?? Credentials.indexServer
-
-/** Reads standard input to its end as text, trimming the trailing newline as docker does. */
-const readStdin = Effect.gen(function*() {
-  const terminal = yield* Terminal
-  const chunks = yield* Stream.runCollect(terminal.stdin).pipe(
-    Effect.mapError((cause) => Failure.message(`Error: ${cause.message}`))
-  )
-  return new TextDecoder().decode(Uint8Array.from(chunks.flatMap((chunk) => Array.from(chunk)))).replace(/\r?\n$/, "")
-})
+export const serverOf = (args: ReadonlyArray<string>) => args[0] ?? Credentials.indexServer
 
 /** `login [-u USER] [-p PASSWORD | --password-stdin] [SERVER]`. */
 export const login = Command.make("login", {
@@ -37,7 +29,7 @@ export const login = Command.make("login", {
   args: Args.all
 }, ({ args, username, password, passwordStdin }) =>
   Effect.gen(function*() {
-    yield* Args.expect(loginUsage, args, 0, 1)
+    yield* Args.expect({ path: "login", usage }, args, 0, 1)
     const terminal = yield* Terminal
     const server = serverOf(args)
     if (passwordStdin && Option.isSome(password)) {
@@ -50,7 +42,7 @@ export const login = Command.make("login", {
       yield* terminal.err("WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n")
     }
     // An empty password means docker would prompt for one, which needs a terminal.
-    const secret = (passwordStdin ? Option.some(Redacted.make(yield* readStdin)) : password).pipe(
+    const secret = (passwordStdin ? Option.some(Redacted.make(yield* Stdin.readText)) : password).pipe(
       Option.filter((value) => Redacted.value(value) !== "")
     )
     if (Option.isNone(username) || username.value === "" || Option.isNone(secret)) {
@@ -58,7 +50,7 @@ export const login = Command.make("login", {
     }
     const auth = { username: username.value, password: secret.value, serveraddress: server }
     const system = yield* System.System
-    const answer = yield* system.login(auth).pipe(Effect.mapError(Failure.fromDockerError))
+    const answer = yield* system.login(auth)
     const credentials = yield* Credentials.Credentials
     // Like docker, an identity token (when the registry gives one) is stored instead of the password.
     const token = answer.IdentityToken !== undefined && Redacted.value(answer.IdentityToken) !== ""
@@ -73,13 +65,11 @@ export const login = Command.make("login", {
     const unchanged = Option.isSome(previous) && (previous.value.username ?? "") === username.value &&
       secretOf(previous.value.password) === (token === undefined ? Redacted.value(secret.value) : "") &&
       secretOf(previous.value.identitytoken) === secretOf(token)
-    if (!unchanged) yield* credentials.store(server, stored).pipe(Effect.mapError(Failure.fromDockerError))
+    if (!unchanged) yield* credentials.store(server, stored)
     // docker warns on stderr when the password went into config.json rather than to a credential helper.
     if (!unchanged && token === undefined) {
       const settings = yield* DockerSettings.DockerSettings
-      const loaded = yield* DockerConfig.read({ configDir: settings.configDir.value }).pipe(
-        Effect.mapError(Failure.fromDockerError)
-      )
+      const loaded = yield* DockerConfig.read({ configDir: settings.configDir.value })
       const key = Credentials.registryKey(server)
       const helpers = DockerConfig.credHelpers(loaded.config)
       const helper = Object.hasOwn(helpers, key) ? helpers[key] : DockerConfig.credsStore(loaded.config)
@@ -93,16 +83,3 @@ export const login = Command.make("login", {
     }
     yield* terminal.out(`${answer.Status === "" ? "Login Succeeded" : answer.Status}\n`)
   })).pipe(Command.withDescription("Authenticate to a registry"))
-
-const logoutUsage = { path: "logout", usage: "[SERVER]" }
-
-/** `logout [SERVER]`. */
-export const logout = Command.make("logout", { args: Args.all }, ({ args }) =>
-  Effect.gen(function*() {
-    yield* Args.expect(logoutUsage, args, 0, 1)
-    const terminal = yield* Terminal
-    const server = serverOf(args)
-    yield* terminal.out(`Removing login credentials for ${Credentials.registryKey(server)}\n`)
-    const credentials = yield* Credentials.Credentials
-    yield* credentials.erase(server).pipe(Effect.mapError(Failure.fromDockerError))
-  })).pipe(Command.withDescription("Log out from a registry"))

@@ -1,167 +1,27 @@
 /**
- * `dockhand image build` with the classic builder: the context directory (less `.dockerignore`) streamed as a
- * tar, docker's build flags, and the daemon's build log as docker prints it.
+ * `dockhand image build` / `build` with the classic builder: the context directory (less `.dockerignore`) streamed
+ * as a tar, docker's build flags, and the daemon's build log as docker prints it.
  *
  * @since 0.1.0
  */
 import { DockerError, Images, Progress } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
-import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
-import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { Command, Flag } from "effect/cli"
-import { randomBytes } from "node:crypto"
-import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs"
-import { isAbsolute, join, normalize, relative, resolve } from "node:path"
-import * as Args from "../internal/Args.ts"
-import * as BuildContext from "../internal/BuildContext.ts"
-import * as Failure from "../internal/Failure.ts"
-import * as GitContext from "../internal/GitContext.ts"
-import * as Units from "../internal/format/Units.ts"
-import * as Platforms from "../internal/Platforms.ts"
-import * as ProgressDisplay from "../internal/ProgressDisplay.ts"
-import { Terminal } from "../internal/Terminal.ts"
-
-const buildUsage = (path: string) => ({ path, usage: "[OPTIONS] PATH | URL | -" })
-
-/**
- * Go's `filepath.EvalSymlinks` on an absolute path, step by step as Go walks it (so that its errors name the same
- * path: a relative link climbing above `/` keeps its `..`, `lstat /tmp/../x: no such file or directory`): the
- * resolved path, or Go's error text. Nothing is read but link targets.
- */
-const evalSymlinks = (path: string): { readonly path: string } | { readonly error: string } => {
-  let rest = path
-  let dest = "/"
-  let links = 0
-  let start = 1
-  while (start < rest.length) {
-    while (start < rest.length && rest[start] === "/") start++
-    let end = start
-    while (end < rest.length && rest[end] !== "/") end++
-    if (end === start) break
-    const part = rest.slice(start, end)
-    start = end
-    if (part === ".") continue
-    if (part === "..") {
-      const r = dest.lastIndexOf("/")
-      if (r < 1 || dest.slice(r + 1) === "..") dest = `${dest.length > 1 ? `${dest}/` : dest}..`
-      else dest = dest.slice(0, r)
-      continue
-    }
-    dest = dest.endsWith("/") ? `${dest}${part}` : `${dest}/${part}`
-    const stat = lstatSync(dest, { throwIfNoEntry: false })
-    if (stat === undefined) return { error: `lstat ${dest}: no such file or directory` }
-    if (!stat.isSymbolicLink()) {
-      if (!stat.isDirectory() && end < rest.length) return { error: "not a directory" }
-      continue
-    }
-    if (++links > 255) return { error: "EvalSymlinks: too many links" }
-    const link = readlinkSync(dest)
-    rest = link + rest.slice(end)
-    if (link.startsWith("/")) {
-      dest = "/"
-      start = 1
-    } else {
-      const r = dest.lastIndexOf("/")
-      dest = r < 1 ? "/" : dest.slice(0, r)
-      start = 0
-    }
-  }
-  return { path: normalize(dest) }
-}
-
-/**
- * The local context as docker resolves it: the directory, the Dockerfile (`-f` is relative to the current
- * directory, not the context; by default `Dockerfile`, or `dockerfile` when only that exists) relative to it, and a
- * Dockerfile from outside the context, which is sent inside it under a random name (read with a bound).
- *
- * The Dockerfile's links are resolved: one that leads out of the context is refused (docker's `the Dockerfile (…)
- * must be within the build context`) when the context is a git checkout (`within` is then the `-f` text) or when
- * `-f` names a path inside the context; with no `-f`, docker's `unable to open Dockerfile: open : no such file or
- * directory`. Only a Dockerfile that `-f` names outside the context is read from outside it.
- */
-const localContext = (context: string, file: string | undefined, stdinDockerfile?: Uint8Array, within?: string) =>
-  Effect.gen(function*() {
-    const prepare = (text: string) => Failure.message(`unable to prepare context: ${text}`)
-    if (!existsSync(context)) return yield* Effect.fail(prepare(`path "${context}" not found`))
-    const root = resolve(context)
-    const rootResolved = evalSymlinks(root)
-    if ("error" in rootResolved) {
-      return yield* Effect.fail(prepare(`unable to evaluate symlinks in context path: ${rootResolved.error}`))
-    }
-    const realRoot = rootResolved.path
-    if (!statSync(realRoot).isDirectory()) return yield* Effect.fail(prepare(`context must be a directory: ${realRoot}`))
-    if (stdinDockerfile !== undefined) {
-      // `-f -`: the Dockerfile read from stdin goes into the context under a random name, as one from outside does
-      const outside: BuildContext.OutsideDockerfile = { name: randomDockerfileName(), content: stdinDockerfile }
-      return { root: realRoot, dockerfile: outside.name, outside }
-    }
-    const given = file !== undefined && file !== ""
-    let dockerfile = given ? resolve(file) : join(realRoot, "Dockerfile")
-    if (!given) {
-      const lower = join(realRoot, "dockerfile")
-      if (!existsSync(dockerfile) && existsSync(lower)) dockerfile = lower
-    }
-    const resolved = evalSymlinks(dockerfile)
-    if ("error" in resolved) {
-      return yield* Effect.fail(prepare(`unable to evaluate symlinks in Dockerfile path: ${resolved.error}`))
-    }
-    const isOutside = (base: string, path: string) => {
-      const rel = relative(base, path)
-      return rel === ".." || rel.startsWith("../") || isAbsolute(rel)
-    }
-    const relativePath = relative(realRoot, resolved.path)
-    if (!isOutside(realRoot, resolved.path)) {
-      return { root: realRoot, dockerfile: relativePath, outside: undefined }
-    }
-    if (within !== undefined) return yield* Effect.fail(prepare(`the Dockerfile (${within}) must be within the build context`))
-    // docker opens the file -f names, and with no -f an empty name
-    if (!given) return yield* Effect.fail(Failure.message("unable to open Dockerfile: open : no such file or directory"))
-    if (!isOutside(root, dockerfile) || !isOutside(realRoot, dockerfile)) {
-      // a path inside the context that links out of it
-      return yield* Effect.fail(prepare(`the Dockerfile (${file}) must be within the build context`))
-    }
-    const content = yield* BuildContext.readDockerfile(file).pipe(Effect.mapError((text) => Failure.message(text)))
-    const outside: BuildContext.OutsideDockerfile = { name: randomDockerfileName(), content }
-    return { root: realRoot, dockerfile: relativePath, outside }
-  })
-
-/** The name docker gives a Dockerfile it adds to the context: `.dockerfile.` and 20 hex digits. */
-const randomDockerfileName = () => `.dockerfile.${randomBytes(10).toString("hex")}`
-
-/** Every byte of a stream, in one array. */
-const readAll = (bytes: Stream.Stream<Uint8Array, Error>) => Effect.map(Stream.runCollect(bytes), Bytes.concat)
-
-/**
- * A context read from standard input (`build -`), as docker's `GetContextFromReader` reads it: an archive (tar,
- * or gzip, bzip2, xz, zstd) is sent as it is, with `-f` naming the Dockerfile inside it; anything else is a
- * Dockerfile, sent alone in a context of its own. Must run in a scope (the rest of the input is read later).
- */
-const stdinContext = (stdin: Stream.Stream<Uint8Array, Error>, file: string | undefined) =>
-  Effect.gen(function*() {
-    const [head, rest] = yield* Stream.peel(
-      stdin,
-      Sink.fold(
-        () => [] as Array<Uint8Array>,
-        (chunks) => chunks.reduce((n, c) => n + c.byteLength, 0) < BuildContext.peekSize,
-        (chunks, chunk: Uint8Array) => Effect.succeed([...chunks, chunk])
-      )
-    )
-    const first = Bytes.concat(head)
-    if (BuildContext.isArchive(first)) {
-      return { tar: Stream.concat(Stream.make(first), rest), dockerfile: file === "" ? undefined : file }
-    }
-    if (file !== undefined && file !== "") {
-      return yield* Effect.fail(Failure.message(
-        "unable to prepare context: ambiguous Dockerfile source: both stdin and flag correspond to Dockerfiles"
-      ))
-    }
-    const content = yield* readAll(Stream.concat(Stream.make(first), rest))
-    return { tar: BuildContext.dockerfileOnly(content), dockerfile: "Dockerfile" }
-  })
+import * as Args from "../../internal/Args.ts"
+import * as LocalContext from "../../internal/build/LocalContext.ts"
+import * as StdinContext from "../../internal/build/StdinContext.ts"
+import * as BuildContext from "../../internal/BuildContext.ts"
+import * as Failure from "../../internal/Failure.ts"
+import * as GitContext from "../../internal/GitContext.ts"
+import * as Units from "../../internal/format/Units.ts"
+import * as Platforms from "../../internal/Platforms.ts"
+import * as ProgressDisplay from "../../internal/ProgressDisplay.ts"
+import * as Stdin from "../../internal/Stdin.ts"
+import { Terminal } from "../../internal/Terminal.ts"
 
 /** `KEY=VALUE` pairs into a record; a bare `KEY` takes the value of the environment variable, or `null`. */
 const keyValues = (pairs: ReadonlyArray<string>, env: (name: string) => string | undefined) => {
@@ -173,6 +33,9 @@ const keyValues = (pairs: ReadonlyArray<string>, env: (name: string) => string |
   }
   return out
 }
+
+/** How `image build` is used, after its path. */
+export const usage = "[OPTIONS] PATH | URL | -"
 
 /** `image build [OPTIONS] PATH`. */
 export const build = (name = "build", path = "image build") =>
@@ -199,11 +62,11 @@ export const build = (name = "build", path = "image build") =>
         const parsed = Reference.parseNormalized(tag)
         if (Result.isFailure(parsed)) {
           return yield* Effect.fail(
-            Failure.flagError(`invalid argument "${tag}" for "-t, --tag" flag: ${parsed.failure.message}`, path)
+            Failure.flagError(`invalid argument "${tag}" for "-t, --tag" flag: ${parsed.failure.message}`, { path, usage })
           )
         }
       }
-      const [context] = yield* Args.expect(buildUsage(path), input.args, 1, 1)
+      const [context] = yield* Args.expect({ path, usage }, input.args, 1, 1)
       const terminal = yield* Terminal
       const file = Option.getOrUndefined(input.file)
       if (context === "-" && file === "-") {
@@ -212,7 +75,7 @@ export const build = (name = "build", path = "image build") =>
       const readError = (cause: Error) => Failure.message(`unable to prepare context: ${Failure.goError(cause)}`)
       const prepare = (message: string) => Failure.message(`unable to prepare context: ${message}`)
       // docker's order: stdin, a local directory, a git URL, any other URL
-      const isLocalDir = context !== "-" && statSync(context!, { throwIfNoEntry: false })?.isDirectory() === true
+      const isLocalDir = context !== "-" && LocalContext.isDirectory(context!)
       const remote = !isLocalDir && context !== "-" && GitContext.isUrl(context!) && !GitContext.isGitUrl(context!)
       if (remote) {
         return yield* Effect.fail(prepare(
@@ -220,11 +83,11 @@ export const build = (name = "build", path = "image build") =>
         ))
       }
       const source = context === "-"
-        ? yield* stdinContext(terminal.stdin, file).pipe(
+        ? yield* StdinContext.stdinContext(terminal.stdin, file).pipe(
           Effect.mapError((e) => e instanceof Failure.CliFailure ? e : readError(e))
         )
         : yield* Effect.gen(function*() {
-          const stdinDockerfile = file === "-" ? yield* readAll(terminal.stdin).pipe(Effect.mapError(readError)) : undefined
+          const stdinDockerfile = file === "-" ? yield* Stdin.readAll(terminal.stdin).pipe(Effect.mapError(readError)) : undefined
           let directory = context!
           let dockerfile = stdinDockerfile === undefined ? file : undefined
           // for a git checkout, the -f text (or none) the Dockerfile must be within the context under
@@ -234,16 +97,14 @@ export const build = (name = "build", path = "image build") =>
             // a git URL: the checkout is the context, and -f is relative to it and must stay inside it
             directory = yield* GitContext.clone(context!).pipe(Effect.mapError(prepare))
             if (dockerfile !== undefined && dockerfile !== "") {
-              const inContext = resolve(directory, dockerfile)
-              const rel = relative(directory, inContext)
-              // (a missing one is reported as docker does, by the symlink evaluation below)
-              if ((rel === ".." || rel.startsWith("../")) && existsSync(inContext)) {
+              const inContext = LocalContext.inCheckout(directory, dockerfile)
+              if (inContext === undefined) {
                 return yield* Effect.fail(prepare(`the Dockerfile (${dockerfile}) must be within the build context`))
               }
               dockerfile = inContext
             }
           }
-          const local = yield* localContext(directory, dockerfile, stdinDockerfile, within)
+          const local = yield* LocalContext.localContext(directory, dockerfile, stdinDockerfile, within)
           const ignore = yield* BuildContext.readDockerignore(local.root).pipe(
             Effect.mapError((error) => Failure.message(error.message))
           )
