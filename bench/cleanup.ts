@@ -12,4 +12,6 @@ const refs = stale.flatMap((image) => {
   return tags.length > 0 ? tags : [image.Id]
 })
 const ms = await Engine.removeImages(refs)
-console.log(`removed ${stale.length} leftover bench image(s) (${refs.length} reference(s)) in ${(ms / 1000).toFixed(1)} s`)
+console.log(
+  `removed ${stale.length} leftover bench image(s) (${refs.length} reference(s)) in ${(ms / 1000).toFixed(1)} s`
+)

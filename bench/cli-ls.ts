@@ -13,12 +13,15 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Engine from "./lib/engine.ts"
-import { bundle, bunBin, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
+import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
 import * as Stats from "./lib/stats.ts"
 
 const count = Stats.intOption("images", "DOCKHAND_BENCH_IMAGES", 2000)
 const rounds = Stats.intOption("rounds", "DOCKHAND_BENCH_ROUNDS", 15)
-requireFile(bundle, "build the CLI first: npx tsc -b packages/cli/tsconfig.json && node packages/cli/scripts/bundle.mjs")
+requireFile(
+  bundle,
+  "build the CLI first: npx tsc -b packages/cli/tsconfig.json && node packages/cli/scripts/bundle.mjs"
+)
 
 console.log(header(`cli-ls: ${count} images, ${rounds} alternating runs of each command`))
 await Engine.warnLeftovers()
@@ -26,7 +29,9 @@ await Engine.warnLeftovers()
 const env = cliEnv()
 const noPrefetch = { ...env, DOCKHAND_NO_PREFETCH: "1" }
 /** Each contender: its command line and environment. */
-const commands = (args: ReadonlyArray<string>): Record<string, { readonly argv: ReadonlyArray<string>; readonly env: NodeJS.ProcessEnv }> => ({
+const commands = (
+  args: ReadonlyArray<string>
+): Record<string, { readonly argv: ReadonlyArray<string>; readonly env: NodeJS.ProcessEnv }> => ({
   docker: { argv: [dockerBin, ...args], env },
   "dockhand(node24)": { argv: [nodeBin, bundle, ...args], env },
   "dockhand(bun)": { argv: [bunBin, bundle, ...args], env },
@@ -39,9 +44,11 @@ const measure = async (args: ReadonlyArray<string>, n: number) => {
   const cmds = commands(args)
   const lines: Record<string, number> = {}
   const times = await Stats.interleave(
-    Object.fromEntries(Object.entries(cmds).map(([name, command]) => [name, async () => {
-      lines[name] = (await Stats.execOk(command.argv, { env: command.env })).stdoutLines
-    }])),
+    Object.fromEntries(
+      Object.entries(cmds).map(([name, command]) => [name, async () => {
+        lines[name] = (await Stats.execOk(command.argv, { env: command.env })).stdoutLines
+      }])
+    ),
     { rounds: n, warmup: 2, progress: true }
   )
   return { times, lines }
@@ -59,12 +66,23 @@ const hyperfine = (args: ReadonlyArray<string>, n: number): Record<string, numbe
     const cmds = commands(args)
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
     execFileSync("hyperfine", [
-      "--warmup", "2", "--runs", String(n), "--style", "none", "--export-json", path.join(dir, "out.json"),
+      "--warmup",
+      "2",
+      "--runs",
+      String(n),
+      "--style",
+      "none",
+      "--export-json",
+      path.join(dir, "out.json"),
       ...Object.entries(cmds).flatMap(([name, { argv, env: e }]) => [
-        "-n", name, [...(e === noPrefetch ? ["env", "DOCKHAND_NO_PREFETCH=1"] : []), ...argv].map(quote).join(" ")
+        "-n",
+        name,
+        [...(e === noPrefetch ? ["env", "DOCKHAND_NO_PREFETCH=1"] : []), ...argv].map(quote).join(" ")
       ])
     ], { env, stdio: ["ignore", "ignore", "pipe"] })
-    const results = (JSON.parse(readFileSync(path.join(dir, "out.json"), "utf8")) as { results: Array<{ command: string; median: number }> }).results
+    const results = (JSON.parse(readFileSync(path.join(dir, "out.json"), "utf8")) as {
+      results: Array<{ command: string; median: number }>
+    }).results
     return Object.fromEntries(results.map((r) => [r.command, r.median * 1000]))
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -75,7 +93,13 @@ const show = (title: string, times: Record<string, Array<number>>, hf: Record<st
   console.log(`\n${title}`)
   console.log(Stats.report(times, "docker"))
   if (hf !== undefined) {
-    console.log(`hyperfine medians: ${Object.entries(hf).map(([n, ms]) => `${n} ${Stats.fmtMs(ms)}${n === "docker" ? "" : ` (${(ms / hf["docker"]!).toFixed(3)})`}`).join(", ")}`)
+    console.log(
+      `hyperfine medians: ${
+        Object.entries(hf).map(([n, ms]) =>
+          `${n} ${Stats.fmtMs(ms)}${n === "docker" ? "" : ` (${(ms / hf["docker"]!).toFixed(3)})`}`
+        ).join(", ")
+      }`
+    )
   }
 }
 
@@ -85,7 +109,9 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
   const ls = await measure(["image", "ls"], rounds)
   // Other work on the same engine may add or remove a few images between runs: only require the fixture's rows.
   const short = Object.entries(ls.lines).filter(([, n]) => n < count + 1)
-  if (short.length > 0) throw new Error(`a command printed fewer lines than the fixture has images: ${JSON.stringify(ls.lines)}`)
+  if (short.length > 0) {
+    throw new Error(`a command printed fewer lines than the fixture has images: ${JSON.stringify(ls.lines)}`)
+  }
   const lsHf = hyperfine(["image", "ls"], rounds)
   show(`image ls (lines printed by the last run of each: ${Object.values(ls.lines).join(", ")}):`, ls.times, lsHf)
 
@@ -93,12 +119,27 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
   const versionHf = hyperfine(["--version"], rounds * 2)
   show("--version (start-up alone):", version.times, versionHf)
 
-  const ratio = (times: Record<string, Array<number>>, name: string) => Stats.pairedRatio(times[name]!, times["docker"]!)
+  const ratio = (times: Record<string, Array<number>>, name: string) =>
+    Stats.pairedRatio(times[name]!, times["docker"]!)
   console.log("")
   console.log(Stats.verdict("image ls: dockhand(node24)/docker", ratio(ls.times, "dockhand(node24)"), 1.0))
   console.log(Stats.verdict("image ls: dockhand(bun)/docker", ratio(ls.times, "dockhand(bun)"), 0.9))
-  console.log(`image ls without the request sent ahead: dockhand(node24)/docker = ${ratio(ls.times, "dockhand(node24, no prefetch)").toFixed(3)}, dockhand(bun)/docker = ${ratio(ls.times, "dockhand(bun, no prefetch)").toFixed(3)}`)
-  console.log(`--version: dockhand(node24)/docker = ${ratio(version.times, "dockhand(node24)").toFixed(3)}, dockhand(bun)/docker = ${ratio(version.times, "dockhand(bun)").toFixed(3)}`)
-  console.log(`image ls minus --version (medians): ${Object.keys(ls.times).map((n) => `${n} ${Stats.fmtMs(Stats.median(ls.times[n]!) - Stats.median(version.times[n]!))}`).join(", ")}`)
+  console.log(
+    `image ls without the request sent ahead: dockhand(node24)/docker = ${
+      ratio(ls.times, "dockhand(node24, no prefetch)").toFixed(3)
+    }, dockhand(bun)/docker = ${ratio(ls.times, "dockhand(bun, no prefetch)").toFixed(3)}`
+  )
+  console.log(
+    `--version: dockhand(node24)/docker = ${
+      ratio(version.times, "dockhand(node24)").toFixed(3)
+    }, dockhand(bun)/docker = ${ratio(version.times, "dockhand(bun)").toFixed(3)}`
+  )
+  console.log(
+    `image ls minus --version (medians): ${
+      Object.keys(ls.times).map((n) =>
+        `${n} ${Stats.fmtMs(Stats.median(ls.times[n]!) - Stats.median(version.times[n]!))}`
+      ).join(", ")
+    }`
+  )
   console.log(loadLine())
 })

@@ -11,15 +11,24 @@ import { mkdtempSync, rmSync, statSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Engine from "./lib/engine.ts"
-import { bundle, bunBin, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
+import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
 import * as Stats from "./lib/stats.ts"
 
 const mib = Stats.intOption("mib", "DOCKHAND_BENCH_MIB", 512)
 const rounds = Stats.intOption("rounds", "DOCKHAND_BENCH_ROUNDS", 5)
-requireFile(bundle, "build the CLI first: npx tsc -b packages/cli/tsconfig.json && node packages/cli/scripts/bundle.mjs")
+requireFile(
+  bundle,
+  "build the CLI first: npx tsc -b packages/cli/tsconfig.json && node packages/cli/scripts/bundle.mjs"
+)
 
 console.log(header(`cli-save: ${mib} MiB image, ${rounds} alternating runs of each command`))
-console.log(`peak RSS from ${Stats.hasGnuTime ? "/usr/bin/time" : "VmHWM in /proc/<pid>/status, polled every 5 ms (install `time` for exact figures)"}`)
+console.log(
+  `peak RSS from ${
+    Stats.hasGnuTime
+      ? "/usr/bin/time"
+      : "VmHWM in /proc/<pid>/status, polled every 5 ms (install `time` for exact figures)"
+  }`
+)
 await Engine.warnLeftovers()
 const dir = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-cli-save-"))
 
@@ -36,26 +45,40 @@ try {
     const rss: Record<string, Array<number>> = {}
     const sizes: Record<string, number> = {}
     const times = await Stats.interleave(
-      Object.fromEntries(Object.entries(cmds).map(([name, argv], i) => [name, async () => {
-        const file = path.join(dir, `out-${i}.tar`)
-        const result = await Stats.execOk(argv(file), { env, rss: true })
-        if (result.maxRss !== undefined) (rss[name] ??= []).push(result.maxRss)
-        sizes[name] = statSync(file).size
-        rmSync(file)
-      }])),
+      Object.fromEntries(
+        Object.entries(cmds).map(([name, argv], i) => [name, async () => {
+          const file = path.join(dir, `out-${i}.tar`)
+          const result = await Stats.execOk(argv(file), { env, rss: true })
+          if (result.maxRss !== undefined) (rss[name] ??= []).push(result.maxRss)
+          sizes[name] = statSync(file).size
+          rmSync(file)
+        }])
+      ),
       { rounds, warmup: 1, progress: true }
     )
-    if (new Set(Object.values(sizes)).size !== 1) throw new Error(`the saved archives differ in size: ${JSON.stringify(sizes)}`)
+    if (new Set(Object.values(sizes)).size !== 1) {
+      throw new Error(`the saved archives differ in size: ${JSON.stringify(sizes)}`)
+    }
     console.log(`each wrote ${Stats.fmtMiB(Object.values(sizes)[0]!)}`)
     console.log(Stats.report(times, "docker"))
     console.log("\npeak RSS of the process (median over all runs, warm-up included; max):")
     for (const [name, values] of Object.entries(rss)) {
-      console.log(`  ${name.padEnd(17)} ${Stats.fmtMiB(Stats.median(values)).padStart(10)}  max ${Stats.fmtMiB(Math.max(...values))}`)
+      console.log(
+        `  ${name.padEnd(17)} ${Stats.fmtMiB(Stats.median(values)).padStart(10)}  max ${
+          Stats.fmtMiB(Math.max(...values))
+        }`
+      )
     }
 
     // the runtime and the program at rest: `--version` loads the same code and does nothing
     const atRest: Record<string, number> = {}
-    for (const [name, argv] of [["dockhand(node24)", [nodeBin, bundle, "--version"]], ["dockhand(bun)", [bunBin, bundle, "--version"]]] as const) {
+    for (
+      const [name, argv] of [["dockhand(node24)", [nodeBin, bundle, "--version"]], ["dockhand(bun)", [
+        bunBin,
+        bundle,
+        "--version"
+      ]]] as const
+    ) {
       const runs: Array<number> = []
       for (let i = 0; i < 5; i++) {
         const result = await Stats.execOk(argv, { env, rss: true })
@@ -73,9 +96,13 @@ try {
       if (peak === undefined) continue
       const mib = Stats.median(peak) / 1024 / 1024
       const rest = atRest[name]
-      console.log(`${name} peak RSS = ${Stats.fmtMiB(Stats.median(peak))} (target < 64 MiB: ${mib < 64 ? "met" : "MISSED"}); ` +
-        (rest === undefined ? "" : `at rest (--version) ${Stats.fmtMiB(rest)}, so the save added ${Stats.fmtMiB(Stats.median(peak) - rest)} ` +
-          `(${(Stats.median(peak) - rest) / 1024 / 1024 < 64 ? "under" : "OVER"} 64 MiB)`))
+      console.log(
+        `${name} peak RSS = ${Stats.fmtMiB(Stats.median(peak))} (target < 64 MiB: ${mib < 64 ? "met" : "MISSED"}); ` +
+          (rest === undefined ?
+            "" :
+            `at rest (--version) ${Stats.fmtMiB(rest)}, so the save added ${Stats.fmtMiB(Stats.median(peak) - rest)} ` +
+            `(${(Stats.median(peak) - rest) / 1024 / 1024 < 64 ? "under" : "OVER"} 64 MiB)`)
+      )
     }
     console.log(`docker peak RSS = ${Stats.fmtMiB(Stats.median(rss["docker"] ?? [0]))}`)
     console.log(loadLine())

@@ -11,10 +11,10 @@ import * as Docker from "@dockhand/client/node"
 import * as WireJson from "@dockhand/codecs/WireJson"
 import { Image } from "@dockhand/models"
 import * as Effect from "effect/Effect"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as http from "node:http"
 import * as Engine from "./lib/engine.ts"
 import { header, loadDockerode } from "./lib/env.ts"
@@ -27,7 +27,11 @@ console.log(header(`list-images: ${count} images, ${rounds} interleaved rounds`)
 await Engine.warnLeftovers()
 
 await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "list" }), async (fixture) => {
-  console.log(`fixture: ${count} distinct images (one shared layer) made with one docker load in ${(fixture.setupMs / 1000).toFixed(1)} s`)
+  console.log(
+    `fixture: ${count} distinct images (one shared layer) made with one docker load in ${
+      (fixture.setupMs / 1000).toFixed(1)
+    } s`
+  )
   const socket = Engine.socketPath()
 
   // @dockhand/client: one runtime for the whole run, as an application would hold it.
@@ -50,7 +54,10 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "list" }), a
       http.get({ socketPath: socket, path: `${Engine.API}/images/json`, agent, headers: { host: "docker" } }, (res) => {
         const chunks: Array<Buffer> = []
         res.on("data", (c: Buffer) => chunks.push(c))
-        res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`))))
+        res.on(
+          "end",
+          () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`)))
+        )
         res.on("error", reject)
       }).on("error", reject)
     })
@@ -86,7 +93,8 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "list" }), a
   }
   const offline = await Stats.interleave({
     "JSON.parse": async () => JSON.parse(bytes.toString("utf8")),
-    "WireJson.decode (as Images.list calls it)": async () => Effect.runSync(WireJson.decode(Schema.Array(Image.Summary))(bytes)),
+    "WireJson.decode (as Images.list calls it)": async () =>
+      Effect.runSync(WireJson.decode(Schema.Array(Image.Summary))(bytes)),
     "WireJson.decodeResult, compiled once": async () => mustSucceed(decodeReused(bytes))
   }, { rounds: rounds * 5, warmup: 10 })
   console.log("\nno daemon, the same body each time:")
@@ -95,8 +103,14 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "list" }), a
   const clientRaw = Stats.pairedRatio(times["client"]!, times["raw"]!)
   console.log("")
   console.log(Stats.verdict("client/raw", clientRaw, 1.1))
-  if (times["dockerode"]) console.log(`dockerode/raw = ${Stats.pairedRatio(times["dockerode"], times["raw"]!).toFixed(3)}`)
-  console.log(`client − raw = ${Stats.fmtMs(Stats.median(times["client"]!.map((c, i) => c - times["raw"]![i]!)))} per call (median)`)
+  if (times["dockerode"]) {
+    console.log(`dockerode/raw = ${Stats.pairedRatio(times["dockerode"], times["raw"]!).toFixed(3)}`)
+  }
+  console.log(
+    `client − raw = ${
+      Stats.fmtMs(Stats.median(times["client"]!.map((c, i) => c - times["raw"]![i]!)))
+    } per call (median)`
+  )
 
   await runtime.dispose()
   agent.destroy()

@@ -90,7 +90,12 @@ const saver = async (way: Way, socket: string): Promise<Saver | undefined> => {
         save: (ref, file) =>
           new Promise<void>((resolve, reject) => {
             const query = new URLSearchParams({ names: ref })
-            http.get({ socketPath: socket, path: `${Engine.API}/images/get?${query}`, agent, headers: { host: "docker" } }, (res) => {
+            http.get({
+              socketPath: socket,
+              path: `${Engine.API}/images/get?${query}`,
+              agent,
+              headers: { host: "docker" }
+            }, (res) => {
               if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`))
               pipeline(res, createWriteStream(file)).then(resolve, reject)
             }).on("error", reject)
@@ -124,7 +129,17 @@ if (probeArg !== undefined) {
   peak = Math.max(peak, process.memoryUsage.rss())
   await one.dispose()
   const maxRss = process.resourceUsage().maxRSS * 1024
-  console.log(JSON.stringify({ way, baseline, peak, maxRss, ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes: statSync(arg("out")).size }))
+  console.log(
+    JSON.stringify({
+      way,
+      baseline,
+      peak,
+      maxRss,
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      bytes: statSync(arg("out")).size
+    })
+  )
   process.exit(0)
 }
 
@@ -140,7 +155,9 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-save-"))
 try {
   await Engine.withFixture(() => Engine.makeBigImage(mib * 1024 * 1024, { kind: "save" }), async (fixture) => {
     const ref = fixture.refs[0]!
-    console.log(`fixture: ${ref} (${mib} MiB, one layer) imported from a streamed tar in ${(fixture.setupMs / 1000).toFixed(1)} s`)
+    console.log(
+      `fixture: ${ref} (${mib} MiB, one layer) imported from a streamed tar in ${(fixture.setupMs / 1000).toFixed(1)} s`
+    )
     const savers: Partial<Record<Way, Saver>> = {}
     for (const way of ["client", "dockerode", "raw"] as const) {
       const one = await saver(way, Engine.socketPath())
@@ -155,13 +172,18 @@ try {
       rmSync(out(name))
     }
     const times = await Stats.interleave({
-      "docker save -o": contender("docker", (file) => Stats.execOk([dockerBin, "save", "-o", file, ref], { env: cliEnv() })),
+      "docker save -o": contender(
+        "docker",
+        (file) => Stats.execOk([dockerBin, "save", "-o", file, ref], { env: cliEnv() })
+      ),
       client: contender("client", (file) => savers.client!.save(ref, file)),
       ...(savers.dockerode ? { dockerode: contender("dockerode", (file) => savers.dockerode!.save(ref, file)) } : {}),
       "node:http pipe": contender("raw", (file) => savers.raw!.save(ref, file))
     }, { rounds, warmup: 1, progress: true })
     for (const s of Object.values(savers)) await s.dispose()
-    if (new Set(Object.values(sizes)).size !== 1) throw new Error(`the saved archives differ in size: ${JSON.stringify(sizes)}`)
+    if (new Set(Object.values(sizes)).size !== 1) {
+      throw new Error(`the saved archives differ in size: ${JSON.stringify(sizes)}`)
+    }
     console.log(`each wrote ${Stats.fmtMiB(Object.values(sizes)[0]!)}`)
     console.log(Stats.report(times, "docker save -o"))
 
@@ -169,25 +191,50 @@ try {
     const probes: Record<string, Probe> = {}
     for (const way of (Object.keys(savers) as Array<Way>)) {
       const line = await new Promise<string>((resolve, reject) => {
-        const child = spawn(nodeBin, [self, `--probe=${way}`, `--ref=${ref}`, `--out=${out(`probe-${way}`)}`], { stdio: ["ignore", "pipe", "inherit"] })
+        const child = spawn(nodeBin, [self, `--probe=${way}`, `--ref=${ref}`, `--out=${out(`probe-${way}`)}`], {
+          stdio: ["ignore", "pipe", "inherit"]
+        })
         let text = ""
         child.stdout.on("data", (c: Buffer) => (text += c.toString()))
         child.on("error", reject)
-        child.on("close", (code) => (code === 0 ? resolve(text.trim().split("\n").at(-1)!) : reject(new Error(`probe ${way} exited ${code}`))))
+        child.on(
+          "close",
+          (code) => (code === 0
+            ? resolve(text.trim().split("\n").at(-1)!)
+            : reject(new Error(`probe ${way} exited ${code}`)))
+        )
       })
       rmSync(out(`probe-${way}`), { force: true })
       const p = JSON.parse(line) as Probe
       probes[way] = p
-      console.log(`  ${way.padEnd(9)}  before ${Stats.fmtMiB(p.baseline).padStart(9)}  peak ${Stats.fmtMiB(p.peak).padStart(9)}  growth ${Stats.fmtMiB(p.peak - p.baseline).padStart(9)}  maxRSS ${Stats.fmtMiB(p.maxRss).padStart(9)}  ${Stats.fmtMs(p.ms)}, CPU ${Stats.fmtMs(p.cpuMs)}`)
+      console.log(
+        `  ${way.padEnd(9)}  before ${Stats.fmtMiB(p.baseline).padStart(9)}  peak ${
+          Stats.fmtMiB(p.peak).padStart(9)
+        }  growth ${Stats.fmtMiB(p.peak - p.baseline).padStart(9)}  maxRSS ${Stats.fmtMiB(p.maxRss).padStart(9)}  ${
+          Stats.fmtMs(p.ms)
+        }, CPU ${Stats.fmtMs(p.cpuMs)}`
+      )
     }
 
     console.log("")
     console.log(`client/docker = ${Stats.pairedRatio(times["client"]!, times["docker save -o"]!).toFixed(3)}`)
-    if (times["dockerode"]) console.log(`dockerode/docker = ${Stats.pairedRatio(times["dockerode"], times["docker save -o"]!).toFixed(3)}`)
-    console.log(`node:http/docker = ${Stats.pairedRatio(times["node:http pipe"]!, times["docker save -o"]!).toFixed(3)}`)
+    if (times["dockerode"]) {
+      console.log(`dockerode/docker = ${Stats.pairedRatio(times["dockerode"], times["docker save -o"]!).toFixed(3)}`)
+    }
+    console.log(
+      `node:http/docker = ${Stats.pairedRatio(times["node:http pipe"]!, times["docker save -o"]!).toFixed(3)}`
+    )
     console.log(`client/node:http = ${Stats.pairedRatio(times["client"]!, times["node:http pipe"]!).toFixed(3)}`)
     const c = probes["client"]!
-    console.log(`client peak RSS = ${Stats.fmtMiB(c.peak)}, growth = ${Stats.fmtMiB(c.peak - c.baseline)}  (target growth < 64 MiB: ${c.peak - c.baseline < 64 * 1024 * 1024 ? "met" : `MISSED by ${Stats.fmtMiB(c.peak - c.baseline - 64 * 1024 * 1024)}`})`)
+    console.log(
+      `client peak RSS = ${Stats.fmtMiB(c.peak)}, growth = ${
+        Stats.fmtMiB(c.peak - c.baseline)
+      }  (target growth < 64 MiB: ${
+        c.peak - c.baseline < 64 * 1024 * 1024
+          ? "met"
+          : `MISSED by ${Stats.fmtMiB(c.peak - c.baseline - 64 * 1024 * 1024)}`
+      })`
+    )
   })
 } finally {
   rmSync(dir, { recursive: true, force: true })

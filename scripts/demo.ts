@@ -8,8 +8,8 @@ import * as Docker from "@dockhand/client/node"
 import { WireJson } from "@dockhand/codecs"
 import { Image } from "@dockhand/models"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
 import * as Tar from "effect/encoding/Tar"
+import * as Stream from "effect/Stream"
 import { readFileSync } from "node:fs"
 
 const socket = process.env.DOCKHAND_DOCKER_SOCK
@@ -33,11 +33,17 @@ const program = Effect.gen(function*() {
   console.log(`\n${list.length} image(s), decoded as Image.Summary:`)
   for (const image of list) {
     const tags = (image.RepoTags ?? []).filter((t) => t !== "<none>:<none>")
-    console.log(`  ${image.Id.slice(7, 19)}  ${tags.join(", ") || "<untagged>"}  ${image.Size} bytes  labels=${JSON.stringify(image.Labels)}`)
+    console.log(
+      `  ${image.Id.slice(7, 19)}  ${tags.join(", ") || "<untagged>"}  ${image.Size} bytes  labels=${
+        JSON.stringify(image.Labels)
+      }`
+    )
   }
   const mine = list.find((image) => image.RepoTags?.includes(tag))
   if (mine) console.log(`\n${tag} encoded back to the wire:\n${yield* WireJson.encode(Image.Summary)(mine)}`)
-  for (const layer of yield* images.history(tag)) console.log(`history: ${layer.Id.slice(0, 19)} ${layer.Comment} ${layer.Size} bytes`)
+  for (const layer of yield* images.history(tag)) {
+    console.log(`history: ${layer.Id.slice(0, 19)} ${layer.Comment} ${layer.Size} bytes`)
+  }
 })
 
 Effect.runPromise(

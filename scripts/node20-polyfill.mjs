@@ -21,9 +21,12 @@ if (typeof Object.groupBy !== "function") {
   }
 }
 if (typeof Promise.withResolvers !== "function") {
-  Promise.withResolvers = function () {
+  Promise.withResolvers = function() {
     let resolve, reject
-    const promise = new this((a, b) => { resolve = a; reject = b })
+    const promise = new this((a, b) => {
+      resolve = a
+      reject = b
+    })
     return { promise, resolve, reject }
   }
 }

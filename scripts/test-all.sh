@@ -11,6 +11,9 @@ export TURBO_TELEMETRY_DISABLED=1 NO_COLOR=1 FORCE_COLOR=0
 
 step() { printf '\n=== %s\n' "$*"; }
 
+step "lint (formatting, line length, oxlint with import cycles)"
+npm run --silent lint
+
 step "type-check and build (tsc -b)"
 "$bin/tsc" -b tsconfig.json
 "$bin/tsc" -p tsconfig.test.json --noEmit

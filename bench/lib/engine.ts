@@ -11,7 +11,11 @@ import * as Tar from "./tar.ts"
 /** The private engine's socket, from `scripts/engines/start.sh`'s env.sh. */
 export const socketPath = (): string => {
   const socket = process.env["DOCKHAND_DOCKER_SOCK"]
-  if (!socket) throw new Error("DOCKHAND_DOCKER_SOCK is not set: run `bash scripts/engines/start.sh && source /tmp/dockhand-engines/env.sh`")
+  if (!socket) {
+    throw new Error(
+      "DOCKHAND_DOCKER_SOCK is not set: run `bash scripts/engines/start.sh && source /tmp/dockhand-engines/env.sh`"
+    )
+  }
   return socket
 }
 
@@ -27,7 +31,11 @@ export interface Answer {
 export const request = (
   method: string,
   path: string,
-  options: { readonly body?: Buffer | Readable; readonly headers?: Record<string, string | number>; readonly agent?: http.Agent } = {}
+  options: {
+    readonly body?: Buffer | Readable
+    readonly headers?: Record<string, string | number>
+    readonly agent?: http.Agent
+  } = {}
 ): Promise<Answer> =>
   new Promise((resolve, reject) => {
     const req = http.request({
@@ -50,14 +58,18 @@ export const request = (
   })
 
 const ok = (answer: Answer, what: string): Answer => {
-  if (answer.status < 200 || answer.status >= 300) throw new Error(`${what}: HTTP ${answer.status}: ${answer.body.toString().slice(0, 500)}`)
+  if (answer.status < 200 || answer.status >= 300) {
+    throw new Error(`${what}: HTTP ${answer.status}: ${answer.body.toString().slice(0, 500)}`)
+  }
   return answer
 }
 
 /** Checks a progress stream (JSON lines) for an in-band error; gives the messages. */
 const progressMessages = (answer: Answer, what: string): Array<Record<string, unknown>> => {
   ok(answer, what)
-  const messages = answer.body.toString().split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>)
+  const messages = answer.body.toString().split("\n").filter((l) => l.trim() !== "").map((l) =>
+    JSON.parse(l) as Record<string, unknown>
+  )
   const failed = messages.find((m) => m["errorDetail"] !== undefined || m["error"] !== undefined)
   if (failed) throw new Error(`${what}: ${JSON.stringify(failed)}`)
   return messages
@@ -66,7 +78,10 @@ const progressMessages = (answer: Answer, what: string): Array<Record<string, un
 /** A fresh id for this run's image names and labels. */
 export const runId = (): string => `${Date.now().toString(36)}${process.pid.toString(36)}`
 
-export const goArch = (): string => ({ x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x" } as Record<string, string>)[process.arch] ?? process.arch
+export const goArch = (): string =>
+  ({ x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x" } as Record<string, string>)[
+    process.arch
+  ] ?? process.arch
 
 export interface Fixture {
   readonly run: string
@@ -82,7 +97,10 @@ export interface Fixture {
  * registers the layer once and writes `count` small configs, so 2,000 images take seconds, not minutes. They are
  * spread over repositories of `perRepo` tags each, as real hosts hold them.
  */
-export const makeManyImages = async (count: number, options: { readonly perRepo?: number; readonly kind?: string } = {}): Promise<Fixture> => {
+export const makeManyImages = async (
+  count: number,
+  options: { readonly perRepo?: number; readonly kind?: string } = {}
+): Promise<Fixture> => {
   const started = performance.now()
   const run = runId()
   const perRepo = options.perRepo ?? 20
@@ -100,21 +118,31 @@ export const makeManyImages = async (count: number, options: { readonly perRepo?
       created,
       config: {
         Cmd: ["/bench.txt"],
-        Labels: { "dockhand.bench": "1", "dockhand.bench.run": run, "dockhand.bench.kind": options.kind ?? "many", "dockhand.bench.n": String(i) }
+        Labels: {
+          "dockhand.bench": "1",
+          "dockhand.bench.run": run,
+          "dockhand.bench.kind": options.kind ?? "many",
+          "dockhand.bench.n": String(i)
+        }
       },
       rootfs: { type: "layers", diff_ids: [diffId] },
       history: [{ created, created_by: "dockhand bench fixture" }]
     }))
     const name = `${createHash("sha256").update(config).digest("hex")}.json`
     files.push([name, config])
-    const ref = `dockhand-bench/${options.kind ?? "many"}-${run}-r${String(Math.floor(i / perRepo)).padStart(3, "0")}:t${String(i % perRepo).padStart(2, "0")}`
+    const ref = `dockhand-bench/${options.kind ?? "many"}-${run}-r${
+      String(Math.floor(i / perRepo)).padStart(3, "0")
+    }:t${String(i % perRepo).padStart(2, "0")}`
     refs.push(ref)
     manifest.push({ Config: name, RepoTags: [ref], Layers: ["layer/layer.tar"] })
   }
   files.push(["manifest.json", Buffer.from(JSON.stringify(manifest))])
   const tar = Tar.small(files)
   progressMessages(
-    await request("POST", "/images/load?quiet=1", { body: tar, headers: { "content-type": "application/x-tar", "content-length": tar.length } }),
+    await request("POST", "/images/load?quiet=1", {
+      body: tar,
+      headers: { "content-type": "application/x-tar", "content-length": tar.length }
+    }),
     "docker load of the fixture"
   )
   return { run, refs, setupMs: performance.now() - started }
@@ -124,12 +152,20 @@ export const makeManyImages = async (count: number, options: { readonly perRepo?
  * One image whose only layer is a single `size`-byte file, imported (`POST /images/create?fromSrc=-`) from a tar
  * streamed as the daemon reads it.
  */
-export const makeBigImage = async (size: number, options: { readonly kind?: string } = {}): Promise<Fixture & { readonly id: string }> => {
+export const makeBigImage = async (
+  size: number,
+  options: { readonly kind?: string } = {}
+): Promise<Fixture & { readonly id: string }> => {
   const started = performance.now()
   const run = runId()
   const repo = `dockhand-bench/${options.kind ?? "big"}-${run}`
   const query = new URLSearchParams({ fromSrc: "-", repo, tag: "latest", message: "dockhand bench fixture" })
-  for (const change of [`LABEL dockhand.bench=1 dockhand.bench.run=${run} dockhand.bench.kind=${options.kind ?? "big"}`, `CMD ["/payload.bin"]`]) query.append("changes", change)
+  for (
+    const change of [
+      `LABEL dockhand.bench=1 dockhand.bench.run=${run} dockhand.bench.kind=${options.kind ?? "big"}`,
+      `CMD ["/payload.bin"]`
+    ]
+  ) query.append("changes", change)
   const messages = progressMessages(
     await request("POST", `/images/create?${query}`, {
       body: Tar.bigFile("payload.bin", size),
@@ -150,7 +186,9 @@ export const removeImages = async (refs: ReadonlyArray<string>, concurrency = 4)
   await Promise.all(Array.from({ length: concurrency }, async () => {
     for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
       const answer = await request("DELETE", `/images/${encodeURIComponent(ref)}`)
-      if (answer.status !== 200 && answer.status !== 404) failures.push(`${ref}: HTTP ${answer.status} ${answer.body.toString().trim()}`)
+      if (answer.status !== 200 && answer.status !== 404) {
+        failures.push(`${ref}: HTTP ${answer.status} ${answer.body.toString().trim()}`)
+      }
     }
   }))
   if (failures.length > 0) console.error(`could not remove ${failures.length} bench image(s), e.g. ${failures[0]}`)
@@ -158,10 +196,16 @@ export const removeImages = async (refs: ReadonlyArray<string>, concurrency = 4)
 }
 
 /** Images labelled `dockhand.bench=1` other than this run's: leftovers of an interrupted run. */
-export const leftovers = async (run?: string): Promise<Array<{ Id: string; RepoTags: Array<string> | null; Labels: Record<string, string> | null }>> => {
+export const leftovers = async (
+  run?: string
+): Promise<Array<{ Id: string; RepoTags: Array<string> | null; Labels: Record<string, string> | null }>> => {
   const filters = encodeURIComponent(JSON.stringify({ label: ["dockhand.bench=1"] }))
-  const list = JSON.parse(ok(await request("GET", `/images/json?filters=${filters}`), "list bench images").body.toString()) as Array<{
-    Id: string; RepoTags: Array<string> | null; Labels: Record<string, string> | null
+  const list = JSON.parse(
+    ok(await request("GET", `/images/json?filters=${filters}`), "list bench images").body.toString()
+  ) as Array<{
+    Id: string
+    RepoTags: Array<string> | null
+    Labels: Record<string, string> | null
   }>
   return list.filter((image) => image.Labels?.["dockhand.bench.run"] !== run)
 }
@@ -170,14 +214,19 @@ export const leftovers = async (run?: string): Promise<Array<{ Id: string; RepoT
 export const warnLeftovers = async (): Promise<void> => {
   const stale = await leftovers()
   if (stale.length > 0) {
-    console.warn(`note: ${stale.length} image(s) labelled dockhand.bench=1 are left from an interrupted run; remove them with \`node bench/cleanup.ts\``)
+    console.warn(
+      `note: ${stale.length} image(s) labelled dockhand.bench=1 are left from an interrupted run; remove them with \`node bench/cleanup.ts\``
+    )
   }
 }
 
 /**
  * Runs `body` with a fixture and removes the fixture afterwards, also on failure and on Ctrl-C / SIGTERM.
  */
-export const withFixture = async <F extends Fixture, A>(make: () => Promise<F>, body: (fixture: F) => Promise<A>): Promise<A> => {
+export const withFixture = async <F extends Fixture, A>(
+  make: () => Promise<F>,
+  body: (fixture: F) => Promise<A>
+): Promise<A> => {
   const fixture = await make()
   let removed = false
   const remove = async () => {

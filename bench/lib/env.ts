@@ -25,14 +25,19 @@ export const requireFile = (file: string, hint: string): void => {
 
 const version = (argv: ReadonlyArray<string>): string => {
   try {
-    return execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8", env: cliEnv(), stdio: ["ignore", "pipe", "ignore"] }).trim()
+    return execFileSync(argv[0]!, argv.slice(1), {
+      encoding: "utf8",
+      env: cliEnv(),
+      stdio: ["ignore", "pipe", "ignore"]
+    }).trim()
   } catch {
     return "?"
   }
 }
 
 /** The load average: other work on the machine shows here, and in the spread of the timings. */
-export const loadLine = (): string => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} cores`
+export const loadLine = (): string =>
+  `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} cores`
 
 /** One paragraph: date, machine, runtimes, engine. */
 export const header = (title: string): string => {
@@ -45,7 +50,9 @@ export const header = (title: string): string => {
   } catch { /* not linux */ }
   return [
     `== ${title}`,
-    `${new Date().toISOString()}  ${os.cpus().length}× ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${kernel}`,
+    `${new Date().toISOString()}  ${os.cpus().length}× ${cpu}, ${
+      (os.totalmem() / 2 ** 30).toFixed(0)
+    } GiB, Linux ${kernel}`,
     `node ${process.version} (this process), engine ${engine} on ${socketPath()}, docker CLI ${docker}`,
     loadLine()
   ].join("\n")

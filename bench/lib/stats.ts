@@ -26,7 +26,12 @@ export type Contender = () => Promise<unknown>
  */
 export const interleave = async (
   contenders: Readonly<Record<string, Contender>>,
-  options: { readonly rounds: number; readonly warmup: number; readonly between?: () => Promise<void>; readonly progress?: boolean }
+  options: {
+    readonly rounds: number
+    readonly warmup: number
+    readonly between?: () => Promise<void>
+    readonly progress?: boolean
+  }
 ): Promise<Record<string, Array<number>>> => {
   const names = Object.keys(contenders)
   const times: Record<string, Array<number>> = Object.fromEntries(names.map((n) => [n, []]))
@@ -46,9 +51,12 @@ export const interleave = async (
 }
 
 /** Median of the per-round ratios `a[i] / b[i]`. */
-export const pairedRatio = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): number => median(a.map((x, i) => x / b[i]!))
+export const pairedRatio = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): number =>
+  median(a.map((x, i) => x / b[i]!))
 
-export const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`)
+export const fmtMs = (
+  ms: number
+): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms >= 100 ? 0 : 1)} ms`)
 export const fmtMiB = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
 /** A table of each contender's median, p10–p90 spread, and ratio to the baseline. */
@@ -68,7 +76,9 @@ export const report = (times: Readonly<Record<string, ReadonlyArray<number>>>, b
 /** `name = value (target ≤ t: met | MISSED by x%)`. */
 export const verdict = (name: string, value: number, target: number): string => {
   const met = value <= target
-  return `${name} = ${value.toFixed(3)}  (target ≤ ${target}: ${met ? "met" : `MISSED by ${((value / target - 1) * 100).toFixed(1)}%`})`
+  return `${name} = ${value.toFixed(3)}  (target ≤ ${target}: ${
+    met ? "met" : `MISSED by ${((value / target - 1) * 100).toFixed(1)}%`
+  })`
 }
 
 export interface Exec {
@@ -89,7 +99,10 @@ export const hasGnuTime = existsSync(TIME)
  * Runs a command to its end, reading (and dropping) its stdout through a pipe as a shell pipeline would. With
  * `rss`, it runs under `/usr/bin/time -f %M` (or, without it, polls `/proc/<pid>/status`) to get its peak RSS.
  */
-export const exec = (argv: ReadonlyArray<string>, options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean } = {}): Promise<Exec> =>
+export const exec = (
+  argv: ReadonlyArray<string>,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean } = {}
+): Promise<Exec> =>
   new Promise((resolve, reject) => {
     const marker = "@@dockhand-bench-maxrss@@"
     const useTime = options.rss === true && hasGnuTime
@@ -133,9 +146,14 @@ export const exec = (argv: ReadonlyArray<string>, options: { readonly env?: Node
   })
 
 /** Fails with the command's stderr when it did not exit 0. */
-export const execOk = async (argv: ReadonlyArray<string>, options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean } = {}): Promise<Exec> => {
+export const execOk = async (
+  argv: ReadonlyArray<string>,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean } = {}
+): Promise<Exec> => {
   const result = await exec(argv, options)
-  if (result.code !== 0) throw new Error(`${argv.join(" ")} exited ${result.code}: ${result.stderr.trim().slice(0, 1000)}`)
+  if (result.code !== 0) {
+    throw new Error(`${argv.join(" ")} exited ${result.code}: ${result.stderr.trim().slice(0, 1000)}`)
+  }
   return result
 }
 
@@ -144,6 +162,8 @@ export const intOption = (name: string, env: string, fallback: number): number =
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`))
   const raw = arg?.slice(name.length + 3) ?? process.env[env]
   const value = raw === undefined ? fallback : Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} / ${env} must be a positive integer, got ${raw}`)
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`--${name} / ${env} must be a positive integer, got ${raw}`)
+  }
   return value
 }

@@ -4,8 +4,8 @@
  */
 import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
 import * as Tar from "effect/encoding/Tar"
+import * as Stream from "effect/Stream"
 import { Readable } from "node:stream"
 import type { ReadableStream } from "node:stream/web"
 
@@ -42,8 +42,13 @@ export const bigFile = (name: string, size: number): Readable => {
     x ^= x << 5
     words.setUint32(i, x >>> 0, true)
   }
-  const contents = Stream.unfold(size, (left) =>
-    Effect.succeed(left <= 0 ? undefined : [left >= chunk.length ? chunk : chunk.subarray(0, left), left - chunk.length] as const))
+  const contents = Stream.unfold(
+    size,
+    (left) =>
+      Effect.succeed(
+        left <= 0 ? undefined : [left >= chunk.length ? chunk : chunk.subarray(0, left), left - chunk.length] as const
+      )
+  )
   const tar = archive([Tar.fileStream(name, size, contents, { mode: 0o644, mtime })])
   return Readable.fromWeb(Stream.toReadableStream(tar) as unknown as ReadableStream<Uint8Array>)
 }

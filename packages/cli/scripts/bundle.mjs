@@ -19,8 +19,13 @@ const result = await build({
   legalComments: "none",
   metafile: true,
   // Node built-ins stay imports; `require` is needed by a few CommonJS dependencies inside the bundle.
-  banner: { js: "import { createRequire as __dockhandRequire } from 'node:module'; const require = __dockhandRequire(import.meta.url);" },
+  banner: {
+    js:
+      "import { createRequire as __dockhandRequire } from 'node:module'; const require = __dockhandRequire(import.meta.url);"
+  },
   logLevel: "warning"
 })
-const sizes = Object.entries(result.metafile.outputs).map(([file, { bytes }]) => `${file.replace(/^.*\/dist\//, "")} ${(bytes / 1024).toFixed(0)} KiB`)
+const sizes = Object.entries(result.metafile.outputs).map(([file, { bytes }]) =>
+  `${file.replace(/^.*\/dist\//, "")} ${(bytes / 1024).toFixed(0)} KiB`
+)
 console.log(`bundled ${sizes.join(", ")}`)

@@ -6,20 +6,20 @@
  */
 import { DockerConfig, DockerError, DockerSettings, GoPath, Platform } from "@dockhand/client"
 import type { Credentials, Images, System } from "@dockhand/client"
+import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
+import * as NodePath from "@effect/platform-node-shared/NodePath"
+import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
+import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import * as Cause from "effect/Cause"
+import { CliError, CliOutput, Command } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
+import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as References from "effect/References"
 import * as Result from "effect/Result"
-import { CliError, CliOutput, Command } from "effect/cli"
-import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
-import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
-import * as NodePath from "@effect/platform-node-shared/NodePath"
-import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
-import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import * as Commands from "./commands/index.ts"
 import * as GlobalFlags from "./GlobalFlags.ts"
 import * as Failure from "./internal/Failure.ts"
@@ -76,7 +76,7 @@ const parseFailure = (
       )
     case "UnknownSubcommand":
       return Failure.unknownCommand(
-        Commands.usageOf(Failure.canonicalPath([...(error.parent ?? []).slice(1)].join(" "))),
+        Commands.usageOf(Failure.canonicalPath((error.parent ?? []).slice(1).join(" "))),
         error.subcommand
       )
     case "InvalidValue": {
@@ -129,7 +129,9 @@ const configWarning = Effect.gen(function*() {
   const platform = yield* Platform.DockerPlatform
   const path = GoPath.join(settings.configDir.value, DockerConfig.fileName)
   const failure = yield* Effect.flip(platform.readFile(path)).pipe(Effect.option)
-  if (failure._tag === "Some") yield* (yield* Terminal.Terminal).err(`WARNING: ${DockerConfig.unreadable(path, failure.value)}\n`)
+  if (failure._tag === "Some") {
+    yield* (yield* Terminal.Terminal).err(`WARNING: ${DockerConfig.unreadable(path, failure.value)}\n`)
+  }
 })
 
 /**

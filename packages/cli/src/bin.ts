@@ -11,8 +11,8 @@
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Main from "./Main.ts"
 import * as Terminal from "./internal/Terminal.ts"
+import * as Main from "./Main.ts"
 
 // A reader that stops early (`dockhand image ls | head`) closes the pipe: stop quietly, as a Go program does.
 for (const stream of [process.stdout, process.stderr]) {

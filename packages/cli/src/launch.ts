@@ -5,9 +5,8 @@
  *
  * @since 0.1.0
  */
-import * as Prefetch from "./internal/Prefetch.ts"
-
 // Node 22+ keeps the compiled code of the chunks imported after this; elsewhere it is absent or does nothing.
+import * as Prefetch from "./internal/Prefetch.ts"
 ;(process.getBuiltinModule("node:module") as { enableCompileCache?: () => unknown }).enableCompileCache?.()
 
 void Prefetch.start(process.argv.slice(2), process.env).then(() => import("./bin.ts"))

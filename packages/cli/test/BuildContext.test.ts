@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
 import * as Tar from "effect/encoding/Tar"
+import * as Stream from "effect/Stream"
 import * as esbuild from "esbuild"
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -14,7 +14,14 @@ const text = (s: string) => new TextEncoder().encode(s)
 
 describe("isArchive (docker's IsArchive on the first 1024 bytes)", () => {
   it("compression magic and real tar headers are archives", () => {
-    for (const magic of [[0x1f, 0x8b, 0x08], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd]]) {
+    for (
+      const magic of [[0x1f, 0x8b, 0x08], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [
+        0x28,
+        0xb5,
+        0x2f,
+        0xfd
+      ]]
+    ) {
       assert.isTrue(BuildContext.isArchive(new Uint8Array([...magic, 0, 0])), magic.join(","))
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ctx-"))
@@ -125,7 +132,10 @@ describe("the context tar never holds bytes from outside the context", () => {
       fs.symlinkSync(path.join(s.dir, "secret.txt"), path.join(s.ctx, "abs"))
       fs.symlinkSync("/dev/zero", path.join(s.ctx, "zero"))
       const { entries, raw } = yield* contextTar(s.ctx)
-      assert.deepStrictEqual(entries.map((e) => [e.path, e.type]), [["Dockerfile", "File"], ["abs", "Symlink"], ["zero", "Symlink"]])
+      assert.deepStrictEqual(entries.map((e) => [e.path, e.type]), [["Dockerfile", "File"], ["abs", "Symlink"], [
+        "zero",
+        "Symlink"
+      ]])
       assert.isFalse(raw.includes("SECRET-BYTES"))
     }))
 })
@@ -313,20 +323,24 @@ describe("large and unreadable contexts (in a child process on Node, Bun and Den
         assert.isBelow(result.growth, 128 * 1024 * 1024, `RSS grew by ${result.growth} bytes`)
       }
     }, 180_000)
-    it(`${runtime}: an unreadable file and an unreadable directory fail with docker's texts, never an unhandled error`, () => {
-      using s = scratch()
-      fs.writeFileSync(path.join(s.ctx, "Dockerfile"), "FROM scratch\n")
-      fs.writeFileSync(path.join(s.ctx, "unreadable"), "x\n")
-      fs.chmodSync(path.join(s.ctx, "unreadable"), 0)
-      const file = streamInChild(s.ctx, 256, runtime, true)
-      assert.deepStrictEqual(file, { ok: false, message: `no permission to read from '${s.ctx}/unreadable'` })
-      fs.rmSync(path.join(s.ctx, "unreadable"))
-      fs.mkdirSync(path.join(s.ctx, "dir"))
-      fs.writeFileSync(path.join(s.ctx, "dir/f"), "x\n")
-      fs.chmodSync(path.join(s.ctx, "dir"), 0)
-      const dir = streamInChild(s.ctx, 256, runtime, true)
-      fs.chmodSync(path.join(s.ctx, "dir"), 0o755)
-      assert.deepStrictEqual(dir, { ok: false, message: `can't stat '${s.ctx}/dir'` })
-    }, 60_000)
+    it(
+      `${runtime}: an unreadable file and an unreadable directory fail with docker's texts, never an unhandled error`,
+      () => {
+        using s = scratch()
+        fs.writeFileSync(path.join(s.ctx, "Dockerfile"), "FROM scratch\n")
+        fs.writeFileSync(path.join(s.ctx, "unreadable"), "x\n")
+        fs.chmodSync(path.join(s.ctx, "unreadable"), 0)
+        const file = streamInChild(s.ctx, 256, runtime, true)
+        assert.deepStrictEqual(file, { ok: false, message: `no permission to read from '${s.ctx}/unreadable'` })
+        fs.rmSync(path.join(s.ctx, "unreadable"))
+        fs.mkdirSync(path.join(s.ctx, "dir"))
+        fs.writeFileSync(path.join(s.ctx, "dir/f"), "x\n")
+        fs.chmodSync(path.join(s.ctx, "dir"), 0)
+        const dir = streamInChild(s.ctx, 256, runtime, true)
+        fs.chmodSync(path.join(s.ctx, "dir"), 0o755)
+        assert.deepStrictEqual(dir, { ok: false, message: `can't stat '${s.ctx}/dir'` })
+      },
+      60_000
+    )
   }
 })

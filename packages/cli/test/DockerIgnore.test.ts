@@ -21,35 +21,78 @@ const matchesItself = (pattern: string, path: string): boolean =>
 describe("DockerIgnore: moby's pattern tables", () => {
   // moby/patternmatcher TestMatches: "exact" matches the path itself, "inexact" only through a directory above it
   const table: ReadonlyArray<readonly [string, string, "exact" | "inexact" | "fail"]> = [
-    ["**", "file", "exact"], ["**", "file/", "exact"], ["**/", "file", "exact"], ["**/", "file/", "exact"],
-    ["**", "/", "exact"], ["**/", "/", "exact"], ["**", "dir/file", "exact"], ["**/", "dir/file", "exact"],
-    ["**", "dir/file/", "exact"], ["**/", "dir/file/", "exact"], ["**/**", "dir/file", "exact"],
-    ["**/**", "dir/file/", "exact"], ["dir/**", "dir/file", "exact"], ["dir/**", "dir/file/", "exact"],
-    ["dir/**", "dir/dir2/file", "exact"], ["dir/**", "dir/dir2/file/", "exact"], ["**/dir", "dir", "exact"],
-    ["**/dir", "dir/file", "inexact"], ["**/dir2/*", "dir/dir2/file", "exact"],
-    ["**/dir2/*", "dir/dir2/file/", "inexact"], ["**/dir2/**", "dir/dir2/dir3/file", "exact"],
-    ["**/dir2/**", "dir/dir2/dir3/file/", "exact"], ["**file", "file", "exact"], ["**file", "dir/file", "exact"],
-    ["**/file", "dir/file", "exact"], ["**file", "dir/dir/file", "exact"], ["**/file", "dir/dir/file", "exact"],
-    ["**/file*", "dir/dir/file", "exact"], ["**/file*", "dir/dir/file.txt", "exact"],
-    ["**/file*txt", "dir/dir/file.txt", "exact"], ["**/file*.txt", "dir/dir/file.txt", "exact"],
-    ["**/file*.txt*", "dir/dir/file.txt", "exact"], ["**/**/*.txt", "dir/dir/file.txt", "exact"],
-    ["**/**/*.txt2", "dir/dir/file.txt", "fail"], ["**/*.txt", "file.txt", "exact"],
-    ["**/**/*.txt", "file.txt", "exact"], ["a**/*.txt", "a/file.txt", "exact"], ["a**/*.txt", "a/dir/file.txt", "exact"],
-    ["a**/*.txt", "a/dir/dir/file.txt", "exact"], ["a/*.txt", "a/dir/file.txt", "fail"], ["a/*.txt", "a/file.txt", "exact"],
-    ["a/*.txt**", "a/file.txt", "exact"], ["a[b-d]e", "ae", "fail"], ["a[b-d]e", "ace", "exact"], ["a[b-d]e", "aae", "fail"],
-    ["a[^b-d]e", "aze", "exact"], [".*", ".foo", "exact"], [".*", "foo", "fail"], ["abc.def", "abcdef", "fail"],
-    ["abc.def", "abc.def", "exact"], ["abc.def", "abcZdef", "fail"], ["abc?def", "abcZdef", "exact"],
-    ["abc?def", "abcdef", "fail"], ["**/foo/bar", "foo/bar", "exact"], ["**/foo/bar", "dir/foo/bar", "exact"],
-    ["**/foo/bar", "dir/dir2/foo/bar", "exact"], ["abc/**", "abc", "fail"], ["abc/**", "abc/def", "exact"],
-    ["abc/**", "abc/def/ghi", "exact"], ["**/.foo", ".foo", "exact"], ["**/.foo", "bar.foo", "fail"],
-    ["a(b)c/def", "a(b)c/def", "exact"], ["a(b)c/def", "a(b)c/xyz", "fail"], ["a.|)$(}+{bc", "a.|)$(}+{bc", "exact"],
+    ["**", "file", "exact"],
+    ["**", "file/", "exact"],
+    ["**/", "file", "exact"],
+    ["**/", "file/", "exact"],
+    ["**", "/", "exact"],
+    ["**/", "/", "exact"],
+    ["**", "dir/file", "exact"],
+    ["**/", "dir/file", "exact"],
+    ["**", "dir/file/", "exact"],
+    ["**/", "dir/file/", "exact"],
+    ["**/**", "dir/file", "exact"],
+    ["**/**", "dir/file/", "exact"],
+    ["dir/**", "dir/file", "exact"],
+    ["dir/**", "dir/file/", "exact"],
+    ["dir/**", "dir/dir2/file", "exact"],
+    ["dir/**", "dir/dir2/file/", "exact"],
+    ["**/dir", "dir", "exact"],
+    ["**/dir", "dir/file", "inexact"],
+    ["**/dir2/*", "dir/dir2/file", "exact"],
+    ["**/dir2/*", "dir/dir2/file/", "inexact"],
+    ["**/dir2/**", "dir/dir2/dir3/file", "exact"],
+    ["**/dir2/**", "dir/dir2/dir3/file/", "exact"],
+    ["**file", "file", "exact"],
+    ["**file", "dir/file", "exact"],
+    ["**/file", "dir/file", "exact"],
+    ["**file", "dir/dir/file", "exact"],
+    ["**/file", "dir/dir/file", "exact"],
+    ["**/file*", "dir/dir/file", "exact"],
+    ["**/file*", "dir/dir/file.txt", "exact"],
+    ["**/file*txt", "dir/dir/file.txt", "exact"],
+    ["**/file*.txt", "dir/dir/file.txt", "exact"],
+    ["**/file*.txt*", "dir/dir/file.txt", "exact"],
+    ["**/**/*.txt", "dir/dir/file.txt", "exact"],
+    ["**/**/*.txt2", "dir/dir/file.txt", "fail"],
+    ["**/*.txt", "file.txt", "exact"],
+    ["**/**/*.txt", "file.txt", "exact"],
+    ["a**/*.txt", "a/file.txt", "exact"],
+    ["a**/*.txt", "a/dir/file.txt", "exact"],
+    ["a**/*.txt", "a/dir/dir/file.txt", "exact"],
+    ["a/*.txt", "a/dir/file.txt", "fail"],
+    ["a/*.txt", "a/file.txt", "exact"],
+    ["a/*.txt**", "a/file.txt", "exact"],
+    ["a[b-d]e", "ae", "fail"],
+    ["a[b-d]e", "ace", "exact"],
+    ["a[b-d]e", "aae", "fail"],
+    ["a[^b-d]e", "aze", "exact"],
+    [".*", ".foo", "exact"],
+    [".*", "foo", "fail"],
+    ["abc.def", "abcdef", "fail"],
+    ["abc.def", "abc.def", "exact"],
+    ["abc.def", "abcZdef", "fail"],
+    ["abc?def", "abcZdef", "exact"],
+    ["abc?def", "abcdef", "fail"],
+    ["**/foo/bar", "foo/bar", "exact"],
+    ["**/foo/bar", "dir/foo/bar", "exact"],
+    ["**/foo/bar", "dir/dir2/foo/bar", "exact"],
+    ["abc/**", "abc", "fail"],
+    ["abc/**", "abc/def", "exact"],
+    ["abc/**", "abc/def/ghi", "exact"],
+    ["**/.foo", ".foo", "exact"],
+    ["**/.foo", "bar.foo", "fail"],
+    ["a(b)c/def", "a(b)c/def", "exact"],
+    ["a(b)c/def", "a(b)c/xyz", "fail"],
+    ["a.|)$(}+{bc", "a.|)$(}+{bc", "exact"],
     [
       "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
       "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
       "exact"
     ],
     ["dist/*.whl", "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", "exact"],
-    ["a\\\\", "a\\", "exact"], ["a\\*b", "a*b", "exact"]
+    ["a\\\\", "a\\", "exact"],
+    ["a\\*b", "a*b", "exact"]
   ]
   it("TestMatches: each pattern against each path, itself or through a directory above it", () => {
     for (const [pattern, path, result] of table) {
@@ -67,24 +110,57 @@ describe("DockerIgnore: moby's pattern tables", () => {
     assert.isFalse(excluded(["**", "!dist/*.whl"], whl))
     assert.isTrue(excluded(["!fileutils.go", "*.go"], "fileutils.go"))
     assert.isFalse(excluded(["*.go", "!fileutils.go"], "fileutils.go"))
-    for (const first of ["docs", "docs/", "docs/*"]) assert.isFalse(excluded([first, "!docs/README.md"], "docs/README.md"))
+    for (const first of ["docs", "docs/", "docs/*"]) {
+      assert.isFalse(excluded([first, "!docs/README.md"], "docs/README.md"))
+    }
   })
 
   // Go's filepath.Match table (moby's TestMatch runs it through the matcher): true, false, or a bad pattern
   const goTable: ReadonlyArray<readonly [string, string, boolean]> = [
-    ["abc", "abc", true], ["*", "abc", true], ["*c", "abc", true], ["a*", "a", true], ["a*", "abc", true],
-    ["a*", "ab/c", true], ["a*/b", "abc/b", true], ["a*/b", "a/c/b", false], ["a*b*c*d*e*/f", "axbxcxdxe/f", true],
-    ["a*b*c*d*e*/f", "axbxcxdxexxx/f", true], ["a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false],
-    ["a*b*c*d*e*/f", "axbxcxdxexxx/fff", false], ["a*b?c*x", "abxbbxdbxebxczzx", true],
-    ["a*b?c*x", "abxbbxdbxebxczzy", false], ["ab[c]", "abc", true], ["ab[b-d]", "abc", true], ["ab[e-g]", "abc", false],
-    ["ab[^c]", "abc", false], ["ab[^b-d]", "abc", false], ["ab[^e-g]", "abc", true], ["a\\*b", "a*b", true],
-    ["a\\*b", "ab", false], ["a?b", "a☺b", true], ["a[^a]b", "a☺b", true], ["a???b", "a☺b", false],
-    ["a[^a][^a][^a]b", "a☺b", false], ["[a-ζ]*", "α", true], ["*[a-ζ]", "A", false], ["a?b", "a/b", false],
-    ["a*b", "a/b", false], ["[\\]a]", "]", true], ["[\\-]", "-", true], ["[x\\-]", "x", true], ["[x\\-]", "-", true],
-    ["[x\\-]", "z", false], ["[\\-x]", "x", true], ["[\\-x]", "-", true], ["[\\-x]", "a", false], ["*x", "xxx", true]
+    ["abc", "abc", true],
+    ["*", "abc", true],
+    ["*c", "abc", true],
+    ["a*", "a", true],
+    ["a*", "abc", true],
+    ["a*", "ab/c", true],
+    ["a*/b", "abc/b", true],
+    ["a*/b", "a/c/b", false],
+    ["a*b*c*d*e*/f", "axbxcxdxe/f", true],
+    ["a*b*c*d*e*/f", "axbxcxdxexxx/f", true],
+    ["a*b*c*d*e*/f", "axbxcxdxe/xxx/f", false],
+    ["a*b*c*d*e*/f", "axbxcxdxexxx/fff", false],
+    ["a*b?c*x", "abxbbxdbxebxczzx", true],
+    ["a*b?c*x", "abxbbxdbxebxczzy", false],
+    ["ab[c]", "abc", true],
+    ["ab[b-d]", "abc", true],
+    ["ab[e-g]", "abc", false],
+    ["ab[^c]", "abc", false],
+    ["ab[^b-d]", "abc", false],
+    ["ab[^e-g]", "abc", true],
+    ["a\\*b", "a*b", true],
+    ["a\\*b", "ab", false],
+    ["a?b", "a☺b", true],
+    ["a[^a]b", "a☺b", true],
+    ["a???b", "a☺b", false],
+    ["a[^a][^a][^a]b", "a☺b", false],
+    ["[a-ζ]*", "α", true],
+    ["*[a-ζ]", "A", false],
+    ["a?b", "a/b", false],
+    ["a*b", "a/b", false],
+    ["[\\]a]", "]", true],
+    ["[\\-]", "-", true],
+    ["[x\\-]", "x", true],
+    ["[x\\-]", "-", true],
+    ["[x\\-]", "z", false],
+    ["[\\-x]", "x", true],
+    ["[\\-x]", "-", true],
+    ["[\\-x]", "a", false],
+    ["*x", "xxx", true]
   ]
   it("TestMatch (Go's filepath.Match cases)", () => {
-    for (const [pattern, path, result] of goTable) assert.strictEqual(excluded([pattern], path), result, `${pattern} ~ ${path}`)
+    for (const [pattern, path, result] of goTable) {
+      assert.strictEqual(excluded([pattern], path), result, `${pattern} ~ ${path}`)
+    }
   })
 
   it("bad patterns fail as docker does: syntax error in pattern, illegal exclusion", () => {
@@ -179,8 +255,20 @@ describe("DockerIgnore: bounded work", () => {
 describe("DockerIgnore.readAll (docker's ignorefile.ReadAll)", () => {
   const read = (content: string | Uint8Array) => Result.getOrThrow(DockerIgnore.readAll(content))
   it("comments before trimming, trimming as Go's TrimSpace, ! exceptions, cleaned paths", () => {
-    assert.deepStrictEqual(read("# comment\n  # not a comment\n\n \t \nfoo\r\nbar  \r\n"), ["# not a comment", "foo", "bar"])
-    assert.deepStrictEqual(read("!  foo/../bar/\n!/x\n/y\n//z/\n/\n./a/./b\n../c"), ["!bar", "!x", "y", "z", "/", "a/b", "../c"])
+    assert.deepStrictEqual(read("# comment\n  # not a comment\n\n \t \nfoo\r\nbar  \r\n"), [
+      "# not a comment",
+      "foo",
+      "bar"
+    ])
+    assert.deepStrictEqual(read("!  foo/../bar/\n!/x\n/y\n//z/\n/\n./a/./b\n../c"), [
+      "!bar",
+      "!x",
+      "y",
+      "z",
+      "/",
+      "a/b",
+      "../c"
+    ])
     assert.deepStrictEqual(read("a\u0085\n\u00a0b\u3000\n\u2028"), ["a", "b"])
     // Go does not trim U+FEFF: a BOM is dropped from the first line only
     assert.deepStrictEqual(read("\ufeffa\n\ufeffb"), ["a", "\ufeffb"])
@@ -291,7 +379,9 @@ describe("DockerIgnore properties", () => {
   }, { arbitrary: { runs: 200 } })
 
   it.prop("on short inputs, the matcher agrees with a plain reference", [
-    Schema.Array(Schema.Tuple([Schema.Boolean, Schema.Array(piece).check(Schema.isMinLength(1), Schema.isMaxLength(5))]))
+    Schema.Array(
+      Schema.Tuple([Schema.Boolean, Schema.Array(piece).check(Schema.isMinLength(1), Schema.isMaxLength(5))])
+    )
       .check(Schema.isMinLength(1), Schema.isMaxLength(3)),
     Schema.Array(element).check(Schema.isMinLength(1), Schema.isMaxLength(4))
   ], ([patterns, elements]) => {

@@ -1,5 +1,5 @@
-import { assert, describe, it } from "@effect/vitest"
 import { DockerError, Platform } from "@dockhand/client"
+import { assert, describe, it } from "@effect/vitest"
 import * as Failure from "../src/internal/Failure.ts"
 
 describe("Failure.fromDockerError", () => {

@@ -16,7 +16,10 @@ const compiled = path.join(root, "packages/cli/dist/internal/Memory.js")
 const ensureCompiled = () => {
   const source = fs.statSync(path.join(root, "packages/cli/src/internal/Memory.ts")).mtimeMs
   if ((fs.statSync(compiled, { throwIfNoEntry: false })?.mtimeMs ?? 0) >= source) return
-  const tsc = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-b", "packages/cli/tsconfig.json"], { cwd: root, encoding: "utf8" })
+  const tsc = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-b", "packages/cli/tsconfig.json"], {
+    cwd: root,
+    encoding: "utf8"
+  })
   assert.strictEqual(tsc.status, 0, tsc.stdout + tsc.stderr)
 }
 

@@ -15,10 +15,23 @@ const noContext = { env: {}, currentContext: () => undefined }
 
 describe("Prefetch.plan", () => {
   it("image ls, image list and images, with output flags, are read ahead", () => {
-    for (const argv of [["images"], ["image", "ls"], ["image", "list"], ["image", "ls", "-q", "--digests", "--no-trunc"],
-      ["images", "--format", "{{.ID}}"], ["images", "--format={{json .}}"], ["-D", "images"], ["--log-level", "debug", "image", "ls"],
-      ["--log-level=warn", "images", "--tree"]]) {
-      assert.deepStrictEqual(Prefetch.plan(argv, noContext), { socketPath: "/var/run/docker.sock", path: "/images/json" }, argv.join(" "))
+    for (
+      const argv of [
+        ["images"],
+        ["image", "ls"],
+        ["image", "list"],
+        ["image", "ls", "-q", "--digests", "--no-trunc"],
+        ["images", "--format", "{{.ID}}"],
+        ["images", "--format={{json .}}"],
+        ["-D", "images"],
+        ["--log-level", "debug", "image", "ls"],
+        ["--log-level=warn", "images", "--tree"]
+      ]
+    ) {
+      assert.deepStrictEqual(Prefetch.plan(argv, noContext), {
+        socketPath: "/var/run/docker.sock",
+        path: "/images/json"
+      }, argv.join(" "))
     }
     for (const argv of [["images", "-a"], ["image", "ls", "--all"], ["images", "-qa"], ["images", "-aq"]]) {
       assert.deepStrictEqual(Prefetch.plan(argv, noContext)?.path, "/images/json?all=1", argv.join(" "))
@@ -26,9 +39,23 @@ describe("Prefetch.plan", () => {
   })
 
   it("anything that changes the request, or another command, is not", () => {
-    for (const argv of [["images", "busybox"], ["images", "-f", "dangling=true"], ["images", "--filter=x=y"], ["images", "--all=false"],
-      ["image", "inspect", "x"], ["image"], [], ["-H", "unix:///x.sock", "images"], ["--context", "x", "images"], ["images", "--"],
-      ["images", "-x"], ["--config", "/tmp", "images"], ["image", "pull", "ls"]]) {
+    for (
+      const argv of [
+        ["images", "busybox"],
+        ["images", "-f", "dangling=true"],
+        ["images", "--filter=x=y"],
+        ["images", "--all=false"],
+        ["image", "inspect", "x"],
+        ["image"],
+        [],
+        ["-H", "unix:///x.sock", "images"],
+        ["--context", "x", "images"],
+        ["images", "--"],
+        ["images", "-x"],
+        ["--config", "/tmp", "images"],
+        ["image", "pull", "ls"]
+      ]
+    ) {
       assert.isUndefined(Prefetch.plan(argv, noContext), argv.join(" "))
     }
   })
@@ -81,7 +108,8 @@ const daemon = () =>
           resolve({ socket, seen, close: () => (server.close(), fs.rmSync(dir, { recursive: true, force: true })) }))
       )
     }),
-    (d) => Effect.sync(d.close)
+    (d) =>
+      Effect.sync(d.close)
   )
 
 /** A transport that must not be used: every request it gets is recorded and answered 500. */
@@ -111,7 +139,10 @@ describe("Prefetch.start and Runtime.withPrefetched", () => {
       // the same request again goes out as usual
       assert.strictEqual(yield* get("/v1.41/images/json"), "500 no")
       assert.deepStrictEqual(sent, ["GET /v1.41/images/json"])
-      assert.deepStrictEqual(d.seen, [`HEAD /_ping ${Prefetch.userAgent}`, `GET /v1.41/images/json ${Prefetch.userAgent}`])
+      assert.deepStrictEqual(d.seen, [
+        `HEAD /_ping ${Prefetch.userAgent}`,
+        `GET /v1.41/images/json ${Prefetch.userAgent}`
+      ])
     }).pipe(Effect.scoped))
 
   it.effect("a request that differs is sent as usual and the answer sent ahead is dropped", () =>
@@ -134,7 +165,9 @@ describe("Prefetch.start and Runtime.withPrefetched", () => {
     Effect.gen(function*() {
       const d = yield* daemon()
       yield* Effect.promise(() => Prefetch.start(["image", "inspect", "x"], { DOCKER_HOST: `unix://${d.socket}` }))
-      yield* Effect.promise(() => Prefetch.start(["images"], { DOCKER_HOST: `unix://${d.socket}`, DOCKHAND_NO_PREFETCH: "1" }))
+      yield* Effect.promise(() =>
+        Prefetch.start(["images"], { DOCKER_HOST: `unix://${d.socket}`, DOCKHAND_NO_PREFETCH: "1" })
+      )
       assert.deepStrictEqual(d.seen, [])
       yield* Effect.promise(() => Prefetch.start(["images"], { DOCKER_HOST: "unix:///nonexistent/docker.sock" }))
       assert.isUndefined(Prefetch.take("/nonexistent/docker.sock", "GET", "/v1.41/images/json"))

@@ -73,7 +73,8 @@ export const negotiate = (server: string | undefined, operation = "Ping") =>
     : compare(server, minimum) < 0
     ? Effect.fail(DockerError.make(
       new DockerError.ApiVersionError({
-        message: `API version ${server} is not supported by this client: the minimum supported API version is ${minimum}`,
+        message:
+          `API version ${server} is not supported by this client: the minimum supported API version is ${minimum}`,
         operation,
         required: minimum,
         actual: server

@@ -5,10 +5,10 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
+import * as Layer from "effect/Layer"
 import type * as DockerHost from "./DockerHost.ts"
 import * as FetchDockerTransport from "./FetchDockerTransport.ts"
 import * as NodeDockerTransport from "./NodeDockerTransport.ts"

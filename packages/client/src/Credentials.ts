@@ -7,8 +7,8 @@
  *
  * @since 0.1.0
  */
-import { Registry } from "@dockhand/models"
 import * as WireJson from "@dockhand/codecs/WireJson"
+import { Registry } from "@dockhand/models"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -17,8 +17,8 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as DockerConfig from "./DockerConfig.ts"
-import * as DockerHost from "./DockerHost.ts"
 import type * as DockerError from "./DockerError.ts"
+import * as DockerHost from "./DockerHost.ts"
 import * as CredentialHelper from "./internal/credentialHelper.ts"
 import * as Platform from "./Platform.ts"
 
@@ -124,9 +124,12 @@ export interface Options {
 
 /** `DOCKER_AUTH_CONFIG` accepts `{"auths": {"<registry>": {"auth": "<base64>"}}}` and nothing else. */
 const EnvConfig = Schema.Struct({
-  auths: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Struct({
-    auth: Schema.optionalKey(Schema.NullOr(Schema.RedactedFromValue(Schema.String)))
-  }))))
+  auths: Schema.optionalKey(Schema.NullOr(Schema.Record(
+    Schema.String,
+    Schema.Struct({
+      auth: Schema.optionalKey(Schema.NullOr(Schema.RedactedFromValue(Schema.String)))
+    })
+  )))
 }).annotate({ identifier: "DOCKER_AUTH_CONFIG" })
 const decodeEnvConfig = WireJson.decodeResult(EnvConfig, { strict: true })
 
@@ -317,9 +320,10 @@ export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
     if (helper !== undefined) yield* helpers.store(helper, key, login)
     auths[key] = fileEntry(auth, login, helper !== undefined)
     // Like the docker CLI, a detected platform helper is written down as `credsStore` with the first login.
-    const config: DockerConfig.ConfigFile = detected !== undefined && DockerConfig.credsStore(loaded.config) === undefined
-      ? { ...loaded.config, auths, credsStore: detected }
-      : { ...loaded.config, auths }
+    const config: DockerConfig.ConfigFile =
+      detected !== undefined && DockerConfig.credsStore(loaded.config) === undefined
+        ? { ...loaded.config, auths, credsStore: detected }
+        : { ...loaded.config, auths }
     yield* writeConfig(loaded.path, config)
     if (helper === undefined && password !== undefined && Redacted.value(password) !== "") {
       yield* Effect.logWarning(

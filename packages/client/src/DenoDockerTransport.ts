@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
+import * as Layer from "effect/Layer"
 import type * as DockerHost from "./DockerHost.ts"
 import * as FetchDockerTransport from "./FetchDockerTransport.ts"
 import * as NodeDockerTransport from "./NodeDockerTransport.ts"
@@ -28,7 +28,9 @@ const failing = (description: string) =>
   Layer.succeed(
     HttpClient.HttpClient,
     HttpClient.make((request) =>
-      Effect.fail(new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, description }) }))
+      Effect.fail(
+        new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, description }) })
+      )
     )
   )
 
@@ -54,9 +56,13 @@ export const layer = (endpoint: DockerHost.Endpoint): Layer.Layer<HttpClient.Htt
     case "Unix":
       return FetchDockerTransport.layer(endpoint, clientInit({ proxy: { transport: "unix", path: endpoint.path } }))
     case "Tcp": {
-      if (endpoint.tls === undefined) return FetchDockerTransport.layer(endpoint, Layer.succeed(FetchHttpClient.RequestInit, {}))
+      if (endpoint.tls === undefined) {
+        return FetchDockerTransport.layer(endpoint, Layer.succeed(FetchHttpClient.RequestInit, {}))
+      }
       if (!endpoint.tls.verify) {
-        return failing("Deno cannot skip TLS verification for one connection: use --tlsverify with a CA, or run with Node or Bun")
+        return failing(
+          "Deno cannot skip TLS verification for one connection: use --tlsverify with a CA, or run with Node or Bun"
+        )
       }
       return FetchDockerTransport.layer(
         endpoint,
@@ -73,4 +79,3 @@ export const layer = (endpoint: DockerHost.Endpoint): Layer.Layer<HttpClient.Htt
       return failing("npipe:// endpoints exist only on Windows")
   }
 }
-

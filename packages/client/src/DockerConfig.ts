@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
-import { Registry } from "@dockhand/models"
 import * as WireJson from "@dockhand/codecs/WireJson"
+import { Registry } from "@dockhand/models"
 import * as Effect from "effect/Effect"
 import * as Base64 from "effect/encoding/Base64"
 import * as Option from "effect/Option"

@@ -5,19 +5,19 @@
  *
  * @since 0.1.0
  */
-import { Common } from "@dockhand/models"
 import * as WireJson from "@dockhand/codecs/WireJson"
+import { Common } from "@dockhand/models"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
-import * as Semaphore from "effect/Semaphore"
 import * as Headers from "effect/http/Headers"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Semaphore from "effect/Semaphore"
 import * as ApiVersion from "./ApiVersion.ts"
 import * as Constants from "./Constants.ts"
 import * as DockerError from "./DockerError.ts"
@@ -137,7 +137,10 @@ const redactedHeaders: ReadonlyArray<string> = [
 /** The most bytes of a `GET /_ping` answer that are read before the connection is dropped (as the Go client drains). */
 const maxPingBody = 512
 
-/** The reason phrases of the statuses a daemon answers with, for docker's `request returned 500 Internal Server Error`. */
+/**
+ * The reason phrases of the statuses a daemon answers with, for docker's
+ * `request returned 500 Internal Server Error`.
+ */
 const statusTexts: Readonly<Record<number, string>> = {
   400: "Bad Request",
   401: "Unauthorized",
@@ -184,7 +187,8 @@ interface ErrorAnswer {
   readonly cut: boolean
 }
 
-const isJson = (contentType: string | undefined) => contentType?.split(";")[0]?.trim().toLowerCase() === "application/json"
+const isJson = (contentType: string | undefined) =>
+  contentType?.split(";")[0]?.trim().toLowerCase() === "application/json"
 
 /**
  * Reads at most 1 MiB of an error answer: the JSON `message`, or the text itself when it is not JSON. A longer
@@ -235,7 +239,11 @@ const connectionError = (host: string, call: Call, error: HttpClientError.HttpCl
   // Deno's fetch fails with `TypeError: fetch failed` whose own `cause` holds the OS error as text only
   // (`... client error (Connect): No such file or directory (os error 2)`), so the whole chain is looked at.
   const chain: Array<{ code?: string; message?: string }> = []
-  for (let c: unknown = cause; c !== null && typeof c === "object" && chain.length < 8; c = (c as { cause?: unknown }).cause) {
+  for (
+    let c: unknown = cause;
+    c !== null && typeof c === "object" && chain.length < 8;
+    c = (c as { cause?: unknown }).cause
+  ) {
     chain.push(c as { code?: string; message?: string })
   }
   const unreachable = chain.some(({ code, message }) =>
@@ -299,18 +307,21 @@ export const make = Effect.fnUntraced(function*(options: Options) {
     Effect.withSpan("DockerEngine.ping")
   )
 
-  const apiVersion: Effect.Effect<string, DockerError.DockerError> = Effect.flatMap(Ref.get(negotiated), (known) =>
-    Option.isSome(known)
-      ? Effect.succeed(known.value)
-      : lock.withPermits(1)(
-        Effect.flatMap(Ref.get(negotiated), (again) =>
-          Option.isSome(again)
-            ? Effect.succeed(again.value)
-            : ping.pipe(
-              Effect.flatMap((result) => ApiVersion.negotiate(result.apiVersion)),
-              Effect.tap((version) => Ref.set(negotiated, Option.some(version)))
-            ))
-      ))
+  const apiVersion: Effect.Effect<string, DockerError.DockerError> = Effect.flatMap(
+    Ref.get(negotiated),
+    (known) =>
+      Option.isSome(known)
+        ? Effect.succeed(known.value)
+        : lock.withPermits(1)(
+          Effect.flatMap(Ref.get(negotiated), (again) =>
+            Option.isSome(again)
+              ? Effect.succeed(again.value)
+              : ping.pipe(
+                Effect.flatMap((result) => ApiVersion.negotiate(result.apiVersion)),
+                Effect.tap((version) => Ref.set(negotiated, Option.some(version)))
+              ))
+        )
+  )
 
   const execute = (call: Call, request: HttpClientRequest.HttpClientRequest) =>
     Effect.flatMap(apiVersion, (version) => {

@@ -166,8 +166,9 @@ const splitAuthority = (authority: string): { hostname: string; port: string } =
 
 /**
  * Parses a host as the docker CLI does: an empty string is the default socket; `tcp://` defaults to
- * `localhost` and port 2375 (2376 with TLS and no host); `http://` is plain TCP and `https://` TCP with TLS (verified unless
- * `tls.verify` says otherwise); `ssh://[user@]host[:port][/socket]`; `npipe://` is refused away from Windows by the
+ * `localhost` and port 2375 (2376 with TLS and no host); `http://` is plain TCP and `https://` TCP with TLS
+ * (verified unless `tls.verify` says otherwise); `ssh://[user@]host[:port][/socket]`; `npipe://` is refused away from
+ * Windows by the
  * transports, not here.
  *
  * @category parsing
@@ -206,8 +207,10 @@ export const parse = (host: string, tls?: Tls | undefined): Result.Result<Endpoi
       const user = at === -1 ? undefined : authority.slice(0, at)
       const { hostname, port } = splitAuthority(at === -1 ? authority : authority.slice(at + 1))
       if (hostname === "") return invalid(host, `no host specified in ${host}`)
-      return Result.map(parsePort(port, host), (parsed) =>
-        new Ssh({ user: user === "" ? undefined : user, hostname, port: parsed, socketPath }))
+      return Result.map(
+        parsePort(port, host),
+        (parsed) => new Ssh({ user: user === "" ? undefined : user, hostname, port: parsed, socketPath })
+      )
     }
     default:
       return invalid(host)

@@ -7,8 +7,8 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
 import * as Credentials from "./Credentials.ts"
 import * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"

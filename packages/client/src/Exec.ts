@@ -60,13 +60,17 @@ const whyNotExecutable = (path: string): Effect.Effect<{ readonly why: string; r
     fs.stat(path, (error, stats) => {
       if (error) return resume(Effect.succeed({ why: `stat ${path}: ${describe(error)}`, ...codeOf(error) }))
       if (stats.isDirectory()) return resume(Effect.succeed({ why: "is a directory", code: "EISDIR" }))
-      fs.access(path, fs.constants.X_OK, (denied) =>
-        resume(Effect.succeed(denied ? { why: describe(denied), ...codeOf(denied) } : undefined)))
+      fs.access(
+        path,
+        fs.constants.X_OK,
+        (denied) => resume(Effect.succeed(denied ? { why: describe(denied), ...codeOf(denied) } : undefined))
+      )
     })
   })
 
 /** An errno error's code as an optional field. */
-const codeOf = (error: ErrnoException): { readonly code?: string } => error.code === undefined ? {} : { code: error.code }
+const codeOf = (error: ErrnoException): { readonly code?: string } =>
+  error.code === undefined ? {} : { code: error.code }
 
 /**
  * Where `program` is, as Go's `exec.LookPath` finds it on unix (and, with `PATHEXT`, on Windows):
@@ -170,7 +174,11 @@ export interface RunResult {
  * @since 0.1.0
  */
 export const exitText = (result: Pick<RunResult, "exitCode" | "signal">): string | undefined =>
-  result.signal !== undefined ? `signal: ${result.signal}` : result.exitCode === 0 ? undefined : `exit status ${result.exitCode}`
+  result.signal !== undefined
+    ? `signal: ${result.signal}`
+    : result.exitCode === 0
+    ? undefined
+    : `exit status ${result.exitCode}`
 
 /**
  * A started program whose standard output and error are pipes (standard input too, unless it was ignored).

@@ -5,9 +5,9 @@
  *
  * @since 0.1.0
  */
-import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as HttpClient from "effect/http/HttpClient"
+import * as Layer from "effect/Layer"
 import * as DockerHost from "./DockerHost.ts"
 
 /**

@@ -12,11 +12,11 @@ import * as WireJson from "@dockhand/codecs/WireJson"
 import { Build, Common, Container, Image, Oci, Registry } from "@dockhand/models"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as ApiVersion from "./ApiVersion.ts"
 import * as Credentials from "./Credentials.ts"
 import { DockerEngine } from "./DockerEngine.ts"
@@ -386,7 +386,8 @@ const filtersParam = (filters: FiltersInput | undefined): string | undefined => 
   return Filters.encode(isSets ? (filters as Filters.Filters) : Filters.make(filters as Filters.Input))
 }
 
-const authHeader = (auth: Registry.AuthConfig | undefined) => auth === undefined ? RegistryAuth.empty : RegistryAuth.encode(auth)
+const authHeader = (auth: Registry.AuthConfig | undefined) =>
+  auth === undefined ? RegistryAuth.empty : RegistryAuth.encode(auth)
 
 const platformsJson = (platforms: ReadonlyArray<Oci.Platform> | undefined): ReadonlyArray<string> | undefined => {
   if (platforms === undefined || platforms.length === 0) return undefined
@@ -402,8 +403,11 @@ const searchRegistry = (term: string): string => {
 
 /** Requires API `required` for `option` when `used`. */
 const gate = (operation: string, version: string, checks: ReadonlyArray<readonly [boolean, string, string]>) =>
-  Effect.forEach(checks, ([used, option, required]) =>
-    used ? ApiVersion.require(operation, option, required, version) : Effect.void, { discard: true })
+  Effect.forEach(
+    checks,
+    ([used, option, required]) => used ? ApiVersion.require(operation, option, required, version) : Effect.void,
+    { discard: true }
+  )
 
 /**
  * Builds the service over the engine connection.
@@ -654,7 +658,11 @@ export const make = Effect.gen(function*() {
         const request = HttpClientRequest.post("/images/create").pipe(Request.withQuery({
           fromSrc: source._tag === "Url" ? source.url : "-",
           // The whole reference goes in `repo`, as the Go client sends it: Podman ignores a separate `tag`.
-          repo: ref === undefined ? undefined : ref.tag === undefined ? ref.familiarName : `${ref.familiarName}:${ref.tag}`,
+          repo: ref === undefined
+            ? undefined
+            : ref.tag === undefined
+            ? ref.familiarName
+            : `${ref.familiarName}:${ref.tag}`,
           message: options.message,
           changes: options.changes,
           platform: options.platform === undefined ? undefined : Platform.toQueryString(options.platform)
@@ -665,8 +673,7 @@ export const make = Effect.gen(function*() {
       })
     )
 
-  const jsonParam = (value: unknown): string | undefined =>
-    value === undefined ? undefined : JSON.stringify(value)
+  const jsonParam = (value: unknown): string | undefined => value === undefined ? undefined : JSON.stringify(value)
 
   const build = (context: Stream.Stream<Uint8Array, DockerError.DockerError>, options: BuildOptions = {}) =>
     progress(

@@ -6,13 +6,13 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Result from "effect/Result"
-import * as Stream from "effect/Stream"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Https from "node:https"
 import { Duplex, Readable } from "node:stream"
@@ -40,14 +40,25 @@ const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unk
  */
 const sshConnection = (endpoint: DockerHost.Ssh, ssh: Result.Result<string, Exec.ExecError>) => (): Duplex => {
   const args = [
-    "-o", "ConnectTimeout=30", "-T",
+    "-o",
+    "ConnectTimeout=30",
+    "-T",
     ...(endpoint.user ? ["-l", endpoint.user] : []),
     ...(endpoint.port ? ["-p", String(endpoint.port)] : []),
-    "--", endpoint.hostname,
-    "docker", ...(endpoint.socketPath ? ["--host", `unix://${endpoint.socketPath}`] : []), "system", "dial-stdio"
+    "--",
+    endpoint.hostname,
+    "docker",
+    ...(endpoint.socketPath ? ["--host", `unix://${endpoint.socketPath}`] : []),
+    "system",
+    "dial-stdio"
   ]
   if (Result.isFailure(ssh)) {
-    const failed = new Duplex({ read() {}, write(_chunk, _encoding, done) { done() } })
+    const failed = new Duplex({
+      read() {},
+      write(_chunk, _encoding, done) {
+        done()
+      }
+    })
     process.nextTick(() => failed.destroy(new Error(ssh.failure.message)))
     return failed
   }
@@ -79,7 +90,10 @@ const sshConnection = (endpoint: DockerHost.Ssh, ssh: Result.Result<string, Exec
   child.stdout.on("data", (chunk: Buffer) => {
     if (!duplex.push(chunk)) child.stdout.pause()
   })
-  child.on("error", (error: NodeJS.ErrnoException) => duplex.destroy(new Error(Exec.startError(ssh.success, error).message)))
+  child.on(
+    "error",
+    (error: NodeJS.ErrnoException) => duplex.destroy(new Error(Exec.startError(ssh.success, error).message))
+  )
   child.on("close", (code, signal) => {
     const failure = Exec.exitText({ exitCode: code ?? -1, signal: signal ?? undefined })
     if (failure === undefined) return void duplex.push(null)
@@ -98,7 +112,11 @@ const sshConnection = (endpoint: DockerHost.Ssh, ssh: Result.Result<string, Exec
  * `http://docker.example.com`: `Head "http://docker.example.com/_ping": <why>`.
  */
 const sshError = (method: string, url: URL, cause: Error): Error =>
-  new Error(`${method.slice(0, 1)}${method.slice(1).toLowerCase()} "http://docker.example.com${url.pathname}${url.search}": ${cause.message}`)
+  new Error(
+    `${method.slice(0, 1)}${
+      method.slice(1).toLowerCase()
+    } "http://docker.example.com${url.pathname}${url.search}": ${cause.message}`
+  )
 
 /** What `node:http` needs to reach the endpoint, and which module sends it. */
 const connectionOptions = (
@@ -197,7 +215,13 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
         headers: { host, ...request.headers },
         signal
       })
-      req.on("error", (cause) => resume(Effect.fail(transportError(request, endpoint._tag === "Ssh" ? sshError(request.method, url, cause) : cause))))
+      req.on(
+        "error",
+        (cause) =>
+          resume(
+            Effect.fail(transportError(request, endpoint._tag === "Ssh" ? sshError(request.method, url, cause) : cause))
+          )
+      )
       req.on("response", (res) => {
         resume(Effect.succeed(fromIncomingMessage(request, res)))
       })

@@ -37,7 +37,9 @@ type ErrnoException = NodeJS.ErrnoException
 const describe = (error: ErrnoException): string => Errno.goText(error.code) ?? error.code ?? "input/output error"
 
 /** A Node callback API as an Effect that fails with the errno error. */
-const call = <A>(run: (done: (error: ErrnoException | null, value?: A) => void) => void): Effect.Effect<A, ErrnoException> =>
+const call = <A>(
+  run: (done: (error: ErrnoException | null, value?: A) => void) => void
+): Effect.Effect<A, ErrnoException> =>
   Effect.callback<A, ErrnoException>((resume) => {
     run((error, value) => resume(error ? Effect.fail(error) : Effect.succeed(value as A)))
   })

@@ -8,8 +8,8 @@ import * as WireJson from "@dockhand/codecs/WireJson"
 import { Image, Registry, System as SystemModels } from "@dockhand/models"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Layer from "effect/Layer"
 import * as ApiVersion from "./ApiVersion.ts"
 import { DockerEngine, type PingResult } from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
@@ -143,7 +143,9 @@ export const make = Effect.gen(function*() {
     const request = HttpClientRequest.get("/system/df").pipe(
       Request.withQuery({ type: options.types, verbose: Request.flag(options.verbose) })
     )
-    const raw = yield* engine.execute(call, request).pipe(Effect.flatMap(Request.json(SystemModels.DiskUsage, call, host)))
+    const raw = yield* engine.execute(call, request).pipe(
+      Effect.flatMap(Request.json(SystemModels.DiskUsage, call, host))
+    )
     return { raw, images: imagesDiskUsage(raw) }
   })
 

@@ -18,11 +18,11 @@
  * @since 0.1.0
  */
 import type * as Layer from "effect/Layer"
+import * as Transport from "./DenoDockerTransport.ts"
 import type * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as DockerLayers from "./DockerLayers.ts"
 import type * as DockerSettings from "./DockerSettings.ts"
-import * as Transport from "./DenoDockerTransport.ts"
 
 /**
  * The types of this entry's signatures: `Options` (what `layerWith` takes besides the flags), `Services` (what

@@ -140,11 +140,21 @@ const fixture = Effect.acquireRelease(
   (f) => Effect.sync(() => fs.rmSync(path.dirname(f.home), { recursive: true, force: true }))
 )
 
-const secretOf = (value: Redacted.Redacted<string> | undefined) => value === undefined ? undefined : Redacted.value(value)
+const secretOf = (value: Redacted.Redacted<string> | undefined) =>
+  value === undefined ? undefined : Redacted.value(value)
 
 describe("registry keys", () => {
   it("Docker Hub has one key; other registries are keyed by host[:port]", () => {
-    for (const name of ["", "docker.io", "index.docker.io", "registry-1.docker.io", hub, "https://registry-1.docker.io/v2/"]) {
+    for (
+      const name of [
+        "",
+        "docker.io",
+        "index.docker.io",
+        "registry-1.docker.io",
+        hub,
+        "https://registry-1.docker.io/v2/"
+      ]
+    ) {
       assert.strictEqual(Credentials.registryKey(name), hub, name)
     }
     const cases: Array<[string, string]> = [
@@ -221,7 +231,10 @@ describe("Credentials.get", () => {
         DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { "r.example": { auth: basic("u", SECRET), password: SECRET } } })
       })
       const error = yield* Effect.flip(unknownKey.get("r.example"))
-      assert.isTrue(error.message.startsWith("Failed to create credential store from DOCKER_AUTH_CONFIG: "), error.message)
+      assert.isTrue(
+        error.message.startsWith("Failed to create credential store from DOCKER_AUTH_CONFIG: "),
+        error.message
+      )
       assert.notInclude(printed(error), SECRET)
       assert.notInclude(printed(error), basic("u", SECRET))
       const missingAuth = yield* f.credentials({ DOCKER_AUTH_CONFIG: `{"auths": {"r.example": {}}}` })
@@ -417,8 +430,12 @@ describe("Credentials.store", () => {
       const f = yield* fixture
       f.writeConfig({ credsStore: "dockhandtest" })
       const credentials = yield* f.credentials({ DOCKHAND_TEST_FAIL: "1" })
-      const error = yield* Effect.flip(credentials.store("myreg.example", { username: "u", password: Redacted.make(SECRET) }))
-      assert.isTrue(error.message.startsWith("error storing credentials - err: exit status 2, out: `helper failed on: "))
+      const error = yield* Effect.flip(
+        credentials.store("myreg.example", { username: "u", password: Redacted.make(SECRET) })
+      )
+      assert.isTrue(
+        error.message.startsWith("error storing credentials - err: exit status 2, out: `helper failed on: ")
+      )
       assert.include(error.message, "<redacted>")
       assert.notInclude(printed(error), SECRET)
     }))
@@ -463,7 +480,10 @@ describe("Credentials.erase", () => {
   it.effect("erases from the helper and the file; nothing stored is not an error", () =>
     Effect.gen(function*() {
       const f = yield* fixture
-      f.seed("dockhandtest", { "myreg.example": { Username: "u", Secret: SECRET }, "keep.example": { Username: "k", Secret: SECRET } })
+      f.seed("dockhandtest", {
+        "myreg.example": { Username: "u", Secret: SECRET },
+        "keep.example": { Username: "k", Secret: SECRET }
+      })
       f.writeConfig({ credsStore: "dockhandtest", auths: { "myreg.example": {}, "keep.example": {} } })
       const credentials = yield* f.credentials()
       yield* credentials.erase("myreg.example")

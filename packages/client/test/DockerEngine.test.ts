@@ -1,8 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Layer from "effect/Layer"
 import * as DockerEngine from "../src/DockerEngine.ts"
 import * as DockerHost from "../src/DockerHost.ts"
 import * as Images from "../src/Images.ts"
@@ -11,7 +11,10 @@ import * as FakeDaemon from "./utils/FakeDaemon.ts"
 
 const versionOf = (daemon: ReturnType<typeof FakeDaemon.make>) =>
   DockerEngine.DockerEngine.use((engine) =>
-    Effect.flatMap(engine.execute({ operation: "ImageList" }, HttpClientRequest.get("/images/json")), () => engine.apiVersion)
+    Effect.flatMap(
+      engine.execute({ operation: "ImageList" }, HttpClientRequest.get("/images/json")),
+      () => engine.apiVersion
+    )
   ).pipe(Effect.provide(daemon.layer))
 
 describe("API version negotiation", () => {
@@ -31,7 +34,10 @@ describe("API version negotiation", () => {
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() => FakeDaemon.json([]), { apiVersion: "1.43" })
       yield* versionOf(daemon)
-      assert.deepStrictEqual(daemon.requests.map((r) => `${r.method} ${r.path}`), ["HEAD /_ping", "GET /v1.43/images/json"])
+      assert.deepStrictEqual(daemon.requests.map((r) => `${r.method} ${r.path}`), [
+        "HEAD /_ping",
+        "GET /v1.43/images/json"
+      ])
     }))
 
   it.effect("refuses a daemon older than 1.41", () =>
@@ -54,7 +60,12 @@ describe("API version negotiation", () => {
       assert.strictEqual(first.reason._tag, "ServerError")
       const version = yield* versionOf(daemon)
       assert.strictEqual(version, "1.45")
-      assert.deepStrictEqual(daemon.requests.filter((r) => r.path === "/_ping").map((r) => r.method), ["HEAD", "GET", "HEAD", "GET"])
+      assert.deepStrictEqual(daemon.requests.filter((r) => r.path === "/_ping").map((r) => r.method), [
+        "HEAD",
+        "GET",
+        "HEAD",
+        "GET"
+      ])
     }))
 
   it.effect("uses a fixed version without pinging", () =>
@@ -69,7 +80,11 @@ describe("API version negotiation", () => {
       const endpoint = new DockerHost.Unix({ path: "/fake.sock" })
       yield* DockerEngine.DockerEngine.use((engine) => engine.apiVersion).pipe(
         Effect.tap((version) => Effect.sync(() => assert.strictEqual(version, "1.44"))),
-        Effect.provide(DockerEngine.layer({ endpoint, apiVersion: "1.44" }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client))))
+        Effect.provide(
+          DockerEngine.layer({ endpoint, apiVersion: "1.44" }).pipe(
+            Layer.provide(Layer.succeed(HttpClient.HttpClient, client))
+          )
+        )
       )
       assert.lengthOf(requests, 0)
     }))
@@ -85,7 +100,10 @@ describe("connection errors", () => {
         )
       )
       assert.strictEqual(error.reason._tag, "ConnectionError")
-      assert.strictEqual(error.message, "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?")
+      assert.strictEqual(
+        error.message,
+        "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?"
+      )
     }))
 })
 
@@ -113,7 +131,9 @@ describe("bounded answers (a Web Response, as Bun's and Deno's fetch give them)"
   it.effect("an endless 500 body: 1 MiB is read, the body cancelled, docker's message naming the route", () =>
     Effect.gen(function*() {
       const { state, body } = endlessBody(new TextEncoder().encode("x".repeat(64 * 1024)))
-      const daemon = FakeDaemon.make(() => new Response(body, { status: 500, headers: { "content-type": "application/json" } }))
+      const daemon = FakeDaemon.make(() =>
+        new Response(body, { status: 500, headers: { "content-type": "application/json" } })
+      )
       const error = yield* Effect.flip(versionOf(daemon))
       assert.strictEqual(error.reason._tag, "ServerError")
       assert.strictEqual(

@@ -171,7 +171,10 @@ describe("Progress outcome", () => {
     }))
   it.effect("a hand-built Progress whose messages hold an error line fails with a StreamError reason, not a defect", () =>
     Effect.gen(function*() {
-      const messages = Stream.make({ status: "Pulling" }, { errorDetail: { message: "denied", code: 3 }, error: "denied" })
+      const messages = Stream.make({ status: "Pulling" }, {
+        errorDetail: { message: "denied", code: 3 },
+        error: "denied"
+      })
       const error = yield* Effect.flip(Progress.make(messages).outcome)
       assert.strictEqual(error.reason._tag, "StreamError")
       assert.strictEqual(error.message, "denied")

@@ -3,16 +3,16 @@
  * can be named from a public module (the entry itself, `@dockhand/client/DockerLayers` or `@dockhand/client`). This
  * file is type-checked by `tsc -p tsconfig.test.json`; its type assertions fail the build, not only the run.
  */
-import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import type { Credentials, DockerEngine, DockerError, DockerSettings, Images, Platform, System } from "@dockhand/client"
 import * as BunDocker from "@dockhand/client/bun"
 import * as DenoDocker from "@dockhand/client/deno"
-import * as DockerLayers from "@dockhand/client/DockerLayers"
 import * as DockerHost from "@dockhand/client/DockerHost"
+import * as DockerLayers from "@dockhand/client/DockerLayers"
 import * as Docker from "@dockhand/client/node"
 import * as NodeDockerTransport from "@dockhand/client/NodeDockerTransport"
-import type * as Layer from "effect/Layer"
+import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import * as HttpClient from "effect/http/HttpClient"
+import type * as Layer from "effect/Layer"
 
 /** What a user writes against the public names only. */
 const withRecording = (

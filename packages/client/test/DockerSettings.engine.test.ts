@@ -60,8 +60,21 @@ describe("DockerSettings matches the docker CLI", () => {
 
     // Real certificates: `docker context create` checks them.
     const openssl = run("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-      "-subj", "/CN=dockhand-test", "-keyout", path.join(certs, "key.pem"), "-out", path.join(certs, "cert.pem")
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=dockhand-test",
+      "-keyout",
+      path.join(certs, "key.pem"),
+      "-out",
+      path.join(certs, "cert.pem")
     ], { PATH: baseEnv.PATH })
     assert.strictEqual(openssl.status, 0, openssl.stderr)
     fs.copyFileSync(path.join(certs, "cert.pem"), path.join(certs, "ca.pem"))
@@ -139,7 +152,12 @@ describe("DockerSettings matches the docker CLI", () => {
       env: { DOCKER_CONTEXT: "default", DOCKER_TLS: "1", DOCKER_CERT_PATH: empty },
       fails: true
     },
-    { name: "--config does not move the certificates", env: { DOCKER_TLS: "1" }, flags: { configDir: caOnly }, fails: true }
+    {
+      name: "--config does not move the certificates",
+      env: { DOCKER_TLS: "1" },
+      flags: { configDir: caOnly },
+      fails: true
+    }
   ]
 
   for (const scenario of scenarios) {

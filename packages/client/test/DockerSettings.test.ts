@@ -78,7 +78,9 @@ const fixture = Effect.acquireRelease(
         const tls = path.join(base, "tls", id, "docker")
         if (options?.tls) {
           fs.mkdirSync(tls, { recursive: true, mode: 0o700 })
-          for (const [file, text] of Object.entries(options.tls)) fs.writeFileSync(path.join(tls, file), text, { mode: 0o600 })
+          for (const [file, text] of Object.entries(options.tls)) {
+            fs.writeFileSync(path.join(tls, file), text, { mode: 0o600 })
+          }
         }
         return { meta, tls }
       },
@@ -137,7 +139,9 @@ describe("which context", () => {
         { context: ["default", "flag", "--host"], host: ["tcp://127.0.0.1:13", "flag", "--host"] }
       )
       assert.deepStrictEqual(
-        summary(yield* f.resolve({ ...base, DOCKER_CONTEXT: "ctxa", DOCKER_HOST: "tcp://127.0.0.1:12" }, { context: "ctxb" })),
+        summary(
+          yield* f.resolve({ ...base, DOCKER_CONTEXT: "ctxa", DOCKER_HOST: "tcp://127.0.0.1:12" }, { context: "ctxb" })
+        ),
         { context: ["ctxb", "flag", "--context"], host: ["tcp://127.0.0.1:11", "context", "ctxb"] }
       )
       // Empty variables do not count (docker CLI 28; 20.10 treated a set-but-empty DOCKER_HOST as set).
@@ -171,7 +175,11 @@ describe("which context", () => {
         host: ["unix:///var/run/docker.sock", "default", "the default socket"]
       })
       assert.deepStrictEqual(settings.endpoint, new DockerHost.Unix({ path: "/var/run/docker.sock" }))
-      assert.deepStrictEqual(settings.configDir, { value: path.join(f.home, ".docker"), source: "default", detail: "~/.docker" })
+      assert.deepStrictEqual(settings.configDir, {
+        value: path.join(f.home, ".docker"),
+        source: "default",
+        detail: "~/.docker"
+      })
       assert.isUndefined(settings.tls)
       assert.isUndefined(settings.apiVersion)
     }))
@@ -232,7 +240,10 @@ describe("the default context's host", () => {
       assert.deepStrictEqual(DockerSettings.parseHost("", true), Result.succeed("tcp://localhost:2376"))
 
       const bad = yield* Effect.flip(f.resolve({ DOCKER_HOST: "https://127.0.0.1:5" }))
-      assert.strictEqual(bad.message, "unable to resolve docker endpoint: invalid bind address format: https://127.0.0.1:5")
+      assert.strictEqual(
+        bad.message,
+        "unable to resolve docker endpoint: invalid bind address format: https://127.0.0.1:5"
+      )
       const tcp = yield* f.resolve({ DOCKER_HOST: "127.0.0.1:5" })
       assert.deepStrictEqual(tcp.endpoint, new DockerHost.Tcp({ hostname: "127.0.0.1", port: 5, tls: undefined }))
       const ssh = yield* f.resolve({}, { host: "ssh://me@127.0.0.1:2222" })
@@ -288,7 +299,10 @@ describe("TLS for the default context", () => {
         assert.strictEqual(endpoint.tls?.key, KEY)
       }
       // "0" is non-empty: still verified, as with the docker CLI.
-      assert.strictEqual((yield* f.resolve({ DOCKER_TLS_VERIFY: "0", DOCKER_CERT_PATH: certs })).tls?.value.verify, true)
+      assert.strictEqual(
+        (yield* f.resolve({ DOCKER_TLS_VERIFY: "0", DOCKER_CERT_PATH: certs })).tls?.value.verify,
+        true
+      )
     }))
 
   it.effect("DOCKER_TLS / --tls: TLS without verification; the flags override the variables", () =>
@@ -297,9 +311,17 @@ describe("TLS for the default context", () => {
       const certs = f.certs(f.dir("certs"))
       const env = { DOCKER_CERT_PATH: certs, DOCKER_HOST: "tcp://127.0.0.1:2376" }
       const viaEnv = yield* f.resolve({ ...env, DOCKER_TLS: "1" })
-      assert.deepStrictEqual([viaEnv.tls?.value.verify, viaEnv.tls?.source, viaEnv.tls?.detail], [false, "env", "DOCKER_TLS"])
+      assert.deepStrictEqual([viaEnv.tls?.value.verify, viaEnv.tls?.source, viaEnv.tls?.detail], [
+        false,
+        "env",
+        "DOCKER_TLS"
+      ])
       const viaFlag = yield* f.resolve(env, { tls: true })
-      assert.deepStrictEqual([viaFlag.tls?.value.verify, viaFlag.tls?.source, viaFlag.tls?.detail], [false, "flag", "--tls"])
+      assert.deepStrictEqual([viaFlag.tls?.value.verify, viaFlag.tls?.source, viaFlag.tls?.detail], [
+        false,
+        "flag",
+        "--tls"
+      ])
       const noVerify = yield* f.resolve({ ...env, DOCKER_TLS_VERIFY: "1" }, { tlsVerify: false })
       assert.deepStrictEqual([noVerify.tls?.value.verify, noVerify.tls?.detail], [false, "--tlsverify"])
       const verify = yield* f.resolve(env, { tlsVerify: true })
@@ -320,7 +342,12 @@ describe("TLS for the default context", () => {
       )
       const caOnly = f.certs(f.dir("ca-only"), { "ca.pem": CA })
       const settings = yield* f.resolve({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: caOnly })
-      assert.deepStrictEqual(settings.tls?.value, { verify: true, ca: path.join(caOnly, "ca.pem"), cert: undefined, key: undefined })
+      assert.deepStrictEqual(settings.tls?.value, {
+        verify: true,
+        ca: path.join(caOnly, "ca.pem"),
+        cert: undefined,
+        key: undefined
+      })
       const missingCert = yield* Effect.flip(
         f.resolve({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: caOnly }, { tlsCert: path.join(f.root, "nonexist") })
       )
@@ -347,7 +374,9 @@ describe("TLS for the default context", () => {
     Effect.gen(function*() {
       const f = yield* fixture
       const flagDir = f.certs(f.dir("flag-config"), { "ca.pem": CA })
-      const fromEnv = yield* Effect.flip(f.resolve({ DOCKER_CONFIG: f.config, DOCKER_TLS: "1" }, { configDir: flagDir }))
+      const fromEnv = yield* Effect.flip(
+        f.resolve({ DOCKER_CONFIG: f.config, DOCKER_TLS: "1" }, { configDir: flagDir })
+      )
       assert.strictEqual(
         fromEnv.message,
         `unable to resolve docker endpoint: open ${path.join(f.config, "ca.pem")}: no such file or directory`
@@ -366,7 +395,11 @@ describe("TLS for the default context", () => {
     Effect.gen(function*() {
       const f = yield* fixture
       const certs = f.certs(f.dir("certs"))
-      const settings = yield* f.resolve({ DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certs, DOCKER_HOST: "unix:///tmp/d.sock" })
+      const settings = yield* f.resolve({
+        DOCKER_TLS_VERIFY: "1",
+        DOCKER_CERT_PATH: certs,
+        DOCKER_HOST: "unix:///tmp/d.sock"
+      })
       assert.isUndefined(settings.tls)
       assert.deepStrictEqual(settings.endpoint, new DockerHost.Unix({ path: "/tmp/d.sock" }))
       const missing = yield* Effect.flip(
@@ -472,7 +505,9 @@ describe("stored contexts", () => {
       const env = { DOCKER_CONFIG: f.config }
       const metaOf = (name: string) => path.join(f.config, "contexts", "meta", sha256(name), "meta.json")
       const expected = (name: string) =>
-        `unable to resolve docker endpoint: context "${name}": context not found: open ${metaOf(name)}: no such file or directory`
+        `unable to resolve docker endpoint: context "${name}": context not found: open ${
+          metaOf(name)
+        }: no such file or directory`
       assert.strictEqual((yield* Effect.flip(f.resolve(env, { context: "foo" }))).message, expected("foo"))
       assert.strictEqual((yield* Effect.flip(f.resolve({ ...env, DOCKER_CONTEXT: "bar" }))).message, expected("bar"))
       f.writeConfig({ currentContext: "nope" })
@@ -496,7 +531,9 @@ describe("stored contexts", () => {
       fs.writeFileSync(meta, "{not json")
       const malformed = yield* Effect.flip(f.resolve(env, { context: "bad1" }))
       assert.isTrue(
-        malformed.message.startsWith(`unable to resolve docker endpoint: context "bad1": parsing ${meta}: Malformed JSON`),
+        malformed.message.startsWith(
+          `unable to resolve docker endpoint: context "bad1": parsing ${meta}: Malformed JSON`
+        ),
         malformed.message
       )
       f.createContext("bad3", { Host: "foo://x" })

@@ -10,8 +10,15 @@ import * as Platform from "../src/Platform.ts"
 import * as FakeDaemon from "./utils/FakeDaemon.ts"
 
 const summary = {
-  Containers: -1, Created: 1, Id: "sha256:" + "a".repeat(64), Labels: null, ParentId: "",
-  RepoDigests: null, RepoTags: ["busybox:latest"], SharedSize: -1, Size: 10
+  Containers: -1,
+  Created: 1,
+  Id: "sha256:" + "a".repeat(64),
+  Labels: null,
+  ParentId: "",
+  RepoDigests: null,
+  RepoTags: ["busybox:latest"],
+  SharedSize: -1,
+  Size: 10
 }
 
 const run = <A, E>(
@@ -25,7 +32,8 @@ describe("Images.list", () => {
   it.effect("sends the Go client's query and decodes Engine 20.10 nulls", () =>
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() => FakeDaemon.json([summary]), { apiVersion: "1.41" })
-      const list = yield* run(daemon, (images) => images.list({ all: true, filters: { dangling: true, label: ["a=b", "c"] } }))
+      const list = yield* run(daemon, (images) =>
+        images.list({ all: true, filters: { dangling: true, label: ["a=b", "c"] } }))
       assert.strictEqual(list[0]!.RepoDigests, null)
       const [request] = withoutPing(daemon.requests)
       assert.strictEqual(request!.method, "GET")
@@ -42,7 +50,10 @@ describe("Images.list", () => {
       const daemon = FakeDaemon.make(() => FakeDaemon.json([]), { apiVersion: "1.41" })
       const error = yield* Effect.flip(run(daemon, (images) => images.list({ sharedSize: true })))
       assert.strictEqual(error.reason._tag, "ApiVersionError")
-      assert.strictEqual(error.message, `"shared-size" requires API version 1.42, but the Docker daemon API version is 1.41`)
+      assert.strictEqual(
+        error.message,
+        `"shared-size" requires API version 1.42, but the Docker daemon API version is 1.41`
+      )
       assert.lengthOf(withoutPing(daemon.requests), 0)
     }))
 
@@ -73,7 +84,9 @@ describe("errors", () => {
 
   it.effect("reports a text/plain error body as its text", () =>
     Effect.gen(function*() {
-      const daemon = FakeDaemon.make(() => new Response("something broke\n", { status: 500, headers: { "content-type": "text/plain" } }))
+      const daemon = FakeDaemon.make(() =>
+        new Response("something broke\n", { status: 500, headers: { "content-type": "text/plain" } })
+      )
       const error = yield* Effect.flip(run(daemon, (images) => images.list()))
       assert.strictEqual(error.reason._tag, "ServerError")
       assert.strictEqual(error.message, "Error response from daemon: something broke")
@@ -81,7 +94,12 @@ describe("errors", () => {
 
   it.effect("maps 409, 400, 401, 403 and 503", () =>
     Effect.gen(function*() {
-      for (const [status, tag] of [[409, "Conflict"], [400, "BadRequest"], [401, "Unauthorized"], [403, "Forbidden"], [503, "Unavailable"]] as const) {
+      for (
+        const [status, tag] of [[409, "Conflict"], [400, "BadRequest"], [401, "Unauthorized"], [403, "Forbidden"], [
+          503,
+          "Unavailable"
+        ]] as const
+      ) {
         const daemon = FakeDaemon.make(() => FakeDaemon.daemonError(status, "no"))
         const error = yield* Effect.flip(run(daemon, (images) => images.remove("x")))
         assert.strictEqual(error.reason._tag, tag)
@@ -90,7 +108,9 @@ describe("errors", () => {
 
   it.effect("gives a DecodeError for a malformed answer", () =>
     Effect.gen(function*() {
-      const daemon = FakeDaemon.make(() => new Response("[{", { status: 200, headers: { "content-type": "application/json" } }))
+      const daemon = FakeDaemon.make(() =>
+        new Response("[{", { status: 200, headers: { "content-type": "application/json" } })
+      )
       const error = yield* Effect.flip(run(daemon, (images) => images.list()))
       assert.strictEqual(error.reason._tag, "DecodeError")
     }))
@@ -135,7 +155,8 @@ describe("Images.pull", () => {
           { status: "Status: Downloaded newer image for busybox:latest" }
         ])
       )
-      const outcome = yield* run(daemon, (images) => images.pull("busybox", { auth, platform: { os: "linux", architecture: "arm64", variant: "v8" } }).outcome)
+      const outcome = yield* run(daemon, (images) =>
+        images.pull("busybox", { auth, platform: { os: "linux", architecture: "arm64", variant: "v8" } }).outcome)
       assert.strictEqual(outcome.digest, "sha256:" + "b".repeat(64))
       const [request] = withoutPing(daemon.requests)
       assert.strictEqual(FakeDaemon.query(request!, "fromImage"), "docker.io/library/busybox")
@@ -153,14 +174,19 @@ describe("Images.pull", () => {
       const daemon = FakeDaemon.make(() =>
         FakeDaemon.jsonLines([
           { status: "Pulling from x", id: "1" },
-          { errorDetail: { code: 401, message: "unauthorized: authentication required" }, error: "unauthorized: authentication required" }
+          {
+            errorDetail: { code: 401, message: "unauthorized: authentication required" },
+            error: "unauthorized: authentication required"
+          }
         ])
       )
       const seen: Array<string> = []
-      const error = yield* Effect.flip(run(daemon, (images) =>
-        images.pull("127.0.0.1:5443/x:1", { auth }).messages.pipe(
-          Stream.runForEach((message) => Effect.sync(() => seen.push(message.status ?? "")))
-        )))
+      const error = yield* Effect.flip(
+        run(daemon, (images) =>
+          images.pull("127.0.0.1:5443/x:1", { auth }).messages.pipe(
+            Stream.runForEach((message) => Effect.sync(() => seen.push(message.status ?? "")))
+          ))
+      )
       assert.deepStrictEqual(seen, ["Pulling from x"])
       assert.strictEqual(error.reason._tag, "StreamError")
       if (error.reason._tag === "StreamError") assert.strictEqual(error.reason.code, 401)
@@ -190,7 +216,9 @@ describe("Images.pull", () => {
       const logged: Array<unknown> = []
       yield* run(daemon, (images) => images.pull("127.0.0.1:5000/a:1").outcome).pipe(
         Effect.provide(credentials),
-        Effect.provide(Logger.layer([Logger.make(({ logLevel, message }) => void logged.push([logLevel, message].flat()))]))
+        Effect.provide(
+          Logger.layer([Logger.make(({ logLevel, message }) => void logged.push([logLevel, message].flat()))])
+        )
       )
       const [request] = withoutPing(daemon.requests)
       assert.isUndefined(request!.headers["x-registry-auth"])
@@ -213,7 +241,10 @@ describe("Images.push, tag, remove", () => {
   it.effect("push sends e30= when anonymous and the tag separately", () =>
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() =>
-        FakeDaemon.jsonLines([{ status: "1: digest: sha256:x size: 527" }, { progressDetail: {}, aux: { Tag: "1", Digest: "sha256:" + "d".repeat(64), Size: 527 } }])
+        FakeDaemon.jsonLines([{ status: "1: digest: sha256:x size: 527" }, {
+          progressDetail: {},
+          aux: { Tag: "1", Digest: "sha256:" + "d".repeat(64), Size: 527 }
+        }])
       )
       const outcome = yield* run(daemon, (images) => images.push("127.0.0.1:5000/team/app:1").outcome)
       assert.deepStrictEqual(outcome.pushed, { Tag: "1", Digest: "sha256:" + "d".repeat(64), Size: 527 })
@@ -226,7 +257,9 @@ describe("Images.push, tag, remove", () => {
   it.effect("push refuses a platform on API 1.41", () =>
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([]), { apiVersion: "1.41" })
-      const error = yield* Effect.flip(run(daemon, (images) => images.push("a:1", { platform: { os: "linux", architecture: "amd64" } }).outcome))
+      const error = yield* Effect.flip(
+        run(daemon, (images) => images.push("a:1", { platform: { os: "linux", architecture: "amd64" } }).outcome)
+      )
       assert.strictEqual(error.reason._tag, "ApiVersionError")
     }))
 
@@ -264,7 +297,9 @@ describe("Images.push, tag, remove", () => {
 describe("Images.save, load, import, build", () => {
   it.effect("save sends repeated names and streams the tar", () =>
     Effect.gen(function*() {
-      const daemon = FakeDaemon.make(() => new Response(new Uint8Array([1, 2, 3]), { status: 200, headers: { "content-type": "application/x-tar" } }))
+      const daemon = FakeDaemon.make(() =>
+        new Response(new Uint8Array([1, 2, 3]), { status: 200, headers: { "content-type": "application/x-tar" } })
+      )
       const chunks = yield* run(daemon, (images) => Stream.runCollect(images.save(["a:1", "b:2"])))
       assert.deepStrictEqual(Array.from(chunks.flatMap((c) => Array.from(c))), [1, 2, 3])
       const [request] = withoutPing(daemon.requests)
@@ -275,13 +310,25 @@ describe("Images.save, load, import, build", () => {
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() => new Response(new Uint8Array(0)), { apiVersion: "1.48" })
       const p = { os: "linux", architecture: "amd64" }
-      const error = yield* Effect.flip(run(daemon, (images) => Stream.runDrain(images.save(["a"], { platforms: [p, { ...p, architecture: "arm64" }] }))))
-      assert.strictEqual(error.message, `"multiple platforms" requires API version 1.52, but the Docker daemon API version is 1.48`)
+      const error = yield* Effect.flip(
+        run(
+          daemon,
+          (images) => Stream.runDrain(images.save(["a"], { platforms: [p, { ...p, architecture: "arm64" }] }))
+        )
+      )
+      assert.strictEqual(
+        error.message,
+        `"multiple platforms" requires API version 1.52, but the Docker daemon API version is 1.48`
+      )
     }))
 
   it.effect("load always sends quiet and reports the loaded names", () =>
     Effect.gen(function*() {
-      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([{ stream: "Loaded image: a:1\n" }, { stream: "Loaded image ID: sha256:" + "f".repeat(64) + "\n" }]))
+      const daemon = FakeDaemon.make(() =>
+        FakeDaemon.jsonLines([{ stream: "Loaded image: a:1\n" }, {
+          stream: "Loaded image ID: sha256:" + "f".repeat(64) + "\n"
+        }])
+      )
       const outcome = yield* run(daemon, (images) => images.load(Stream.make(new Uint8Array([9, 9]))).outcome)
       assert.deepStrictEqual(outcome.loaded, ["a:1", "sha256:" + "f".repeat(64)])
       const [request] = withoutPing(daemon.requests)
@@ -294,13 +341,16 @@ describe("Images.save, load, import, build", () => {
     Effect.gen(function*() {
       const id = "sha256:" + "1".repeat(64)
       const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([{ status: id }]))
-      const outcome = yield* run(daemon, (images) =>
-        images.import({ _tag: "Stream", stream: Stream.make(new Uint8Array([7])) }, {
-          reference: "team/app:2",
-          changes: ["ENV A=b", `CMD ["sh"]`],
-          message: "hi",
-          platform: { os: "linux", architecture: "amd64" }
-        }).outcome)
+      const outcome = yield* run(
+        daemon,
+        (images) =>
+          images.import({ _tag: "Stream", stream: Stream.make(new Uint8Array([7])) }, {
+            reference: "team/app:2",
+            changes: ["ENV A=b", `CMD ["sh"]`],
+            message: "hi",
+            platform: { os: "linux", architecture: "amd64" }
+          }).outcome
+      )
       assert.strictEqual(outcome.imageId, id)
       const [request] = withoutPing(daemon.requests)
       assert.strictEqual(FakeDaemon.query(request!, "fromSrc"), "-")
@@ -313,7 +363,9 @@ describe("Images.save, load, import, build", () => {
   it.effect("build sends the classic builder's parameters and every registry's credentials", () =>
     Effect.gen(function*() {
       const id = "sha256:" + "2".repeat(64)
-      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([{ stream: "Step 1/1 : FROM scratch\n" }, { aux: { ID: id } }]))
+      const daemon = FakeDaemon.make(() =>
+        FakeDaemon.jsonLines([{ stream: "Step 1/1 : FROM scratch\n" }, { aux: { ID: id } }])
+      )
       const outcome = yield* run(daemon, (images) =>
         images.build(Stream.make(new Uint8Array([1])), {
           tags: ["a:1", "b:2"],
@@ -335,7 +387,11 @@ describe("Images.save, load, import, build", () => {
 
   it.effect("build reports a failed RUN step's exit status as the StreamError code", () =>
     Effect.gen(function*() {
-      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([{ errorDetail: { code: 2, message: "The command '/bin/sh -c false' returned a non-zero code: 2" } }]))
+      const daemon = FakeDaemon.make(() =>
+        FakeDaemon.jsonLines([{
+          errorDetail: { code: 2, message: "The command '/bin/sh -c false' returned a non-zero code: 2" }
+        }])
+      )
       const error = yield* Effect.flip(run(daemon, (images) => images.build(Stream.empty).outcome))
       assert.strictEqual(error.reason._tag, "StreamError")
       if (error.reason._tag === "StreamError") assert.strictEqual(error.reason.code, 2)
@@ -357,7 +413,10 @@ describe("Images.buildCachePrune and commit", () => {
   it.effect("commit always sends container, repo, tag, comment and author, and the config as JSON", () =>
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() => FakeDaemon.json({ Id: "sha256:" + "3".repeat(64) }, 201))
-      const result = yield* run(daemon, (images) => images.commit("c1", { pause: false, config: { Labels: { a: "b" } } }))
+      const result = yield* run(
+        daemon,
+        (images) => images.commit("c1", { pause: false, config: { Labels: { a: "b" } } })
+      )
       assert.strictEqual(result.Id, "sha256:" + "3".repeat(64))
       const [request] = withoutPing(daemon.requests)
       assert.deepStrictEqual(request!.query.map(([k]) => k), ["container", "repo", "tag", "comment", "author", "pause"])

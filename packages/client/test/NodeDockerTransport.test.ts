@@ -41,7 +41,8 @@ const scripted = (answer: (body: string) => string) =>
           resolve({ socket, close: () => (server.close(), fs.rmSync(dir, { recursive: true, force: true })) }))
       )
     }),
-    (daemon) => Effect.sync(daemon.close)
+    (daemon) =>
+      Effect.sync(daemon.close)
   )
 
 const list = (socket: string) =>
@@ -72,7 +73,8 @@ describe("NodeDockerTransport", () => {
       if (Exit.isFailure(exit)) {
         const error = exit.cause.reasons[0]
         assert.strictEqual(error?._tag, "Fail")
-        const failure = (error as { readonly error: { readonly reason: { readonly _tag: string; readonly message: string } } }).error
+        const failure =
+          (error as { readonly error: { readonly reason: { readonly _tag: string; readonly message: string } } }).error
         assert.strictEqual(failure.reason._tag, "ConnectionError")
         assert.match(failure.reason.message, /^error reading the daemon's answer: /)
       }

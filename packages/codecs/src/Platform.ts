@@ -52,7 +52,8 @@ export const parse = (input: string): Result.Result<Oci.Platform, PlatformError>
     return Result.fail(
       new PlatformError({
         input,
-        message: `invalid platform "${input}": expected os[/arch[/variant]] with parts made of letters, digits, "_", "." and "-"`
+        message: `invalid platform "${input}": expected os[/arch[/variant]] ` +
+          `with parts made of letters, digits, "_", "." and "-"`
       })
     )
   }

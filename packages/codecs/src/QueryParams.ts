@@ -97,8 +97,9 @@ export const escape = (s: string): string => {
 }
 
 /**
- * Writes parameters as a query string without the leading `?`, like Go's `url.Values.Encode`: keys sorted (by code point, i.e. UTF-8 byte order),
- * repeated keys kept in their order, keys and values percent-encoded with {@link escape}. No parameters give `""`.
+ * Writes parameters as a query string without the leading `?`, like Go's `url.Values.Encode`: keys sorted
+ * (by code point, i.e. UTF-8 byte order), repeated keys kept in their order, keys and values percent-encoded with
+ * {@link escape}. No parameters give `""`.
  *
  * @category encoding
  * @since 0.1.0

@@ -195,9 +195,7 @@ const standardFormatter = SchemaIssue.makeFormatterStandardSchemaV1()
  */
 export const issuesOf = (issue: SchemaIssue.Issue, input: unknown): Array<WireJsonIssue> =>
   standardFormatter(issue).issues.map(({ message, path }) => {
-    const keys = (path ?? []).map((segment) =>
-      typeof segment === "object" && segment !== null ? segment.key : segment
-    )
+    const keys = (path ?? []).map((segment) => typeof segment === "object" && segment !== null ? segment.key : segment)
     const at = formatPath(keys)
     if (message === "Missing key") return { path: at, expected: "the key to be present", found: "missing" }
     const found = describeType(valueAt(input, keys))

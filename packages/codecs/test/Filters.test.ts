@@ -12,7 +12,10 @@ describe("encode", () => {
       Filters.encode(Filters.make({ label: ["label2", "label1"], dangling: true })),
       fromTests("request-filters-images-list-1.json")
     )
-    assert.strictEqual(Filters.encode(Filters.make({ dangling: [false] })), fromTests("request-filters-images-list-2.json"))
+    assert.strictEqual(
+      Filters.encode(Filters.make({ dangling: [false] })),
+      fromTests("request-filters-images-list-2.json")
+    )
     assert.strictEqual(
       Filters.encode(Filters.make({ dangling: true, label: ["label1=foo", "label2!=bar"] })),
       fromTests("request-filters-images-prune.json")
@@ -65,13 +68,13 @@ describe("decode", () => {
 
   it("reads the older map-of-arrays form", () => {
     assert.deepStrictEqual(
-      Filters.decode('{"dangling":["true"],"label":["a=b","c"]}'),
+      Filters.decode("{\"dangling\":[\"true\"],\"label\":[\"a=b\",\"c\"]}"),
       Result.succeed({ dangling: { true: true }, label: { "a=b": true, c: true } })
     )
   })
 
   it("rejects other shapes with a typed error", () => {
-    for (const text of ['{"label":"a"}', "[]", "{", '{"a":{"b":"yes"}}']) {
+    for (const text of ["{\"label\":\"a\"}", "[]", "{", "{\"a\":{\"b\":\"yes\"}}"]) {
       const result = Filters.decode(text)
       assert.isTrue(Result.isFailure(result), text)
       if (Result.isFailure(result)) assert.strictEqual(result.failure._tag, "WireJsonError")

@@ -82,7 +82,10 @@ describe("decode", () => {
 
   it.effect("skips blank lines, accepts \\n and \\r\\n, reads a last line without newline", () =>
     Effect.gen(function*() {
-      const { exit, out } = yield* decodeText('\r\n{"status":"a"}\n\n  \t\r\n{"status":"b"}\r\n\n{"status":"c"}', 1)
+      const { exit, out } = yield* decodeText(
+        "\r\n{\"status\":\"a\"}\n\n  \t\r\n{\"status\":\"b\"}\r\n\n{\"status\":\"c\"}",
+        1
+      )
       assert.isTrue(Exit.isSuccess(exit))
       assert.deepStrictEqual(out, [{ status: "a" }, { status: "b" }, { status: "c" }])
       const empty = yield* decodeText("")
@@ -92,7 +95,7 @@ describe("decode", () => {
 
   it.effect("decodes multi-byte UTF-8 split across chunks", () =>
     Effect.gen(function*() {
-      const text = '{"stream":"héllo ✓ 😀 ☃"}\r\n{"status":"日本語"}'
+      const text = "{\"stream\":\"héllo ✓ 😀 ☃\"}\r\n{\"status\":\"日本語\"}"
       for (const size of [1, 2, 3]) {
         const { out } = yield* decodeText(text, size)
         assert.deepStrictEqual(out, [{ stream: "héllo ✓ 😀 ☃" }, { status: "日本語" }])
@@ -101,7 +104,9 @@ describe("decode", () => {
 
   it.effect("fails on a malformed line with its number, after the lines before it", () =>
     Effect.gen(function*() {
-      const { exit, out } = yield* decodeText('{"status":"a"}\r\n\r\n{"status": secret}\r\n{"status":"c"}\r\n')
+      const { exit, out } = yield* decodeText(
+        "{\"status\":\"a\"}\r\n\r\n{\"status\": secret}\r\n{\"status\":\"c\"}\r\n"
+      )
       assert.deepStrictEqual(out, [{ status: "a" }])
       const error = failureOf(exit)
       assert.strictEqual(error._tag, "JsonStreamError")
@@ -114,9 +119,9 @@ describe("decode", () => {
 
   it.effect("a line cut in the middle is malformed, a stream cut in the middle is truncated", () =>
     Effect.gen(function*() {
-      const middle = yield* decodeText('{"status":"a"}\r\n{"status":"b\r\n{"status":"c"}\r\n')
+      const middle = yield* decodeText("{\"status\":\"a\"}\r\n{\"status\":\"b\r\n{\"status\":\"c\"}\r\n")
       assert.strictEqual(failureOf(middle.exit).reason, "Malformed")
-      const cut = yield* decodeText('{"status":"a"}\r\n{"status":"b"}\r\n{"status":"Downloa', 4)
+      const cut = yield* decodeText("{\"status\":\"a\"}\r\n{\"status\":\"b\"}\r\n{\"status\":\"Downloa", 4)
       assert.deepStrictEqual(cut.out, [{ status: "a" }, { status: "b" }])
       const error = failureOf(cut.exit)
       assert.strictEqual(error.reason, "Truncated")
@@ -125,7 +130,7 @@ describe("decode", () => {
 
   it.effect("reports lines that are JSON but not messages", () =>
     Effect.gen(function*() {
-      const { exit } = yield* decodeText('{"status":"a"}\n{"status":5}\n')
+      const { exit } = yield* decodeText("{\"status\":\"a\"}\n{\"status\":5}\n")
       const error = failureOf(exit)
       assert.strictEqual(error.reason, "Mismatch")
       assert.strictEqual(error.line, 2)
@@ -136,10 +141,14 @@ describe("decode", () => {
 
   it.effect("strict mode rejects unknown keys", () =>
     Effect.gen(function*() {
-      const lenient = yield* decodeText('{"status":"a","novel":1}\n')
+      const lenient = yield* decodeText("{\"status\":\"a\",\"novel\":1}\n")
       assert.deepStrictEqual(lenient.out, [{ status: "a" }])
-      const strict = yield* decodeText('{"status":"a","novel":1}\n', 7, { strict: true })
-      assert.deepStrictEqual(failureOf(strict.exit).issues, [{ path: "$.novel", expected: "no such key", found: "number" }])
+      const strict = yield* decodeText("{\"status\":\"a\",\"novel\":1}\n", 7, { strict: true })
+      assert.deepStrictEqual(failureOf(strict.exit).issues, [{
+        path: "$.novel",
+        expected: "no such key",
+        found: "number"
+      }])
     }))
 
   it.effect("survives hostile input: deep nesting, huge lines, endless lines", () =>
@@ -166,7 +175,10 @@ describe("decode", () => {
 
   it.effect("passes the byte stream's own errors through", () =>
     Effect.gen(function*() {
-      const source = Stream.concat(Stream.make(bytes('{"status":"a"}\n{"sta')), Stream.fail("connection reset" as const))
+      const source = Stream.concat(
+        Stream.make(bytes("{\"status\":\"a\"}\n{\"sta")),
+        Stream.fail("connection reset" as const)
+      )
       const { exit, out } = yield* runAll(source.pipe(JsonMessageStream.decode()))
       assert.deepStrictEqual(out, [{ status: "a" }])
       assert.strictEqual(failureOf(exit), "connection reset")
@@ -175,21 +187,29 @@ describe("decode", () => {
 
 describe("in-band errors", () => {
   it("errorOf reads errorDetail, falling back to the legacy error string", () => {
-    const read = (name: string) =>
-      JsonMessageStream.errorOf(WireJson.decodeSync(JsonMessage.Message)(fromTests(name)))
-    assert.deepStrictEqual(Option.map(read("stream-error-403.json"), (e) => [e.message, e.code]), Option.some(["access denied", 403]))
-    assert.deepStrictEqual(Option.map(read("daemon-stream-error.json"), (e) => [e.message, e.code]), Option.some(["Error for formatter", undefined]))
+    const read = (name: string) => JsonMessageStream.errorOf(WireJson.decodeSync(JsonMessage.Message)(fromTests(name)))
+    assert.deepStrictEqual(
+      Option.map(read("stream-error-403.json"), (e) => [e.message, e.code]),
+      Option.some(["access denied", 403])
+    )
+    assert.deepStrictEqual(
+      Option.map(read("daemon-stream-error.json"), (e) => [e.message, e.code]),
+      Option.some(["Error for formatter", undefined])
+    )
     assert.deepStrictEqual(Option.map(read("daemon-stream-error-with-code.json"), (e) => e.code), Option.some(50))
     assert.isTrue(Option.isNone(read("stream-status-line.json")))
     const legacy = JsonMessageStream.errorOf({ error: "old daemon failure" })
-    assert.deepStrictEqual(Option.map(legacy, (e) => [e._tag, e.message, e.code]), Option.some(["StreamError", "old daemon failure", undefined]))
+    assert.deepStrictEqual(
+      Option.map(legacy, (e) => [e._tag, e.message, e.code]),
+      Option.some(["StreamError", "old daemon failure", undefined])
+    )
     assert.isFalse(JsonMessageStream.isError({ error: "" }))
     assert.isTrue(JsonMessageStream.isError({ errorDetail: {} }))
   })
 
   it.effect("failOnError emits the messages before the error line, then fails", () =>
     Effect.gen(function*() {
-      const text = ['{"status":"a"}', fromTests("stream-error-500.json"), '{"status":"never"}'].join("\r\n")
+      const text = ["{\"status\":\"a\"}", fromTests("stream-error-500.json"), "{\"status\":\"never\"}"].join("\r\n")
       const { exit, out } = yield* runAll(
         Stream.fromIterable(everyBytes(bytes(text), 3)).pipe(JsonMessageStream.decodeOrFail())
       )
@@ -212,7 +232,10 @@ describe("picking out results", () => {
 
   it("reads aux payloads", () => {
     const aux = WireJson.decodeSync(JsonMessage.Message)(fromTests("daemon-stream-aux.json"))
-    assert.deepStrictEqual(JsonMessageStream.auxOf(Schema.Struct({ Data: Schema.String }))(aux), Option.some({ Data: "Additional data" }))
+    assert.deepStrictEqual(
+      JsonMessageStream.auxOf(Schema.Struct({ Data: Schema.String }))(aux),
+      Option.some({ Data: "Additional data" })
+    )
     assert.isTrue(Option.isNone(JsonMessageStream.auxOf(JsonMessage.BuildResult)(aux)))
     assert.deepStrictEqual(JsonMessageStream.builtImageId({ aux: { ID: sha } }), Option.some(sha))
     assert.deepStrictEqual(JsonMessageStream.builtImageId({ id: "moby.image.id", aux: { ID: sha } }), Option.some(sha))
@@ -222,7 +245,10 @@ describe("picking out results", () => {
   it("reads push results from aux or from the status line", () => {
     const pushed = { Tag: "1.0", Digest: sha, Size: 527 }
     assert.deepStrictEqual(JsonMessageStream.pushResult({ progressDetail: {}, aux: pushed }), Option.some(pushed))
-    assert.deepStrictEqual(JsonMessageStream.pushResult({ status: `1.0: digest: ${sha} size: 527` }), Option.some(pushed))
+    assert.deepStrictEqual(
+      JsonMessageStream.pushResult({ status: `1.0: digest: ${sha} size: 527` }),
+      Option.some(pushed)
+    )
     assert.isTrue(Option.isNone(JsonMessageStream.pushResult({ status: "Pushed", id: "abc" })))
   })
 
@@ -233,9 +259,14 @@ describe("picking out results", () => {
     assert.deepStrictEqual(JsonMessageStream.importedImageId({ status: sha }), Option.some(sha))
     assert.isTrue(Option.isNone(JsonMessageStream.importedImageId({ status: "Downloading", id: "x" })))
     // Podman's compatible API repeats the id in `id` and joins loaded names with commas on one line.
-    assert.deepStrictEqual(JsonMessageStream.importedImageId({ status: sha, progress: "", progressDetail: {}, id: sha }), Option.some(sha))
+    assert.deepStrictEqual(
+      JsonMessageStream.importedImageId({ status: sha, progress: "", progressDetail: {}, id: sha }),
+      Option.some(sha)
+    )
     assert.deepStrictEqual(JsonMessageStream.loadedImages({ stream: "Loaded image: a:1,b:2" }), ["a:1", "b:2"])
-    assert.deepStrictEqual(JsonMessageStream.loadedImages({ stream: "Loaded image: busybox:latest\n" }), ["busybox:latest"])
+    assert.deepStrictEqual(JsonMessageStream.loadedImages({ stream: "Loaded image: busybox:latest\n" }), [
+      "busybox:latest"
+    ])
     assert.deepStrictEqual(JsonMessageStream.loadedImages({ status: "x" }), [])
     assert.deepStrictEqual(JsonMessageStream.pullDigest({ status: `Digest: ${sha}` }), Option.some(sha))
     assert.deepStrictEqual(
@@ -253,11 +284,11 @@ describe("picking out results", () => {
       const collect = (lines: ReadonlyArray<string>) =>
         JsonMessageStream.collect(Stream.make(bytes(lines.join("\r\n") + "\r\n")).pipe(JsonMessageStream.decode()))
       const pull = yield* collect([
-        '{"status":"Pulling from library/busybox","id":"latest"}',
-        '{"status":"Pulling fs layer","progressDetail":{},"id":"9ad63333ebc9"}',
-        '{"status":"Downloading","progressDetail":{"current":527,"total":2229000},"id":"9ad63333ebc9"}',
+        "{\"status\":\"Pulling from library/busybox\",\"id\":\"latest\"}",
+        "{\"status\":\"Pulling fs layer\",\"progressDetail\":{},\"id\":\"9ad63333ebc9\"}",
+        "{\"status\":\"Downloading\",\"progressDetail\":{\"current\":527,\"total\":2229000},\"id\":\"9ad63333ebc9\"}",
         `{"status":"Digest: ${sha}"}`,
-        '{"status":"Status: Downloaded newer image for busybox:latest"}'
+        "{\"status\":\"Status: Downloaded newer image for busybox:latest\"}"
       ])
       assert.deepStrictEqual(pull, {
         messages: 5,
@@ -266,18 +297,21 @@ describe("picking out results", () => {
         pullStatus: { upToDate: false, reference: "busybox:latest" }
       })
       const push = yield* collect([
-        '{"status":"The push refers to repository [localhost:5000/x]"}',
+        "{\"status\":\"The push refers to repository [localhost:5000/x]\"}",
         `{"status":"1: digest: ${sha} size: 527"}`,
         `{"progressDetail":{},"aux":{"Tag":"1","Digest":"${sha}","Size":527}}`
       ])
       assert.deepStrictEqual(push.pushed, { Tag: "1", Digest: sha, Size: 527 })
       const load = yield* collect([fromTests("image-load-stream-line.json"), `{"stream":"Loaded image ID: ${sha}\\n"}`])
       assert.deepStrictEqual(load.loaded, ["busybox:latest", sha])
-      const build = yield* collect(['{"stream":"Step 1/1 : FROM scratch\\n"}', `{"aux":{"ID":"${sha}"}}`])
+      const build = yield* collect(["{\"stream\":\"Step 1/1 : FROM scratch\\n\"}", `{"aux":{"ID":"${sha}"}}`])
       assert.strictEqual(build.imageId, sha)
-      const imported = yield* collect(['{"status":"Importing","progressDetail":{},"id":"x"}', `{"status":"${sha}"}`])
+      const imported = yield* collect([
+        "{\"status\":\"Importing\",\"progressDetail\":{},\"id\":\"x\"}",
+        `{"status":"${sha}"}`
+      ])
       assert.strictEqual(imported.imageId, sha)
-      const failed = yield* Effect.flip(collect(['{"status":"a"}', fromTests("stream-error-403.json")]))
+      const failed = yield* Effect.flip(collect(["{\"status\":\"a\"}", fromTests("stream-error-403.json")]))
       assert.strictEqual(failed._tag, "StreamError")
     }))
 
@@ -307,7 +341,8 @@ describe("property: chunking does not matter", () => {
       const text = messages.map((message, i) => {
         const line = Result.getOrThrow(encodeLine(message))
         const last = i === messages.length - 1
-        return line + (last && !input.finalNewline ? "" : input.crlf[i % Math.max(1, input.crlf.length)] ? "\r\n" : "\n")
+        return line +
+          (last && !input.finalNewline ? "" : input.crlf[i % Math.max(1, input.crlf.length)] ? "\r\n" : "\n")
       }).join("")
       const data = bytes(text)
       const offsets = input.cuts.map((cut) => cut % (data.length + 1))

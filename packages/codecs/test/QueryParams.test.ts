@@ -14,7 +14,11 @@ describe("make", () => {
   })
 
   it("append adds at the end", () => {
-    const params = pipe(QueryParams.make({ a: 1 }), QueryParams.append("b", [true, false]), QueryParams.append("c", undefined))
+    const params = pipe(
+      QueryParams.make({ a: 1 }),
+      QueryParams.append("b", [true, false]),
+      QueryParams.append("c", undefined)
+    )
     assert.deepStrictEqual(params, [["a", "1"], ["b", "1"], ["b", "0"]])
   })
 })
@@ -29,8 +33,10 @@ describe("toSearchString", () => {
   })
 
   it("escapes like Go's url.QueryEscape", () => {
-    assert.strictEqual(QueryParams.escape("a b+c&d=e#f%g/h?i\nj~k-l.m_n*'()!"),
-      "a+b%2Bc%26d%3De%23f%25g%2Fh%3Fi%0Aj~k-l.m_n%2A%27%28%29%21")
+    assert.strictEqual(
+      QueryParams.escape("a b+c&d=e#f%g/h?i\nj~k-l.m_n*'()!"),
+      "a+b%2Bc%26d%3De%23f%25g%2Fh%3Fi%0Aj~k-l.m_n%2A%27%28%29%21"
+    )
     assert.strictEqual(QueryParams.escape("é😀"), "%C3%A9%F0%9F%98%80")
     assert.strictEqual(QueryParams.escape("\ud800"), "%EF%BF%BD")
   })
@@ -58,7 +64,8 @@ describe("toSearchString", () => {
     Schema.Array(Schema.Tuple([Schema.String, Schema.String]))
   ], ([pairs]) => {
     // lone surrogates cannot be sent as UTF-8; they become U+FFFD
-    const wellFormed = (s: string) => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
+    const wellFormed = (s: string) =>
+      s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
     const search = QueryParams.toSearchString(pairs)
     assert.notMatch(search, /[^A-Za-z0-9%+\-._~&=]/)
     const expected = pairs
@@ -74,7 +81,10 @@ describe("toSearchString", () => {
 
 describe("parse", () => {
   it("reads +, %XX and a leading ?", () => {
-    assert.deepStrictEqual(QueryParams.parse("?a=b+c&d=%C3%A9&e&f=%zz"), [["a", "b c"], ["d", "é"], ["e", ""], ["f", "%zz"]])
+    assert.deepStrictEqual(QueryParams.parse("?a=b+c&d=%C3%A9&e&f=%zz"), [["a", "b c"], ["d", "é"], ["e", ""], [
+      "f",
+      "%zz"
+    ]])
     assert.deepStrictEqual(QueryParams.parse(""), [])
   })
 })

@@ -160,7 +160,11 @@ describe("normalisation", () => {
 
   it("parse reads references as written, without Docker's defaults", () => {
     assert.deepStrictEqual(Result.getOrThrow(Reference.parse("busybox")), { domain: "", path: "busybox" })
-    assert.deepStrictEqual(Result.getOrThrow(Reference.parse("library/x:1")), { domain: "library", path: "x", tag: "1" })
+    assert.deepStrictEqual(Result.getOrThrow(Reference.parse("library/x:1")), {
+      domain: "library",
+      path: "x",
+      tag: "1"
+    })
     assert.strictEqual(Reference.name(Result.getOrThrow(Reference.parse("busybox"))), "busybox")
     const errors = [
       ["", "repository name must have at least one component"],
@@ -184,7 +188,10 @@ describe("normalisation", () => {
 
 describe("what pull, push and tag need", () => {
   it("pullParams: name without tag, then digest, tag or latest", () => {
-    assert.deepStrictEqual(Reference.pullParams(ok("busybox")), { fromImage: "docker.io/library/busybox", tag: "latest" })
+    assert.deepStrictEqual(Reference.pullParams(ok("busybox")), {
+      fromImage: "docker.io/library/busybox",
+      tag: "latest"
+    })
     assert.deepStrictEqual(Reference.pullParams(ok("user/app:1")), { fromImage: "docker.io/user/app", tag: "1" })
     assert.deepStrictEqual(Reference.pullParams(ok(`x:1@${sha}`)), { fromImage: "docker.io/library/x", tag: sha })
   })
@@ -204,7 +211,10 @@ describe("what pull, push and tag need", () => {
     Effect.gen(function*() {
       const failure = yield* Effect.flip(Effect.fromResult(Reference.normalize("Foo")))
       assert.strictEqual(failure.reason, "Uppercase")
-      assert.strictEqual(String(failure), "ReferenceError: invalid reference format: repository name (library/Foo) must be lowercase")
+      assert.strictEqual(
+        String(failure),
+        "ReferenceError: invalid reference format: repository name (library/Foo) must be lowercase"
+      )
       assert.strictEqual(error("x@sha256:short").reason, "InvalidFormat")
       assert.strictEqual(error(hex("a", 64)).reason, "HexName")
     }))
@@ -229,7 +239,10 @@ describe("hostile input", () => {
   })
 
   it.prop("normalised references read back unchanged", [
-    Schema.Array(Schema.Literals(["a", "b", "z9", "x-y", "x__y", "x.y"])).check(Schema.isMinLength(1), Schema.isMaxLength(4)),
+    Schema.Array(Schema.Literals(["a", "b", "z9", "x-y", "x__y", "x.y"])).check(
+      Schema.isMinLength(1),
+      Schema.isMaxLength(4)
+    ),
     Schema.Literals(["", "docker.io/", "localhost:5000/", "reg.example.com/", "[::1]/"]),
     Schema.Literals(["", ":latest", ":V1.2_rc", `@${sha}`, `:t@${sha}`])
   ], ([components, domain, suffix]) => {

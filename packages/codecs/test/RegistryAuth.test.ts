@@ -9,7 +9,8 @@ import { inspect } from "node:util"
 import { fixture } from "./utils/fixtures.ts"
 
 /** Go's base64.URLEncoding (padded), computed independently with Node's Buffer. */
-const goBase64Url = (text: string) => Buffer.from(text, "utf8").toString("base64").replace(/\+/g, "-").replace(/\//g, "_")
+const goBase64Url = (text: string) =>
+  Buffer.from(text, "utf8").toString("base64").replace(/\+/g, "-").replace(/\//g, "_")
 
 const secret = "p@ss?w0rd>>~~"
 
@@ -77,12 +78,17 @@ describe("X-Registry-Auth", () => {
     assert.deepStrictEqual(wrongType.issues, [{ path: "$.password", expected: "string", found: "number" }])
   })
 
-  it.prop("decode(encode(config)) gives the config back (Go drops empty strings)", [Registry.AuthConfig], ([config]) => {
-    const back = Result.getOrThrow(RegistryAuth.decode(RegistryAuth.encode(config)))
-    const plain = Schema.encodeSync(Registry.AuthConfig)
-    const withoutEmpty = Object.fromEntries(Object.entries(plain(config)).filter(([, value]) => value !== ""))
-    assert.deepStrictEqual(plain(back), withoutEmpty)
-  }, { arbitrary: { runs: 200 } })
+  it.prop(
+    "decode(encode(config)) gives the config back (Go drops empty strings)",
+    [Registry.AuthConfig],
+    ([config]) => {
+      const back = Result.getOrThrow(RegistryAuth.decode(RegistryAuth.encode(config)))
+      const plain = Schema.encodeSync(Registry.AuthConfig)
+      const withoutEmpty = Object.fromEntries(Object.entries(plain(config)).filter(([, value]) => value !== ""))
+      assert.deepStrictEqual(plain(back), withoutEmpty)
+    },
+    { arbitrary: { runs: 200 } }
+  )
 })
 
 describe("X-Registry-Config", () => {
@@ -93,7 +99,9 @@ describe("X-Registry-Config", () => {
     })
     assert.strictEqual(
       Redacted.value(header),
-      goBase64Url(`{"https://index.docker.io/v1/":{"username":"a","password":"${secret}"},"registry.example.com":{"username":"b"}}`)
+      goBase64Url(
+        `{"https://index.docker.io/v1/":{"username":"a","password":"${secret}"},"registry.example.com":{"username":"b"}}`
+      )
     )
     const back = Result.getOrThrow(RegistryAuth.decodeConfig(header))
     assert.deepStrictEqual(Object.keys(back), ["https://index.docker.io/v1/", "registry.example.com"])
@@ -104,7 +112,9 @@ describe("X-Registry-Config", () => {
 })
 
 describe("secrets never leak", () => {
-  const outputs = (value: unknown) => [String(value), JSON.stringify(value), Formatter.format(value), inspect(value, { depth: 10 })]
+  const outputs = (
+    value: unknown
+  ) => [String(value), JSON.stringify(value), Formatter.format(value), inspect(value, { depth: 10 })]
 
   it("from encoded headers and decoded configs", () => {
     const config: Registry.AuthConfig = { username: "u", password: Redacted.make(secret), auth: Redacted.make(secret) }

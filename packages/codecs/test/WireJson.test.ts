@@ -7,9 +7,9 @@ import * as Formatter from "effect/Formatter"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaParser from "effect/SchemaParser"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 import { inspect } from "node:util"
-import * as SchemaParser from "effect/SchemaParser"
 import * as FastReader from "../src/internal/fastReader.ts"
 import { bytes, fromTests, live } from "./utils/fixtures.ts"
 
@@ -25,9 +25,11 @@ const success = <A>(result: Result.Result<A, WireJson.WireJsonError>): A => {
 
 describe("decoding fixtures", () => {
   it("reads moby's test bodies", () => {
-    const history = success(WireJson.decodeResult(Schema.Array(Image.HistoryResponseItem))(
-      fromTests("image-history-response.json")
-    ))
+    const history = success(
+      WireJson.decodeResult(Schema.Array(Image.HistoryResponseItem))(
+        fromTests("image-history-response.json")
+      )
+    )
     assert.deepStrictEqual(history.map((item) => item.Id), ["image_id1", "image_id2"])
     const config = WireJson.decodeResult(Schema.NullOr(DockerSpec.DockerOCIImageConfig), { strict: true })
     for (const name of ["lt-1.50", "1.50-1.51", "ge-1.52"]) {
@@ -39,10 +41,14 @@ describe("decoding fixtures", () => {
 
   it("reads Engine 20.10 answers strictly", () => {
     const strict = { strict: true } as const
-    const inspected = success(WireJson.decodeResult(Image.InspectResponse, strict)(live("GET-images-local-bb-1-json.json")))
+    const inspected = success(
+      WireJson.decodeResult(Image.InspectResponse, strict)(live("GET-images-local-bb-1-json.json"))
+    )
     assert.strictEqual(inspected.Config?.Labels?.["org.example"], "1")
     success(WireJson.decodeResult(Image.InspectResponse, strict)(live("GET-images-local-imp-1-json.json")))
-    success(WireJson.decodeResult(Schema.Array(Image.Summary), strict)(live("GET-images-json-filters-map-reference.json")))
+    success(
+      WireJson.decodeResult(Schema.Array(Image.Summary), strict)(live("GET-images-json-filters-map-reference.json"))
+    )
     success(WireJson.decodeResult(System.VersionResponse, strict)(live("GET-version.json")))
   })
 
@@ -57,8 +63,8 @@ describe("decoding fixtures", () => {
   it.effect("decode is an Effect that fails with WireJsonError", () =>
     Effect.gen(function*() {
       const decode = WireJson.decode(Common.ErrorResponse)
-      assert.deepStrictEqual(yield* decode('{"message":"x"}'), { message: "x" })
-      const error = yield* Effect.flip(decode('{"message":1}'))
+      assert.deepStrictEqual(yield* decode("{\"message\":\"x\"}"), { message: "x" })
+      const error = yield* Effect.flip(decode("{\"message\":1}"))
       assert.strictEqual(error._tag, "WireJsonError")
       assert.strictEqual(error.reason, "Mismatch")
     }))
@@ -98,20 +104,24 @@ describe("encoding like Go", () => {
 
   it("does not escape HTML, escapes U+2028/U+2029, keeps -0, ends with a newline by default", () => {
     const encode = WireJson.encodeResult(Schema.Unknown)
-    assert.strictEqual(success(encode({ a: "<b>&</b>", b: "x\u2028y\u2029", c: -0, d: 1e21, e: 1e-7 })),
-      `{"a":"<b>&</b>","b":"x\\u2028y\\u2029","c":-0,"d":1e+21,"e":1e-7}\n`)
+    assert.strictEqual(
+      success(encode({ a: "<b>&</b>", b: "x\u2028y\u2029", c: -0, d: 1e21, e: 1e-7 })),
+      `{"a":"<b>&</b>","b":"x\\u2028y\\u2029","c":-0,"d":1e+21,"e":1e-7}\n`
+    )
     assert.strictEqual(success(WireJson.encodeResult(Schema.Unknown, { newline: false })([1])), "[1]")
   })
 
   it("refuses values JSON cannot carry", () => {
     const encode = WireJson.encodeResult(Schema.Unknown)
-    for (const [value, path, found] of [
-      [{ a: Number.NaN }, "$.a", "NaN"],
-      [{ a: [1, undefined] }, "$.a[1]", "undefined"],
-      [{ a: new Date(0) }, "$.a", "an instance of Date"],
-      [{ a: 1n }, "$.a", "bigint"],
-      [[() => 1], "$[0]", "function"]
-    ] as const) {
+    for (
+      const [value, path, found] of [
+        [{ a: Number.NaN }, "$.a", "NaN"],
+        [{ a: [1, undefined] }, "$.a[1]", "undefined"],
+        [{ a: new Date(0) }, "$.a", "an instance of Date"],
+        [{ a: 1n }, "$.a", "bigint"],
+        [[() => 1], "$[0]", "function"]
+      ] as const
+    ) {
       const error = failure(encode(value))
       assert.strictEqual(error.reason, "Unencodable")
       assert.deepStrictEqual(error.issues[0]?.path, path)
@@ -133,7 +143,7 @@ describe("encoding like Go", () => {
 
 describe("errors", () => {
   it("locates malformed JSON without quoting it", () => {
-    const error = failure(WireJson.parse('{\n  "password": "hunter2" x}'))
+    const error = failure(WireJson.parse("{\n  \"password\": \"hunter2\" x}"))
     assert.strictEqual(error.reason, "Malformed")
     assert.deepStrictEqual([error.line, error.column, error.position], [2, 25, 26])
     assert.strictEqual(error.issues[0]?.found, "a letter")
@@ -141,12 +151,14 @@ describe("errors", () => {
   })
 
   it("tells truncated input from malformed input", () => {
-    for (const text of ['{"a":', '{"a":"secr', "[1,2", "", "  ", '{"a":tr', '"\\u12']) {
+    for (const text of ["{\"a\":", "{\"a\":\"secr", "[1,2", "", "  ", "{\"a\":tr", "\"\\u12"]) {
       const error = failure(WireJson.parse(text))
       assert.strictEqual(error.reason, "Truncated", text)
       assert.strictEqual(error.issues[0]?.found, "end of input")
     }
-    for (const text of ["[1,]", "{'a':1}", "01", "[1] 2", '{"a" 1}', "tru", "nul!", '"a\u0001"', "\uFEFF{}", "NaN"]) {
+    for (
+      const text of ["[1,]", "{'a':1}", "01", "[1] 2", "{\"a\" 1}", "tru", "nul!", "\"a\u0001\"", "\uFEFF{}", "NaN"]
+    ) {
       const error = failure(WireJson.parse(text))
       assert.include(["Malformed", "Truncated"], error.reason, text)
       if (text !== "tru") assert.strictEqual(error.reason, "Malformed", text)
@@ -154,10 +166,12 @@ describe("errors", () => {
   })
 
   it("names the path, the expected type and the type found", () => {
-    const error = failure(WireJson.decodeResult(Schema.Array(Image.Summary), { errors: "all" })(
-      '[{"Containers":1,"Created":1,"Id":"x","Labels":null,"ParentId":"","RepoDigests":[],"RepoTags":"secret-tag",'
-        + '"SharedSize":1,"Size":1.5}]'
-    ))
+    const error = failure(
+      WireJson.decodeResult(Schema.Array(Image.Summary), { errors: "all" })(
+        "[{\"Containers\":1,\"Created\":1,\"Id\":\"x\",\"Labels\":null,\"ParentId\":\"\",\"RepoDigests\":[],\"RepoTags\":\"secret-tag\","
+          + "\"SharedSize\":1,\"Size\":1.5}]"
+      )
+    )
     assert.strictEqual(error.reason, "Mismatch")
     assert.deepStrictEqual(error.issues, [
       { path: "$[0].RepoTags", expected: "array | null", found: "string" },
@@ -171,23 +185,26 @@ describe("errors", () => {
   })
 
   it("turns a schema that throws into a typed error, both ways", () => {
-    const Throwing = Schema.String.pipe(Schema.decodeTo(Schema.String, SchemaTransformation.transform({
-      decode: (): string => {
-        throw new Error("boom")
-      },
-      encode: (): string => {
-        throw new Error("boom")
-      }
-    })))
-    const decoded = failure(WireJson.decodeResult(Throwing)('"x"'))
+    const Throwing = Schema.String.pipe(Schema.decodeTo(
+      Schema.String,
+      SchemaTransformation.transform({
+        decode: (): string => {
+          throw new Error("boom")
+        },
+        encode: (): string => {
+          throw new Error("boom")
+        }
+      })
+    ))
+    const decoded = failure(WireJson.decodeResult(Throwing)("\"x\""))
     assert.deepStrictEqual([decoded.reason, decoded.issues[0]?.found], ["Mismatch", "a defect"])
     const encoded = failure(WireJson.encodeResult(Throwing)("x"))
     assert.deepStrictEqual([encoded.reason, encoded.issues[0]?.found], ["Unencodable", "a defect"])
   })
 
   it("quotes keys that are not identifiers", () => {
-    const error = failure(WireJson.decodeResult(Oci.Platform)('{"architecture":"a","os":"b","os.version":1}'))
-    assert.strictEqual(error.issues[0]?.path, '$["os.version"]')
+    const error = failure(WireJson.decodeResult(Oci.Platform)("{\"architecture\":\"a\",\"os\":\"b\",\"os.version\":1}"))
+    assert.strictEqual(error.issues[0]?.path, "$[\"os.version\"]")
     assert.strictEqual(error.issues[0]?.found, "number")
   })
 
@@ -203,7 +220,7 @@ describe("errors", () => {
   it("strict mode rejects unknown keys and missing spec-required keys", () => {
     const lenient = WireJson.decodeResult(Probe)
     const strict = WireJson.decodeResult(Probe, { strict: true })
-    const text = '{"maybe":{},"list":[{"b":1},{}],"map":{"k":{"d":"x"},"l":{}},"Extra":1}'
+    const text = "{\"maybe\":{},\"list\":[{\"b\":1},{}],\"map\":{\"k\":{\"d\":\"x\"},\"l\":{}},\"Extra\":1}"
     assert.deepStrictEqual(success(lenient(text)), { maybe: {}, list: [{ b: 1 }, {}], map: { k: { d: "x" }, l: {} } })
     const error = failure(strict(text))
     assert.strictEqual(error.reason, "Mismatch")
@@ -214,7 +231,7 @@ describe("errors", () => {
       { path: "$.maybe.c", expected: "the key the API spec requires", found: "missing" },
       { path: "$.map.l.d", expected: "the key the API spec requires", found: "missing" }
     ])
-    success(strict('{"a":"x","maybe":null}'))
+    success(strict("{\"a\":\"x\",\"maybe\":null}"))
   })
 
   it("finds the spec-required keys of the models", () => {
@@ -236,7 +253,11 @@ describe("errors", () => {
     assert.isAbove(marked.length, 0)
     for (const [schema, key] of marked) {
       const error = failure(WireJson.decodeResult(schema, { strict: true })("{}"))
-      assert.deepInclude(error.issues, { path: `$.${key}`, expected: "the key the API spec requires", found: "missing" })
+      assert.deepInclude(error.issues, {
+        path: `$.${key}`,
+        expected: "the key the API spec requires",
+        found: "missing"
+      })
     }
   })
 })
@@ -245,29 +266,32 @@ describe("V8 escaped-key bug (nodejs/node#63785)", () => {
   it("decodes escaped keys right even after JSON.parse's key cache was poisoned", () => {
     // a parsed object whose key ends in a backslash makes V8 decode later escaped keys at that spot wrongly
     const poison = [
-      JSON.parse('{"p":1,"\\\\":1}'),
-      JSON.parse('{"q":{"a":1,"x\\\\":2}}')
+      JSON.parse("{\"p\":1,\"\\\\\":1}"),
+      JSON.parse("{\"q\":{\"a\":1,\"x\\\\\":2}}")
     ]
     // on an affected V8, Object.keys(JSON.parse('{"p":1,"\\t":1}')) is now ["p", "\\"]
-    assert.deepStrictEqual(Object.keys(success(WireJson.parse('{"p":1,"\\t":1}')) as object), ["p", "\t"])
-    assert.deepStrictEqual(success(WireJson.parse('{"q":{"a":1,"x\\u0041":2,"x\\"":3}}')), { q: { a: 1, xA: 2, 'x"': 3 } })
+    assert.deepStrictEqual(Object.keys(success(WireJson.parse("{\"p\":1,\"\\t\":1}")) as object), ["p", "\t"])
+    assert.deepStrictEqual(success(WireJson.parse("{\"q\":{\"a\":1,\"x\\u0041\":2,\"x\\\"\":3}}")), {
+      q: { a: 1, xA: 2, "x\"": 3 }
+    })
     assert.strictEqual(poison.length, 2)
   })
 
   it("parses texts with escaped keys like JSON.parse does otherwise", () => {
-    const text = '{"__proto__":{"a\\n":[1,-0,2.5e3,true,false,null,"\\u00e9\\ud83d\\ude00"]},"k\\"":{},"k\\"":[],"":{"\\\\":""}}'
+    const text =
+      "{\"__proto__\":{\"a\\n\":[1,-0,2.5e3,true,false,null,\"\\u00e9\\ud83d\\ude00\"]},\"k\\\"\":{},\"k\\\"\":[],\"\":{\"\\\\\":\"\"}}"
     const value = success(WireJson.parse(text)) as Record<string, unknown>
     assert.strictEqual(Object.getPrototypeOf(value), Object.prototype)
-    assert.deepStrictEqual(Object.keys(value), ["__proto__", 'k"', ""])
+    assert.deepStrictEqual(Object.keys(value), ["__proto__", "k\"", ""])
     assert.deepStrictEqual(value["k\""], [])
     assert.deepStrictEqual(value["__proto__"], { "a\n": [1, -0, 2500, true, false, null, "é😀"] })
     assert.deepStrictEqual(value[""], { "\\": "" })
   })
 
   it("reports syntax errors and depth on that path too", () => {
-    assert.strictEqual(failure(WireJson.parse('{"a\\t":1,}')).reason, "Malformed")
-    assert.strictEqual(failure(WireJson.parse('{"a\\t":')).reason, "Truncated")
-    const deep = '{"\\t":' + "[".repeat(100_000) + "]".repeat(100_000) + "}"
+    assert.strictEqual(failure(WireJson.parse("{\"a\\t\":1,}")).reason, "Malformed")
+    assert.strictEqual(failure(WireJson.parse("{\"a\\t\":")).reason, "Truncated")
+    const deep = "{\"\\t\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"
     assert.strictEqual(failure(WireJson.parse(deep)).reason, "TooDeep")
   })
 
@@ -281,7 +305,7 @@ describe("hostile input", () => {
   const depth = 100_000
 
   it("rejects 100k levels of nesting with a typed error", () => {
-    for (const text of ["[".repeat(depth) + "]".repeat(depth), '{"a":'.repeat(depth) + "1" + "}".repeat(depth)]) {
+    for (const text of ["[".repeat(depth) + "]".repeat(depth), "{\"a\":".repeat(depth) + "1" + "}".repeat(depth)]) {
       const error = failure(WireJson.decodeResult(Schema.Unknown)(text))
       assert.strictEqual(error.reason, "TooDeep")
       const stream = failure(WireJson.decodeResult(JsonMessage.Message)(`{"aux":${text}}`))
@@ -331,13 +355,15 @@ describe("secrets", () => {
 
   it("never shows credential values in decoding errors", () => {
     const decode = WireJson.decodeResult(Registry.AuthConfig, { strict: true })
-    for (const text of [
-      `{"password":"${secret}","extra":"${secret}"}`,
-      `{"password":"${secret}"`,
-      `{"password":"${secret}" ${secret}}`,
-      `{"password":["${secret}"]}`,
-      `{"username":"${secret}","auth":5}`
-    ]) {
+    for (
+      const text of [
+        `{"password":"${secret}","extra":"${secret}"}`,
+        `{"password":"${secret}"`,
+        `{"password":"${secret}" ${secret}}`,
+        `{"password":["${secret}"]}`,
+        `{"username":"${secret}","auth":5}`
+      ]
+    ) {
       const error = failure(decode(text))
       for (const output of outputs(error)) assert.notInclude(output, secret)
     }
@@ -363,8 +389,10 @@ describe("secrets", () => {
 describe("formatting helpers", () => {
   it("formatPath", () => {
     assert.strictEqual(WireJson.formatPath([]), "$")
-    assert.strictEqual(WireJson.formatPath([0, "RepoTags", " Parents", "os.version", 2]),
-      '$[0].RepoTags[" Parents"]["os.version"][2]')
+    assert.strictEqual(
+      WireJson.formatPath([0, "RepoTags", " Parents", "os.version", 2]),
+      "$[0].RepoTags[\" Parents\"][\"os.version\"][2]"
+    )
   })
 
   it("describeType", () => {
@@ -382,7 +410,9 @@ describe("formatting helpers", () => {
   })
 
   it("is used by Build models too", () => {
-    const error = failure(WireJson.decodeResult(Build.CachePruneReport)('{"CachesDeleted":null,"SpaceReclaimed":-1}'))
+    const error = failure(
+      WireJson.decodeResult(Build.CachePruneReport)("{\"CachesDeleted\":null,\"SpaceReclaimed\":-1}")
+    )
     assert.deepStrictEqual(error.issues, [
       { path: "$.SpaceReclaimed", expected: "a value greater than or equal to 0", found: "number" }
     ])
@@ -429,7 +459,16 @@ describe("the quick reader gives what Effect's parser gives", () => {
 
   it("reads the schemas of the hot paths, and refuses what it cannot read like Effect", () => {
     const names = compiled.map(([name]) => name)
-    for (const name of ["Image.Summary", "Image.InspectResponse", "Image.HistoryResponseItem", "Image.DeleteResponse", "System.VersionResponse", "System.DiskUsage"]) {
+    for (
+      const name of [
+        "Image.Summary",
+        "Image.InspectResponse",
+        "Image.HistoryResponseItem",
+        "Image.DeleteResponse",
+        "System.VersionResponse",
+        "System.DiskUsage"
+      ]
+    ) {
       assert.include(names, name)
     }
     assert.isAtLeast(compiled.length, 40)
@@ -449,7 +488,8 @@ describe("the quick reader gives what Effect's parser gives", () => {
     return here
   }
   const replacements: ReadonlyArray<unknown> = [null, 1.5, -1, "x", "", true, [], {}, ["x"], { k: "v" }]
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
   const reversed = (v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).reverse())
   /**
    * A copy of `value` with one change at `path`: the key deleted (kind 0), a key added (1), its object's keys in
@@ -466,7 +506,7 @@ describe("the quick reader gives what Effect's parser gives", () => {
     const last = path[path.length - 1]!
     if (kind === 0 && !Array.isArray(parent)) delete parent[last]
     else if (kind === 1 && typeof parent[last] === "object" && parent[last] !== null && !Array.isArray(parent[last])) {
-      (parent[last] as Record<string, unknown>)["added"] = 1
+      ;(parent[last] as Record<string, unknown>)["added"] = 1
     } else if (kind === 2 && isObject(parent[last])) parent[last] = reversed(parent[last] as Record<string, unknown>)
     else parent[last] = replacements[kind % replacements.length]
     return copy
@@ -476,13 +516,21 @@ describe("the quick reader gives what Effect's parser gives", () => {
     const quick = FastReader.compile(schema.ast)!
     const effect = SchemaParser.decodeUnknownResult(schema, { onExcessProperty: "ignore", errors: "first" })
     const encode = WireJson.encodeResult(schema)
-    it.prop(name, [schema, Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 })), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 11 }))], ([value, pick, kind]) => {
+    it.prop(name, [
+      schema,
+      Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 })),
+      Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 11 }))
+    ], ([value, pick, kind]) => {
       const json = Result.getOrThrow(WireJson.parse(success(encode(value))))
       for (const input of [json, mutate(json, pathsOf(json)[pick % pathsOf(json).length]!, kind)]) {
         const fast = quick(input)
         const slow = effect(input)
         if (Result.isFailure(slow)) {
-          assert.strictEqual(fast, FastReader.noFit, `quick reader accepted what Effect refuses: ${JSON.stringify(input)}`)
+          assert.strictEqual(
+            fast,
+            FastReader.noFit,
+            `quick reader accepted what Effect refuses: ${JSON.stringify(input)}`
+          )
         } else if (fast !== FastReader.noFit) {
           // same value, same key order
           assert.strictEqual(JSON.stringify(fast), JSON.stringify(slow.success))

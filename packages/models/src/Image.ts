@@ -9,14 +9,7 @@
 import * as Schema from "effect/Schema"
 import * as Container from "./Container.ts"
 import { DockerOCIImageConfig } from "./DockerSpec.ts"
-import {
-  Int64,
-  NullableLabels,
-  NullableStrings,
-  specRequired,
-  Timestamp,
-  Uint64
-} from "./internal/fields.ts"
+import { Int64, NullableLabels, NullableStrings, specRequired, Timestamp, Uint64 } from "./internal/fields.ts"
 import * as Oci from "./Oci.ts"
 import * as Storage from "./Storage.ts"
 

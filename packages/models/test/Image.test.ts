@@ -39,15 +39,30 @@ describe("Image.Summary", () => {
 
   it("accepts null tag and digest lists (API < 1.43 with a reference filter)", () => {
     roundTrip(Image.Summary, {
-      Containers: -1, Created: 0, Id: id, Labels: {}, ParentId: "",
-      RepoDigests: null, RepoTags: null, SharedSize: -1, Size: 0
+      Containers: -1,
+      Created: 0,
+      Id: id,
+      Labels: {},
+      ParentId: "",
+      RepoDigests: null,
+      RepoTags: null,
+      SharedSize: -1,
+      Size: 0
     })
   })
 
   it("accepts Podman's ids without the sha256: prefix", () => {
     const summary = roundTrip(Image.Summary, {
-      Containers: 0, Created: 1700000000, Id: id.slice(7), Labels: { a: "b" }, ParentId: "",
-      RepoDigests: [], RepoTags: ["localhost/x:1"], SharedSize: 0, Size: 10, VirtualSize: 10
+      Containers: 0,
+      Created: 1700000000,
+      Id: id.slice(7),
+      Labels: { a: "b" },
+      ParentId: "",
+      RepoDigests: [],
+      RepoTags: ["localhost/x:1"],
+      SharedSize: 0,
+      Size: 10,
+      VirtualSize: 10
     })
     assert.strictEqual(summary.Id.length, 64)
   })
@@ -55,12 +70,19 @@ describe("Image.Summary", () => {
   it("keeps the API 1.54 manifests with their identity", () => {
     const descriptor = { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: id, size: 1234 }
     roundTrip(Image.Summary, {
-      Containers: 2, Created: 1795702797, Id: id, Labels: {}, ParentId: "",
+      Containers: 2,
+      Created: 1795702797,
+      Id: id,
+      Labels: {},
+      ParentId: "",
       Descriptor: { ...descriptor, mediaType: "application/vnd.oci.image.index.v1+json" },
       Manifests: [
         {
-          ID: id, Descriptor: { ...descriptor, platform: { architecture: "arm64", os: "linux", variant: "v8" } },
-          Available: true, Size: { Content: 100, Total: 300 }, Kind: "image",
+          ID: id,
+          Descriptor: { ...descriptor, platform: { architecture: "arm64", os: "linux", variant: "v8" } },
+          Available: true,
+          Size: { Content: 100, Total: 300 },
+          Kind: "image",
           ImageData: {
             Platform: { architecture: "arm64", os: "linux", variant: "v8" },
             Identity: {
@@ -72,11 +94,18 @@ describe("Image.Summary", () => {
           }
         },
         {
-          ID: id, Descriptor: descriptor, Available: false, Size: { Content: 10, Total: 10 }, Kind: "attestation",
+          ID: id,
+          Descriptor: descriptor,
+          Available: false,
+          Size: { Content: 10, Total: 10 },
+          Kind: "attestation",
           AttestationData: { For: id }
         }
       ],
-      RepoDigests: [], RepoTags: [], SharedSize: 5, Size: 300
+      RepoDigests: [],
+      RepoTags: [],
+      SharedSize: 5,
+      Size: 300
     })
   })
 
@@ -86,22 +115,36 @@ describe("Image.Summary", () => {
 
   it("rejects a size that is not an integer", () => {
     rejects(Image.Summary, {
-      Containers: -1, Created: 0, Id: id, Labels: null, ParentId: "",
-      RepoDigests: [], RepoTags: [], SharedSize: -1, Size: 1.5
+      Containers: -1,
+      Created: 0,
+      Id: id,
+      Labels: null,
+      ParentId: "",
+      RepoDigests: [],
+      RepoTags: [],
+      SharedSize: -1,
+      Size: 1.5
     }, "Size")
   })
 })
 
 describe("Image.InspectResponse", () => {
   const base = {
-    Id: id, RepoTags: ["a:1"], RepoDigests: [], Architecture: "amd64", Os: "linux", Size: 1,
+    Id: id,
+    RepoTags: ["a:1"],
+    RepoDigests: [],
+    Architecture: "amd64",
+    Os: "linux",
+    Size: 1,
     RootFS: { Type: "layers", Layers: ["sha256:" + "d".repeat(64)] },
     Metadata: { LastTagTime: "0001-01-01T00:00:00Z" }
   }
 
   it("keeps a timestamp's nanoseconds and offset exactly", () => {
     const inspect = roundTrip(Image.InspectResponse, {
-      ...base, Config: { Cmd: ["/bin/sh"] }, Created: "2026-11-26T15:19:57.123456789+01:00"
+      ...base,
+      Config: { Cmd: ["/bin/sh"] },
+      Created: "2026-11-26T15:19:57.123456789+01:00"
     })
     assert.strictEqual(inspect.Created, "2026-11-26T15:19:57.123456789+01:00")
   })
@@ -116,13 +159,34 @@ describe("Image.InspectResponse", () => {
   it("keeps the 20.10 container-only config keys and legacy fields", () => {
     roundTrip(Image.InspectResponse, {
       ...base,
-      Parent: "", Comment: "", Container: "", DockerVersion: "20.10.24+dfsg1", Author: "", VirtualSize: 1,
+      Parent: "",
+      Comment: "",
+      Container: "",
+      DockerVersion: "20.10.24+dfsg1",
+      Author: "",
+      VirtualSize: 1,
       ContainerConfig: { Hostname: "", Cmd: null, Env: null, Labels: null, Volumes: null, OnBuild: null },
       Config: {
-        Hostname: "", Domainname: "", User: "", AttachStdin: false, AttachStdout: false, AttachStderr: false,
-        Tty: false, OpenStdin: false, StdinOnce: false, Env: null, Cmd: null, Image: "", Volumes: null,
-        WorkingDir: "", Entrypoint: null, OnBuild: null, Labels: null, ExposedPorts: { "80/tcp": {} },
-        Healthcheck: { Test: ["CMD-SHELL", "true"], Interval: 30_000_000_000, Retries: 3 }, StopSignal: "SIGTERM"
+        Hostname: "",
+        Domainname: "",
+        User: "",
+        AttachStdin: false,
+        AttachStdout: false,
+        AttachStderr: false,
+        Tty: false,
+        OpenStdin: false,
+        StdinOnce: false,
+        Env: null,
+        Cmd: null,
+        Image: "",
+        Volumes: null,
+        WorkingDir: "",
+        Entrypoint: null,
+        OnBuild: null,
+        Labels: null,
+        ExposedPorts: { "80/tcp": {} },
+        Healthcheck: { Test: ["CMD-SHELL", "true"], Interval: 30_000_000_000, Retries: 3 },
+        StopSignal: "SIGTERM"
       },
       GraphDriver: { Data: null, Name: "overlay2" }
     })

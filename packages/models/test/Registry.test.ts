@@ -25,9 +25,16 @@ describe("Registry.SearchResult and DistributionInspect", () => {
     const hit = { star_count: 1, is_official: true, name: "busybox", is_automated: false, description: "tiny" }
     assert.deepStrictEqual(Schema.decodeUnknownSync(Registry.SearchResult)(hit), hit)
     const inspect = {
-      Descriptor: { mediaType: "application/vnd.docker.distribution.manifest.v2+json", digest: "sha256:" + "a".repeat(64), size: 527 },
+      Descriptor: {
+        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+        digest: "sha256:" + "a".repeat(64),
+        size: 527
+      },
       Platforms: null
     }
-    assert.deepStrictEqual(Schema.encodeSync(Registry.DistributionInspect)(Schema.decodeUnknownSync(Registry.DistributionInspect)(inspect)), inspect)
+    assert.deepStrictEqual(
+      Schema.encodeSync(Registry.DistributionInspect)(Schema.decodeUnknownSync(Registry.DistributionInspect)(inspect)),
+      inspect
+    )
   })
 })

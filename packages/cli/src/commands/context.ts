@@ -6,11 +6,11 @@
  */
 import { DockerSettings, GoPath, Platform } from "@dockhand/client"
 import * as WireJson from "@dockhand/codecs/WireJson"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../internal/Args.ts"
 import * as Directories from "../internal/Directories.ts"
 import * as Failure from "../internal/Failure.ts"
@@ -21,7 +21,9 @@ import { Terminal } from "../internal/Terminal.ts"
 const ContextMeta = Schema.Struct({
   Name: Schema.String,
   Metadata: Schema.optionalKey(Schema.NullOr(Schema.Struct({ Description: Schema.optionalKey(Schema.String) }))),
-  Endpoints: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Struct({ Host: Schema.optionalKey(Schema.String) }))))
+  Endpoints: Schema.optionalKey(
+    Schema.NullOr(Schema.Record(Schema.String, Schema.Struct({ Host: Schema.optionalKey(Schema.String) })))
+  )
 })
 const readMeta = WireJson.decodeResult(ContextMeta)
 
@@ -74,11 +76,21 @@ const rows = Effect.gen(function*() {
 export const lsUsage = "[OPTIONS]"
 
 const lsFormat = "table {{.Name}}{{if .Current}} *{{end}}\t{{.Description}}\t{{.DockerEndpoint}}\t{{.Error}}"
-const lsHeader = { Name: "NAME", Description: "DESCRIPTION", DockerEndpoint: "DOCKER ENDPOINT", Error: "ERROR", Current: false }
+const lsHeader = {
+  Name: "NAME",
+  Description: "DESCRIPTION",
+  DockerEndpoint: "DOCKER ENDPOINT",
+  Error: "ERROR",
+  Current: false
+}
 
 /** `context ls [-q] [--format F]`. */
 const ls = Command.make("ls", {
-  quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Only show context names")),
+  quiet: Flag.Boolean("quiet").pipe(
+    Flag.withDefault(false),
+    Flag.withAlias("q"),
+    Flag.withDescription("Only show context names")
+  ),
   format: Flag.String("format").pipe(Flag.optional, Flag.withDescription("Format output using a custom template")),
   args: Args.all
 }, ({ args, quiet, format }) =>

@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { ApiVersion, DockerSettings, System } from "@dockhand/client"
-import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
+import * as Effect from "effect/Effect"
 import * as Args from "../internal/Args.ts"
 import { Terminal } from "../internal/Terminal.ts"
 
@@ -42,7 +42,9 @@ export const doctor = Command.make("doctor", { args: Args.all }, ({ args }) =>
       `Config dir:  ${settings.configDir.value} (chosen by ${why(settings.configDir)})`,
       settings.tls === undefined
         ? "TLS:         off"
-        : `TLS:         ${settings.tls.value.verify ? "on, server certificate verified" : "on, server certificate NOT verified"}` +
+        : `TLS:         ${
+          settings.tls.value.verify ? "on, server certificate verified" : "on, server certificate NOT verified"
+        }` +
           ` (chosen by ${why(settings.tls)})` +
           (settings.tls.value.ca ? `\n  CA          ${settings.tls.value.ca}` : "") +
           (settings.tls.value.cert ? `\n  certificate ${settings.tls.value.cert}` : ""),
@@ -59,7 +61,9 @@ export const doctor = Command.make("doctor", { args: Args.all }, ({ args }) =>
     const version = yield* Effect.result(system.version)
     const negotiated = yield* system.apiVersion
     const server = version._tag === "Success"
-      ? `${version.success.Platform?.Name || "engine"} ${version.success.Version} (${version.success.Os}/${version.success.Arch})`
+      ? `${
+        version.success.Platform?.Name || "engine"
+      } ${version.success.Version} (${version.success.Os}/${version.success.Arch})`
       : "answers /_ping"
     yield* terminal.out(
       `Daemon:      answers: ${server}\n` +

@@ -6,10 +6,10 @@
  */
 import { Credentials, DockerConfig, DockerSettings, System } from "@dockhand/client"
 import type { Registry } from "@dockhand/models"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../internal/Args.ts"
 import * as Failure from "../internal/Failure.ts"
 import * as Stdin from "../internal/Stdin.ts"
@@ -24,8 +24,15 @@ export const serverOf = (args: ReadonlyArray<string>) => args[0] ?? Credentials.
 /** `login [-u USER] [-p PASSWORD | --password-stdin] [SERVER]`. */
 export const login = Command.make("login", {
   username: Flag.String("username").pipe(Flag.withAlias("u"), Flag.optional, Flag.withDescription("Username")),
-  password: Flag.Redacted("password").pipe(Flag.withAlias("p"), Flag.optional, Flag.withDescription("Password or Personal Access Token (PAT)")),
-  passwordStdin: Flag.Boolean("password-stdin").pipe(Flag.withDefault(false), Flag.withDescription("Take the Password or Personal Access Token (PAT) from stdin")),
+  password: Flag.Redacted("password").pipe(
+    Flag.withAlias("p"),
+    Flag.optional,
+    Flag.withDescription("Password or Personal Access Token (PAT)")
+  ),
+  passwordStdin: Flag.Boolean("password-stdin").pipe(
+    Flag.withDefault(false),
+    Flag.withDescription("Take the Password or Personal Access Token (PAT) from stdin")
+  ),
   args: Args.all
 }, ({ args, username, password, passwordStdin }) =>
   Effect.gen(function*() {
@@ -33,7 +40,9 @@ export const login = Command.make("login", {
     const terminal = yield* Terminal
     const server = serverOf(args)
     if (passwordStdin && Option.isSome(password)) {
-      return yield* Effect.fail(Failure.message("conflicting options: cannot specify both --password and --password-stdin"))
+      return yield* Effect.fail(
+        Failure.message("conflicting options: cannot specify both --password and --password-stdin")
+      )
     }
     if (passwordStdin && Option.isNone(username)) {
       return yield* Effect.fail(Failure.message("the --password-stdin option requires --username to be set"))
@@ -61,7 +70,9 @@ export const login = Command.make("login", {
       : { username: username.value, identitytoken: token, serveraddress: server }
     // Like docker's file store, unchanged credentials are not written again (and not warned about again).
     const previous = yield* credentials.get(server).pipe(Effect.orElseSucceed(() => Option.none<Registry.AuthConfig>()))
-    const secretOf = (value: Redacted.Redacted<string> | undefined) => (value === undefined ? "" : Redacted.value(value))
+    const secretOf = (
+      value: Redacted.Redacted<string> | undefined
+    ) => (value === undefined ? "" : Redacted.value(value))
     const unchanged = Option.isSome(previous) && (previous.value.username ?? "") === username.value &&
       secretOf(previous.value.password) === (token === undefined ? Redacted.value(secret.value) : "") &&
       secretOf(previous.value.identitytoken) === secretOf(token)

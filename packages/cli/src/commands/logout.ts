@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 import { Credentials } from "@dockhand/client"
-import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
+import * as Effect from "effect/Effect"
 import * as Args from "../internal/Args.ts"
 import { Terminal } from "../internal/Terminal.ts"
 import { serverOf } from "./login.ts"

@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import * as Effect from "effect/Effect"
 import { Argument } from "effect/cli"
+import * as Effect from "effect/Effect"
 import * as Failure from "./Failure.ts"
 
 /** All positional arguments of a command. */

@@ -32,9 +32,11 @@ export const validateOutputPath = (path: string) => {
   const parent = dir === "." ? Effect.void : Effect.try({
     try: () => statSync(dir),
     catch: (cause) => refuse(`invalid output path: ${Failure.goError(cause)}`)
-  }).pipe(Effect.flatMap((stat) =>
-    stat.isDirectory() ? Effect.void : Effect.fail(refuse(`invalid output path: stat ${dir}: not a directory`))
-  ))
+  }).pipe(
+    Effect.flatMap((stat) =>
+      stat.isDirectory() ? Effect.void : Effect.fail(refuse(`invalid output path: stat ${dir}: not a directory`))
+    )
+  )
   const target = Effect.try({
     try: () => lstatSync(path, { throwIfNoEntry: false }),
     catch: (cause) => refuse(Failure.goError(cause))

@@ -8,14 +8,14 @@
  *
  * @internal
  */
+import * as GoPath from "@dockhand/client/GoPath"
 import * as Arr from "effect/Array"
 import * as Bytes from "effect/Bytes"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Tar from "effect/encoding/Tar"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as Tar from "effect/encoding/Tar"
-import * as GoPath from "@dockhand/client/GoPath"
 import * as fs from "node:fs"
 import { closeSync, constants, openSync, readSync } from "node:fs"
 import * as DockerIgnore from "./DockerIgnore.ts"
@@ -80,9 +80,11 @@ export const readDockerignore = (root: string): Effect.Effect<Uint8Array | undef
     return Effect.flatMap(
       readBounded(path).pipe(Effect.catch((cause) => fail(Failure.goError(cause)))),
       (read) =>
-        read === "line" ? fail("bufio.Scanner: token too long") :
-        read === "size" ? fail(`larger than ${maxFileSize / 1024 / 1024} MiB`) :
-        Effect.succeed(read)
+        read === "line" ?
+          fail("bufio.Scanner: token too long") :
+          read === "size" ?
+          fail(`larger than ${maxFileSize / 1024 / 1024} MiB`) :
+          Effect.succeed(read)
     )
   })
 }
@@ -97,9 +99,11 @@ export const readDockerfile = (path: string): Effect.Effect<Uint8Array, string> 
   Effect.flatMap(
     readBounded(path).pipe(Effect.mapError((cause) => `unable to open Dockerfile: ${Failure.goError(cause)}`)),
     (read) =>
-      read === "line" ? Effect.fail(`failed to parse Dockerfile: dockerfile line greater than max allowed size of ${maxLineSize - 1}`) :
-      read === "size" ? Effect.fail(`failed to read Dockerfile: larger than ${maxFileSize / 1024 / 1024} MiB`) :
-      Effect.succeed(read)
+      read === "line" ?
+        Effect.fail(`failed to parse Dockerfile: dockerfile line greater than max allowed size of ${maxLineSize - 1}`) :
+        read === "size" ?
+        Effect.fail(`failed to read Dockerfile: larger than ${maxFileSize / 1024 / 1024} MiB`) :
+        Effect.succeed(read)
   )
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -132,7 +136,10 @@ interface Frame {
 /** The bytes a read of a context file gives at most at once. */
 const chunkSize = 64 * 1024
 
-/** `O_NOFOLLOW | O_NONBLOCK` where the platform has them: a file swapped for a link or a FIFO is never followed or waited on. */
+/**
+ * `O_NOFOLLOW | O_NONBLOCK` where the platform has them: a file swapped for a link or a FIFO is never followed or
+ * waited on.
+ */
 const openFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
 
 /**
@@ -152,7 +159,9 @@ const fileBody = (abs: string, size: number): Stream.Stream<Uint8Array, Error> =
       },
       catch: (cause) => new Error(Failure.goError(cause))
     }).pipe(Effect.flatMap((bytes) =>
-      bytes.length === 0 ? Effect.fail(new Error(`file ('${abs}') changed size while it was sent`)) : Effect.succeed(bytes)
+      bytes.length === 0
+        ? Effect.fail(new Error(`file ('${abs}') changed size while it was sent`))
+        : Effect.succeed(bytes)
     ))
   return Stream.unwrap(Effect.map(Effect.acquireRelease(open, close), (fd) =>
     size === 0
@@ -171,7 +180,12 @@ const deviceNumbers = (rdev: number) => ({
 })
 
 /** A FIFO or device entry (header only; never opened), which `effect/encoding/Tar` writes from a plain header. */
-const special = (path: string, type: "Fifo" | "CharDevice" | "BlockDevice", stat: fs.Stats, mtime: Date): Tar.Entry<Error> => ({
+const special = (
+  path: string,
+  type: "Fifo" | "CharDevice" | "BlockDevice",
+  stat: fs.Stats,
+  mtime: Date
+): Tar.Entry<Error> => ({
   header: {
     path,
     type,
@@ -289,7 +303,9 @@ export const tar = (
     if (outside !== undefined) {
       const line = new TextEncoder().encode(`\n${outside.name}\n`)
       if (fs.lstatSync(`${root}/.dockerignore`, { throwIfNoEntry: false }) === undefined) {
-        added.push(Tar.file(".dockerignore", Bytes.concat([new TextEncoder().encode(".dockerignore"), line]), { mode: 0o600 }))
+        added.push(
+          Tar.file(".dockerignore", Bytes.concat([new TextEncoder().encode(".dockerignore"), line]), { mode: 0o600 })
+        )
       }
       replace = (path, stat) =>
         path === ".dockerignore" && stat.isFile()
@@ -298,7 +314,9 @@ export const tar = (
             mtime: new Date(Math.floor(stat.mtimeMs / 1000) * 1000)
           })
           : undefined
-      added.push(Tar.file(outside.name, outside.content, { mode: 0o600, mtime: new Date(Math.floor(Date.now() / 1000) * 1000) }))
+      added.push(
+        Tar.file(outside.name, outside.content, { mode: 0o600, mtime: new Date(Math.floor(Date.now() / 1000) * 1000) })
+      )
     }
     return entries(root, patterns, always, replace).pipe(
       Stream.concat(Stream.fromIterable(added)),
@@ -344,6 +362,7 @@ export const isArchive = (head: Uint8Array): boolean => {
  * builds one from a Dockerfile read on stdin or downloaded.
  */
 export const dockerfileOnly = (content: Uint8Array): Stream.Stream<Uint8Array, Error> =>
-  Stream.make(Tar.file("Dockerfile", content, { mode: 0o644, mtime: new Date(Math.floor(Date.now() / 1000) * 1000) })).pipe(
-    Stream.pipeThroughChannel(Tar.encode<never, unknown, Tar.Entry<Error>>())
-  )
+  Stream.make(Tar.file("Dockerfile", content, { mode: 0o644, mtime: new Date(Math.floor(Date.now() / 1000) * 1000) }))
+    .pipe(
+      Stream.pipeThroughChannel(Tar.encode<never, unknown, Tar.Entry<Error>>())
+    )

@@ -306,7 +306,9 @@ export const compile = (lines: ReadonlyArray<string>): Result.Result<Matcher, Do
     const exclusion = text.startsWith("!")
     if (exclusion) {
       if (text.length === 1) {
-        return Result.fail(new DockerIgnoreError({ reason: "IllegalExclusion", message: `illegal exclusion pattern: "!"` }))
+        return Result.fail(
+          new DockerIgnoreError({ reason: "IllegalExclusion", message: `illegal exclusion pattern: "!"` })
+        )
       }
       text = text.slice(1)
     }
@@ -386,7 +388,9 @@ const matchesOrParent = (pattern: Pattern, path: string): Result.Result<boolean,
   const direct = matches(pattern, path)
   if (Result.isFailure(direct) || direct.success) return direct
   const parts = dir.split("/")
-  return Result.succeed(parts.some((_, i) => Result.getOrElse(matches(pattern, parts.slice(0, i + 1).join("/")), () => false)))
+  return Result.succeed(
+    parts.some((_, i) => Result.getOrElse(matches(pattern, parts.slice(0, i + 1).join("/")), () => false))
+  )
 }
 
 /**

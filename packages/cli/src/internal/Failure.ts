@@ -24,14 +24,22 @@ export interface Usage {
 }
 
 /** `dockhand image ls [OPTIONS] [REPOSITORY[:TAG]]`: the command and how it is used, as docker's usage line. */
-const useLine = (usage: Usage) => `dockhand${usage.path === "" ? "" : ` ${usage.path}`}${usage.usage === "" ? "" : ` ${usage.usage}`}`
+const useLine = (usage: Usage) =>
+  `dockhand${usage.path === "" ? "" : ` ${usage.path}`}${usage.usage === "" ? "" : ` ${usage.usage}`}`
 
 /** The usage hint docker prints after a misuse. */
 export const usageHint = (usage: Usage, verb: "See" | "Run" = "Run") =>
-  `\nUsage:  ${useLine(usage)}\n\n${verb} 'dockhand${usage.path === "" ? "" : ` ${usage.path}`} --help' for more information\n`
+  `\nUsage:  ${useLine(usage)}\n\n${verb} 'dockhand${
+    usage.path === "" ? "" : ` ${usage.path}`
+  } --help' for more information\n`
 
 /** docker's text for a wrong number of arguments, e.g. `'dockhand image rm' requires at least 1 argument`. */
-export const argumentCount = (usage: Usage, count: number, min: number, max: number | undefined): CliFailure | undefined => {
+export const argumentCount = (
+  usage: Usage,
+  count: number,
+  min: number,
+  max: number | undefined
+): CliFailure | undefined => {
   const plural = (n: number) => `${n} argument${n === 1 ? "" : "s"}`
   const need = min === max
     ? count === min ? undefined : min === 0 ? "accepts no arguments" : `requires ${plural(min)}`
@@ -42,7 +50,10 @@ export const argumentCount = (usage: Usage, count: number, min: number, max: num
     : undefined
   if (need === undefined) return undefined
   const verb = min === max || (max !== undefined && count > max) ? "Run" : "See"
-  return new CliFailure({ message: `dockhand: 'dockhand ${usage.path}' ${need}\n${usageHint(usage, verb)}`, exitCode: 1 })
+  return new CliFailure({
+    message: `dockhand: 'dockhand ${usage.path}' ${need}\n${usageHint(usage, verb)}`,
+    exitCode: 1
+  })
 }
 
 /** Aliases resolved to the name docker's messages use (`image list` is `image ls`). */
@@ -55,7 +66,10 @@ const aliases: Readonly<Record<string, string>> = {
 /** A command path with its aliases resolved. */
 export const canonicalPath = (path: string): string => aliases[path] ?? path
 
-/** docker's text for a bad flag (`unknown flag: --x`, `flag needs an argument: --format`) of the command `usage` describes, exit 125. */
+/**
+ * docker's text for a bad flag (`unknown flag: --x`, `flag needs an argument: --format`) of the command `usage`
+ * describes, exit 125.
+ */
 export const flagError = (text: string, usage: Usage): CliFailure =>
   new CliFailure({ message: `${text}\n${usageHint(usage)}`, exitCode: 125 })
 
@@ -69,7 +83,6 @@ export const unknownCommand = (parent: Usage, command: string): CliFailure => {
     exitCode: 1
   })
 }
-
 
 /** A Node file-system error as Go words it: `open /x.tar: no such file or directory`. */
 export const goError = (cause: unknown): string => {

@@ -21,7 +21,10 @@ export const parse = (
     const eq = value.indexOf("=")
     if (eq === -1) {
       return Effect.fail(
-        Failure.flagError(`invalid argument "${value}" for "${flag}" flag: bad format of filter (expected name=value)`, usage)
+        Failure.flagError(
+          `invalid argument "${value}" for "${flag}" flag: bad format of filter (expected name=value)`,
+          usage
+        )
       )
     }
     ;(out[value.slice(0, eq).trim().toLowerCase()] ??= []).push(value.slice(eq + 1))

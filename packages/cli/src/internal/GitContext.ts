@@ -77,8 +77,10 @@ const git = (dir: string, args: ReadonlyArray<string>) => {
 
 /** Runs git and fails with `message: OUTPUT: exit status N` (Go's `errors.Wrapf(err, "…: %s", output)`) if it fails. */
 const gitOrFail = (dir: string, args: ReadonlyArray<string>, message: string) =>
-  Effect.flatMap(git(dir, args), (run) =>
-    run.failure === undefined ? Effect.succeed(run) : Effect.fail(`${message}: ${run.output}: ${run.failure}`))
+  Effect.flatMap(
+    git(dir, args),
+    (run) => run.failure === undefined ? Effect.succeed(run) : Effect.fail(`${message}: ${run.output}: ${run.failure}`)
+  )
 
 /**
  * docker's `supportsShallowClone`: every transport but plain HTTP; an HTTP(S) server is "smart" (shallow fetches
@@ -110,7 +112,10 @@ const supportsShallowClone = (remote: string): Effect.Effect<boolean> => {
 export const clone = (url: string): Effect.Effect<string, string, Scope.Scope> =>
   Effect.gen(function*() {
     // docker looks for the program first: `unable to find 'git': exec: "git": executable file not found in $PATH`
-    yield* git(tmpdir(), ["--version"]).pipe(Effect.mapError((message) => `unable to find 'git': ${message}`), Effect.asVoid)
+    yield* git(tmpdir(), ["--version"]).pipe(
+      Effect.mapError((message) => `unable to find 'git': ${message}`),
+      Effect.asVoid
+    )
     const wrap = (message: string) => `unable to 'git clone' to temporary context directory: ${message}`
     const parsed = parseRemote(url)
     if (Result.isFailure(parsed)) return yield* Effect.fail(wrap(parsed.failure))
@@ -132,7 +137,11 @@ export const clone = (url: string): Effect.Effect<string, string, Scope.Scope> =
           return yield* Effect.fail(`error checking out ${ref}: ${byName.output}: ${byName.failure}`)
         }
       }
-      yield* gitOrFail(root, ["submodule", "update", "--init", "--recursive", "--depth=1"], "error initializing submodules")
+      yield* gitOrFail(
+        root,
+        ["submodule", "update", "--init", "--recursive", "--depth=1"],
+        "error initializing submodules"
+      )
     }).pipe(Effect.mapError(wrap))
     if (subdir === "") return root
     const context = resolve(root, subdir)

@@ -68,8 +68,42 @@ const posixClasses: Readonly<Record<string, CharTest>> = {
 
 /** Go's Unicode general categories (the names `\p{…}` accepts besides scripts and `Any`). */
 const unicodeCategories = new Set([
-  "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N", "Nd", "Nl", "No", "P",
-  "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So", "Z", "Zl", "Zp", "Zs"
+  "C",
+  "Cc",
+  "Cf",
+  "Co",
+  "Cs",
+  "L",
+  "Ll",
+  "Lm",
+  "Lo",
+  "Lt",
+  "Lu",
+  "M",
+  "Mc",
+  "Me",
+  "Mn",
+  "N",
+  "Nd",
+  "Nl",
+  "No",
+  "P",
+  "Pc",
+  "Pd",
+  "Pe",
+  "Pf",
+  "Pi",
+  "Po",
+  "Ps",
+  "S",
+  "Sc",
+  "Sk",
+  "Sm",
+  "So",
+  "Z",
+  "Zl",
+  "Zp",
+  "Zs"
 ])
 
 /**
@@ -353,7 +387,9 @@ const compileProgram = (node: Node): ReadonlyArray<Inst> => {
       case "Char":
       case "Assert": {
         if (prog.length > maxProgram) throw new RegexpSyntax()
-        prog.push(n._tag === "Char" ? { _tag: "Char", test: n.test, out: -1 } : { _tag: "Assert", kind: n.kind, out: -1 })
+        prog.push(
+          n._tag === "Char" ? { _tag: "Char", test: n.test, out: -1 } : { _tag: "Assert", kind: n.kind, out: -1 }
+        )
         return { entry: prog.length - 1, holes: [{ inst: prog.length - 1, field: "out" }] }
       }
       case "Concat": {
@@ -395,7 +431,12 @@ const compileProgram = (node: Node): ReadonlyArray<Inst> => {
         // x{n,m}: n copies of x, then x* or m-n nested optional copies, as Go expands it
         let rest: Node | undefined = max === -1 ? { _tag: "Repeat", min: 0, max: -1, item } : undefined
         for (let k = 0; max !== -1 && k < max - min; k++) {
-          rest = { _tag: "Repeat", min: 0, max: 1, item: rest === undefined ? item : { _tag: "Concat", items: [item, rest] } }
+          rest = {
+            _tag: "Repeat",
+            min: 0,
+            max: 1,
+            item: rest === undefined ? item : { _tag: "Concat", items: [item, rest] }
+          }
         }
         const copies: Array<Node> = Array.from({ length: min }, () => item)
         return emit({ _tag: "Concat", items: rest === undefined ? copies : [...copies, rest] })

@@ -17,14 +17,18 @@ import * as V from "./format/GoValue.ts"
 /** Parses a raw JSON text (through the codecs, never `JSON.parse`). */
 const parseOne = (raw: string) => {
   const parsed = WireJson.parse(raw)
-  return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(Failure.message(parsed.failure.message))
+  return Result.isSuccess(parsed)
+    ? Effect.succeed(parsed.success)
+    : Effect.fail(Failure.message(parsed.failure.message))
 }
 
 /**
  * The `--format` template, parsed before anything is asked of the daemon; `undefined` for the default JSON output.
  * A template that does not parse exits 64, as with docker.
  */
-export const parseFormat = (format: Option.Option<string>): Effect.Effect<GoTemplate.Template | undefined, Failure.CliFailure> => {
+export const parseFormat = (
+  format: Option.Option<string>
+): Effect.Effect<GoTemplate.Template | undefined, Failure.CliFailure> => {
   if (Option.isNone(format) || format.value === "") return Effect.succeed(undefined)
   const template = GoTemplate.parse(format.value)
   return Result.isSuccess(template)
@@ -297,7 +301,10 @@ const inspectResponse: StructType = {
       pointer: false
     }),
     field("RootFS", {
-      struct: { typeName: "image.RootFS", fields: [field("Type", "string"), field("Layers", "slice", { omitempty: true })] },
+      struct: {
+        typeName: "image.RootFS",
+        fields: [field("Type", "string"), field("Layers", "slice", { omitempty: true })]
+      },
       pointer: false
     }),
     field("Metadata", {

@@ -15,10 +15,14 @@ export const readFile = (path: string): Effect.Effect<Stream.Stream<Uint8Array, 
   Effect.try({
     try: () => openSync(path, "r"),
     catch: (cause) => Failure.message(Failure.goError(cause))
-  }).pipe(Effect.map((fd) =>
-    Stream.fromAsyncIterable(createReadStream(path, { fd }) as AsyncIterable<Uint8Array>, (cause) =>
-      cause instanceof Error ? cause : new Error(String(cause)))
-  ))
+  }).pipe(
+    Effect.map((fd) =>
+      Stream.fromAsyncIterable(
+        createReadStream(path, { fd }) as AsyncIterable<Uint8Array>,
+        (cause) => cause instanceof Error ? cause : new Error(String(cause))
+      )
+    )
+  )
 
 /** A local read error while feeding `load` or `import` (stdin or the input file): a `SystemError` reason. */
 export const readError = (operation: string) => (cause: Error): DockerError.DockerError =>

@@ -18,15 +18,17 @@ let collect: (() => void) | undefined
 const nothing = (): void => undefined
 
 /** Node's collector of the young generation, or nothing where it cannot be had or is turned off. */
-const collector = (): (() => void) => {
+const collector = (): () => void => {
   if (RuntimeName.name !== "node" || process.env["DOCKHAND_NO_GC"] === "1") return nothing
-  return Effect.runSync(Effect.try(() => {
-    // Node exposes its collector only to contexts made after `--expose-gc` is set.
-    process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc")
-    const gc: unknown = process.getBuiltinModule("node:vm").runInNewContext("gc")
-    if (typeof gc !== "function") return nothing
-    return () => (gc as (options: { type: "minor" }) => void)({ type: "minor" })
-  }).pipe(Effect.orElseSucceed(() => nothing)))
+  return Effect.runSync(
+    Effect.try(() => {
+      // Node exposes its collector only to contexts made after `--expose-gc` is set.
+      process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc")
+      const gc: unknown = process.getBuiltinModule("node:vm").runInNewContext("gc")
+      if (typeof gc !== "function") return nothing
+      return () => (gc as (options: { type: "minor" }) => void)({ type: "minor" })
+    }).pipe(Effect.orElseSucceed(() => nothing))
+  )
 }
 
 /** How many bytes may pass between two collections. */
@@ -41,7 +43,7 @@ const collectYoung = (): void => {
 /**
  * A counter for one transfer: call it with each chunk's size, and it collects every {@link collectEvery} bytes.
  */
-export const tracker = (): ((bytes: number) => void) => {
+export const tracker = (): (bytes: number) => void => {
   let since = 0
   return (bytes) => {
     since += bytes

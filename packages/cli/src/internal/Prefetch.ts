@@ -125,15 +125,18 @@ const send = (
   path: string
 ): { readonly answer: Promise<Answer | undefined>; readonly written: Promise<void> } => {
   if (runtime === "bun") {
-    const answer = fetch(`http://${Constants.socketHost}${path}`, { method, headers, unix: socketPath } as RequestInit).then(
-      (response): Answer => ({ _tag: "Response", response }),
-      () => undefined
-    )
+    const answer = fetch(`http://${Constants.socketHost}${path}`, { method, headers, unix: socketPath } as RequestInit)
+      .then(
+        (response): Answer => ({ _tag: "Response", response }),
+        () => undefined
+      )
     return { answer, written: Promise.resolve() }
   }
   // An empty `servername` keeps Node's agent from checking whether the Host header is an IP address, which compiles
   // a large regular expression (3 ms at start-up) to name a TLS server that a unix socket does not have.
-  const request = process.getBuiltinModule("node:http").request({ socketPath, method, path, headers, servername: "" } as Http.RequestOptions)
+  const request = process.getBuiltinModule("node:http").request(
+    { socketPath, method, path, headers, servername: "" } as Http.RequestOptions
+  )
   const answer = new Promise<Answer | undefined>((resolve) => {
     request.on("response", (message) => resolve({ _tag: "IncomingMessage", message }))
     request.on("error", () => resolve(undefined))

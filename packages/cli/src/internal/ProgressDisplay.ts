@@ -88,8 +88,9 @@ export const make = (options: Options) => {
     if (message.id !== undefined && message.id !== "") out += `${field(message.id)}: `
     if (message.from !== undefined && message.from !== "") out += `(from ${field(message.from)}) `
     if (message.progressDetail !== undefined && options.terminal) out += `${status} ${field(bar)}${end}`
-    else if (message.progress !== undefined && message.progress !== "") out += `${status} ${field(message.progress)}${end}`
-    else if (message.stream !== undefined) out += `${field(message.stream)}${end}`
+    else if (message.progress !== undefined && message.progress !== "") {
+      out += `${status} ${field(message.progress)}${end}`
+    } else if (message.stream !== undefined) out += `${field(message.stream)}${end}`
     else out += `${status}${end}\n`
     return out
   }
@@ -99,7 +100,8 @@ export const make = (options: Options) => {
     if (message.aux !== undefined && message.status === undefined && message.stream === undefined) return ""
     let out = ""
     let diff = 0
-    const hasProgress = message.progressDetail !== undefined || (message.progress !== undefined && message.progress !== "")
+    const hasProgress = message.progressDetail !== undefined ||
+      (message.progress !== undefined && message.progress !== "")
     if (message.id !== undefined && message.id !== "" && hasProgress) {
       let line = ids.get(message.id)
       if (line === undefined) {

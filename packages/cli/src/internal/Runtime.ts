@@ -8,10 +8,10 @@
 import type { DockerError, DockerHost, DockerSettings } from "@dockhand/client"
 import type * as NodeClient from "@dockhand/client/node"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Prefetch from "./Prefetch.ts"
 import * as RuntimeName from "./RuntimeName.ts"
@@ -40,10 +40,13 @@ export const withPrefetched = (client: HttpClient.HttpClient, endpoint: DockerHo
     const path = url.value.pathname + url.value.search
     const ahead = Prefetch.take(endpoint.path, request.method, path)
     if (ahead === undefined) return effect
-    return Effect.flatMap(Effect.promise(() => ahead), (answer) =>
-      answer === undefined ? effect : responseOf(request, answer).pipe(
-        Effect.tap(() => Effect.logDebug(`answered from the request sent ahead: ${request.method} ${path}`))
-      ))
+    return Effect.flatMap(
+      Effect.promise(() => ahead),
+      (answer) =>
+        answer === undefined ? effect : responseOf(request, answer).pipe(
+          Effect.tap(() => Effect.logDebug(`answered from the request sent ahead: ${request.method} ${path}`))
+        )
+    )
   })
 
 /** Every client service, resolved from the global flags and the environment like the docker CLI. */

@@ -15,7 +15,9 @@ import { Terminal } from "./Terminal.ts"
 export const confirm = Effect.gen(function*() {
   const terminal = yield* Terminal
   const first = yield* Stream.runHead(terminal.stdin).pipe(Effect.orElseSucceed(() => Option.none<Uint8Array>()))
-  const answer = Option.isSome(first) ? new TextDecoder().decode(first.value).split(/\r?\n/)[0]!.trim().toLowerCase() : ""
+  const answer = Option.isSome(first)
+    ? new TextDecoder().decode(first.value).split(/\r?\n/)[0]!.trim().toLowerCase()
+    : ""
   return answer === "y" || answer === "yes"
 })
 

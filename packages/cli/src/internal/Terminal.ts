@@ -71,8 +71,10 @@ export const layer = Layer.sync(Terminal, () => {
         return write(process.stdout, chunk)
       })
     },
-    stdin: Stream.fromAsyncIterable(process.stdin as AsyncIterable<Uint8Array>, (cause) =>
-      cause instanceof Error ? cause : new Error(String(cause))),
+    stdin: Stream.fromAsyncIterable(
+      process.stdin as AsyncIterable<Uint8Array>,
+      (cause) => cause instanceof Error ? cause : new Error(String(cause))
+    ),
     stdoutIsTerminal,
     stderrIsTerminal,
     stdinIsTerminal: process.stdin.isTTY === true,

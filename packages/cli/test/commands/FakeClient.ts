@@ -3,14 +3,23 @@
  * `Credentials`, `DockerSettings` and `DockerPlatform` answering from fixed data, recording what they were asked,
  * and a `run` helper that runs `Main.runWith` against them with the `Terminal.makeTest` fake terminal.
  */
-import { Credentials, DockerError, DockerHost, DockerSettings, Images, Platform, Progress, System } from "@dockhand/client"
+import {
+  Credentials,
+  DockerError,
+  DockerHost,
+  DockerSettings,
+  Images,
+  Platform,
+  Progress,
+  System
+} from "@dockhand/client"
 import type { Image, JsonMessage, Registry } from "@dockhand/models"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as Main from "../../src/Main.ts"
 import * as Terminal from "../../src/internal/Terminal.ts"
+import * as Main from "../../src/Main.ts"
 
 /** What the fake daemon holds. Every field is optional; a missing answer is a 404. */
 export interface FakeDaemon {
@@ -19,7 +28,9 @@ export interface FakeDaemon {
   readonly inspect?: Readonly<Record<string, string>>
   readonly history?: Readonly<Record<string, ReadonlyArray<Image.HistoryResponseItem>>>
   /** What removing a name gives: the delete responses, or a daemon error (status, message). */
-  readonly remove?: Readonly<Record<string, ReadonlyArray<Image.DeleteResponse> | { readonly status: number; readonly message: string }>>
+  readonly remove?: Readonly<
+    Record<string, ReadonlyArray<Image.DeleteResponse> | { readonly status: number; readonly message: string }>
+  >
   readonly prune?: Image.PruneReport
   /** The progress messages of pull, push, load, import and build. */
   readonly progress?: ReadonlyArray<JsonMessage.Message>
@@ -32,8 +43,7 @@ export interface Call {
   readonly args: ReadonlyArray<unknown>
 }
 
-const notFound = (operation: string, message: string) =>
-  DockerError.fromStatus({ status: 404, message, operation })
+const notFound = (operation: string, message: string) => DockerError.fromStatus({ status: 404, message, operation })
 
 const settings: DockerSettings.Settings = {
   endpoint: new DockerHost.Unix({ path: "/var/run/docker.sock" }),
@@ -48,7 +58,8 @@ const settings: DockerSettings.Settings = {
 export const make = (daemon: FakeDaemon = {}) => {
   const calls: Array<Call> = []
   const stored = new Map<string, Registry.AuthConfig>()
-  const record = (operation: string, ...args: ReadonlyArray<unknown>) => Effect.sync(() => void calls.push({ operation, args }))
+  const record = (operation: string, ...args: ReadonlyArray<unknown>) =>
+    Effect.sync(() => void calls.push({ operation, args }))
   const progress = (operation: string, ...args: ReadonlyArray<unknown>) =>
     Progress.make(Stream.unwrap(record(operation, ...args).pipe(Effect.as(Stream.fromIterable(daemon.progress ?? [])))))
 
@@ -65,7 +76,9 @@ export const make = (daemon: FakeDaemon = {}) => {
     history: (name) =>
       record("history", name).pipe(Effect.flatMap(() => {
         const items = daemon.history?.[name]
-        return items === undefined ? Effect.fail(notFound("ImageHistory", `No such image: ${name}`)) : Effect.succeed(items)
+        return items === undefined
+          ? Effect.fail(notFound("ImageHistory", `No such image: ${name}`))
+          : Effect.succeed(items)
       })),
     tag: (source, target) => record("tag", source, target),
     remove: (name, options) =>
@@ -73,7 +86,9 @@ export const make = (daemon: FakeDaemon = {}) => {
         const answer = daemon.remove?.[name]
         if (answer === undefined) return Effect.fail(notFound("ImageDelete", `No such image: ${name}`))
         return "status" in answer
-          ? Effect.fail(DockerError.fromStatus({ status: answer.status, message: answer.message, operation: "ImageDelete" }))
+          ? Effect.fail(
+            DockerError.fromStatus({ status: answer.status, message: answer.message, operation: "ImageDelete" })
+          )
           : Effect.succeed(answer)
       })),
     prune: (options) =>
@@ -104,7 +119,13 @@ export const make = (daemon: FakeDaemon = {}) => {
   })
 
   const system = System.System.of({
-    ping: Effect.succeed({ apiVersion: "1.41", osType: "linux", experimental: false, builderVersion: "1", swarm: undefined }),
+    ping: Effect.succeed({
+      apiVersion: "1.41",
+      osType: "linux",
+      experimental: false,
+      builderVersion: "1",
+      swarm: undefined
+    }),
     version: Effect.fail(notFound("SystemVersion", "not faked")),
     login: (auth) => record("login", auth.username, auth.serveraddress).pipe(Effect.as({ Status: "Login Succeeded" })),
     diskUsage: () => Effect.fail(notFound("SystemDataUsage", "not faked")),

@@ -3,8 +3,8 @@
  * counts and unknown commands (exit 1), the global flags, help (asked for: stdout; a bare command group: stderr),
  * `login` (credentials stored once, docker's warning about the file store) and `logout`.
  */
-import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
+import { readFileSync } from "node:fs"
 import * as Fake from "./FakeClient.ts"
 
 const stderr = async (...argv: Array<string>) => {
@@ -322,7 +322,9 @@ describe("login and logout", () => {
   })
   it("-p warns that it is insecure", async () => {
     const out = await Fake.run(["login", "-u", "me", "-p", "secret", "registry.test"])
-    expect(out.stderr.split("\n")[0]).toMatchInlineSnapshot(`"WARNING! Using --password via the CLI is insecure. Use --password-stdin."`)
+    expect(out.stderr.split("\n")[0]).toMatchInlineSnapshot(
+      `"WARNING! Using --password via the CLI is insecure. Use --password-stdin."`
+    )
   })
   it("logout names the registry", async () => {
     expect(await stderr("logout", "registry.test")).toMatchInlineSnapshot(`

@@ -3,8 +3,8 @@
  * fallbacks, `rm` going on past a failure, `prune`'s prompt and its cancellation, and docker's errors. The clock is
  * fixed, so ages are stable.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
 import type { Image } from "@dockhand/models"
+import { afterAll, beforeAll, describe, expect, it, vi } from "@effect/vitest"
 import * as Fake from "./FakeClient.ts"
 
 const now = Date.UTC(2026, 0, 15, 12, 0, 0)
@@ -81,11 +81,19 @@ const inspectJson = JSON.stringify({
 })
 
 const history: ReadonlyArray<Image.HistoryResponseItem> = [
-  { Comment: "", Created: hours(2), CreatedBy: "/bin/sh -c #(nop)  CMD [\"/bin/sh\"]", Id: id("a"), Size: 0, Tags: ["app:1"] },
+  {
+    Comment: "",
+    Created: hours(2),
+    CreatedBy: "/bin/sh -c #(nop)  CMD [\"/bin/sh\"]",
+    Id: id("a"),
+    Size: 0,
+    Tags: ["app:1"]
+  },
   {
     Comment: "imported",
     Created: hours(5),
-    CreatedBy: "/bin/sh -c #(nop) COPY file:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef in /bin/busybox ",
+    CreatedBy:
+      "/bin/sh -c #(nop) COPY file:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef in /bin/busybox ",
     Id: "<missing>",
     Size: 1_982_259,
     Tags: null
@@ -272,7 +280,13 @@ describe("image inspect", () => {
   })
   it("templates see docker's typed value first (Go field names, Go's JSON of the struct)", async () => {
     const out = await Fake.run(
-      ["image", "inspect", "-f", "{{.ID}}|{{json .Config}}|{{index .Config.Labels \"a\"}}|{{.Metadata}}|{{.RootFS}}|{{range .RepoTags}}{{.}} {{end}}", "app:1"],
+      [
+        "image",
+        "inspect",
+        "-f",
+        "{{.ID}}|{{json .Config}}|{{index .Config.Labels \"a\"}}|{{.Metadata}}|{{.RootFS}}|{{range .RepoTags}}{{.}} {{end}}",
+        "app:1"
+      ],
       daemon
     )
     expect([out.code, out.stdout, out.stderr]).toMatchInlineSnapshot(`
@@ -285,7 +299,13 @@ describe("image inspect", () => {
     `)
   })
   it("then the raw JSON (JSON names)", async () => {
-    const out = await Fake.run(["image", "inspect", "-f", "{{.Id}}|{{.Config.Labels.a}}|{{json .GraphDriver}}", "app:1"], daemon)
+    const out = await Fake.run([
+      "image",
+      "inspect",
+      "-f",
+      "{{.Id}}|{{.Config.Labels.a}}|{{json .GraphDriver}}",
+      "app:1"
+    ], daemon)
     expect([out.code, out.stdout, out.stderr]).toMatchInlineSnapshot(`
       [
         0,
@@ -364,7 +384,12 @@ describe("image history", () => {
       <missing>
       "
     `)
-    expect((await Fake.run(["image", "history", "--no-trunc", "--format", "{{.ID}} {{.Size}} {{.CreatedBy}}", "app:1"], daemon)).stdout)
+    expect(
+      (await Fake.run(
+        ["image", "history", "--no-trunc", "--format", "{{.ID}} {{.Size}} {{.CreatedBy}}", "app:1"],
+        daemon
+      )).stdout
+    )
       .toMatchInlineSnapshot(`
         "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 0B /bin/sh -c #(nop)  CMD ["/bin/sh"]
         <missing> 1.98MB /bin/sh -c #(nop) COPY file:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef in /bin/busybox 
@@ -387,7 +412,11 @@ describe("image rm", () => {
   const removing: Fake.FakeDaemon = {
     remove: {
       "app:1": [{ Untagged: "app:1" }],
-      "busy": { status: 409, message: "conflict: unable to delete bbbbbbbbbbbb (must be forced) - image is referenced in multiple repositories" },
+      "busy": {
+        status: 409,
+        message:
+          "conflict: unable to delete bbbbbbbbbbbb (must be forced) - image is referenced in multiple repositories"
+      },
       "old:1": [{ Untagged: "old:1" }, { Deleted: id("c") }]
     }
   }
@@ -451,7 +480,9 @@ describe("image prune", () => {
     prune: { ImagesDeleted: [{ Untagged: "x:1" }, { Deleted: id("e") }], SpaceReclaimed: 1_982_259 }
   }
   it("asks first; 'n' cancels without asking the daemon", async () => {
-    const out = await Fake.run(["image", "prune", "--filter", "label=a=b"], pruning, { stdin: new TextEncoder().encode("n\n") })
+    const out = await Fake.run(["image", "prune", "--filter", "label=a=b"], pruning, {
+      stdin: new TextEncoder().encode("n\n")
+    })
     expect([out.code, out.stdout, out.stderr]).toMatchInlineSnapshot(`
       [
         0,
@@ -474,7 +505,9 @@ describe("image prune", () => {
     expect(out.calls).toEqual([])
   })
   it("asks first; 'y' prunes dangling images with the filters", async () => {
-    const out = await Fake.run(["image", "prune", "--filter", "label=a=b"], pruning, { stdin: new TextEncoder().encode("y\n") })
+    const out = await Fake.run(["image", "prune", "--filter", "label=a=b"], pruning, {
+      stdin: new TextEncoder().encode("y\n")
+    })
     expect([out.code, out.stdout]).toMatchInlineSnapshot(`
       [
         0,

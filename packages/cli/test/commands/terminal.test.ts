@@ -3,8 +3,8 @@
  * messages) reaches a terminal with its control characters escaped, while the display's own cursor movements stay
  * intact; to a pipe the bytes are exactly the daemon's, as docker writes them.
  */
-import { describe, expect, it } from "@effect/vitest"
 import type { Image, JsonMessage } from "@dockhand/models"
+import { describe, expect, it } from "@effect/vitest"
 import * as ControlChars from "../../src/internal/ControlChars.ts"
 import * as Fake from "./FakeClient.ts"
 
@@ -13,12 +13,21 @@ const ESC = "\x1b"
 const hostile = `${ESC}]0;pwned${"\x07"}${ESC}[2J`
 
 const history: Record<string, ReadonlyArray<Image.HistoryResponseItem>> = {
-  "app:1": [{ Id: `sha256:${"a".repeat(64)}`, Created: 1_700_000_000, CreatedBy: `/bin/sh -c #(nop) ${hostile}`, Tags: null, Size: 0, Comment: "" }]
+  "app:1": [{
+    Id: `sha256:${"a".repeat(64)}`,
+    Created: 1_700_000_000,
+    CreatedBy: `/bin/sh -c #(nop) ${hostile}`,
+    Tags: null,
+    Size: 0,
+    Comment: ""
+  }]
 }
 
 describe("ControlChars.escape", () => {
   it("writes C0 controls, DEL and C1 controls visibly; keeps tab, newline and printable text", () => {
-    expect(ControlChars.escape(`a${ESC}[31mb\r\x00\x7f\u009b\tc\nd é ✓`)).toBe("a\\x1b[31mb\\x0d\\x00\\x7f\\u009b\tc\nd é ✓")
+    expect(ControlChars.escape(`a${ESC}[31mb\r\x00\x7f\u009b\tc\nd é ✓`)).toBe(
+      "a\\x1b[31mb\\x0d\\x00\\x7f\\u009b\tc\nd é ✓"
+    )
   })
   it("leaves text without controls as it is", () => {
     expect(ControlChars.escape("REPOSITORY   TAG\napp\t1\n")).toBe("REPOSITORY   TAG\napp\t1\n")
@@ -27,7 +36,9 @@ describe("ControlChars.escape", () => {
 
 describe("daemon text holding escape sequences", () => {
   it("is shown escaped in template output on a terminal", async () => {
-    const out = await Fake.run(["history", "--format", "{{.CreatedBy}}", "app:1"], { history }, { stdoutIsTerminal: true })
+    const out = await Fake.run(["history", "--format", "{{.CreatedBy}}", "app:1"], { history }, {
+      stdoutIsTerminal: true
+    })
     expect([out.code, out.stdout]).toEqual([0, "/bin/sh -c #(nop) \\x1b]0;pwned\\x07\\x1b[2J\n"])
   })
   it("is written as the daemon sent it to a pipe", async () => {
@@ -45,11 +56,17 @@ describe("daemon text holding escape sequences", () => {
 describe("progress from the daemon", () => {
   const progress: ReadonlyArray<JsonMessage.Message> = [
     { status: `Pulling from ${ESC}[2Jteam/app` },
-    { id: `aaaaaaaaaaaa${ESC}[1A`, status: `Downloading${ESC}]52;c;aGk=${"\x07"}`, progressDetail: { current: 10, total: 20 } },
+    {
+      id: `aaaaaaaaaaaa${ESC}[1A`,
+      status: `Downloading${ESC}]52;c;aGk=${"\x07"}`,
+      progressDetail: { current: 10, total: 20 }
+    },
     { status: "Status: done\r" }
   ]
   it("on a terminal: the fields escaped, the display's own cursor codes intact", async () => {
-    const out = await Fake.run(["pull", "-q=false", "registry.test/team/app:1"], { progress }, { stdoutIsTerminal: true })
+    const out = await Fake.run(["pull", "-q=false", "registry.test/team/app:1"], { progress }, {
+      stdoutIsTerminal: true
+    })
     expect(out.code).toBe(0)
     expect(out.stdout).toBe(
       "Pulling from \\x1b[2Jteam/app\n" +

@@ -3,8 +3,8 @@
  * terminal on stdout, `load` refusing one on stdin, the progress display of `pull` / `push` / `load` as plain lines
  * (a pipe) and redrawn in place (a terminal), and the `build` log.
  */
-import { afterAll, describe, expect, it } from "@effect/vitest"
 import type { JsonMessage } from "@dockhand/models"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -87,7 +87,9 @@ describe("image save", () => {
 })
 
 describe("image load", () => {
-  const loaded: ReadonlyArray<JsonMessage.Message> = [{ stream: "Loaded image: app:1\n" }, { stream: "Loaded image ID: sha256:" + "e".repeat(64) + "\n" }]
+  const loaded: ReadonlyArray<JsonMessage.Message> = [{ stream: "Loaded image: app:1\n" }, {
+    stream: "Loaded image ID: sha256:" + "e".repeat(64) + "\n"
+  }]
   it("refuses a terminal on stdin", async () => {
     const out = await Fake.run(["image", "load"], { progress: loaded }, { stdinIsTerminal: true })
     expect([out.code, out.stdout, out.stderr, out.calls]).toMatchInlineSnapshot(`
@@ -170,7 +172,8 @@ describe("image pull", () => {
     `)
   })
   it("no tag: the default-tag notice; -q: only the name", async () => {
-    expect((await Fake.run(["image", "pull", "team/app"], { progress: pulling })).stdout.split("\n")[0]).toMatchInlineSnapshot(`"Using default tag: latest"`)
+    expect((await Fake.run(["image", "pull", "team/app"], { progress: pulling })).stdout.split("\n")[0])
+      .toMatchInlineSnapshot(`"Using default tag: latest"`)
     const quiet = await Fake.run(["image", "pull", "-q", "team/app"], { progress: pulling })
     expect([quiet.stdout, quiet.calls]).toMatchInlineSnapshot(`
       [
@@ -292,8 +295,11 @@ describe("image build", () => {
     { stream: "Successfully built " + "f".repeat(12) + "\n" }
   ]
   it("the daemon's log after the upload line", async () => {
-    const out = await Fake.run(["build", "--build-arg", "A=1", "--label", "x=y", "-t", "app:1", context], { progress: building })
-    expect([out.code, out.stdout.replace(/daemon {2}\S+/, "daemon  <size>").replaceAll("\r", "<CR>")]).toMatchInlineSnapshot(`
+    const out = await Fake.run(["build", "--build-arg", "A=1", "--label", "x=y", "-t", "app:1", context], {
+      progress: building
+    })
+    expect([out.code, out.stdout.replace(/daemon {2}\S+/, "daemon  <size>").replaceAll("\r", "<CR>")])
+      .toMatchInlineSnapshot(`
       [
         0,
         "Sending build context to Docker daemon  <size><CR><CR>
@@ -307,7 +313,12 @@ describe("image build", () => {
       ",
       ]
     `)
-    expect(out.calls[0]!.args[0]).toMatchObject({ tags: ["app:1"], buildArgs: { A: "1" }, labels: { x: "y" }, dockerfile: "Dockerfile" })
+    expect(out.calls[0]!.args[0]).toMatchObject({
+      tags: ["app:1"],
+      buildArgs: { A: "1" },
+      labels: { x: "y" },
+      dockerfile: "Dockerfile"
+    })
   })
   it("-q keeps the log back and prints what the daemon says", async () => {
     const out = await Fake.run(["build", "-q", context], { progress: [{ stream: "sha256:" + "f".repeat(64) + "\n" }] })

@@ -94,7 +94,9 @@ export const readEngines = (): Engines => {
   const missing = REQUIRED.filter((name) => (env[name] ?? "") === "")
   if (missing.length > 0) {
     throw new Error(
-      `The dockhand e2e tests need the private engines, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} ` +
+      `The dockhand e2e tests need the private engines, but ${missing.join(", ")} ${
+        missing.length === 1 ? "is" : "are"
+      } ` +
         "not set. Start them with `bash scripts/engines/start.sh` and `source /tmp/dockhand-engines/env.sh` " +
         "(scripts/test-all.sh does both)."
     )
@@ -139,7 +141,10 @@ export const buildCli = (): void => {
   if (built) return
   const result = spawnSync(path.join(bin, "tsc"), ["-b", "packages/cli/tsconfig.json"], { cwd: root, encoding: "utf8" })
   if (result.status !== 0) throw new Error(`tsc -b packages/cli failed:\n${result.stdout}${result.stderr}`)
-  const bundled = spawnSync(path.join(bin, "node"), ["packages/cli/scripts/bundle.mjs"], { cwd: root, encoding: "utf8" })
+  const bundled = spawnSync(path.join(bin, "node"), ["packages/cli/scripts/bundle.mjs"], {
+    cwd: root,
+    encoding: "utf8"
+  })
   if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stdout}${bundled.stderr}`)
   built = true
 }
@@ -332,7 +337,9 @@ const normalizeFixed = (text: string, options: Normalize): string => {
       .replace(DEPRECATED_NOTICE, "")
       .replace(/(Running in |Removing intermediate container )[0-9a-f]{12}/g, "$1<container>")
   }
-  if (options.ids === true) out = out.replace(/sha256:[0-9a-f]{64}/g, "sha256:<id>").replace(/\b[0-9a-f]{12}\b/g, "<id>")
+  if (options.ids === true) {
+    out = out.replace(/sha256:[0-9a-f]{64}/g, "sha256:<id>").replace(/\b[0-9a-f]{12}\b/g, "<id>")
+  }
   for (const [pattern, replacement] of options.replace ?? []) out = out.replace(pattern, replacement)
   // Whether the daemon reports a small layer's `Waiting`, `Verifying Checksum` and `Download complete` depends on
   // timing (a layer fetched while another one was reported may skip them), not on the CLI: they are dropped.
@@ -348,9 +355,11 @@ const groupLayerLines = (text: string): string => {
   const out: Array<string> = []
   let block: Array<string> = []
   const flush = () => {
-    out.push(...block.map((line, i) => [line, i] as const).sort(([a, i], [b, j]) =>
-      a.slice(0, 12) < b.slice(0, 12) ? -1 : a.slice(0, 12) > b.slice(0, 12) ? 1 : i - j
-    ).map(([line]) => line))
+    out.push(
+      ...block.map((line, i) => [line, i] as const).sort(([a, i], [b, j]) =>
+        a.slice(0, 12) < b.slice(0, 12) ? -1 : a.slice(0, 12) > b.slice(0, 12) ? 1 : i - j
+      ).map(([line]) => line)
+    )
     block = []
   }
   for (const line of lines) {
@@ -383,7 +392,11 @@ interface Side {
   readonly code: number
 }
 
-const sideOf = (output: Output): Side => ({ stdout: output.stdout.toString("utf8"), stderr: output.stderr, code: output.code })
+const sideOf = (output: Output): Side => ({
+  stdout: output.stdout.toString("utf8"),
+  stderr: output.stderr,
+  code: output.code
+})
 
 const render = (side: Side) => `--- exit ${side.code}\n--- stdout\n${side.stdout}--- stderr\n${side.stderr}`
 
@@ -393,7 +406,11 @@ const render = (side: Side) => `--- exit ${side.code}\n--- stdout\n${side.stdout
  */
 export const assertSame = (label: string, dockerOut: Output, dockhandOut: Output, options: Normalize = {}): void => {
   const unordered = (t: string) =>
-    options.sections === true ? t.split("\n\n").map(sortRows).join("\n\n") : options.unordered === true ? sortRows(t) : t
+    options.sections === true
+      ? t.split("\n\n").map(sortRows).join("\n\n")
+      : options.unordered === true
+      ? sortRows(t)
+      : t
   // Each step gives (stdout, stderr) normalised; rows are sorted on stdout only.
   const steps: ReadonlyArray<(side: Side) => readonly [string, string]> = [
     (s) => [normalizeFixed(s.stdout, options), normalizeFixed(s.stderr, options)],

@@ -49,12 +49,14 @@ beforeAll(() =>
     })
     Harness.writeTree(world, ".", { "Outside.Dockerfile": "FROM scratch\nCOPY hello.txt /hello.txt\n" })
     const run = Harness.writeTree(world, "run", {
-      Dockerfile: "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo running; exit 3\"]\n",
+      Dockerfile:
+        "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"sh\", \"-c\", \"echo running; exit 3\"]\n",
       busybox: fs.readFileSync(Harness.BUSYBOX)
     })
     fs.chmodSync(path.join(run, "busybox"), 0o755)
     fs.chmodSync(path.join(context, "busybox"), 0o755)
-  }))
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -69,20 +71,49 @@ const cached = async (args: ReadonlyArray<string>) => {
 
 describe("image build", () => {
   it("-t, --build-arg, --label (cached: identical ids)", async () => {
-    const { dockhand } = await cached(["build", "-t", `${P}/app:1`, "-t", `${P}/app:2`, "--build-arg", "VERSION=7", "--label", world.label, "ctx"])
+    const { dockhand } = await cached([
+      "build",
+      "-t",
+      `${P}/app:1`,
+      "-t",
+      `${P}/app:2`,
+      "--build-arg",
+      "VERSION=7",
+      "--label",
+      world.label,
+      "ctx"
+    ])
     assert.match(dockhand.stdout.toString(), /Successfully tagged .*\/app:2\n$/)
     assert.strictEqual(
-      await docker("image", "inspect", "-f", "{{index .Config.Labels \"version\"}} {{index .Config.Labels \"dockhand.e2e\"}}", `${P}/app:1`),
+      await docker(
+        "image",
+        "inspect",
+        "-f",
+        "{{index .Config.Labels \"version\"}} {{index .Config.Labels \"dockhand.e2e\"}}",
+        `${P}/app:1`
+      ),
       `7 ${world.runId}\n`
     )
   })
   it("--no-cache (new ids, masked)", () =>
-    Harness.compare(["image", "build", "--no-cache", "--label", world.label, "-t", `${P}/app:nocache`, "ctx"], world, { ...build, ids: true }))
+    Harness.compare(["image", "build", "--no-cache", "--label", world.label, "-t", `${P}/app:nocache`, "ctx"], world, {
+      ...build,
+      ids: true
+    }))
   it(".dockerignore: what COPY . sees is the same (content hash in the history)", async () => {
     const history = () => docker("history", "--no-trunc", "--format", "{{.CreatedBy}}", `${P}/app:ignored`)
     await docker("build", "-q", "--no-cache", "--label", world.label, "-t", `${P}/app:ignored`, "ctx")
     const dockerHistory = await history()
-    const mine = await Harness.run("dockhand", ["build", "-q", "--no-cache", "--label", world.label, "-t", `${P}/app:ignored`, "ctx"], world)
+    const mine = await Harness.run("dockhand", [
+      "build",
+      "-q",
+      "--no-cache",
+      "--label",
+      world.label,
+      "-t",
+      `${P}/app:ignored`,
+      "ctx"
+    ], world)
     assert.strictEqual(mine.code, 0, mine.stderr)
     assert.strictEqual(await history(), dockerHistory)
     assert.match(dockerHistory, /COPY dir:[0-9a-f]{64} in \/ctx\//)
@@ -94,7 +125,8 @@ describe("image build", () => {
   it("--target", () => cached(["build", "--target", "base", "--label", world.label, "-t", `${P}/app:base`, "ctx"]))
   it("-f relative to the current directory", () =>
     cached(["build", "-f", "ctx/Other.Dockerfile", "--label", world.label, "-t", `${P}/other:1`, "ctx"]))
-  it("-f relative to the context is not found", () => Harness.compare(["build", "-f", "Other.Dockerfile", "ctx"], world, build))
+  it("-f relative to the context is not found", () =>
+    Harness.compare(["build", "-f", "Other.Dockerfile", "ctx"], world, build))
   it("-f in a directory that does not exist", () =>
     Harness.compare(["build", "-f", "nodir/Dockerfile", "ctx"], world, build))
   it("-f outside the context (sent under a random name: masked)", () =>
@@ -134,14 +166,24 @@ describe("image build from standard input", () => {
     return Harness.compare(args, world, { ...build, stdin })
   }
   it("a Dockerfile on stdin is the whole context", () =>
-    stdinCached(["build", "--label", world.label, "-t", `${P}/stdin:dockerfile`, "-"], `FROM scratch\nLABEL from=stdin\n`))
+    stdinCached(
+      ["build", "--label", world.label, "-t", `${P}/stdin:dockerfile`, "-"],
+      `FROM scratch\nLABEL from=stdin\n`
+    ))
   it("a tar on stdin is the context (-f names the Dockerfile in it)", () =>
-    stdinCached(["build", "-q", "-f", "Other.Dockerfile", "--label", world.label, "-t", `${P}/stdin:tar`, "-"], contextTar(false)))
+    stdinCached(
+      ["build", "-q", "-f", "Other.Dockerfile", "--label", world.label, "-t", `${P}/stdin:tar`, "-"],
+      contextTar(false)
+    ))
   it("a gzipped tar on stdin", () =>
     stdinCached(["build", "--label", world.label, "-t", `${P}/stdin:tgz`, "-"], contextTar(true)))
   it("-f - reads the Dockerfile from stdin for a context directory", () =>
-    stdinCached(["build", "-q", "-f", "-", "--label", world.label, "-t", `${P}/stdin:f`, "ctx"], "FROM scratch\nCOPY hello.txt /hi\n"))
-  it("-f - and a context on stdin", () => Harness.compare(["build", "-f", "-", "-"], world, { ...build, stdin: "FROM scratch\n" }))
+    stdinCached(
+      ["build", "-q", "-f", "-", "--label", world.label, "-t", `${P}/stdin:f`, "ctx"],
+      "FROM scratch\nCOPY hello.txt /hi\n"
+    ))
+  it("-f - and a context on stdin", () =>
+    Harness.compare(["build", "-f", "-", "-"], world, { ...build, stdin: "FROM scratch\n" }))
   it("-f and a Dockerfile on stdin", () =>
     Harness.compare(["build", "-f", "Dockerfile", "-"], world, { ...build, stdin: "FROM scratch\n" }))
   it("nothing on stdin: an empty Dockerfile", () => Harness.compare(["build", "-"], world, { ...build, stdin: "" }))
@@ -162,7 +204,8 @@ describe("image build from a git URL (a repository served by a plain HTTP server
       fs.writeFileSync(path.join(world.dir, "outside"), "FROM scratch\n")
       server = await Harness.serveFiles(served)
       base = server.base
-    }))
+    })
+  )
   afterAll(() => server?.close())
 
   const tmp: Harness.Normalize = { ...build, replace: [[/docker-build-git\w+/g, "docker-build-git<tmp>"]] }
@@ -172,14 +215,26 @@ describe("image build from a git URL (a repository served by a plain HTTP server
   }
   it("URL#ref: the checkout is the context (identical cached ids)", () =>
     cachedGit(["build", "--label", world.label, "-t", `${P}/git:1`, `${base}/repo.git#main`]))
-  it("URL#ref:subdir", () => cachedGit(["build", "-q", "--label", world.label, "-t", `${P}/git:sub`, `${base}/repo.git#main:sub`]))
+  it("URL#ref:subdir", () =>
+    cachedGit(["build", "-q", "--label", world.label, "-t", `${P}/git:sub`, `${base}/repo.git#main:sub`]))
   it("-f relative to the checkout", () =>
-    cachedGit(["build", "-q", "-f", "sub/Dockerfile", "--label", world.label, "-t", `${P}/git:f`, `${base}/repo.git#main`]))
+    cachedGit([
+      "build",
+      "-q",
+      "-f",
+      "sub/Dockerfile",
+      "--label",
+      world.label,
+      "-t",
+      `${P}/git:f`,
+      `${base}/repo.git#main`
+    ]))
   it("no ref: docker's default, master, is not there", () => Harness.compare(["build", `${base}/repo.git`], world, tmp))
   it("a repository that does not exist", () => Harness.compare(["build", `${base}/nope.git`], world, tmp))
   it("a subdirectory that does not exist", () => Harness.compare(["build", `${base}/repo.git#main:nope`], world, tmp))
   it("a file as the subdirectory", () => Harness.compare(["build", `${base}/repo.git#main:hello.txt`], world, tmp))
-  it("-f outside the checkout", () => Harness.compare(["build", "-f", "../../outside", `${base}/repo.git#main`], world, tmp))
+  it("-f outside the checkout", () =>
+    Harness.compare(["build", "-f", "../../outside", `${base}/repo.git#main`], world, tmp))
   it("a ref that looks like a flag", () => Harness.compare(["build", `${base}/repo.git#--upload-pack=x`], world, tmp))
   it("a tarball URL is refused with a clear message", async () => {
     const out = await Harness.run("dockhand", ["build", `${base}/context.tar`], world)

@@ -16,8 +16,12 @@ const setup = Harness.guardedSetup()
 beforeAll(() =>
   setup.run(async () => {
     world = Harness.makeWorld("cli")
-    await Harness.docker(["import", "-c", `LABEL ${world.label}`, Harness.busyboxTar(world), `${world.prefix}/x:1`], world)
-  }))
+    await Harness.docker(
+      ["import", "-c", `LABEL ${world.label}`, Harness.busyboxTar(world), `${world.prefix}/x:1`],
+      world
+    )
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -39,7 +43,9 @@ describe.concurrent("search", () => {
   it("a registry without search fails alike", () =>
     Harness.compare(["search", `${world.engines.registry}/dockhand`], world).then(() => undefined))
   it("--limit and --no-trunc", () =>
-    Harness.compare(["search", "--limit", "5", "--no-trunc", `${world.engines.registry}/dockhand`], world).then(() => undefined))
+    Harness.compare(["search", "--limit", "5", "--no-trunc", `${world.engines.registry}/dockhand`], world).then(() =>
+      undefined
+    ))
   it("a malformed filter", same("search", "-f", "bogus", "x"))
   it("no term", same("search"))
   it("KNOWN_DIFFERENCES: image search exists in dockhand only", async () => {
@@ -85,7 +91,14 @@ describe("login and logout (TLS registry)", () => {
   })
   it("login again (already stored)", () => Harness.compare(login(), world, { stdin: password() }))
   it("login -p: the insecure-password warning", () =>
-    Harness.compare(["login", "-u", world.engines.registryUser, "-p", world.engines.registryPassword, world.engines.registryTls], world))
+    Harness.compare([
+      "login",
+      "-u",
+      world.engines.registryUser,
+      "-p",
+      world.engines.registryPassword,
+      world.engines.registryTls
+    ], world))
   it("logout: same output, same config.json", async () => {
     const before = stored().text
     let dockerConfig = ""
@@ -102,10 +115,13 @@ describe("login and logout (TLS registry)", () => {
   it("logout when logged out", () => Harness.compare(["logout", world.engines.registryTls], world))
   it("a wrong password", () => Harness.compare(login(), world, { stdin: "wrong\n" }))
   it("an empty password", () => Harness.compare(login(), world, { stdin: "" }))
-  it("no username", () => Harness.compare(["login", "--password-stdin", world.engines.registryTls], world, { stdin: "x\n" }))
+  it("no username", () =>
+    Harness.compare(["login", "--password-stdin", world.engines.registryTls], world, { stdin: "x\n" }))
   it("no password, no terminal", () => Harness.compare(["login", world.engines.registryTls], world))
   it("--password and --password-stdin", () =>
-    Harness.compare(["login", "-u", "u", "-p", "p", "--password-stdin", world.engines.registryTls], world, { stdin: "x\n" }))
+    Harness.compare(["login", "-u", "u", "-p", "p", "--password-stdin", world.engines.registryTls], world, {
+      stdin: "x\n"
+    }))
   it("KNOWN_DIFFERENCES: too many arguments (docker's 'SRun' typo)", async () => {
     for (const args of [["logout", "a", "b"], ["images", "a", "b"]]) {
       const d = await Harness.run("docker", args, world)
@@ -119,8 +135,17 @@ describe("login and logout (TLS registry)", () => {
 describe("context", () => {
   beforeAll(() =>
     setup.run(async () => {
-      await Harness.docker(["context", "create", "e2e", "--description", "made by docker", "--docker", "host=unix:///nowhere.sock"], world)
-    }))
+      await Harness.docker([
+        "context",
+        "create",
+        "e2e",
+        "--description",
+        "made by docker",
+        "--docker",
+        "host=unix:///nowhere.sock"
+      ], world)
+    })
+  )
   it("context ls", same("context", "ls"))
   it("context list --format json", same("context", "list", "--format", "json"))
   it("context ls -q", same("context", "ls", "-q"))
@@ -128,7 +153,9 @@ describe("context", () => {
   it("context show", same("context", "show"))
   it("--context e2e context show", same("--context", "e2e", "context", "show"))
   it("DOCKER_CONTEXT, without DOCKER_HOST: context ls", () =>
-    Harness.compare(["context", "ls"], world, { env: { DOCKER_CONTEXT: "e2e", DOCKER_HOST: "" } }).then(() => undefined))
+    Harness.compare(["context", "ls"], world, { env: { DOCKER_CONTEXT: "e2e", DOCKER_HOST: "" } }).then(() =>
+      undefined
+    ))
   it("context show x", same("context", "show", "x"))
   it("context ls x", same("context", "ls", "x"))
   it("context bogus", same("context", "bogus"))

@@ -28,10 +28,20 @@ beforeAll(() =>
     marker = path.join(world.dir, "planted-program-ran")
     planted = path.join(world.dir, "planted")
     fs.mkdirSync(planted)
-    for (const name of ["ssh", "git", "pass", "docker-credential-pass", "docker-credential-secretservice", "docker-credential-plant"]) {
+    for (
+      const name of [
+        "ssh",
+        "git",
+        "pass",
+        "docker-credential-pass",
+        "docker-credential-secretservice",
+        "docker-credential-plant"
+      ]
+    ) {
       plant(path.join(planted, name))
     }
-  }))
+  })
+)
 afterAll(() => Harness.cleanWorld(world))
 beforeEach(() => {
   setup.check()
@@ -136,7 +146,8 @@ describe("git", () => {
       fs.rmSync(marker, { force: true })
       server = await Harness.serveFiles(served)
       base = server.base
-    }))
+    })
+  )
   afterAll(() => server?.close())
 
   it("a git planted in the current directory is not run (PATH=\":$PATH\")", async () => {

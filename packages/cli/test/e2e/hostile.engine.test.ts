@@ -42,7 +42,10 @@ const freePort = () =>
   })
 
 const git = (cwd: string, ...args: Array<string>) => {
-  const result = spawnSync("git", ["-c", "user.email=e2e@dockhand", "-c", "user.name=e2e", ...args], { cwd, encoding: "utf8" })
+  const result = spawnSync("git", ["-c", "user.email=e2e@dockhand", "-c", "user.name=e2e", ...args], {
+    cwd,
+    encoding: "utf8"
+  })
   assert.strictEqual(result.status, 0, `git ${args.join(" ")}: ${result.stderr}`)
   return result.stdout
 }
@@ -95,12 +98,20 @@ beforeAll(() =>
     const served = path.join(world.dir, "srv")
     git(world.dir, "clone", "-q", "--bare", src, path.join(served, "repo.git"))
     const port = await freePort()
-    daemon = spawn("git", ["daemon", "--export-all", `--base-path=${served}`, "--listen=127.0.0.1", `--port=${port}`, "--reuseaddr", served], {
+    daemon = spawn("git", [
+      "daemon",
+      "--export-all",
+      `--base-path=${served}`,
+      "--listen=127.0.0.1",
+      `--port=${port}`,
+      "--reuseaddr",
+      served
+    ], {
       stdio: "ignore"
     })
     base = `git://127.0.0.1:${port}`
     // ready when it answers
-    for (let i = 0; ; i++) {
+    for (let i = 0;; i++) {
       if (spawnSync("git", ["ls-remote", `${base}/repo.git`], { stdio: "ignore" }).status === 0) break
       if (i === 50) throw new Error(`git daemon did not answer on ${base}`)
       await new Promise((resolve) => setTimeout(resolve, 200))
@@ -113,11 +124,15 @@ beforeAll(() =>
     const dockerfileLink = Harness.writeTree(world, "dockerfile-link", { "a.txt": "a\n" })
     fs.symlinkSync(secret, path.join(dockerfileLink, "Dockerfile"))
     fs.symlinkSync("/dev/zero", path.join(world.dir, "Zero.Dockerfile"))
-    const special = Harness.writeTree(world, "special", { Dockerfile: "FROM scratch\nCOPY . /app\n", "a.txt": `a ${world.runId}\n` })
+    const special = Harness.writeTree(world, "special", {
+      Dockerfile: "FROM scratch\nCOPY . /app\n",
+      "a.txt": `a ${world.runId}\n`
+    })
     assert.strictEqual(spawnSync("mkfifo", [path.join(special, "fifo")]).status, 0)
     socketServer = net.createServer()
     await new Promise<void>((resolve) => socketServer!.listen(path.join(special, "sock"), resolve))
-  }))
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -143,11 +158,21 @@ describe("a hostile git repository (git daemon on 127.0.0.1)", () => {
   })
   it("a Dockerfile linking to a secret outside the checkout: refused (no -f)", async () => {
     const { dockhand } = await Harness.compare(["build", `${base}/repo.git#dockerfile-secret`], world, tmp)
-    assert.strictEqual(dockhand.stderr, "unable to prepare context: the Dockerfile () must be within the build context\n")
+    assert.strictEqual(
+      dockhand.stderr,
+      "unable to prepare context: the Dockerfile () must be within the build context\n"
+    )
   })
   it("a Dockerfile linking to a secret outside the checkout: refused (-f Dockerfile)", async () => {
-    const { dockhand } = await Harness.compare(["build", "-f", "Dockerfile", `${base}/repo.git#dockerfile-secret`], world, tmp)
-    assert.strictEqual(dockhand.stderr, "unable to prepare context: the Dockerfile (Dockerfile) must be within the build context\n")
+    const { dockhand } = await Harness.compare(
+      ["build", "-f", "Dockerfile", `${base}/repo.git#dockerfile-secret`],
+      world,
+      tmp
+    )
+    assert.strictEqual(
+      dockhand.stderr,
+      "unable to prepare context: the Dockerfile (Dockerfile) must be within the build context\n"
+    )
     assert.notInclude(dockhand.stderr + dockhand.stdout.toString(), secretText)
   })
   it("a Dockerfile linking to /dev/zero: refused at once (no -f, and -f Dockerfile)", async () => {
@@ -163,7 +188,17 @@ describe("a hostile git repository (git daemon on 127.0.0.1)", () => {
 
 describe("crafted local contexts", () => {
   it("better than docker: a .dockerignore linking out, with -f outside, is sent as the link (no secret bytes in the image)", async () => {
-    const args = ["build", "-q", "-f", "Outside.Dockerfile", "--label", world.label, "-t", `${P}/local:ignore`, "ignore-link"]
+    const args = [
+      "build",
+      "-q",
+      "-f",
+      "Outside.Dockerfile",
+      "--label",
+      world.label,
+      "-t",
+      `${P}/local:ignore`,
+      "ignore-link"
+    ]
     // docker sends the link's header and then its target's bytes: `archive/tar: write too long`
     const theirs = await Harness.run("docker", args, world)
     assert.strictEqual(theirs.code, 1)
@@ -180,7 +215,8 @@ describe("crafted local contexts", () => {
     const mine = await Harness.run("dockhand", ["build", "-f", "dockerfile-link/Dockerfile", "dockerfile-link"], world)
     assert.deepStrictEqual({ code: mine.code, stderr: mine.stderr }, {
       code: 1,
-      stderr: "unable to prepare context: the Dockerfile (dockerfile-link/Dockerfile) must be within the build context\n"
+      stderr:
+        "unable to prepare context: the Dockerfile (dockerfile-link/Dockerfile) must be within the build context\n"
     })
   })
   it("better than docker: -f outside the context linking to /dev/zero fails at once (docker runs out of memory)", async () => {
@@ -195,7 +231,10 @@ describe("crafted local contexts", () => {
     await Harness.run("docker", args, world)
     const warning: Harness.Normalize = {
       ...build,
-      replace: [[/^time="[^"]*" level=error msg="Can't add file \S+\/sock to tar: archive\/tar: sockets not supported"\n/m, ""]]
+      replace: [[
+        /^time="[^"]*" level=error msg="Can't add file \S+\/sock to tar: archive\/tar: sockets not supported"\n/m,
+        ""
+      ]]
     }
     await Harness.compare(args, world, warning)
   })

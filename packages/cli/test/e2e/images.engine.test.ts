@@ -19,7 +19,17 @@ beforeAll(() =>
     P = world.prefix
     const tar = Harness.busyboxTar(world)
     await Harness.docker(
-      ["import", "-c", "CMD [\"/bin/sh\"]", "-c", `LABEL ${world.label}`, "-m", "imported <&> here", tar, `${P}/base:1`],
+      [
+        "import",
+        "-c",
+        "CMD [\"/bin/sh\"]",
+        "-c",
+        `LABEL ${world.label}`,
+        "-m",
+        "imported <&> here",
+        tar,
+        `${P}/base:1`
+      ],
       world
     )
     const context = Harness.writeTree(world, "app", {
@@ -38,10 +48,25 @@ beforeAll(() =>
       "busybox": fs.readFileSync(Harness.BUSYBOX),
       "hello.txt": `hello ${world.runId}\n`
     })
-    await Harness.docker(["build", "-q", "--build-arg", "VERSION=7", "--label", world.label, "-t", `${P}/app:1`, "-t", `${P}/app:2`, "-t", `${P}/app:latest`, context], world)
+    await Harness.docker([
+      "build",
+      "-q",
+      "--build-arg",
+      "VERSION=7",
+      "--label",
+      world.label,
+      "-t",
+      `${P}/app:1`,
+      "-t",
+      `${P}/app:2`,
+      "-t",
+      `${P}/app:latest`,
+      context
+    ], world)
     await Harness.docker(["tag", `${P}/app:1`, `${world.engines.registry}/${P}/app:1`], world)
     await Harness.docker(["push", "-q", `${world.engines.registry}/${P}/app:1`], world)
-  }))
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -96,11 +121,26 @@ describe.concurrent("image inspect", () => {
   it("only a missing one", inspect("image", "inspect", "$P/missing"))
   it("--format '{{.Id}}'", inspect("image", "inspect", "--format", "{{.Id}}", "$P/app:1", "$P/base:1"))
   it("--format '{{.ID}}' (the typed field)", inspect("image", "inspect", "--format", "{{.ID}}", "$P/app:1"))
-  it("--format '{{json .Config}}'", inspect("image", "inspect", "--format", "{{json .Config}}", "$P/app:1", "$P/base:1"))
-  it("--format '{{range .RepoTags}}…{{end}}'", inspect("image", "inspect", "--format", "{{range .RepoTags}}{{.}} {{end}}", "$P/app:1"))
-  it("--format '{{index .Config.Labels \"a\"}}'", inspect("image", "inspect", "--format", "{{index .Config.Labels \"a\"}}", "$P/app:1"))
-  it("-f '{{.Comment}}' (HTML characters)", inspect("image", "inspect", "-f", "{{.Comment}}|{{.Os}}|{{.Size}}", "$P/base:1"))
-  it("-f '{{.RootFS}} {{.Metadata}}' (Go's struct printing)", inspect("image", "inspect", "-f", "{{.RootFS}} {{.Metadata}} {{.Config}}", "$P/app:1"))
+  it(
+    "--format '{{json .Config}}'",
+    inspect("image", "inspect", "--format", "{{json .Config}}", "$P/app:1", "$P/base:1")
+  )
+  it(
+    "--format '{{range .RepoTags}}…{{end}}'",
+    inspect("image", "inspect", "--format", "{{range .RepoTags}}{{.}} {{end}}", "$P/app:1")
+  )
+  it(
+    "--format '{{index .Config.Labels \"a\"}}'",
+    inspect("image", "inspect", "--format", "{{index .Config.Labels \"a\"}}", "$P/app:1")
+  )
+  it(
+    "-f '{{.Comment}}' (HTML characters)",
+    inspect("image", "inspect", "-f", "{{.Comment}}|{{.Os}}|{{.Size}}", "$P/base:1")
+  )
+  it(
+    "-f '{{.RootFS}} {{.Metadata}}' (Go's struct printing)",
+    inspect("image", "inspect", "-f", "{{.RootFS}} {{.Metadata}} {{.Config}}", "$P/app:1")
+  )
   it("-f '{{json .ContainerConfig}}'", inspect("image", "inspect", "-f", "{{json .ContainerConfig}}", "$P/app:1"))
   it("-f with a missing key", inspect("image", "inspect", "-f", "{{.Nope}}", "$P/app:1", "$P/base:1"))
   it("-f that does not parse", inspect("image", "inspect", "-f", "{{.Id", "$P/app:1"))
@@ -115,7 +155,10 @@ describe.concurrent("image history", () => {
   it("image history -H=false", history("image", "history", "-H=false", "$P/app:1"))
   it("image history --no-trunc", history("image", "history", "--no-trunc", "$P/app:1"))
   it("image history -q", history("image", "history", "-q", "$P/app:1"))
-  it("image history --format", history("image", "history", "--format", "{{.ID}}|{{.CreatedBy}}|{{.Size}}|{{.Comment}}", "$P/base:1"))
+  it(
+    "image history --format",
+    history("image", "history", "--format", "{{.ID}}|{{.CreatedBy}}|{{.Size}}|{{.Comment}}", "$P/base:1")
+  )
   it("image history --format json", history("image", "history", "--format", "json", "$P/app:1"))
   it("history of a missing image", history("history", "$P/missing"))
   it("history of an invalid reference", history("history", "Bad:Ref"))

@@ -62,7 +62,8 @@ beforeAll(() =>
     const socket = path.join(world.dir, "stalled.sock")
     proxies.push(await stallingProxy(socket, world.engines.dockerSock, HELD_AFTER))
     stalledHost = `unix://${socket}`
-  }))
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -73,14 +74,23 @@ afterAll(async () => {
 /** A program started with `args` in the world's environment (plus `env`), its output collected. */
 const start = (program: "docker" | "dockhand", args: ReadonlyArray<string>, env: Readonly<Record<string, string>>) => {
   const [command, ...prefix] = program === "docker" ? ["docker"] : Harness.dockhandCommand
-  const child = spawn(command!, [...prefix, ...args], { cwd: world.dir, env: { ...world.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(command!, [...prefix, ...args], {
+    cwd: world.dir,
+    env: { ...world.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   const out: Array<Buffer> = []
   const err: Array<Buffer> = []
   child.stdout!.on("data", (chunk: Buffer) => out.push(chunk))
   child.stderr!.on("data", (chunk: Buffer) => err.push(chunk))
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code, signal) =>
-      resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }))
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((
+    resolve
+  ) =>
+    child.on(
+      "close",
+      (code, signal) =>
+        resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() })
+    )
   )
   return { child, ended }
 }
@@ -108,10 +118,13 @@ const interrupt = async (running: ReturnType<typeof start>, signal: "SIGINT" | "
 const codes = { SIGINT: 130, SIGTERM: 143 } as const
 
 describe("save -o, interrupted while the tar is being written", () => {
-  const partial = (dir: string) => fs.readdirSync(dir).filter((name) => name.startsWith(".docker_temp_") || name.startsWith(".tmp-"))
+  const partial = (dir: string) =>
+    fs.readdirSync(dir).filter((name) => name.startsWith(".docker_temp_") || name.startsWith(".tmp-"))
   /** Starts `save -o DIR/out.tar` through the stalling proxy and waits until some of the tar is in a temp file. */
   const saving = async (program: "docker" | "dockhand", dir: string) => {
-    const running = start(program, ["save", "-o", path.join(dir, "out.tar"), `${P}/big:1`], { DOCKER_HOST: stalledHost })
+    const running = start(program, ["save", "-o", path.join(dir, "out.tar"), `${P}/big:1`], {
+      DOCKER_HOST: stalledHost
+    })
     await until(
       "a partial temporary file",
       () => partial(dir).some((name) => (fs.statSync(path.join(dir, name), { throwIfNoEntry: false })?.size ?? 0) > 0),
@@ -152,12 +165,16 @@ describe("build from a git URL, interrupted while git fetches", () => {
   let held = 0
   beforeAll(() =>
     setup.run(async () => {
-      const src = Harness.writeTree(world, "gitsrc", { Dockerfile: "FROM scratch\nCOPY hello.txt /hello.txt\n", "hello.txt": "hello\n" })
+      const src = Harness.writeTree(world, "gitsrc", {
+        Dockerfile: "FROM scratch\nCOPY hello.txt /hello.txt\n",
+        "hello.txt": "hello\n"
+      })
       const served = Harness.bareRepository(world, src)
       // a "dumb" HTTP server that never answers for the objects: `git fetch` waits for them until it is stopped
       server = await Harness.serveFiles(served, (pathname) => pathname.includes("/objects/") && ++held > 0)
       base = server.base
-    }))
+    })
+  )
   afterAll(() => server?.close())
 
   /** Starts the build with a private TMPDIR and waits until git is fetching into a checkout there. */

@@ -42,7 +42,8 @@ beforeAll(() =>
       if (name === "a") pruneA = saved
       else pruneB = saved
     }
-  }))
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -81,8 +82,7 @@ describe("image tag", () => {
   it("a missing source", () => Harness.compare(["tag", `${P}/missing:1`, `${P}/t:1`], world))
   it("an invalid target", () => Harness.compare(["image", "tag", `${P}/x:1`, "Bad:Target"], world))
   it("an invalid source", () => Harness.compare(["image", "tag", "Bad:Source", `${P}/t:1`], world))
-  it("a digest target", () =>
-    Harness.compare(["tag", `${P}/x:1`, `${P}/t@sha256:${"a".repeat(64)}`], world))
+  it("a digest target", () => Harness.compare(["tag", `${P}/x:1`, `${P}/t@sha256:${"a".repeat(64)}`], world))
   it("one argument", () => Harness.compare(["tag", `${P}/x:1`], world))
   it("three arguments", () => Harness.compare(["image", "tag", "a", "b", "c"], world))
 })

@@ -33,11 +33,27 @@ beforeAll(() =>
       a: `layer a ${world.runId}\n`,
       b: `layer b ${world.runId}\n`
     })
-    await docker("build", "-q", "--label", world.label, "-t", `${R}/layers:1`, "-t", `${R}/layers:2`, "-t", `${R}/layers:latest`, context)
+    await docker(
+      "build",
+      "-q",
+      "--label",
+      world.label,
+      "-t",
+      `${R}/layers:1`,
+      "-t",
+      `${R}/layers:2`,
+      "-t",
+      `${R}/layers:latest`,
+      context
+    )
     await docker("push", "-q", "-a", `${R}/layers`)
-    digest = (await docker("image", "inspect", "-f", "{{index .RepoDigests 0}}", `${R}/layers:1`)).trim().replace(/^.*@/, "")
+    digest = (await docker("image", "inspect", "-f", "{{index .RepoDigests 0}}", `${R}/layers:1`)).trim().replace(
+      /^.*@/,
+      ""
+    )
     await docker("rmi", `${R}/layers:1`, `${R}/layers:2`, `${R}/layers:latest`)
-  }))
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -49,7 +65,10 @@ describe("image pull", () => {
 
   it("a tag, layers downloaded", async () => {
     await fresh()
-    const { dockhand } = await Harness.compare(["image", "pull", `${R}/layers:1`], world, { layers: true, between: fresh })
+    const { dockhand } = await Harness.compare(["image", "pull", `${R}/layers:1`], world, {
+      layers: true,
+      between: fresh
+    })
     const out = dockhand.stdout.toString()
     assert.match(out, /: Pull complete\n/)
     assert.match(out, /\nStatus: Downloaded newer image for /)
@@ -71,7 +90,8 @@ describe("image pull", () => {
     await fresh()
     await Harness.compare(["image", "pull", "-a", `${R}/layers`], world, { layers: true, between: fresh })
   })
-  it("-a again: everything up to date", () => Harness.compare(["pull", "--all-tags", `${R}/layers`], world, { layers: true }))
+  it("-a again: everything up to date", () =>
+    Harness.compare(["pull", "--all-tags", `${R}/layers`], world, { layers: true }))
   it("-a with a tag", () => Harness.compare(["pull", "-a", `${R}/layers:1`], world))
   it("a tag the registry does not have", () => Harness.compare(["pull", `${R}/layers:nope`], world))
   it("an invalid reference", () => Harness.compare(["image", "pull", "Bad:Ref"], world))
@@ -118,7 +138,8 @@ describe("image save", () => {
   beforeAll(() =>
     setup.run(async () => {
       await docker("pull", "-q", "-a", `${R}/layers`)
-    }))
+    })
+  )
   it("-o FILE: the same tar bytes", async () => {
     const d = path.join(world.dir, "save-docker.tar")
     const h = path.join(world.dir, "save-dockhand.tar")
@@ -153,12 +174,19 @@ describe("image save", () => {
         fs.symlinkSync("file", path.join(dir, "link"))
         fs.symlinkSync("nowhere", path.join(dir, "dangling"))
         fs.symlinkSync("dir", path.join(dir, "dirlink"))
-      }))
+      })
+    )
     /** Both programs refuse, and the directory is as it was. */
     const refused = async (target: string, image = `${R}/layers:1`) => {
       const { dockhand } = await Harness.compare(["save", "-o", `targets/${target}`, image], world)
       assert.strictEqual(dockhand.code, 1)
-      assert.deepStrictEqual(fs.readdirSync(path.join(world.dir, "targets")).sort(), ["dangling", "dir", "dirlink", "file", "link"])
+      assert.deepStrictEqual(fs.readdirSync(path.join(world.dir, "targets")).sort(), [
+        "dangling",
+        "dir",
+        "dirlink",
+        "file",
+        "link"
+      ])
       assert.deepStrictEqual(fs.readdirSync(path.join(world.dir, "targets", "dir")), [])
       assert.strictEqual(fs.readlinkSync(path.join(world.dir, "targets", "link")), "file")
       assert.strictEqual(fs.readFileSync(path.join(world.dir, "targets", "file"), "utf8"), "keep me")
@@ -186,7 +214,8 @@ describe("image load", () => {
       const id = (await docker("image", "inspect", "-f", "{{.Id}}", `${R}/layers:1`)).trim()
       untagged = path.join(world.dir, "load-untagged.tar")
       await docker("save", "-o", untagged, id)
-    }))
+    })
+  )
   it("-i FILE", () => Harness.compare(["load", "-i", tar], world))
   it("from stdin", () => Harness.compare(["image", "load"], world, { stdin: fs.readFileSync(tar) }))
   it("-q from stdin", () => Harness.compare(["image", "load", "-q"], world, { stdin: fs.readFileSync(tar) }))
@@ -201,10 +230,17 @@ describe("image import", () => {
   beforeAll(() =>
     setup.run(async () => {
       rootfs = Harness.busyboxTar(world, "import.tar")
-    }))
+    })
+  )
   /** What an imported image is, apart from its id and creation time. */
   const describeImage = (name: string) =>
-    docker("image", "inspect", "-f", "{{json .Config}}|{{.Comment}}|{{.Os}}/{{.Architecture}}|{{.Size}}|{{.RootFS.Layers}}", name)
+    docker(
+      "image",
+      "inspect",
+      "-f",
+      "{{json .Config}}|{{.Comment}}|{{.Os}}/{{.Architecture}}|{{.Size}}|{{.RootFS.Layers}}",
+      name
+    )
 
   const importCase = async (args: ReadonlyArray<string>, name: string, stdin?: Uint8Array) => {
     const d = await Harness.run("docker", args, world, { stdin })
@@ -217,7 +253,20 @@ describe("image import", () => {
 
   it("a file, with -c and -m", () =>
     importCase(
-      ["image", "import", "-c", "CMD [\"/bin/sh\"]", "-c", "ENV A=b", "-c", `LABEL ${world.label}`, "-m", "from <a> file", rootfs, `${P}/imported:file`],
+      [
+        "image",
+        "import",
+        "-c",
+        "CMD [\"/bin/sh\"]",
+        "-c",
+        "ENV A=b",
+        "-c",
+        `LABEL ${world.label}`,
+        "-m",
+        "from <a> file",
+        rootfs,
+        `${P}/imported:file`
+      ],
       `${P}/imported:file`
     ))
   it("stdin (-)", () =>
@@ -231,12 +280,18 @@ describe("image import", () => {
   it("a local file named like a URL (github.com/…)", () => {
     fs.mkdirSync(path.join(world.dir, "github.com"), { recursive: true })
     fs.copyFileSync(rootfs, path.join(world.dir, "github.com", "x.tar"))
-    return importCase(["import", "-c", `LABEL ${world.label}`, "github.com/x.tar", `${P}/imported:github`], `${P}/imported:github`)
+    return importCase(
+      ["import", "-c", `LABEL ${world.label}`, "github.com/x.tar", `${P}/imported:github`],
+      `${P}/imported:github`
+    )
   })
   it("a local file named like a URL (git@…)", () => {
     fs.mkdirSync(path.join(world.dir, "git@127.0.0.1:1"), { recursive: true })
     fs.copyFileSync(rootfs, path.join(world.dir, "git@127.0.0.1:1", "x.tar"))
-    return importCase(["import", "-c", `LABEL ${world.label}`, "git@127.0.0.1:1/x.tar", `${P}/imported:git`], `${P}/imported:git`)
+    return importCase(
+      ["import", "-c", `LABEL ${world.label}`, "git@127.0.0.1:1/x.tar", `${P}/imported:git`],
+      `${P}/imported:git`
+    )
   })
   it("a missing file named like a URL is not sent to the daemon", () =>
     Harness.compare(["import", "git@127.0.0.1:1/nope.tar"], world))

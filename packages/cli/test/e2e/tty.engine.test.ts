@@ -21,7 +21,9 @@ let server = ""
  * shuts down, and a new session started meanwhile fails with "server exited unexpectedly"). */
 const tmuxOn = (socket: string, ...args: Array<string>) => {
   const result = spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" })
-  if (result.error !== undefined) throw new Error(`tmux is needed (scripts/engines/install.sh installs it): ${result.error.message}`)
+  if (result.error !== undefined) {
+    throw new Error(`tmux is needed (scripts/engines/install.sh installs it): ${result.error.message}`)
+  }
   return result
 }
 
@@ -91,7 +93,8 @@ beforeAll(() =>
     await Harness.docker(["build", "-q", "--label", world.label, "-t", image, context], world)
     await Harness.docker(["push", "-q", image], world)
     await Harness.docker(["rmi", image], world)
-  }))
+  })
+)
 beforeEach(setup.check)
 
 afterAll(async () => {
@@ -148,8 +151,19 @@ describe("daemon text holding escape sequences, in a terminal", () => {
     setup.run(async () => {
       labelled = `${world.prefix}/hostile:1`
       const context = Harness.writeTree(world, "hostile", { Dockerfile: "FROM scratch\nLABEL x=1\n" })
-      await Harness.docker(["build", "-q", "--label", world.label, "--label", `title=${hostile}`, "-t", labelled, context], world)
-    }))
+      await Harness.docker([
+        "build",
+        "-q",
+        "--label",
+        world.label,
+        "--label",
+        `title=${hostile}`,
+        "-t",
+        labelled,
+        context
+      ], world)
+    })
+  )
   const template = "{{index .Config.Labels \"title\"}}"
 
   it("is shown escaped by dockhand (docker writes it raw)", async () => {

@@ -35,12 +35,18 @@ describe("recorded from docker 28 (image ls --format over one image row)", () =>
   // Each pair: the template docker was given, and what it printed (without docker's `template parsing error: `
   // prefix on failures). docker turns `\t`/`\n` in --format into tabs/newlines first, which these avoid.
   const cases: ReadonlyArray<readonly [string, string]> = [
-    ["{{.Foo}}", "ERROR template: :1:2: executing \"\" at <.Foo>: can't evaluate field Foo in type *formatter.imageContext"],
+    [
+      "{{.Foo}}",
+      "ERROR template: :1:2: executing \"\" at <.Foo>: can't evaluate field Foo in type *formatter.imageContext"
+    ],
     ["{{foo .ID}}", "ERROR template: :1: function \"foo\" not defined"],
     ["{{.ID", "ERROR template: :1: unclosed action"],
     ["{{end}}", "ERROR template: :1: unexpected {{end}}"],
     ["{{if .ID}}x", "ERROR template: :1: unexpected EOF"],
-    ["{{.ID | lower 1}}", "ERROR template: :1:8: executing \"\" at <lower>: wrong number of args for lower: want 1 got 2"],
+    [
+      "{{.ID | lower 1}}",
+      "ERROR template: :1:8: executing \"\" at <lower>: wrong number of args for lower: want 1 got 2"
+    ],
     ["{{lower 1}}", "ERROR template: :1:8: executing \"\" at <1>: expected string; found 1"],
     ["{{lower}}", "ERROR template: :1:2: executing \"\" at <lower>: wrong number of args for lower: want 1 got 0"],
     ["{{printf \"%d\" .ID}}", "%!d(string=87f03eaf3ad8)"],
@@ -56,8 +62,14 @@ describe("recorded from docker 28 (image ls --format over one image row)", () =>
     ["{{.ID)}}", "ERROR template: :1: unexpected right paren"],
     ["{{.ID |}}", "87f03eaf3ad8"],
     ["{{| .ID}}", "ERROR template: :1: unexpected \"|\" in command"],
-    ["{{eq .ID 1}}", "ERROR template: :1:2: executing \"\" at <eq .ID 1>: error calling eq: incompatible types for comparison"],
-    ["{{lt true false}}", "ERROR template: :1:2: executing \"\" at <lt true false>: error calling lt: invalid type for comparison"],
+    [
+      "{{eq .ID 1}}",
+      "ERROR template: :1:2: executing \"\" at <eq .ID 1>: error calling eq: incompatible types for comparison"
+    ],
+    [
+      "{{lt true false}}",
+      "ERROR template: :1:2: executing \"\" at <lt true false>: error calling lt: invalid type for comparison"
+    ],
     ["{{range .ID}}x{{end}}", "ERROR template: :1:8: executing \"\" at <.ID>: range can't iterate over 87f03eaf3ad8"],
     [
       "{{json .}}",
@@ -131,12 +143,18 @@ describe("recorded from docker 28 (image ls --format over one image row)", () =>
       "{{printf \"%v|%s|%d\" (index (split \"a\" \",\") 0) (slice \"hello\" 1 3) (len \"héllo\")}}|{{index \"héllo\" 1}}",
       "a|el|6|195"
     ],
-    ["{{title \"ǆemal élan o'neil 3rd a1b\"}}|{{lower \"ÀÉ\"}}|{{upper \"straße\"}}", "ǅemal Élan O'Neil 3rd A1b|àé|STRAßE"],
+    [
+      "{{title \"ǆemal élan o'neil 3rd a1b\"}}|{{lower \"ÀÉ\"}}|{{upper \"straße\"}}",
+      "ǅemal Élan O'Neil 3rd A1b|àé|STRAßE"
+    ],
     [
       "{{eq \"a\" \"b\" \"a\"}} {{ne 1 2}} {{lt \"a\" \"b\"}} {{le 2 2}} {{gt 1.5 1.0}} {{ge 1 2}} {{eq nil nil}} {{eq .ID nil}}",
       "true true true true true false true false"
     ],
-    ["{{lt 1 1.5}}", "ERROR template: :1:2: executing \"\" at <lt 1 1.5>: error calling lt: incompatible types for comparison"],
+    [
+      "{{lt 1 1.5}}",
+      "ERROR template: :1:2: executing \"\" at <lt 1 1.5>: error calling lt: incompatible types for comparison"
+    ],
     ["{{eq 1}}", "ERROR template: :1:2: executing \"\" at <eq 1>: error calling eq: missing argument for comparison"]
   ]
   for (const [text, expected] of cases) {
@@ -229,7 +247,10 @@ describe("GoTemplate", () => {
     const t = "{{if .Count}}count{{else if .Flag}}flag{{else if .Empty}}empty{{else if .Nothing}}nil{{else}}none{{end}}"
     assert.strictEqual(run(t, data), "none")
     assert.strictEqual(run(t, { ...data, Flag: true }), "flag")
-    assert.strictEqual(run("{{if .Ratio}}float{{end}}{{if .Labels}} map{{end}}{{if .Nested}} struct{{end}}", data), "float map struct")
+    assert.strictEqual(
+      run("{{if .Ratio}}float{{end}}{{if .Labels}} map{{end}}{{if .Nested}} struct{{end}}", data),
+      "float map struct"
+    )
   })
 
   it("with and else with set dot", () => {
@@ -257,7 +278,10 @@ describe("GoTemplate", () => {
   })
 
   it("variables are scoped to their block", () => {
-    assert.strictEqual(run("{{if true}}{{$v := 1}}{{end}}{{$v}}", data), "ERROR template: :1: undefined variable \"$v\"")
+    assert.strictEqual(
+      run("{{if true}}{{$v := 1}}{{end}}{{$v}}", data),
+      "ERROR template: :1: undefined variable \"$v\""
+    )
     assert.strictEqual(run("{{$n := .Name}}{{range .Tags}}{{$n}}{{end}}", data), "webwebweb")
     assert.strictEqual(run("{{range $i, $t := .Tags}}{{$i}}{{$t}}{{end}}", data), "0a1b2c")
     assert.strictEqual(run("{{range $t := .Tags}}{{$t}}{{end}}", data), "abc")
@@ -265,8 +289,10 @@ describe("GoTemplate", () => {
 
   it("pipelines pass the value as the last argument", () => {
     assert.strictEqual(run("{{.Name | printf \"%s-%s\" \"x\"}}", data), "x-web")
-    assert.strictEqual(run("{{.Tags | join \",\" | upper}}", data),
-      "ERROR template: :1:15: executing \"\" at <\",\">: can't handle \",\" for arg of type []string")
+    assert.strictEqual(
+      run("{{.Tags | join \",\" | upper}}", data),
+      "ERROR template: :1:15: executing \"\" at <\",\">: can't handle \",\" for arg of type []string"
+    )
     assert.strictEqual(run("{{join .Tags \",\" | upper}}", data), "A,B,C")
   })
 
@@ -276,8 +302,10 @@ describe("GoTemplate", () => {
   })
 
   it("prints Go's values", () => {
-    assert.strictEqual(run("{{.Tags}} {{.Labels}} {{.Nothing}} {{.Missing}} {{.Ratio}} {{.Big}}", data),
-      "[a b c] map[alpha:2 with space:3 zeta:1] <nil> <no value> 2 9007199254740993")
+    assert.strictEqual(
+      run("{{.Tags}} {{.Labels}} {{.Nothing}} {{.Missing}} {{.Ratio}} {{.Big}}", data),
+      "[a b c] map[alpha:2 with space:3 zeta:1] <nil> <no value> 2 9007199254740993"
+    )
     assert.strictEqual(run("{{.Nested}}", data), "map[Inner:map[Value:42]]")
   })
 
@@ -285,27 +313,40 @@ describe("GoTemplate", () => {
     assert.strictEqual(run("{{.Labels.nope}}", data), "<no value>")
     assert.strictEqual(run("{{.Labels.nope}}", data, { missingKey: "zero" }), "")
     assert.strictEqual(run("{{.Nested.nope}}", data, { missingKey: "zero" }), "<nil>")
-    assert.strictEqual(run("{{.Labels.nope}}", data, { missingKey: "error" }),
-      "ERROR template: :1:9: executing \"\" at <.Labels.nope>: map has no entry for key \"nope\"")
+    assert.strictEqual(
+      run("{{.Labels.nope}}", data, { missingKey: "error" }),
+      "ERROR template: :1:9: executing \"\" at <.Labels.nope>: map has no entry for key \"nope\""
+    )
     assert.strictEqual(run("{{index .Labels \"nope\"}}|{{index .Nested \"nope\"}}", data), "|<nil>")
   })
 
   it("structs: fields, methods and their errors", () => {
     const s = V.makeStruct({ typeName: "*main.thing", fields: { Name: "x", Upper: () => "X", Inner: { A: 1 } } })
     assert.strictEqual(run("{{.Name}} {{.Upper}} {{.Inner.A}}", s), "x X 1")
-    assert.strictEqual(run("{{.Nope}}", s), "ERROR template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type *main.thing")
-    assert.strictEqual(run("{{.Name 1}}", s), "ERROR template: :1:2: executing \"\" at <.Name>: Name has arguments but cannot be invoked as function")
+    assert.strictEqual(
+      run("{{.Nope}}", s),
+      "ERROR template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type *main.thing"
+    )
+    assert.strictEqual(
+      run("{{.Name 1}}", s),
+      "ERROR template: :1:2: executing \"\" at <.Name>: Name has arguments but cannot be invoked as function"
+    )
     assert.strictEqual(run("{{json .}}", s), "{\"Name\":\"x\",\"Upper\":\"X\",\"Inner\":{\"A\":1}}")
     assert.strictEqual(run("{{.}}", s), "{x X map[A:1]}")
   })
 
   it("nil receivers", () => {
-    assert.strictEqual(run("{{.Nothing.X}}", data), "ERROR template: :1:10: executing \"\" at <.Nothing.X>: nil pointer evaluating interface {}.X")
+    assert.strictEqual(
+      run("{{.Nothing.X}}", data),
+      "ERROR template: :1:10: executing \"\" at <.Nothing.X>: nil pointer evaluating interface {}.X"
+    )
   })
 
   it("errors come with line and byte column", () => {
-    assert.strictEqual(run("a\nbé {{.Nope.X}}", { Nope: 1 }),
-      "ERROR template: :2:11: executing \"\" at <.Nope.X>: can't evaluate field X in type int")
+    assert.strictEqual(
+      run("a\nbé {{.Nope.X}}", { Nope: 1 }),
+      "ERROR template: :2:11: executing \"\" at <.Nope.X>: can't evaluate field X in type int"
+    )
     assert.strictEqual(run("a\n{{if}}", {}), "ERROR template: :2: missing value for if")
   })
 
@@ -339,30 +380,40 @@ describe("GoTemplate", () => {
   })
 
   it("docker functions: edge cases", () => {
-    assert.strictEqual(run("{{pad \"\" 3 3}}|{{truncate \"abc\" 9}}|{{split \"\" \",\"}}|{{split \"日本\" \"\"}}", data), "|abc|[]|[日 本]")
+    assert.strictEqual(
+      run("{{pad \"\" 3 3}}|{{truncate \"abc\" 9}}|{{split \"\" \",\"}}|{{split \"日本\" \"\"}}", data),
+      "|abc|[]|[日 本]"
+    )
     assert.strictEqual(run("{{json .Nothing}} {{json 1.5}} {{json \"<&>\"}}", data), "null 1.5 \"<&>\"")
     assert.strictEqual(run("{{join .Nothing \",\"}}", data), "")
-    assert.strictEqual(run("{{lower .Count}}", data),
-      "ERROR template: :1:8: executing \"\" at <.Count>: wrong type for value; expected string; got int")
+    assert.strictEqual(
+      run("{{lower .Count}}", data),
+      "ERROR template: :1:8: executing \"\" at <.Count>: wrong type for value; expected string; got int"
+    )
   })
 
   it("header functions keep column titles as they are", () => {
     const header = { Name: "NAME" }
-    const t = "{{lower .Name}} {{upper .Name}} {{title .Name}} {{json .Name}} {{split .Name \",\"}} {{join .Name \",\"}} {{truncate .Name 1}} {{pad .Name 1 0}}"
+    const t =
+      "{{lower .Name}} {{upper .Name}} {{title .Name}} {{json .Name}} {{split .Name \",\"}} {{join .Name \",\"}} {{truncate .Name 1}} {{pad .Name 1 0}}"
     assert.strictEqual(run(t, header, { functions: "header" }), "NAME NAME NAME NAME NAME NAME NAME  NAME")
   })
 
   it("comparison of mixed kinds", () => {
     assert.strictEqual(run("{{eq 1 2 1}} {{ne \"a\" \"a\"}} {{eq .Nothing .Nothing}}", data), "true false true")
-    assert.strictEqual(run("{{lt .Tags 1}}", data),
-      "ERROR template: :1:2: executing \"\" at <lt .Tags 1>: error calling lt: invalid type for comparison")
+    assert.strictEqual(
+      run("{{lt .Tags 1}}", data),
+      "ERROR template: :1:2: executing \"\" at <lt .Tags 1>: error calling lt: invalid type for comparison"
+    )
   })
 })
 
 describe("call", () => {
   it("calls a function value with arguments", () => {
     assert.strictEqual(run("{{call .F 2 3}}", { F: (a: number, b: number) => a * b }), "6")
-    assert.strictEqual(run("{{call .X}}", { X: 1 }),
-      "ERROR template: :1:2: executing \"\" at <call .X>: error calling call: non-function of type int")
+    assert.strictEqual(
+      run("{{call .X}}", { X: 1 }),
+      "ERROR template: :1:2: executing \"\" at <call .X>: error calling call: non-function of type int"
+    )
   })
 })

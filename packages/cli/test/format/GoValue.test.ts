@@ -67,11 +67,22 @@ describe("fmt", () => {
     assert.strictEqual(V.sprintf("%v|%+v|%T", [s, s, s]), "{1 b}|{A:1 B:b}|T")
   })
   it("Sprintf: integers and floats", () => {
-    assert.strictEqual(V.sprintf("%x %X %o %O %b %#b %c %U %q", [255, 255, 8, 8, 5, 5, 0x1f433, 0x1f433, 39]),
-      "ff FF 10 0o10 101 0b101 🐳 U+1F433 '\\''")
-    assert.strictEqual(V.sprintf("%.0d|%5.0d|%+.1f|% .1f|%08.2f|%-8.2f|", [0, 0, new V.Float64(1), new V.Float64(1), -1.5, 1.5]), "|     |+1.0| 1.0|-0001.50|1.50    |")
-    assert.strictEqual(V.sprintf("%d %v", [9007199254740993n, 12345678901234567890n]), "9007199254740993 12345678901234567890")
-    assert.strictEqual(V.sprintf("%v %.2f %d", [new V.Float64(3), new V.Float64(3), new V.Float64(3)]), "3 3.00 %!d(float64=3)")
+    assert.strictEqual(
+      V.sprintf("%x %X %o %O %b %#b %c %U %q", [255, 255, 8, 8, 5, 5, 0x1f433, 0x1f433, 39]),
+      "ff FF 10 0o10 101 0b101 🐳 U+1F433 '\\''"
+    )
+    assert.strictEqual(
+      V.sprintf("%.0d|%5.0d|%+.1f|% .1f|%08.2f|%-8.2f|", [0, 0, new V.Float64(1), new V.Float64(1), -1.5, 1.5]),
+      "|     |+1.0| 1.0|-0001.50|1.50    |"
+    )
+    assert.strictEqual(
+      V.sprintf("%d %v", [9007199254740993n, 12345678901234567890n]),
+      "9007199254740993 12345678901234567890"
+    )
+    assert.strictEqual(
+      V.sprintf("%v %.2f %d", [new V.Float64(3), new V.Float64(3), new V.Float64(3)]),
+      "3 3.00 %!d(float64=3)"
+    )
     assert.strictEqual(V.sprintf("%6.2f|%06f", [Infinity, Number.NaN]), "  +Inf|   NaN")
   })
 })
@@ -84,16 +95,23 @@ describe("quoting and JSON", () => {
     assert.strictEqual(V.quoteRune(0x27), "'\\''")
   })
   it("encoding/json escapes", () => {
-    assert.strictEqual(V.jsonString("<a&b>\"\\\n\r\t\b\f\u0001\u2028\u2029é", true),
-      "\"\\u003ca\\u0026b\\u003e\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u2028\\u2029é\"")
+    assert.strictEqual(
+      V.jsonString("<a&b>\"\\\n\r\t\b\f\u0001\u2028\u2029é", true),
+      "\"\\u003ca\\u0026b\\u003e\\\"\\\\\\n\\r\\t\\b\\f\\u0001\\u2028\\u2029é\""
+    )
     assert.strictEqual(V.jsonString("<a&b>", false), "\"<a&b>\"")
     assert.strictEqual(V.jsonString("\ud800", false), "\"\ufffd\"")
   })
   it("encodeJson of values", () => {
-    assert.strictEqual(V.encodeJson({ b: [1, 1.5, null], a: { z: true, y: "x" } }, false), "{\"a\":{\"y\":\"x\",\"z\":true},\"b\":[1,1.5,null]}")
+    assert.strictEqual(
+      V.encodeJson({ b: [1, 1.5, null], a: { z: true, y: "x" } }, false),
+      "{\"a\":{\"y\":\"x\",\"z\":true},\"b\":[1,1.5,null]}"
+    )
     // Integral numbers are Go ints; floats that happen to be integral need Float64.
-    assert.strictEqual(V.encodeJson([1e21, new V.Float64(1e21), 1e-7, 0.000001, new V.Float64(-0), new V.Float64(2)], false),
-      "[1000000000000000000000,1e+21,1e-7,0.000001,-0,2]")
+    assert.strictEqual(
+      V.encodeJson([1e21, new V.Float64(1e21), 1e-7, 0.000001, new V.Float64(-0), new V.Float64(2)], false),
+      "[1000000000000000000000,1e+21,1e-7,0.000001,-0,2]"
+    )
     assert.strictEqual(V.sprintf("%v %d", [1, 1]), "1 1")
     assert.strictEqual(V.sprintf("%f", [1]), "%!f(int=1)")
     assert.strictEqual(V.encodeJson(new Map([["k", 1]]), false), "{\"k\":1}")
@@ -132,8 +150,13 @@ describe("RuneWidth", () => {
     assert.strictEqual(RuneWidth.ellipsis("abc", 1), "a")
     assert.strictEqual(RuneWidth.ellipsis("abc", 0), "")
     // Recorded from docker history (CREATED BY cut to 45 columns):
-    assert.strictEqual(RuneWidth.ellipsis("日本語日本語日本語日本語日本語日本語日本語日本語日本語", 45), "日本語日本語日本語日本語日本語日本語日本語日…")
-    assert.strictEqual(RuneWidth.ellipsis("whale 🐳🐳🐳 and e\u0301e\u0301 combining then tabs and more and more", 45),
-      "whale 🐳🐳🐳 and e\u0301e\u0301 combining then tabs an…")
+    assert.strictEqual(
+      RuneWidth.ellipsis("日本語日本語日本語日本語日本語日本語日本語日本語日本語", 45),
+      "日本語日本語日本語日本語日本語日本語日本語日…"
+    )
+    assert.strictEqual(
+      RuneWidth.ellipsis("whale 🐳🐳🐳 and e\u0301e\u0301 combining then tabs and more and more", 45),
+      "whale 🐳🐳🐳 and e\u0301e\u0301 combining then tabs an…"
+    )
   })
 })

@@ -27,20 +27,56 @@ const rowsOf = (images: ReadonlyArray<Image.Summary>, showDigests: boolean, form
 
 describe("parseReference", () => {
   it("familiar names, tags and digests", () => {
-    assert.deepStrictEqual(ImageFormat.parseReference("busybox:latest"), { familiarName: "busybox", tag: "latest", digest: undefined })
-    assert.deepStrictEqual(ImageFormat.parseReference("docker.io/library/busybox:1"), { familiarName: "busybox", tag: "1", digest: undefined })
-    assert.deepStrictEqual(ImageFormat.parseReference("index.docker.io/user/app:v2"), { familiarName: "user/app", tag: "v2", digest: undefined })
-    assert.deepStrictEqual(ImageFormat.parseReference("docker.io/library/a/b:x"), { familiarName: "library/a/b", tag: "x", digest: undefined })
-    assert.deepStrictEqual(ImageFormat.parseReference(`localhost:5000/team/app@${digestA}`),
-      { familiarName: "localhost:5000/team/app", tag: undefined, digest: digestA })
-    assert.deepStrictEqual(ImageFormat.parseReference(`[::1]:5000/app:t@${digestA}`),
-      { familiarName: "[::1]:5000/app", tag: "t", digest: digestA })
-    assert.deepStrictEqual(ImageFormat.parseReference("Registry.Example/app:1"),
-      { familiarName: "Registry.Example/app", tag: "1", digest: undefined })
+    assert.deepStrictEqual(ImageFormat.parseReference("busybox:latest"), {
+      familiarName: "busybox",
+      tag: "latest",
+      digest: undefined
+    })
+    assert.deepStrictEqual(ImageFormat.parseReference("docker.io/library/busybox:1"), {
+      familiarName: "busybox",
+      tag: "1",
+      digest: undefined
+    })
+    assert.deepStrictEqual(ImageFormat.parseReference("index.docker.io/user/app:v2"), {
+      familiarName: "user/app",
+      tag: "v2",
+      digest: undefined
+    })
+    assert.deepStrictEqual(ImageFormat.parseReference("docker.io/library/a/b:x"), {
+      familiarName: "library/a/b",
+      tag: "x",
+      digest: undefined
+    })
+    assert.deepStrictEqual(ImageFormat.parseReference(`localhost:5000/team/app@${digestA}`), {
+      familiarName: "localhost:5000/team/app",
+      tag: undefined,
+      digest: digestA
+    })
+    assert.deepStrictEqual(ImageFormat.parseReference(`[::1]:5000/app:t@${digestA}`), {
+      familiarName: "[::1]:5000/app",
+      tag: "t",
+      digest: digestA
+    })
+    assert.deepStrictEqual(ImageFormat.parseReference("Registry.Example/app:1"), {
+      familiarName: "Registry.Example/app",
+      tag: "1",
+      digest: undefined
+    })
   })
   it("rejects what docker rejects", () => {
-    for (const bad of ["<none>:<none>", "<none>@<none>", "UPPER:1", "a" .repeat(64), "app:", `app@sha256:${"a".repeat(63)}`,
-      `app@md5:${"a".repeat(32)}`, "app:-bad", "a//b"]) {
+    for (
+      const bad of [
+        "<none>:<none>",
+        "<none>@<none>",
+        "UPPER:1",
+        "a".repeat(64),
+        "app:",
+        `app@sha256:${"a".repeat(63)}`,
+        `app@md5:${"a".repeat(32)}`,
+        "app:-bad",
+        "a//b"
+      ]
+    ) {
       assert.isUndefined(ImageFormat.parseReference(bad), bad)
     }
   })
@@ -49,7 +85,9 @@ describe("parseReference", () => {
 describe("imageRows", () => {
   it("a dangling image is one <none> row, with or without <none> placeholders", () => {
     assert.deepStrictEqual(rowsOf([summary({})], false), ["<none> <none> <none>"])
-    assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["<none>:<none>"], RepoDigests: ["<none>@<none>"] })], true), ["<none> <none> <none>"])
+    assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["<none>:<none>"], RepoDigests: ["<none>@<none>"] })], true), [
+      "<none> <none> <none>"
+    ])
     assert.deepStrictEqual(rowsOf([summary({ RepoTags: [], RepoDigests: [] })], false), ["<none> <none> <none>"])
   })
   it("one row per tag; digests only when shown; digest-only repositories", () => {
@@ -57,7 +95,12 @@ describe("imageRows", () => {
       RepoTags: ["app:1", "app:2", "docker.io/library/other:x"],
       RepoDigests: [`app@${digestA}`, `app@${digestB}`, `mirror.example/app@${digestA}`]
     })
-    assert.deepStrictEqual(rowsOf([image], false), ["app 1 <none>", "app 2 <none>", "other x <none>", "mirror.example/app <none> "])
+    assert.deepStrictEqual(rowsOf([image], false), [
+      "app 1 <none>",
+      "app 2 <none>",
+      "other x <none>",
+      "mirror.example/app <none> "
+    ])
     assert.deepStrictEqual(rowsOf([image], true), [
       `app 1 ${digestA}`,
       `app 1 ${digestB}`,
@@ -77,45 +120,69 @@ describe("imageRows", () => {
     ])
   })
   it("skips references it cannot parse", () => {
-    assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["<none>:<none>"], RepoDigests: [`app@${digestA}`] })], true),
-      [`app <none> ${digestA}`])
+    assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["<none>:<none>"], RepoDigests: [`app@${digestA}`] })], true), [
+      `app <none> ${digestA}`
+    ])
     assert.deepStrictEqual(rowsOf([summary({ RepoTags: ["app@" + digestA], RepoDigests: null })], true), [])
   })
 })
 
 describe("formatImageList", () => {
   it("prints only the header when there are no images", () => {
-    assert.strictEqual(text(ImageFormat.formatImageList([], { now })), "REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n")
+    assert.strictEqual(
+      text(ImageFormat.formatImageList([], { now })),
+      "REPOSITORY   TAG       IMAGE ID   CREATED   SIZE\n"
+    )
     assert.strictEqual(text(ImageFormat.formatImageList([], { now, quiet: true })), "")
   })
   it("N/A for an image without a creation time", () => {
     const zero = summary({ RepoTags: ["z:1"], Created: -62135596800 })
-    assert.strictEqual(text(ImageFormat.formatImageList([zero], { now })),
-      "REPOSITORY   TAG       IMAGE ID       CREATED   SIZE\nz            1         1234567890ab   N/A       1kB\n")
+    assert.strictEqual(
+      text(ImageFormat.formatImageList([zero], { now })),
+      "REPOSITORY   TAG       IMAGE ID       CREATED   SIZE\nz            1         1234567890ab   N/A       1kB\n"
+    )
   })
   it("counts and sizes from system df data", () => {
     const used = summary({ RepoTags: ["u:1"], Containers: 2, SharedSize: 400, Size: 1000 })
     assert.strictEqual(
-      text(ImageFormat.formatImageList([used], { now, format: "{{.Containers}} {{.SharedSize}} {{.UniqueSize}} {{.VirtualSize}}" })),
+      text(
+        ImageFormat.formatImageList([used], {
+          now,
+          format: "{{.Containers}} {{.SharedSize}} {{.UniqueSize}} {{.VirtualSize}}"
+        })
+      ),
       "2 400B 600B 1kB\n"
     )
   })
   it("dates in the given zone", () => {
     const image = summary({ RepoTags: ["z:1"] })
     assert.strictEqual(
-      text(ImageFormat.formatImageList([image], { now, timeZone: Units.ianaZone("Europe/Berlin"), format: "{{.CreatedAt}}" })),
+      text(
+        ImageFormat.formatImageList([image], {
+          now,
+          timeZone: Units.ianaZone("Europe/Berlin"),
+          format: "{{.CreatedAt}}"
+        })
+      ),
       "2024-03-01 11:00:00 +0100 CET\n"
     )
   })
   it("a format error is docker's message", () => {
-    assert.strictEqual(text(ImageFormat.formatImageList([summary({})], { now, format: "{{.Nope}}" }).pipe(Result.mapError((e) => e.message))),
-      "ERROR template parsing error: template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type *formatter.imageContext")
+    assert.strictEqual(
+      text(
+        ImageFormat.formatImageList([summary({})], { now, format: "{{.Nope}}" }).pipe(Result.mapError((e) => e.message))
+      ),
+      "ERROR template parsing error: template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type *formatter.imageContext"
+    )
   })
   it("imageListFormat (NewImageFormat)", () => {
     assert.strictEqual(ImageFormat.imageListFormat("table", true, true), "{{.ID}}")
     assert.strictEqual(ImageFormat.imageListFormat("table", false, true), ImageFormat.defaultImageTableFormatWithDigest)
     assert.strictEqual(ImageFormat.imageListFormat("table {{.ID}}", false, true), "table {{.ID}}\t{{.Digest}}")
-    assert.strictEqual(ImageFormat.imageListFormat("table {{.ID}} {{.Digest}}", false, true), "table {{.ID}} {{.Digest}}")
+    assert.strictEqual(
+      ImageFormat.imageListFormat("table {{.ID}} {{.Digest}}", false, true),
+      "table {{.ID}} {{.Digest}}"
+    )
     assert.strictEqual(ImageFormat.imageListFormat("json", false, true), "json")
   })
 })
@@ -131,32 +198,62 @@ describe("formatHistory", () => {
     ...overrides
   })
   it("an empty history is the header alone", () => {
-    assert.strictEqual(text(ImageFormat.formatHistory([], { now })), "IMAGE     CREATED   CREATED BY   SIZE      COMMENT\n")
+    assert.strictEqual(
+      text(ImageFormat.formatHistory([], { now })),
+      "IMAGE     CREATED   CREATED BY   SIZE      COMMENT\n"
+    )
   })
   it("-q lists ids, <missing> included", () => {
-    assert.strictEqual(text(ImageFormat.formatHistory([item({ Id: "sha256:" + "c".repeat(64) }), item({})], { now, quiet: true })),
-      "cccccccccccc\n<missing>\n")
+    assert.strictEqual(
+      text(ImageFormat.formatHistory([item({ Id: "sha256:" + "c".repeat(64) }), item({})], { now, quiet: true })),
+      "cccccccccccc\n<missing>\n"
+    )
   })
   it("tabs in CREATED BY become spaces; 2000-01-01 and before is N/A", () => {
-    assert.strictEqual(text(ImageFormat.formatHistory([item({ CreatedBy: "a\tb", Created: 946684800 })], { now, format: "{{.CreatedBy}}|{{.CreatedSince}}" })),
-      "a b|N/A\n")
-    assert.strictEqual(text(ImageFormat.formatHistory([item({ Created: 946684801 })], { now, format: "{{.CreatedSince}}" })), "26 years ago\n")
+    assert.strictEqual(
+      text(
+        ImageFormat.formatHistory([item({ CreatedBy: "a\tb", Created: 946684800 })], {
+          now,
+          format: "{{.CreatedBy}}|{{.CreatedSince}}"
+        })
+      ),
+      "a b|N/A\n"
+    )
+    assert.strictEqual(
+      text(ImageFormat.formatHistory([item({ Created: 946684801 })], { now, format: "{{.CreatedSince}}" })),
+      "26 years ago\n"
+    )
   })
   it("-H=false shows raw sizes and RFC 3339 dates in CreatedSince too", () => {
-    assert.strictEqual(text(ImageFormat.formatHistory([item({ Size: 1234567 })], { now, human: false, format: "{{.CreatedSince}} {{.Size}}" })),
-      "2024-03-01T10:00:00Z 1234567\n")
+    assert.strictEqual(
+      text(
+        ImageFormat.formatHistory([item({ Size: 1234567 })], {
+          now,
+          human: false,
+          format: "{{.CreatedSince}} {{.Size}}"
+        })
+      ),
+      "2024-03-01T10:00:00Z 1234567\n"
+    )
   })
 })
 
 describe("defaultImageTable (the default tables without the template interpreter)", () => {
-  const name = Schema.String.check(Schema.isPattern(/^(?:(?:localhost:5000|127\.0\.0\.1:5000|docker\.io|index\.docker\.io)\/)?(?:library\/)?[a-z0-9]{1,8}(?:[._-][a-z0-9]{1,4})?(?:\/[a-z0-9]{1,6})?$/))
+  const name = Schema.String.check(
+    Schema.isPattern(
+      /^(?:(?:localhost:5000|127\.0\.0\.1:5000|docker\.io|index\.docker\.io)\/)?(?:library\/)?[a-z0-9]{1,8}(?:[._-][a-z0-9]{1,4})?(?:\/[a-z0-9]{1,6})?$/
+    )
+  )
   const tag = Schema.String.check(Schema.isPattern(/^[\w][\w.-]{0,20}$/))
   const hex = Schema.String.check(Schema.isPattern(/^[a-f0-9]{64}$/))
   const Image = Schema.Struct({
     names: Schema.Array(Schema.Struct({ name, tag: Schema.UndefinedOr(tag), digest: Schema.UndefinedOr(hex) })),
     dangling: Schema.Boolean,
     id: hex,
-    created: Schema.Union([Schema.Literal(-62135596800), Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_800_000_000 }))]),
+    created: Schema.Union([
+      Schema.Literal(-62135596800),
+      Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_800_000_000 }))
+    ]),
     size: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2 ** 45 }))
   })
   const toSummary = (image: typeof Image.Type): Image.Summary =>
@@ -165,7 +262,9 @@ describe("defaultImageTable (the default tables without the template interpreter
       Created: image.created,
       Size: image.size,
       RepoTags: image.dangling ? null : image.names.flatMap((n) => n.tag === undefined ? [] : [`${n.name}:${n.tag}`]),
-      RepoDigests: image.dangling ? null : image.names.flatMap((n) => n.digest === undefined ? [] : [`${n.name}@sha256:${n.digest}`])
+      RepoDigests: image.dangling
+        ? null
+        : image.names.flatMap((n) => n.digest === undefined ? [] : [`${n.name}@sha256:${n.digest}`])
     })
   /** What the template interpreter gives for the same format: the reference the shortcut must equal. */
   const interpreted = (images: ReadonlyArray<Image.Summary>, digests: boolean, noTrunc: boolean) => {
@@ -179,7 +278,9 @@ describe("defaultImageTable (the default tables without the template interpreter
   }
 
   it.prop("prints what the template gives, with and without digests and truncation", [
-    Schema.Array(Image), Schema.Boolean, Schema.Boolean
+    Schema.Array(Image),
+    Schema.Boolean,
+    Schema.Boolean
   ], ([images, digests, noTrunc]) => {
     const summaries = images.map(toSummary)
     const fast = ImageFormat.formatImageList(summaries, { now, digests, noTrunc })
@@ -191,12 +292,19 @@ describe("defaultImageTable (the default tables without the template interpreter
     const rows = [{ image: summary({}), repository: "app", tag: "ü", digest: "" }]
     assert.isUndefined(ImageFormat.defaultImageTable(rows, false, true, { now }))
     assert.isUndefined(Table.alignGrid([["a", "b"], ["c"]]))
-    assert.strictEqual(Table.alignGrid([["a", "b"], ["long cell value", "c"]]), Table.tabwrite("a\tb\nlong cell value\tc\n", Table.dockerTabwriter))
+    assert.strictEqual(
+      Table.alignGrid([["a", "b"], ["long cell value", "c"]]),
+      Table.tabwrite("a\tb\nlong cell value\tc\n", Table.dockerTabwriter)
+    )
   })
 })
 
 describe("parseReference (the name remembered, the tag checked alone)", () => {
-  const piece = Schema.String.check(Schema.isPattern(/^(?:[a-z0-9]{1,5}|[A-Z]{1,2}|localhost|[0-9]{2,4}|[a-f0-9]{64}|[.:/@_-]{1,2}|__|sha256:[a-f0-9]{64}|\[::1\]){1,6}$/))
+  const piece = Schema.String.check(
+    Schema.isPattern(
+      /^(?:[a-z0-9]{1,5}|[A-Z]{1,2}|localhost|[0-9]{2,4}|[a-f0-9]{64}|[.:/@_-]{1,2}|__|sha256:[a-f0-9]{64}|\[::1\]){1,6}$/
+    )
+  )
   it.prop("gives what the whole grammar gives", [Schema.Array(piece), Schema.Boolean], ([pieces, twice]) => {
     const ref = pieces.join("")
     // twice: the second answer comes from the remembered name
@@ -205,8 +313,21 @@ describe("parseReference (the name remembered, the tag checked alone)", () => {
   }, { arbitrary: { runs: 2000 } })
 
   it("corner cases", () => {
-    for (const ref of ["localhost:5000:tag", "localhost:5000/app:1", `${"a".repeat(64)}:t`, "a:b/c:d", "app:", "app:-x", "x/Y:1",
-      `app@sha256:${"a".repeat(64)}`, "library/app:1", "docker.io/app:latest", `${"a/".repeat(130)}b:1`]) {
+    for (
+      const ref of [
+        "localhost:5000:tag",
+        "localhost:5000/app:1",
+        `${"a".repeat(64)}:t`,
+        "a:b/c:d",
+        "app:",
+        "app:-x",
+        "x/Y:1",
+        `app@sha256:${"a".repeat(64)}`,
+        "library/app:1",
+        "docker.io/app:latest",
+        `${"a/".repeat(130)}b:1`
+      ]
+    ) {
       assert.deepStrictEqual(ImageFormat.parseReference(ref), ImageFormat.parseReferenceByGrammar(ref), ref)
     }
   })

@@ -73,19 +73,25 @@ describe("image ls format selection, recorded from docker 28", () => {
   const list = (options: Omit<ImageFormat.ImageListOptions, "now">) =>
     out(ImageFormat.formatImageList([s999999], { now, ...options }))
   it("--format table is the default table", () => {
-    assert.strictEqual(list({ format: "table" }),
+    assert.strictEqual(
+      list({ format: "table" }),
       "REPOSITORY             TAG       IMAGE ID       CREATED              SIZE\n" +
-        "dockhand-fmt/s999999   latest    87f03eaf3ad8   About a minute ago   1e+03kB\n")
+        "dockhand-fmt/s999999   latest    87f03eaf3ad8   About a minute ago   1e+03kB\n"
+    )
   })
   it("--format raw", () => {
-    assert.strictEqual(list({ format: "raw" }),
+    assert.strictEqual(
+      list({ format: "raw" }),
       "repository: dockhand-fmt/s999999\ntag: latest\nimage_id: 87f03eaf3ad8\ncreated_at: 2026-11-26 15:33:57 +0000 UTC\n" +
-        "virtual_size: 1e+03kB\n\n")
+        "virtual_size: 1e+03kB\n\n"
+    )
   })
   it("--format raw --digests", () => {
-    assert.strictEqual(list({ format: "raw", digests: true }),
+    assert.strictEqual(
+      list({ format: "raw", digests: true }),
       "repository: dockhand-fmt/s999999\ntag: latest\ndigest: <none>\nimage_id: 87f03eaf3ad8\n" +
-        "created_at: 2026-11-26 15:33:57 +0000 UTC\nvirtual_size: 1e+03kB\n\n")
+        "created_at: 2026-11-26 15:33:57 +0000 UTC\nvirtual_size: 1e+03kB\n\n"
+    )
   })
   it("-q --format raw", () => {
     assert.strictEqual(list({ format: "raw", quiet: true }), "image_id: 87f03eaf3ad8\n")
@@ -94,8 +100,10 @@ describe("image ls format selection, recorded from docker 28", () => {
     assert.strictEqual(list({ format: "table {{.Repository}}", quiet: true }), "REPOSITORY\ndockhand-fmt/s999999\n")
   })
   it("--digests adds a DIGEST column to a custom table", () => {
-    assert.strictEqual(list({ format: "table {{.Repository}}", digests: true }),
-      "REPOSITORY             DIGEST\ndockhand-fmt/s999999   <none>\n")
+    assert.strictEqual(
+      list({ format: "table {{.Repository}}", digests: true }),
+      "REPOSITORY             DIGEST\ndockhand-fmt/s999999   <none>\n"
+    )
   })
   it("--digests leaves a non-table format alone", () => {
     assert.strictEqual(list({ format: "{{.Repository}}", digests: true }), "dockhand-fmt/s999999\n")
@@ -132,8 +140,10 @@ describe("tabwrite", () => {
 
   it("counts wide characters as two columns and combining marks as none", () => {
     assert.strictEqual(tw("日本語\tx\nabc\ty\n"), "日本語    x\nabc       y\n")
-    assert.strictEqual(tw("e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301\tx\nabc\ty\n"),
-      "e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301   x\nabc        y\n")
+    assert.strictEqual(
+      tw("e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301\tx\nabc\ty\n"),
+      "e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301   x\nabc        y\n"
+    )
     assert.strictEqual(tw("🐳🐳🐳🐳🐳\tx\nabc\ty\n"), "🐳🐳🐳🐳🐳   x\nabc          y\n")
   })
 
@@ -147,7 +157,14 @@ describe("tabwrite", () => {
 
   it("honours other settings", () => {
     assert.strictEqual(
-      Table.tabwrite("a\tbb\tc\n", { minWidth: 0, tabWidth: 8, padding: 1, padChar: ".", alignRight: true, debug: true }),
+      Table.tabwrite("a\tbb\tc\n", {
+        minWidth: 0,
+        tabWidth: 8,
+        padding: 1,
+        padChar: ".",
+        alignRight: true,
+        debug: true
+      }),
       ".a|.bb|c\n"
     )
     assert.strictEqual(Table.tabwrite("a\tb\n", { minWidth: 0, tabWidth: 8, padding: 1, padChar: "\t" }), "a\tb\n")
@@ -171,12 +188,17 @@ describe("templateText", () => {
 
 describe("Table.render", () => {
   it("prints the header of a table with no rows", () => {
-    assert.strictEqual(out(Table.render({ format: "table {{.A}}\\t{{.B}}", header: { A: "AA", B: "BB" }, rows: [] })), "AA        BB\n")
+    assert.strictEqual(
+      out(Table.render({ format: "table {{.A}}\\t{{.B}}", header: { A: "AA", B: "BB" }, rows: [] })),
+      "AA        BB\n"
+    )
     assert.strictEqual(out(Table.render({ format: "{{.A}}", header: { A: "AA" }, rows: [] })), "")
   })
   it("keeps what the header rendered before failing, as docker does", () => {
     assert.strictEqual(
-      out(Table.render({ format: "table {{.A}}\\t{{.B.C}}\\t{{.D}}", header: { A: "AA", B: "BB", D: "DD" }, rows: [] })),
+      out(
+        Table.render({ format: "table {{.A}}\\t{{.B.C}}\\t{{.D}}", header: { A: "AA", B: "BB", D: "DD" }, rows: [] })
+      ),
       "AA        \n"
     )
   })
@@ -185,7 +207,9 @@ describe("Table.render", () => {
     assert.isTrue(Result.isFailure(r))
   })
   it("missing header titles print <no value>", () => {
-    assert.strictEqual(out(Table.render({ format: "table {{.A}}\\t{{.X}}", header: { A: "AA" }, rows: [{ A: 1, X: 2 }] })),
-      "AA        <no value>\n1         2\n")
+    assert.strictEqual(
+      out(Table.render({ format: "table {{.A}}\\t{{.X}}", header: { A: "AA" }, rows: [{ A: 1, X: 2 }] })),
+      "AA        <no value>\n1         2\n"
+    )
   })
 })

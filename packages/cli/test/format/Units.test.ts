@@ -70,7 +70,10 @@ describe("durations", () => {
 
 describe("ids", () => {
   it("truncateId", () => {
-    assert.strictEqual(Units.truncateId("sha256:87f03eaf3ad8034b4cc6c953a4e52ad3e35fb523dd2972c0be65067927a7b3ee"), "87f03eaf3ad8")
+    assert.strictEqual(
+      Units.truncateId("sha256:87f03eaf3ad8034b4cc6c953a4e52ad3e35fb523dd2972c0be65067927a7b3ee"),
+      "87f03eaf3ad8"
+    )
     assert.strictEqual(Units.truncateId("87f03eaf3ad8034b"), "87f03eaf3ad8")
     assert.strictEqual(Units.truncateId("<missing>"), "<missing>")
     assert.strictEqual(Units.truncateId("short"), "short")
@@ -100,8 +103,14 @@ describe("Go time formats", () => {
   }
   it("UTC and fixed zones", () => {
     assert.strictEqual(Units.goTimeString(created, Units.utc), "2024-03-01 10:00:00 +0000 UTC")
-    assert.strictEqual(Units.goTimeString(created, Units.fixedZone("XYZ", -(3 * 3600 + 1800))), "2024-03-01 06:30:00 -0330 XYZ")
-    assert.strictEqual(Units.goTimeRFC3339(created, Units.fixedZone("XYZ", -(3 * 3600 + 1800))), "2024-03-01T06:30:00-03:30")
+    assert.strictEqual(
+      Units.goTimeString(created, Units.fixedZone("XYZ", -(3 * 3600 + 1800))),
+      "2024-03-01 06:30:00 -0330 XYZ"
+    )
+    assert.strictEqual(
+      Units.goTimeRFC3339(created, Units.fixedZone("XYZ", -(3 * 3600 + 1800))),
+      "2024-03-01T06:30:00-03:30"
+    )
   })
   it("Go's zero time (recorded: docker image ls of an image created 0001-01-01)", () => {
     assert.strictEqual(Units.goTimeString(-62135596800, Units.utc), "0001-01-01 00:00:00 +0000 UTC")

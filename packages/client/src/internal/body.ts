@@ -5,14 +5,10 @@
  *
  * @internal
  */
+import * as WireJson from "@dockhand/codecs/WireJson"
 import * as Bytes from "effect/Bytes"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
-import * as Inspectable from "effect/Inspectable"
-import { pipeArguments } from "effect/Pipeable"
-import * as Result from "effect/Result"
-import type * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import type * as Cookies from "effect/http/Cookies"
 import type * as Headers from "effect/http/Headers"
 import * as HttpClientError from "effect/http/HttpClientError"
@@ -20,13 +16,18 @@ import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
 import * as UrlParams from "effect/http/UrlParams"
+import * as Inspectable from "effect/Inspectable"
 import type * as Option from "effect/Option"
-import * as WireJson from "@dockhand/codecs/WireJson"
+import { pipeArguments } from "effect/Pipeable"
+import * as Result from "effect/Result"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { NodeHttpClientResponse } from "./nodeResponse.ts"
 
 /**
- * At most the first `max` bytes of `response`'s body, in a buffer of their own. A longer body is not read further: its connection is dropped
- * (the Node message destroyed, the Web body cancelled), so the daemon cannot keep the client reading.
+ * At most the first `max` bytes of `response`'s body, in a buffer of their own. A longer body is not read further:
+ * its connection is dropped (the Node message destroyed, the Web body cancelled), so the daemon cannot keep the
+ * client reading.
  */
 export const readUpTo = (
   response: HttpClientResponse.HttpClientResponse,
@@ -74,8 +75,10 @@ export const tooLargeLimit = (error: HttpClientError.HttpClientError): number | 
  * and fail beyond, with a {@link BodyTooLarge} cause, after dropping the connection; nothing past the limit is
  * buffered. Its `stream` is the original one, unbounded: progress streams and image archives are long by nature.
  */
-export const limited = (response: HttpClientResponse.HttpClientResponse, limit: number): HttpClientResponse.HttpClientResponse =>
-  new LimitedResponse(response, limit)
+export const limited = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): HttpClientResponse.HttpClientResponse => new LimitedResponse(response, limit)
 
 class LimitedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: typeof HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId

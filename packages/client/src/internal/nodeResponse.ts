@@ -7,12 +7,6 @@
 import * as WireJson from "@dockhand/codecs/WireJson"
 import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
-import * as Inspectable from "effect/Inspectable"
-import * as Option from "effect/Option"
-import { pipeArguments } from "effect/Pipeable"
-import * as Result from "effect/Result"
-import type * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import * as Cookies from "effect/http/Cookies"
 import * as Headers from "effect/http/Headers"
 import * as HttpClientError from "effect/http/HttpClientError"
@@ -20,6 +14,12 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
 import * as UrlParams from "effect/http/UrlParams"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import { pipeArguments } from "effect/Pipeable"
+import * as Result from "effect/Result"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import type * as http from "node:http"
 
 const headersOf = (source: http.IncomingMessage): Headers.Headers => {
@@ -98,7 +98,11 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
   }
 
   toJSON(): unknown {
-    return HttpIncomingMessage.inspect(this, { _id: "HttpClientResponse", request: this.request.toJSON(), status: this.status })
+    return HttpIncomingMessage.inspect(this, {
+      _id: "HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
   }
 
   get url(): string {
@@ -123,13 +127,15 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.HttpClientError> {
     if (!this.hasBody) {
-      return Stream.fail(new HttpClientError.HttpClientError({
-        reason: new HttpClientError.EmptyBodyError({
-          request: this.request,
-          response: this,
-          description: "can not create stream from empty body"
+      return Stream.fail(
+        new HttpClientError.HttpClientError({
+          reason: new HttpClientError.EmptyBodyError({
+            request: this.request,
+            response: this,
+            description: "can not create stream from empty body"
+          })
         })
-      }))
+      )
     }
     // The async iterator of a Readable destroys it (and so the socket) when the consumer stops early.
     return Stream.fromAsyncIterable(this.source as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
@@ -176,9 +182,15 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
   }
 
   get upgrade(): Effect.Effect<never, HttpClientError.HttpClientError> {
-    return Effect.fail(new HttpClientError.HttpClientError({
-      reason: new HttpClientError.StatusCodeError({ request: this.request, response: this, description: "upgrades are not used" })
-    }))
+    return Effect.fail(
+      new HttpClientError.HttpClientError({
+        reason: new HttpClientError.StatusCodeError({
+          request: this.request,
+          response: this,
+          description: "upgrades are not used"
+        })
+      })
+    )
   }
 
   pipe() {

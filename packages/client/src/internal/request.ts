@@ -9,13 +9,13 @@ import * as JsonMessageStream from "@dockhand/codecs/JsonMessageStream"
 import * as WireJson from "@dockhand/codecs/WireJson"
 import type { JsonMessage } from "@dockhand/models"
 import * as Effect from "effect/Effect"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import type * as HttpClientError from "effect/http/HttpClientError"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type * as DockerEngine from "../DockerEngine.ts"
 import * as DockerError from "../DockerError.ts"
 import * as Body from "./body.ts"
@@ -28,8 +28,9 @@ export const withQuery = (params: Record<string, QueryValue>) => (request: HttpC
   let out = request
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined) continue
-    if (typeof value === "string" || typeof value === "number") out = HttpClientRequest.appendUrlParam(out, key, String(value))
-    else for (const item of value) out = HttpClientRequest.appendUrlParam(out, key, item)
+    if (typeof value === "string" || typeof value === "number") {
+      out = HttpClientRequest.appendUrlParam(out, key, String(value))
+    } else for (const item of value) out = HttpClientRequest.appendUrlParam(out, key, item)
   }
   return out
 }
@@ -46,13 +47,15 @@ export const pathName = (operation: string, name: string): Effect.Effect<string,
   name.split("/").some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))
     ? Effect.fail(invalidError(operation, `invalid reference format: ${JSON.stringify(name)}`))
     : Effect.succeed(
-      name.split("/").map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ":").replace(/%40/gi, "@")).join("/")
+      name.split("/").map((segment) => encodeURIComponent(segment).replace(/%3A/gi, ":").replace(/%40/gi, "@")).join(
+        "/"
+      )
     )
 
 /** Sets a registry-auth header from a redacted value; the value is unwrapped only here, on the way out. */
-export const withSecretHeader = (name: string, value: Redacted.Redacted<string> | undefined) =>
-(request: HttpClientRequest.HttpClientRequest) =>
-  value === undefined ? request : HttpClientRequest.setHeader(request, name, Redacted.value(value))
+export const withSecretHeader =
+  (name: string, value: Redacted.Redacted<string> | undefined) => (request: HttpClientRequest.HttpClientRequest) =>
+    value === undefined ? request : HttpClientRequest.setHeader(request, name, Redacted.value(value))
 
 const decodeError = (call: DockerEngine.Call, cause: unknown, message: string) =>
   DockerError.make(new DockerError.DecodeError({ operation: call.operation, message, cause }))
@@ -95,55 +98,59 @@ const decoderOf = <S extends Schema.ConstraintDecoder<unknown>>(schema: S) => {
 }
 
 /** Reads a JSON answer and decodes it with `schema`; a body that does not fit is a `DecodeError`. */
-export const json = <S extends Schema.ConstraintDecoder<unknown>>(schema: S, call: DockerEngine.Call, host: string) =>
-(response: HttpClientResponse.HttpClientResponse): Effect.Effect<S["Type"], DockerError.DockerError> =>
-  response.arrayBuffer.pipe(
-    Effect.mapError(readError(call, host)),
-    Effect.flatMap((body) =>
-      decoderOf(schema)(new Uint8Array(body)).pipe(
-        Effect.mapError((error) => decodeError(call, error, `${call.operation}: ${error.message}`))
+export const json =
+  <S extends Schema.ConstraintDecoder<unknown>>(schema: S, call: DockerEngine.Call, host: string) =>
+  (response: HttpClientResponse.HttpClientResponse): Effect.Effect<S["Type"], DockerError.DockerError> =>
+    response.arrayBuffer.pipe(
+      Effect.mapError(readError(call, host)),
+      Effect.flatMap((body) =>
+        decoderOf(schema)(new Uint8Array(body)).pipe(
+          Effect.mapError((error) => decodeError(call, error, `${call.operation}: ${error.message}`))
+        )
       )
     )
-  )
 
 /** Reads a JSON answer as the daemon wrote it, after checking that it is JSON. */
-export const text = (call: DockerEngine.Call, host: string) =>
-(response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, DockerError.DockerError> =>
-  response.text.pipe(
-    Effect.mapError(readError(call, host)),
-    Effect.tap((body) => {
-      const parsed = WireJson.parse(body)
-      return Result.isFailure(parsed)
-        ? Effect.fail(decodeError(call, parsed.failure, `${call.operation}: ${parsed.failure.message}`))
-        : Effect.void
-    })
-  )
+export const text =
+  (call: DockerEngine.Call, host: string) =>
+  (response: HttpClientResponse.HttpClientResponse): Effect.Effect<string, DockerError.DockerError> =>
+    response.text.pipe(
+      Effect.mapError(readError(call, host)),
+      Effect.tap((body) => {
+        const parsed = WireJson.parse(body)
+        return Result.isFailure(parsed)
+          ? Effect.fail(decodeError(call, parsed.failure, `${call.operation}: ${parsed.failure.message}`))
+          : Effect.void
+      })
+    )
 
 /** The answer's bytes as a stream; a broken connection is a `ConnectionError`. */
-export const bytes = (call: DockerEngine.Call, host: string) =>
-(response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, DockerError.DockerError> =>
-  Stream.mapError(response.stream, readError(call, host))
+export const bytes =
+  (call: DockerEngine.Call, host: string) =>
+  (response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, DockerError.DockerError> =>
+    Stream.mapError(response.stream, readError(call, host))
 
 /** The answer as progress messages, failing with a `StreamError` at an in-band error. */
-export const messages = (call: DockerEngine.Call, host: string) =>
-(response: HttpClientResponse.HttpClientResponse): Stream.Stream<JsonMessage.Message, DockerError.DockerError> =>
-  bytes(call, host)(response).pipe(
-    JsonMessageStream.decodeOrFail(),
-    Stream.mapError((error) => {
-      if (error._tag === "JsonStreamError") return decodeError(call, error, `${call.operation}: ${error.message}`)
-      if (error._tag === "StreamError") {
-        return DockerError.make(
-          new DockerError.StreamError({
-            message: error.message,
-            code: error.code,
-            operation: call.operation,
-            reference: call.reference
-          })
-        )
-      }
-      return error
-    })
-  )
+export const messages =
+  (call: DockerEngine.Call, host: string) =>
+  (response: HttpClientResponse.HttpClientResponse): Stream.Stream<JsonMessage.Message, DockerError.DockerError> =>
+    bytes(call, host)(response).pipe(
+      JsonMessageStream.decodeOrFail(),
+      Stream.mapError((error) => {
+        if (error._tag === "JsonStreamError") return decodeError(call, error, `${call.operation}: ${error.message}`)
+        if (error._tag === "StreamError") {
+          return DockerError.make(
+            new DockerError.StreamError({
+              message: error.message,
+              code: error.code,
+              operation: call.operation,
+              reference: call.reference
+            })
+          )
+        }
+        return error
+      })
+    )
 
 /**
  * Runs progress messages to the end and sums them up. The `Images` calls' messages come from {@link messages}, the

@@ -9,11 +9,11 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import { Tar } from "effect/encoding"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { Tar } from "effect/encoding"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -202,7 +202,9 @@ export const readSavedTar = (bytes: Uint8Array) =>
         ? Stream.runCollect(entry.body).pipe(
           Effect.map((chunks) => ({ path: entry.header.path, text: Buffer.concat(chunks).toString("utf8") }))
         )
-        : Stream.runDrain(entry.body).pipe(Effect.as({ path: entry.header.path, text: undefined as string | undefined }))
+        : Stream.runDrain(entry.body).pipe(
+          Effect.as({ path: entry.header.path, text: undefined as string | undefined })
+        )
     ),
     Stream.runCollect,
     Effect.map((entries) => {
@@ -365,7 +367,9 @@ export const stableFds = (timeoutMs = 1_000): Effect.Effect<number> =>
   Effect.gen(function*() {
     const deadline = performance.now() + timeoutMs
     const readings = [openFds()]
-    while (performance.now() < deadline && !(readings.length >= 3 && readings.slice(-3).every((n) => n === readings.at(-1)))) {
+    while (
+      performance.now() < deadline && !(readings.length >= 3 && readings.slice(-3).every((n) => n === readings.at(-1)))
+    ) {
       yield* Effect.sleep("25 millis")
       readings.push(openFds())
     }
@@ -394,7 +398,12 @@ export const rssSampler = (everyMs = 50) =>
       read: Effect.sync(() => {
         const now = rss()
         if (now > state.peak) state.peak = now
-        return { baseline: state.baseline, peak: state.peak, growth: state.peak - state.baseline, samples: state.samples }
+        return {
+          baseline: state.baseline,
+          peak: state.peak,
+          growth: state.peak - state.baseline,
+          samples: state.samples
+        }
       })
     }))
   )
@@ -420,27 +429,28 @@ export const tempDir = (prefix: string) =>
  * runtime entries' `layer` / `layerWith` snapshot `process.env` when they are built, so building one inside gives
  * it this environment, as a user's shell would.
  */
-export const withProcessEnv = (vars: Readonly<Record<string, string | undefined>>) =>
-<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => {
-      const saved: Record<string, string | undefined> = {}
-      for (const [name, value] of Object.entries(vars)) {
-        saved[name] = process.env[name]
-        if (value === undefined) delete process.env[name]
-        else process.env[name] = value
-      }
-      return saved
-    }),
-    () => self,
-    (saved) =>
+export const withProcessEnv =
+  (vars: Readonly<Record<string, string | undefined>>) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.acquireUseRelease(
       Effect.sync(() => {
-        for (const [name, value] of Object.entries(saved)) {
+        const saved: Record<string, string | undefined> = {}
+        for (const [name, value] of Object.entries(vars)) {
+          saved[name] = process.env[name]
           if (value === undefined) delete process.env[name]
           else process.env[name] = value
         }
-      })
-  )
+        return saved
+      }),
+      () => self,
+      (saved) =>
+        Effect.sync(() => {
+          for (const [name, value] of Object.entries(saved)) {
+            if (value === undefined) delete process.env[name]
+            else process.env[name] = value
+          }
+        })
+    )
 
 /** Every DOCKER_* variable unset, so the host's own settings never leak into a test's layer. */
 export const CLEAN_DOCKER_ENV: Readonly<Record<string, undefined>> = {

@@ -157,7 +157,9 @@ export const make = (script: Script): Effect.Effect<Daemon, never, Scope.Scope> 
 
 /** A complete answer with a `Content-Length`. */
 export const answer = (status: string, headers: ReadonlyArray<string>, body = ""): string =>
-  `HTTP/1.1 ${status}\r\n${[...headers, `Content-Length: ${Buffer.byteLength(body, "latin1")}`].join("\r\n")}\r\n\r\n${body}`
+  `HTTP/1.1 ${status}\r\n${
+    [...headers, `Content-Length: ${Buffer.byteLength(body, "latin1")}`].join("\r\n")
+  }\r\n\r\n${body}`
 
 /** The head of a chunked answer; its chunks follow with {@link chunk}. */
 export const chunkedHead = (status: string, headers: ReadonlyArray<string>): string =>

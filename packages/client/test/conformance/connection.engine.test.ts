@@ -61,7 +61,9 @@ describe("a missing socket", () => {
       assert.strictEqual(String(listed), `DockerError: ${CANNOT_CONNECT}`)
 
       const fromFlag = yield* Effect.flip(
-        Images.Images.use((images) => images.inspect("busybox")).pipe(Effect.provide(C.Runtime.layerWith({ host: MISSING })))
+        Images.Images.use((images) => images.inspect("busybox")).pipe(
+          Effect.provide(C.Runtime.layerWith({ host: MISSING }))
+        )
       )
       assert.strictEqual(fromFlag.message, CANNOT_CONNECT)
     }))

@@ -67,7 +67,8 @@ const reasonOf = <T extends DockerError.Reason["_tag"]>(error: DockerError.Docke
 }
 
 const statuses = (messages: ReadonlyArray<{ readonly status?: string }>) => messages.flatMap((m) => m.status ?? [])
-const streamText = (messages: ReadonlyArray<{ readonly stream?: string }>) => messages.map((m) => m.stream ?? "").join("")
+const streamText = (messages: ReadonlyArray<{ readonly stream?: string }>) =>
+  messages.map((m) => m.stream ?? "").join("")
 
 describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
   layer(Layer.provideMerge(C.sweeperLayer(RUN_ID, "docker"), C.dockerLayer), { excludeTestServices: true })((it) => {
@@ -144,7 +145,10 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
           reference: `${REPO}:imported-2`,
           changes: [`LABEL ${LABEL}`]
         })
-        const outcome = yield* Progress.run(progress, (message) => Effect.sync(() => void seen.push(message.status ?? "")))
+        const outcome = yield* Progress.run(
+          progress,
+          (message) => Effect.sync(() => void seen.push(message.status ?? ""))
+        )
         assert.match(outcome.imageId ?? "", /^sha256:[0-9a-f]{64}$/)
         yield* sweeper.image(outcome.imageId!)
         assert.strictEqual(outcome.messages, 1)
@@ -215,19 +219,23 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
         const images = yield* Images.Images
         const sweeper = yield* C.Sweeper
         const builtId = needs(state.builtId, "the built image")
-        const cached = yield* Stream.runCollect(images.build(twoStageContext(), {
-          tags: [`${REPO}:built`],
-          labels: { "dockhand.option": "labels" },
-          buildArgs: { GREETING: "hello" }
-        }).messages)
+        const cached = yield* Stream.runCollect(
+          images.build(twoStageContext(), {
+            tags: [`${REPO}:built`],
+            labels: { "dockhand.option": "labels" },
+            buildArgs: { GREETING: "hello" }
+          }).messages
+        )
         assert.include(streamText(cached), "Using cache")
         assert.strictEqual((yield* images.inspect(`${REPO}:built`)).Id, builtId, "a cached build gives the same image")
 
-        const fresh = yield* Stream.runCollect(images.build(twoStageContext(), {
-          tags: [`${REPO}:nocache`],
-          buildArgs: { GREETING: "hello" },
-          noCache: true
-        }).messages)
+        const fresh = yield* Stream.runCollect(
+          images.build(twoStageContext(), {
+            tags: [`${REPO}:nocache`],
+            buildArgs: { GREETING: "hello" },
+            noCache: true
+          }).messages
+        )
         assert.notInclude(streamText(fresh), "Using cache")
         const id = (fresh.findLast((m) => m.aux !== undefined)!.aux as { ID: string }).ID
         yield* sweeper.image(id)
@@ -346,7 +354,10 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
         assert.include([...(yield* images.inspect(builtId)).RepoTags], `${REPO}-other:latest`)
 
         const digest = yield* Effect.flip(images.tag(`${REPO}:built`, `${REPO}@sha256:${"0".repeat(64)}`))
-        assert.strictEqual(reasonOf(digest, "InvalidArgument").message, "refusing to create a tag with a digest reference")
+        assert.strictEqual(
+          reasonOf(digest, "InvalidArgument").message,
+          "refusing to create a tag with a digest reference"
+        )
         const unknown = yield* Effect.flip(images.tag(`${REPO}:nope`, `${REPO}:never`))
         reasonOf(unknown, "NotFound")
       }))
@@ -407,7 +418,10 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
         const images = yield* Images.Images
         const sweeper = yield* C.Sweeper
         const builtId = needs(state.builtId, "the built image")
-        const dangling = yield* images.import({ _tag: "Stream", stream: C.tarStream(C.rootfsEntries(`${RUN_ID}-dangling`)) }, {
+        const dangling = yield* images.import({
+          _tag: "Stream",
+          stream: C.tarStream(C.rootfsEntries(`${RUN_ID}-dangling`))
+        }, {
           changes: [`LABEL ${LABEL}`, "LABEL dockhand.kind=dangling"]
         }).outcome
         yield* sweeper.image(dangling.imageId!)
@@ -579,7 +593,9 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
         yield* images.remove(importedId, { force: true })
         reasonOf(yield* Effect.flip(images.inspect(importedId)), "NotFound")
 
-        const messages = yield* Stream.runCollect(images.load(Stream.make(new Uint8Array(tar)), { quiet: false }).messages)
+        const messages = yield* Stream.runCollect(
+          images.load(Stream.make(new Uint8Array(tar)), { quiet: false }).messages
+        )
         assert.isTrue(statuses(messages).includes("Loading layer"), "quiet=0 reports the layers it loads")
         assert.sameMembers(
           messages.flatMap((m) => m.stream?.startsWith("Loaded image: ") ? [m.stream] : []),
@@ -670,7 +686,10 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
             })
           })
         )
-        const gated = Layer.mergeAll(Images.layer, System.layer).pipe(Layer.provide(counting), Layer.provide(C.dockerLayer))
+        const gated = Layer.mergeAll(Images.layer, System.layer).pipe(
+          Layer.provide(counting),
+          Layer.provide(C.dockerLayer)
+        )
         const neverRead = Stream.fromEffect(Effect.die("the load body must not be read"))
         const cases = Effect.gen(function*() {
           const images = yield* Images.Images

@@ -113,7 +113,10 @@ describe(`Exec.lookPath on ${C.runtimeName}`, () => {
       assert.strictEqual(yield* Exec.lookPath(relativeTool, {}), relativeTool)
       const slashMissing = yield* errorOf(Exec.lookPath(`${bin}/absent`, {}))
       assert.strictEqual(slashMissing.message, `exec: "${bin}/absent": stat ${bin}/absent: no such file or directory`)
-      assert.strictEqual((yield* errorOf(Exec.lookPath(`${bin}/adir`, {}))).message, `exec: "${bin}/adir": is a directory`)
+      assert.strictEqual(
+        (yield* errorOf(Exec.lookPath(`${bin}/adir`, {}))).message,
+        `exec: "${bin}/adir": is a directory`
+      )
       assert.strictEqual(
         (yield* errorOf(Exec.lookPath(`${bin}/plain`, {}))).message,
         `exec: "${bin}/plain": permission denied`
@@ -211,7 +214,9 @@ describe(`credential helpers on ${C.runtimeName}`, () => {
       const layer = Credentials.layer.pipe(
         Layer.provide(NodePlatform.layerWith({ env: { PATH: `:${SYSTEM_PATH}`, DOCKER_CONFIG: dir } }))
       )
-      const error = yield* Effect.flip(Credentials.Credentials.use((c) => c.get("r.example")).pipe(Effect.provide(layer)))
+      const error = yield* Effect.flip(
+        Credentials.Credentials.use((c) => c.get("r.example")).pipe(Effect.provide(layer))
+      )
       assert.strictEqual(
         error.message,
         `error getting credentials - err: exec: "docker-credential-${helper}": cannot run executable found relative to current directory, out: \`\``
@@ -248,10 +253,12 @@ describe(`ssh on ${C.runtimeName}`, () => {
       const context = yield* Layer.build(C.Runtime.layerWith({ host: SSH_HOST })).pipe(
         C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV, ...vars })
       )
-      return yield* Effect.flip(System.System.use((system) => system.ping).pipe(
-        Effect.provide(context),
-        C.withProcessEnv(vars)
-      ))
+      return yield* Effect.flip(
+        System.System.use((system) => system.ping).pipe(
+          Effect.provide(context),
+          C.withProcessEnv(vars)
+        )
+      )
     })
 
   it.live("an ssh found through an empty or relative PATH entry is not run: docker's error", () =>

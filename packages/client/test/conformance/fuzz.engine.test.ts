@@ -62,9 +62,37 @@ const texty = (r: Random, length: number) =>
 /** JSON-ish text: tokens of the daemon's answers thrown together, sometimes nested deep, sometimes cut. */
 const jsonish = (r: Random): string => {
   const tokens = [
-    "{", "}", "[", "]", ",", ":", "\"Id\"", "\"RepoTags\"", "\"status\"", "\"error\"", "\"errorDetail\"", "\"message\"",
-    "\"progressDetail\"", "null", "true", "false", "0", "-1", "1e999", "\"\\u0000\"", "\"\\ud800\"", "\"sha256:\"",
-    "\n", "\r\n", " ", "\"x\"", "1.5", "{\"status\":\"Pulling\"}\n", "{\"error\":\"boom\"}\n", "[]", "{}"
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"Id\"",
+    "\"RepoTags\"",
+    "\"status\"",
+    "\"error\"",
+    "\"errorDetail\"",
+    "\"message\"",
+    "\"progressDetail\"",
+    "null",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "1e999",
+    "\"\\u0000\"",
+    "\"\\ud800\"",
+    "\"sha256:\"",
+    "\n",
+    "\r\n",
+    " ",
+    "\"x\"",
+    "1.5",
+    "{\"status\":\"Pulling\"}\n",
+    "{\"error\":\"boom\"}\n",
+    "[]",
+    "{}"
   ]
   if (r.chance(0.1)) return "[".repeat(r.int(100, 5000))
   let out = ""
@@ -87,7 +115,30 @@ const plausible = (r: Random): string =>
     jsonish(r)
   ])
 
-const statuses = [100, 101, 102, 103, 200, 201, 204, 205, 206, 301, 304, 400, 401, 403, 404, 409, 418, 500, 501, 503, 599, 999]
+const statuses = [
+  100,
+  101,
+  102,
+  103,
+  200,
+  201,
+  204,
+  205,
+  206,
+  301,
+  304,
+  400,
+  401,
+  403,
+  404,
+  409,
+  418,
+  500,
+  501,
+  503,
+  599,
+  999
+]
 
 const statusLine = (r: Random): string => {
   if (r.chance(0.05)) return bytes(r, r.int(0, 40))
@@ -136,7 +187,17 @@ const answerOf = (r: Random, forPull: boolean): Answer => {
   const line = statusLine(r)
   const headers = randomHeaders(r)
   const body = r.pick([() => plausible(r), () => jsonish(r), () => bytes(r, r.int(0, 2000)), () => ""])()
-  const framing = r.pick(["length", "short", "huge", "chunked", "chunked-cut", "chunked-broken", "endless-chunked", "endless-close", "raw"])
+  const framing = r.pick([
+    "length",
+    "short",
+    "huge",
+    "chunked",
+    "chunked-cut",
+    "chunked-broken",
+    "endless-chunked",
+    "endless-close",
+    "raw"
+  ])
   // Endless bodies are random bytes (for a pull, lines of garbage), never an endless run of valid messages: a pull
   // that goes on for ever is a legitimate, slow pull. They come from a generator of their own, so that what they
   // write does not depend on how fast the client reads.
@@ -152,20 +213,44 @@ const answerOf = (r: Random, forPull: boolean): Answer => {
     if (close === "end-after-garbage") await connection.write(bytes(r, r.int(1, 200)))
     connection.end()
   }
-  const describe = `${JSON.stringify(line.slice(0, 40))} ${framing} ${JSON.stringify(headers).slice(0, 120)} body ${body.length}B`
+  const describe = `${JSON.stringify(line.slice(0, 40))} ${framing} ${
+    JSON.stringify(headers).slice(0, 120)
+  } body ${body.length}B`
   switch (framing) {
     case "length":
-      return { describe, run: async (c) => (await c.write(head([`Content-Length: ${body.length}`]) + body), await finish(c)) }
+      return {
+        describe,
+        run: async (c) => (await c.write(head([`Content-Length: ${body.length}`]) + body), await finish(c))
+      }
     case "short":
-      return { describe, run: async (c) => (await c.write(head([`Content-Length: ${body.length + r.int(1, 5000)}`]) + body), c.end()) }
+      return {
+        describe,
+        run: async (c) => (await c.write(head([`Content-Length: ${body.length + r.int(1, 5000)}`]) + body), c.end())
+      }
     case "huge":
       return { describe, run: async (c) => (await c.write(head(["Content-Length: 9007199254740991"]) + body), c.end()) }
     case "chunked":
-      return { describe, run: async (c) => (await c.write(head(["Transfer-Encoding: chunked"]) + H.chunk(body) + "0\r\n\r\n"), await finish(c)) }
+      return {
+        describe,
+        run: async (
+          c
+        ) => (await c.write(head(["Transfer-Encoding: chunked"]) + H.chunk(body) + "0\r\n\r\n"), await finish(c))
+      }
     case "chunked-cut":
-      return { describe, run: async (c) => (await c.write(head(["Transfer-Encoding: chunked"]) + H.chunk(body).slice(0, r.int(0, body.length + 8))), c.end()) }
+      return {
+        describe,
+        run: async (
+          c
+        ) => (await c.write(head(["Transfer-Encoding: chunked"]) + H.chunk(body).slice(0, r.int(0, body.length + 8))),
+          c.end())
+      }
     case "chunked-broken":
-      return { describe, run: async (c) => (await c.write(head(["Transfer-Encoding: chunked"]) + `${bytes(r, 4)}\r\n${body}\r\n`), c.end()) }
+      return {
+        describe,
+        run: async (
+          c
+        ) => (await c.write(head(["Transfer-Encoding: chunked"]) + `${bytes(r, 4)}\r\n${body}\r\n`), c.end())
+      }
     case "endless-chunked":
       return {
         describe,
@@ -211,54 +296,64 @@ const problemOf = (exit: Exit.Exit<unknown, unknown>): string | undefined => {
 }
 
 describe(`random daemon answers, ${C.runtimeName}`, () => {
-  it.live(`${CASES} seeded cases (seed ${SEED}) end in a result or a typed DockerError, never a defect or a hang`, () =>
-    Effect.gen(function*() {
-      const unhandled: Array<string> = []
-      const onUnhandled = (error: unknown) => unhandled.push(String(error))
-      process.on("unhandledRejection", onUnhandled)
-      process.on("uncaughtException", onUnhandled)
-      yield* Effect.addFinalizer(() =>
-        Effect.sync(() => {
-          process.off("unhandledRejection", onUnhandled)
-          process.off("uncaughtException", onUnhandled)
-        })
-      )
-      let answer: Answer = { describe: "", run: async (c) => c.end() }
-      const daemon = yield* H.make((_, connection) => answer.run(connection))
-      const problems: Array<string> = []
-      const tally = { ok: 0, failed: new Map<string, number>() }
-      for (let i = 0; i < CASES; i++) {
-        const r = generator(SEED + i)
-        const [name, call] = calls[i % calls.length]!
-        // Each request of the case (a ping sends HEAD, then GET) gets its own answer from the case's generator.
-        answer = { describe: "", run: (connection) => answerOf(r, name === "pull").run(connection) }
-        const before = daemon.connections.length
-        const described = answerOf(generator(SEED + i), name === "pull").describe
-        const layer = C.Runtime.layerFromOptions({
-          endpoint: new DockerHost.Unix({ path: daemon.socket }),
-          ...(name === "ping" ? {} : { apiVersion: "1.51" }),
-          maxBodySize: MiB
-        })
-        const exit = yield* (call as Effect.Effect<unknown, unknown, Images.Images | System.System>).pipe(
-          Effect.provide(layer),
-          Effect.exit,
-          Effect.timeoutOrElse({
-            duration: "15 seconds",
-            orElse: () => Effect.succeed(Exit.die(new Error("no answer within 15 s: the client hung")))
+  it.live(
+    `${CASES} seeded cases (seed ${SEED}) end in a result or a typed DockerError, never a defect or a hang`,
+    () =>
+      Effect.gen(function*() {
+        const unhandled: Array<string> = []
+        const onUnhandled = (error: unknown) => unhandled.push(String(error))
+        process.on("unhandledRejection", onUnhandled)
+        process.on("uncaughtException", onUnhandled)
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            process.off("unhandledRejection", onUnhandled)
+            process.off("uncaughtException", onUnhandled)
           })
         )
-        const read = daemon.connections.slice(before).reduce((sum, connection) => sum + connection.written(), 0)
-        const problem = problemOf(exit) ??
-          (read > MOST_READ ? `the client read ${read} bytes of an answer (at most ${MOST_READ} expected)` : undefined)
-        if (problem !== undefined) problems.push(`case ${i} (${name}, ${described}): ${problem}`)
-        else if (Exit.isSuccess(exit)) tally.ok++
-        else {
-          const tag = (exit.cause.reasons[0] as { readonly error: { readonly reason: { readonly _tag: string } } }).error.reason._tag
-          tally.failed.set(tag, (tally.failed.get(tag) ?? 0) + 1)
+        let answer: Answer = { describe: "", run: async (c) => c.end() }
+        const daemon = yield* H.make((_, connection) => answer.run(connection))
+        const problems: Array<string> = []
+        const tally = { ok: 0, failed: new Map<string, number>() }
+        for (let i = 0; i < CASES; i++) {
+          const r = generator(SEED + i)
+          const [name, call] = calls[i % calls.length]!
+          // Each request of the case (a ping sends HEAD, then GET) gets its own answer from the case's generator.
+          answer = { describe: "", run: (connection) => answerOf(r, name === "pull").run(connection) }
+          const before = daemon.connections.length
+          const described = answerOf(generator(SEED + i), name === "pull").describe
+          const layer = C.Runtime.layerFromOptions({
+            endpoint: new DockerHost.Unix({ path: daemon.socket }),
+            ...(name === "ping" ? {} : { apiVersion: "1.51" }),
+            maxBodySize: MiB
+          })
+          const exit = yield* (call as Effect.Effect<unknown, unknown, Images.Images | System.System>).pipe(
+            Effect.provide(layer),
+            Effect.exit,
+            Effect.timeoutOrElse({
+              duration: "15 seconds",
+              orElse: () => Effect.succeed(Exit.die(new Error("no answer within 15 s: the client hung")))
+            })
+          )
+          const read = daemon.connections.slice(before).reduce((sum, connection) => sum + connection.written(), 0)
+          const problem = problemOf(exit) ??
+            (read > MOST_READ
+              ? `the client read ${read} bytes of an answer (at most ${MOST_READ} expected)`
+              : undefined)
+          if (problem !== undefined) problems.push(`case ${i} (${name}, ${described}): ${problem}`)
+          else if (Exit.isSuccess(exit)) tally.ok++
+          else {
+            const tag =
+              (exit.cause.reasons[0] as { readonly error: { readonly reason: { readonly _tag: string } } }).error.reason
+                ._tag
+            tally.failed.set(tag, (tally.failed.get(tag) ?? 0) + 1)
+          }
         }
-      }
-      console.log(`[${C.runtimeName}] fuzz: ${tally.ok} results, failures by reason ${JSON.stringify([...tally.failed])}`)
-      assert.deepStrictEqual(problems, [])
-      assert.deepStrictEqual(unhandled, [])
-    }).pipe(Effect.scoped), 600_000)
+        console.log(
+          `[${C.runtimeName}] fuzz: ${tally.ok} results, failures by reason ${JSON.stringify([...tally.failed])}`
+        )
+        assert.deepStrictEqual(problems, [])
+        assert.deepStrictEqual(unhandled, [])
+      }).pipe(Effect.scoped),
+    600_000
+  )
 })

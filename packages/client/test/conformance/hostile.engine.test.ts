@@ -52,7 +52,10 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
         await connection.write(H.chunkedHead("500 Internal Server Error", ["Content-Type: application/json"]))
         await connection.writeForever(() => H.chunk(xs), 200 * MiB)
       })
-      const exit = yield* guarded("images.list", Images.Images.use((images) => images.list()).pipe(Effect.provide(client(daemon.socket))))
+      const exit = yield* guarded(
+        "images.list",
+        Images.Images.use((images) => images.list()).pipe(Effect.provide(client(daemon.socket)))
+      )
       const error = failureOf(exit)
       const listed = daemon.requests.find((request) => request.target.startsWith("/v1.51/images/json"))
       assert.isDefined(listed)
@@ -80,11 +83,18 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
         connection.write(H.answer("404 Not Found", ["Content-Type: text/plain"], "y".repeat(size)))
       )
       const layer = client(daemon.socket, { apiVersion: "1.51" })
-      const full = failureOf(yield* guarded("inspect", Images.Images.use((images) => images.inspect("busybox")).pipe(Effect.provide(layer))))
+      const full = failureOf(
+        yield* guarded("inspect", Images.Images.use((images) => images.inspect("busybox")).pipe(Effect.provide(layer)))
+      )
       assert.strictEqual(full.reason._tag, "NotFound")
-      assert.match(full.message, /^request returned 404 Not Found with a message \(> 1048576 bytes\) for API route and version http:\/\/.*\/v1\.51\/images\/busybox\/json, check if/)
+      assert.match(
+        full.message,
+        /^request returned 404 Not Found with a message \(> 1048576 bytes\) for API route and version http:\/\/.*\/v1\.51\/images\/busybox\/json, check if/
+      )
       size = MiB - 1
-      const short = failureOf(yield* guarded("inspect", Images.Images.use((images) => images.inspect("busybox")).pipe(Effect.provide(layer))))
+      const short = failureOf(
+        yield* guarded("inspect", Images.Images.use((images) => images.inspect("busybox")).pipe(Effect.provide(layer)))
+      )
       assert.strictEqual(short.reason._tag, "NotFound")
       assert.isUndefined((short.reason as DockerError.NotFound).cut)
       assert.strictEqual(short.message, `Error response from daemon: ${"y".repeat(MiB - 1)}`)
@@ -97,7 +107,9 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
         await connection.write(H.chunkedHead("500 Internal Server Error", ["Content-Type: text/plain"]))
         await connection.writeForever(() => H.chunk(xs), 200 * MiB)
       })
-      const error = failureOf(yield* guarded("ping", System.System.use((system) => system.ping).pipe(Effect.provide(client(daemon.socket)))))
+      const error = failureOf(
+        yield* guarded("ping", System.System.use((system) => system.ping).pipe(Effect.provide(client(daemon.socket))))
+      )
       assert.strictEqual(error.reason._tag, "ServerError")
       assert.strictEqual(
         error.message,
@@ -181,7 +193,14 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
         ["SystemDataUsage", System.System.use((system) => system.diskUsage())]
       ] as const
       for (const [operation, call] of calls) {
-        const error = failureOf(yield* guarded(operation, (call as Effect.Effect<unknown, DockerError.DockerError, Images.Images | System.System>).pipe(Effect.provide(layer))))
+        const error = failureOf(
+          yield* guarded(
+            operation,
+            (call as Effect.Effect<unknown, DockerError.DockerError, Images.Images | System.System>).pipe(
+              Effect.provide(layer)
+            )
+          )
+        )
         assert.strictEqual(error.reason._tag, "DecodeError", `${operation}: ${error.message}`)
         assert.include(error.message, `${operation}: the daemon's answer is larger than ${limit + body.length} bytes`)
       }
@@ -196,7 +215,9 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
       })
       const exit = yield* guarded(
         "images.pull",
-        Images.Images.use((images) => images.pull("busybox").outcome).pipe(Effect.provide(client(daemon.socket, { apiVersion: "1.51" })))
+        Images.Images.use((images) => images.pull("busybox").outcome).pipe(
+          Effect.provide(client(daemon.socket, { apiVersion: "1.51" }))
+        )
       )
       const error = failureOf(exit)
       assert.strictEqual(error.reason._tag, "DecodeError")

@@ -29,7 +29,8 @@ const qualified = (ref: string) => `docker.io/${ref}`
  */
 const CLIENT_ON_PODMAN = {
   ping: "`osType` undefined (no `Ostype` header), `experimental` true",
-  build: "`STEP n/m:` lines, then aux `{ID}` and Docker-style `Successfully …` lines: messages and outcome as on Docker",
+  build:
+    "`STEP n/m:` lines, then aux `{ID}` and Docker-style `Successfully …` lines: messages and outcome as on Docker",
   list: "RepoTags not narrowed by a `reference` filter; an untagged image has `RepoTags: null`, `RepoDigests: []`",
   remove: "`Deleted` first, then `Untagged`; no parents or layers listed",
   push: "no aux PushResult: outcome.pushed comes from the `<tag>: digest: … size: …` status line",
@@ -263,7 +264,9 @@ describe("Images and System against Podman 4.3's compatible API (API 1.41)", () 
       Effect.gen(function*() {
         const images = yield* Images.Images
         const tar = needs(state.saved, "the saved archive")
-        const messages = yield* Stream.runCollect(images.load(Stream.make(new Uint8Array(tar)), { quiet: false }).messages)
+        const messages = yield* Stream.runCollect(
+          images.load(Stream.make(new Uint8Array(tar)), { quiet: false }).messages
+        )
         const loaded = messages.flatMap((m) => m.stream?.startsWith("Loaded image: ") ? [m.stream] : [])
         assert.lengthOf(loaded, 1)
         const outcome = yield* images.load(Stream.make(new Uint8Array(tar)), { quiet: true }).outcome
@@ -365,7 +368,9 @@ describe("Images and System against Podman 4.3's compatible API (API 1.41)", () 
         const images = yield* Images.Images
         const error = yield* Effect.flip(images.list({ sharedSize: true }))
         assert.strictEqual(reasonOf(error, "ApiVersionError").required, "1.42")
-        const history = yield* Effect.flip(images.history(`${REPO}:built`, { platform: { os: "linux", architecture: "arm64" } }))
+        const history = yield* Effect.flip(
+          images.history(`${REPO}:built`, { platform: { os: "linux", architecture: "arm64" } })
+        )
         assert.strictEqual(reasonOf(history, "ApiVersionError").required, "1.48")
       }))
 

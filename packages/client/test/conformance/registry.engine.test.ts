@@ -51,8 +51,11 @@ const assertNoSecret = (error: DockerError.DockerError, secrets: ReadonlyArray<s
 
 /** A `config.json` in a new temporary directory. */
 const configDir = (config: unknown) =>
-  Effect.tap(C.tempDir("config"), (dir) =>
-    Effect.sync(() => fs.writeFileSync(nodePath.join(dir, "config.json"), JSON.stringify(config), { mode: 0o600 })))
+  Effect.tap(
+    C.tempDir("config"),
+    (dir) =>
+      Effect.sync(() => fs.writeFileSync(nodePath.join(dir, "config.json"), JSON.stringify(config), { mode: 0o600 }))
+  )
 
 /** `auths` as `docker login` writes it without a helper: base64 of `user:password`. */
 const authsEntry = (user: string, password: string) => ({ auth: Buffer.from(`${user}:${password}`).toString("base64") })
@@ -235,7 +238,9 @@ describe("the TLS registry with basic auth", () => {
       Effect.gen(function*() {
         const engines = yield* C.engines
         const sweeper = yield* C.Sweeper
-        const dir = yield* configDir({ auths: { [engines.registryTls]: authsEntry(engines.registryUser, WRONG_PASSWORD) } })
+        const dir = yield* configDir({
+          auths: { [engines.registryTls]: authsEntry(engines.registryUser, WRONG_PASSWORD) }
+        })
         const context = yield* entryLayerIn({ DOCKER_CONFIG: dir })
         const ref = yield* target("wrong")
         yield* sweeper.image(ref)

@@ -14,11 +14,11 @@
 import { assert, describe, layer } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import { Tar } from "effect/encoding"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { Tar } from "effect/encoding"
 import * as Images from "../../src/Images.ts"
 import * as System from "../../src/System.ts"
 import * as C from "./Conformance.ts"
@@ -117,28 +117,32 @@ describe("a 1 GiB image through the client", () => {
     (it) => {
       const state: { imageId?: string } = {}
 
-      it.effect("imports a 1 GiB root file system streamed from a generated tar, with flat memory", () =>
-        Effect.gen(function*() {
-          const images = yield* Images.Images
-          const sweeper = yield* C.Sweeper
-          yield* sweeper.image(REF)
-          const { memory, result } = yield* measured(
-            "import 1 GiB (generated tar -> POST /images/create?fromSrc=-)",
-            () => FILE_SIZE,
-            images.import({ _tag: "Stream", stream: bigRootfs() }, {
-              reference: REF,
-              changes: [`LABEL ${C.runLabel(RUN_ID)}`],
-              message: `1 GiB conformance image ${RUN_ID}`
-            }).outcome
-          )
-          assert.match(result.imageId ?? "", /^sha256:[0-9a-f]{64}$/)
-          state.imageId = result.imageId!
-          yield* sweeper.image(result.imageId!)
-          const image = yield* images.inspect(REF)
-          assert.strictEqual(image.Id, result.imageId)
-          assert.isAtLeast(image.Size, FILE_SIZE)
-          assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `import: RSS grew by ${C.mib(memory.growth)}`)
-        }), 600_000)
+      it.effect(
+        "imports a 1 GiB root file system streamed from a generated tar, with flat memory",
+        () =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const sweeper = yield* C.Sweeper
+            yield* sweeper.image(REF)
+            const { memory, result } = yield* measured(
+              "import 1 GiB (generated tar -> POST /images/create?fromSrc=-)",
+              () => FILE_SIZE,
+              images.import({ _tag: "Stream", stream: bigRootfs() }, {
+                reference: REF,
+                changes: [`LABEL ${C.runLabel(RUN_ID)}`],
+                message: `1 GiB conformance image ${RUN_ID}`
+              }).outcome
+            )
+            assert.match(result.imageId ?? "", /^sha256:[0-9a-f]{64}$/)
+            state.imageId = result.imageId!
+            yield* sweeper.image(result.imageId!)
+            const image = yield* images.inspect(REF)
+            assert.strictEqual(image.Id, result.imageId)
+            assert.isAtLeast(image.Size, FILE_SIZE)
+            assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `import: RSS grew by ${C.mib(memory.growth)}`)
+          }),
+        600_000
+      )
 
       it.effect("saves it to a byte-counting sink (GET /images/get) with flat memory", () =>
         Effect.gen(function*() {
@@ -153,128 +157,143 @@ describe("a 1 GiB image through the client", () => {
           assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `save: RSS grew by ${C.mib(memory.growth)}`)
         }), 600_000)
 
-      it.effect("loads it back from its save stream piped straight into load, with flat memory", () =>
-        Effect.gen(function*() {
-          assert.isDefined(state.imageId, "the 1 GiB image was imported")
-          const images = yield* Images.Images
-          let sent = 0
-          const save = images.save([REF]).pipe(Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.byteLength))))
-          const { memory, result } = yield* measured(
-            "save 1 GiB | load (piped)",
-            () => sent,
-            images.load(save, { quiet: true }).outcome
-          )
-          assert.deepStrictEqual([...result.loaded], [REF])
-          assert.isAbove(sent, FILE_SIZE)
-          assert.strictEqual((yield* images.inspect(REF)).Id, state.imageId)
-          assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `save | load: RSS grew by ${C.mib(memory.growth)}`)
-        }), 600_000)
+      it.effect(
+        "loads it back from its save stream piped straight into load, with flat memory",
+        () =>
+          Effect.gen(function*() {
+            assert.isDefined(state.imageId, "the 1 GiB image was imported")
+            const images = yield* Images.Images
+            let sent = 0
+            const save = images.save([REF]).pipe(
+              Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.byteLength)))
+            )
+            const { memory, result } = yield* measured(
+              "save 1 GiB | load (piped)",
+              () => sent,
+              images.load(save, { quiet: true }).outcome
+            )
+            assert.deepStrictEqual([...result.loaded], [REF])
+            assert.isAbove(sent, FILE_SIZE)
+            assert.strictEqual((yield* images.inspect(REF)).Id, state.imageId)
+            assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `save | load: RSS grew by ${C.mib(memory.growth)}`)
+          }),
+        600_000
+      )
 
-      it.effect("interrupting a save after its first chunk (Fiber.interrupt, Effect.timeout) leaks no descriptor; the engine still answers", () =>
-        Effect.gen(function*() {
-          assert.isDefined(state.imageId, "the 1 GiB image was imported")
-          yield* withFreshClient(
-            "save interrupted by Fiber.interrupt after the first chunk",
-            Effect.gen(function*() {
-              const images = yield* Images.Images
-              const first = yield* Deferred.make<number>()
-              let received = 0
-              const fiber = yield* images.save([REF]).pipe(
-                Stream.runForEach((chunk) =>
-                  Effect.andThen(
-                    Effect.sync(() => void (received += chunk.byteLength)),
-                    Deferred.succeed(first, chunk.byteLength)
-                  )
-                ),
-                // Should the save end (or fail) before a first chunk, the test goes on and fails, not hangs.
-                Effect.ensuring(Deferred.succeed(first, 0)),
-                Effect.forkChild
-              )
-              assert.isAbove(yield* Deferred.await(first), 0, "a first chunk arrived")
-              yield* Fiber.interrupt(fiber)
-              report(`save interrupted after ${received} bytes`)
-              assert.isBelow(received, FILE_SIZE, "the save was still streaming when it was interrupted")
-              yield* engineHealthy
-            })
-          )
-          yield* withFreshClient(
-            "save cut off by Effect.timeout after its first chunk",
-            Effect.gen(function*() {
-              const images = yield* Images.Images
-              let received = 0
-              const count = (chunks: ReadonlyArray<Uint8Array>) =>
-                Effect.sync(() => void (received += chunks.reduce((n, chunk) => n + chunk.byteLength, 0)))
-              const outcome = yield* Effect.scoped(Effect.gen(function*() {
-                const pull = yield* Stream.toPull(images.save([REF]))
-                yield* Effect.flatMap(pull, count)
-                // The rest is read slowly, under a timeout that interrupts it mid-stream.
-                return yield* pull.pipe(
-                  Effect.flatMap(count),
-                  Effect.andThen(Effect.sleep("5 millis")),
-                  Effect.forever,
-                  Effect.timeoutOption("300 millis")
+      it.effect(
+        "interrupting a save after its first chunk (Fiber.interrupt, Effect.timeout) leaks no descriptor; the engine still answers",
+        () =>
+          Effect.gen(function*() {
+            assert.isDefined(state.imageId, "the 1 GiB image was imported")
+            yield* withFreshClient(
+              "save interrupted by Fiber.interrupt after the first chunk",
+              Effect.gen(function*() {
+                const images = yield* Images.Images
+                const first = yield* Deferred.make<number>()
+                let received = 0
+                const fiber = yield* images.save([REF]).pipe(
+                  Stream.runForEach((chunk) =>
+                    Effect.andThen(
+                      Effect.sync(() => void (received += chunk.byteLength)),
+                      Deferred.succeed(first, chunk.byteLength)
+                    )
+                  ),
+                  // Should the save end (or fail) before a first chunk, the test goes on and fails, not hangs.
+                  Effect.ensuring(Deferred.succeed(first, 0)),
+                  Effect.forkChild
                 )
-              }))
-              report(`save timed out after ${received} bytes`)
-              assert.isTrue(Option.isNone(outcome), "the timeout interrupted the save")
-              assert.isAbove(received, 0, "the first chunk arrived before the timeout")
-              assert.isBelow(received, FILE_SIZE, "the save was still streaming when it timed out")
-              yield* engineHealthy
-            })
-          )
-        }), 300_000)
+                assert.isAbove(yield* Deferred.await(first), 0, "a first chunk arrived")
+                yield* Fiber.interrupt(fiber)
+                report(`save interrupted after ${received} bytes`)
+                assert.isBelow(received, FILE_SIZE, "the save was still streaming when it was interrupted")
+                yield* engineHealthy
+              })
+            )
+            yield* withFreshClient(
+              "save cut off by Effect.timeout after its first chunk",
+              Effect.gen(function*() {
+                const images = yield* Images.Images
+                let received = 0
+                const count = (chunks: ReadonlyArray<Uint8Array>) =>
+                  Effect.sync(() => void (received += chunks.reduce((n, chunk) => n + chunk.byteLength, 0)))
+                const outcome = yield* Effect.scoped(Effect.gen(function*() {
+                  const pull = yield* Stream.toPull(images.save([REF]))
+                  yield* Effect.flatMap(pull, count)
+                  // The rest is read slowly, under a timeout that interrupts it mid-stream.
+                  return yield* pull.pipe(
+                    Effect.flatMap(count),
+                    Effect.andThen(Effect.sleep("5 millis")),
+                    Effect.forever,
+                    Effect.timeoutOption("300 millis")
+                  )
+                }))
+                report(`save timed out after ${received} bytes`)
+                assert.isTrue(Option.isNone(outcome), "the timeout interrupted the save")
+                assert.isAbove(received, 0, "the first chunk arrived before the timeout")
+                assert.isBelow(received, FILE_SIZE, "the save was still streaming when it timed out")
+                yield* engineHealthy
+              })
+            )
+          }),
+        300_000
+      )
 
-      it.effect("interrupting a pull of the 1 GiB image from the local registry mid-stream leaks no descriptor; the engine still answers", () =>
-        Effect.gen(function*() {
-          assert.isDefined(state.imageId, "the 1 GiB image was imported")
-          const images = yield* Images.Images
-          const sweeper = yield* C.Sweeper
-          const engines = yield* C.engines
-          const target = registryRef(engines.registry)
-          yield* sweeper.image(target)
-          // Pushed once: later runs (and runtimes) find it in the registry already.
-          const present = yield* Effect.result(images.distributionInspect(target))
-          if (present._tag === "Failure") {
-            yield* images.tag(REF, target)
-            const pushed = yield* measured("push 1 GiB to the plain registry (once)", () => FILE_SIZE, images.push(target).outcome)
-            assert.strictEqual(pushed.result.pushed?.Tag, "1gib-v1")
-          } else {
-            report(`the registry already has ${target} (${present.success.Descriptor.digest})`)
-          }
-          // The layer must not be local, or the pull would only say "Already exists".
-          yield* images.remove(state.imageId!, { force: true })
-          yield* Effect.flip(images.inspect(state.imageId!))
+      it.effect(
+        "interrupting a pull of the 1 GiB image from the local registry mid-stream leaks no descriptor; the engine still answers",
+        () =>
+          Effect.gen(function*() {
+            assert.isDefined(state.imageId, "the 1 GiB image was imported")
+            const images = yield* Images.Images
+            const sweeper = yield* C.Sweeper
+            const engines = yield* C.engines
+            const target = registryRef(engines.registry)
+            yield* sweeper.image(target)
+            // Pushed once: later runs (and runtimes) find it in the registry already.
+            const present = yield* Effect.result(images.distributionInspect(target))
+            if (present._tag === "Failure") {
+              yield* images.tag(REF, target)
+              const pushed = yield* measured("push 1 GiB to the plain registry (once)", () =>
+                FILE_SIZE, images.push(target).outcome)
+              assert.strictEqual(pushed.result.pushed?.Tag, "1gib-v1")
+            } else {
+              report(`the registry already has ${target} (${present.success.Descriptor.digest})`)
+            }
+            // The layer must not be local, or the pull would only say "Already exists".
+            yield* images.remove(state.imageId!, { force: true })
+            yield* Effect.flip(images.inspect(state.imageId!))
 
-          const statuses: Array<string> = []
-          yield* withFreshClient(
-            "pull interrupted mid-stream",
-            Effect.gen(function*() {
-              const images = yield* Images.Images
-              const streaming = yield* Deferred.make<string>()
-              const fiber = yield* images.pull(target).messages.pipe(
-                Stream.runForEach((message) =>
-                  Effect.gen(function*() {
-                    statuses.push(message.status ?? "")
-                    if (message.status === "Downloading" || message.status === "Extracting") {
-                      yield* Deferred.succeed(streaming, message.status)
-                    }
-                  })
-                ),
-                Effect.ensuring(Deferred.succeed(streaming, "the end of the pull")),
-                Effect.forkChild
-              )
-              const at = yield* Deferred.await(streaming)
-              assert.notStrictEqual(at, "the end of the pull", `the pull ended first: ${statuses.join(", ")}`)
-              yield* Fiber.interrupt(fiber)
-              report(`pull interrupted at "${at}" after ${statuses.length} messages`)
-              assert.notInclude(statuses, "Pull complete", "the pull was still streaming")
-              yield* engineHealthy
-            })
-          )
-          // The daemon cancels the pull when its client goes away: the tag never appears.
-          const error = yield* Effect.flip(images.inspect(target))
-          assert.strictEqual(error.reason._tag, "NotFound")
-        }), 600_000)
+            const statuses: Array<string> = []
+            yield* withFreshClient(
+              "pull interrupted mid-stream",
+              Effect.gen(function*() {
+                const images = yield* Images.Images
+                const streaming = yield* Deferred.make<string>()
+                const fiber = yield* images.pull(target).messages.pipe(
+                  Stream.runForEach((message) =>
+                    Effect.gen(function*() {
+                      statuses.push(message.status ?? "")
+                      if (message.status === "Downloading" || message.status === "Extracting") {
+                        yield* Deferred.succeed(streaming, message.status)
+                      }
+                    })
+                  ),
+                  Effect.ensuring(Deferred.succeed(streaming, "the end of the pull")),
+                  Effect.forkChild
+                )
+                const at = yield* Deferred.await(streaming)
+                assert.notStrictEqual(at, "the end of the pull", `the pull ended first: ${statuses.join(", ")}`)
+                yield* Fiber.interrupt(fiber)
+                report(`pull interrupted at "${at}" after ${statuses.length} messages`)
+                assert.notInclude(statuses, "Pull complete", "the pull was still streaming")
+                yield* engineHealthy
+              })
+            )
+            // The daemon cancels the pull when its client goes away: the tag never appears.
+            const error = yield* Effect.flip(images.inspect(target))
+            assert.strictEqual(error.reason._tag, "NotFound")
+          }),
+        600_000
+      )
 
       it.effect("leaves none of the run's images behind", () =>
         Effect.gen(function*() {

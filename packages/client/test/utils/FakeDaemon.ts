@@ -4,10 +4,10 @@
  * options, version gates, faults), never instead of them.
  */
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import * as DockerEngine from "../../src/DockerEngine.ts"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
@@ -83,7 +83,9 @@ export const make = (
           offset += chunk.length
         }
       } else {
-        body = yield* Effect.promise(() => readBody(request.body._tag === "Empty" ? undefined : (request.body as { body: unknown }).body))
+        body = yield* Effect.promise(() =>
+          readBody(request.body._tag === "Empty" ? undefined : (request.body as { body: unknown }).body)
+        )
       }
       const recorded: Recorded = {
         method: request.method,
@@ -100,7 +102,9 @@ export const make = (
     })
   )
   const endpoint = new DockerHost.Unix({ path: "/fake/docker.sock" })
-  const engine = DockerEngine.layer({ endpoint, maxBodySize: options.maxBodySize }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)))
+  const engine = DockerEngine.layer({ endpoint, maxBodySize: options.maxBodySize }).pipe(
+    Layer.provide(Layer.succeed(HttpClient.HttpClient, client))
+  )
   const layer = Layer.mergeAll(Images.layer, System.layer).pipe(Layer.provideMerge(engine))
   return { requests, layer }
 }

@@ -31,7 +31,8 @@ export const hasEscapedKey = (text: string): boolean => {
   }
 }
 
-const TOKEN = /[ \t\n\r]*(?:("[^"\\]*(?:\\[^][^"\\]*)*")|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}[\]:,]))/y
+const TOKEN =
+  /[ \t\n\r]*(?:("[^"\\]*(?:\\[^][^"\\]*)*")|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}[\]:,]))/y
 
 type Container = { readonly array: Array<unknown> } | { readonly object: Record<string, unknown>; key: string }
 

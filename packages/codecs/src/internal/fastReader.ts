@@ -4,8 +4,9 @@
  * the schema's AST into plain functions once; each reads a value into the output Effect's parser builds (struct keys
  * in the schema's order, unknown keys left out, checks run) or gives up with {@link noFit} at the first thing that
  * does not fit. Where that output would be an exact copy of the input (the usual case for daemon JSON, whose keys
- * come in the models' order), the input itself is returned; the caller owns it, as it comes from `JSON.parse`. Giving up says nothing about why: the caller then runs Effect's parser, which finds and names the
- * problem. A schema with anything else (a transformation, a class, a suspended or template schema) does not compile.
+ * come in the models' order), the input itself is returned; the caller owns it, as it comes from `JSON.parse`.
+ * Giving up says nothing about why: the caller then runs Effect's parser, which finds and names the problem. A schema
+ * with anything else (a transformation, a class, a suspended or template schema) does not compile.
  *
  * Effect's parser is general (effects, concurrency, issue trees); on the first, cold run of a CLI it reads the
  * 2,000 summaries of an image list in ~13 ms. These functions do the same checks in a few.
@@ -71,8 +72,9 @@ const objects = (ast: SchemaAST.Objects, compile: (ast: SchemaAST.AST) => Reader
         const read = value(input[key])
         if (read === noFit) return noFit
         // a "__proto__" key (JSON.parse makes it an own key) stays a key, as Effect keeps it
-        if (key === "__proto__") Object.defineProperty(out, key, { value: read, enumerable: true, writable: true, configurable: true })
-        else out[key] = read
+        if (key === "__proto__") {
+          Object.defineProperty(out, key, { value: read, enumerable: true, writable: true, configurable: true })
+        } else out[key] = read
       }
       return out
     }

@@ -14,7 +14,10 @@ interface Utf8Encoder {
 }
 
 const host = globalThis as unknown as {
-  readonly TextDecoder: new(label: string, options?: { readonly fatal?: boolean; readonly ignoreBOM?: boolean }) => Utf8Decoder
+  readonly TextDecoder: new(
+    label: string,
+    options?: { readonly fatal?: boolean; readonly ignoreBOM?: boolean }
+  ) => Utf8Decoder
   readonly TextEncoder: new() => Utf8Encoder
 }
 

@@ -21,10 +21,10 @@ import {
   System
 } from "@dockhand/models"
 import { afterAll, assert, describe, it } from "@effect/vitest"
-import { isDeepStrictEqual } from "node:util"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
+import { isDeepStrictEqual } from "node:util"
 import { describeSchema } from "../utils/SchemaShape.ts"
 import {
   type ApiVersion,
@@ -510,9 +510,25 @@ const swaggerFixtureCases = (version: ApiVersion): { cases: Array<ExampleCase>; 
 
 /** Paths of the image API, whose response examples must decode. */
 const imagePaths = [
-  "/images/json", "/build", "/build/prune", "/images/create", "/images/{name}/json", "/images/{name}/history",
-  "/images/{name}/push", "/images/{name}/tag", "/images/{name}", "/images/search", "/images/prune", "/commit",
-  "/images/{name}/get", "/images/get", "/images/load", "/distribution/{name}/json", "/system/df", "/version", "/auth",
+  "/images/json",
+  "/build",
+  "/build/prune",
+  "/images/create",
+  "/images/{name}/json",
+  "/images/{name}/history",
+  "/images/{name}/push",
+  "/images/{name}/tag",
+  "/images/{name}",
+  "/images/search",
+  "/images/prune",
+  "/commit",
+  "/images/{name}/get",
+  "/images/get",
+  "/images/load",
+  "/distribution/{name}/json",
+  "/system/df",
+  "/version",
+  "/auth",
   "/_ping"
 ]
 

@@ -43,11 +43,31 @@ const imageOperations: ReadonlyArray<Operation> = [
     path: "/build",
     status: "200",
     query: {
-      dockerfile: "1.41", t: "1.41", extrahosts: "1.41", remote: "1.41", q: "1.41", nocache: "1.41",
-      cachefrom: "1.41", pull: "1.41", rm: "1.41", forcerm: "1.41", memory: "1.41", memswap: "1.41",
-      cpushares: "1.41", cpusetcpus: "1.41", cpuperiod: "1.41", cpuquota: "1.41", buildargs: "1.41",
-      shmsize: "1.41", squash: "1.41", labels: "1.41", networkmode: "1.41", platform: "1.41", target: "1.41",
-      outputs: "1.41", version: "1.41"
+      dockerfile: "1.41",
+      t: "1.41",
+      extrahosts: "1.41",
+      remote: "1.41",
+      q: "1.41",
+      nocache: "1.41",
+      cachefrom: "1.41",
+      pull: "1.41",
+      rm: "1.41",
+      forcerm: "1.41",
+      memory: "1.41",
+      memswap: "1.41",
+      cpushares: "1.41",
+      cpusetcpus: "1.41",
+      cpuperiod: "1.41",
+      cpuquota: "1.41",
+      buildargs: "1.41",
+      shmsize: "1.41",
+      squash: "1.41",
+      labels: "1.41",
+      networkmode: "1.41",
+      platform: "1.41",
+      target: "1.41",
+      outputs: "1.41",
+      version: "1.41"
     },
     headers: ["Content-type", "X-Registry-Config"],
     unspecified: {
@@ -66,7 +86,11 @@ const imageOperations: ReadonlyArray<Operation> = [
     path: "/build/prune",
     status: "200",
     query: {
-      all: "1.41", filters: "1.41", "reserved-space": "1.48", "max-used-space": "1.48", "min-free-space": "1.48"
+      all: "1.41",
+      filters: "1.41",
+      "reserved-space": "1.48",
+      "max-used-space": "1.48",
+      "min-free-space": "1.48"
     },
     removed: { "keep-storage": "§2.3 the only size parameter before API 1.48; the 1.54 daemon still reads it" }
   },
@@ -76,7 +100,13 @@ const imageOperations: ReadonlyArray<Operation> = [
     path: "/images/create",
     status: "200",
     query: {
-      fromImage: "1.41", fromSrc: "1.41", repo: "1.41", tag: "1.41", message: "1.41", changes: "1.41", platform: "1.41"
+      fromImage: "1.41",
+      fromSrc: "1.41",
+      repo: "1.41",
+      tag: "1.41",
+      message: "1.41",
+      changes: "1.41",
+      platform: "1.41"
     },
     headers: ["X-Registry-Auth"]
   },
@@ -137,7 +167,13 @@ const imageOperations: ReadonlyArray<Operation> = [
     path: "/commit",
     status: "201",
     query: {
-      container: "1.41", repo: "1.41", tag: "1.41", comment: "1.41", author: "1.41", pause: "1.41", changes: "1.41"
+      container: "1.41",
+      repo: "1.41",
+      tag: "1.41",
+      comment: "1.41",
+      author: "1.41",
+      pause: "1.41",
+      changes: "1.41"
     },
     body: "ContainerConfig"
   },

@@ -4,9 +4,9 @@
  * for the tars `GET /images/get` returns, and the `X-Registry-Auth` encoding.
  */
 import * as Effect from "effect/Effect"
+import { Tar } from "effect/encoding"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { Tar } from "effect/encoding"
 import { createHash, randomBytes } from "node:crypto"
 import { readFileSync } from "node:fs"
 

@@ -413,8 +413,15 @@ describe.each(ENGINES)("$name engine (API 1.41)", ({ name, envVar }) => {
       const head = yield* call({ method: "HEAD", path: "/_ping" })
       assertStatus(head, 200, "HEAD /_ping")
       assert.strictEqual(head.body.length, 0)
-      const interesting = ["api-version", "ostype", "server", "docker-experimental", "builder-version",
-        "libpod-api-version", "cache-control"]
+      const interesting = [
+        "api-version",
+        "ostype",
+        "server",
+        "docker-experimental",
+        "builder-version",
+        "libpod-api-version",
+        "cache-control"
+      ]
       samples[name].set("GET /_ping headers", Object.fromEntries(interesting.map((h) => [h, Http.header(get, h)])))
       if (name === "docker") {
         assert.strictEqual(Http.header(get, "ostype"), "linux")
@@ -870,11 +877,13 @@ describe.each(ENGINES)("$name engine (API 1.41)", ({ name, envVar }) => {
     Effect.gen(function*() {
       const builtId = needs(state.builtId, "the built image")
       const { registryTls, registryUser, registryPassword } = enginesEnv()
-      const auth = Fx.encodeRegistryAuth(Schema.encodeSync(Registry.AuthConfig)({
-        username: registryUser,
-        password: registryPassword,
-        serveraddress: registryTls
-      }))
+      const auth = Fx.encodeRegistryAuth(
+        Schema.encodeSync(Registry.AuthConfig)({
+          username: registryUser,
+          password: registryPassword,
+          serveraddress: registryTls
+        })
+      )
       assert.notMatch(auth, /[+/]/, "URL alphabet")
       assert.strictEqual(auth.length % 4, 0, "padding kept")
       const target = `${registryTls}/${repo}`
@@ -1117,8 +1126,13 @@ describe.each(ENGINES)("$name engine (API 1.41)", ({ name, envVar }) => {
       const created = yield* call({
         method: "POST",
         path: "/containers/create",
-        json: { Image: `${repo}:committed`, Cmd: ["/bin/busybox", "true"], NetworkDisabled: true,
-          HostConfig: { NetworkMode: "none" }, Labels: { "dockhand.test": RUN_ID } }
+        json: {
+          Image: `${repo}:committed`,
+          Cmd: ["/bin/busybox", "true"],
+          NetworkDisabled: true,
+          HostConfig: { NetworkMode: "none" },
+          Labels: { "dockhand.test": RUN_ID }
+        }
       })
       assertStatus(created, 201, "container create")
       const blocker = (Http.json(created) as { Id: string }).Id

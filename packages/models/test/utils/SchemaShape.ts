@@ -128,8 +128,7 @@ const describeProperty = (type: SchemaAST.AST, seen: Set<SchemaAST.AST>): Proper
 const hasSpecRequired = (ast: SchemaAST.AST): boolean => ast.context?.annotations?.[specRequiredAnnotation] === true
 
 /** `Schema.Int` is a Number node carrying the `isInt` check (possibly inside a group such as `isInt32`). */
-const isInteger = (checks: SchemaAST.Checks | undefined): boolean =>
-  checks !== undefined && checks.some(isIntCheck)
+const isInteger = (checks: SchemaAST.Checks | undefined): boolean => checks !== undefined && checks.some(isIntCheck)
 
 const isIntCheck = (check: SchemaAST.Check<unknown>): boolean =>
   check._tag === "FilterGroup"
@@ -159,8 +158,7 @@ const identifierOf = (ast: SchemaAST.AST): string | undefined => {
 
 const order: ReadonlyArray<JsonType> = ["null", "boolean", "integer", "number", "string", "array", "object", "unknown"]
 
-const sortedUnique = (types: ReadonlyArray<JsonType>): ReadonlyArray<JsonType> =>
-  order.filter((t) => types.includes(t))
+const sortedUnique = (types: ReadonlyArray<JsonType>): ReadonlyArray<JsonType> => order.filter((t) => types.includes(t))
 
 /** The shape of a union: it accepts what any member accepts. */
 export const mergeShapes = (shapes: ReadonlyArray<Shape>): Shape => {

@@ -6,18 +6,18 @@
  */
 import { DockerError, Images, Progress } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../../internal/Args.ts"
 import * as LocalContext from "../../internal/build/LocalContext.ts"
 import * as StdinContext from "../../internal/build/StdinContext.ts"
 import * as BuildContext from "../../internal/BuildContext.ts"
 import * as Failure from "../../internal/Failure.ts"
-import * as GitContext from "../../internal/GitContext.ts"
 import * as Units from "../../internal/format/Units.ts"
+import * as GitContext from "../../internal/GitContext.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import * as ProgressDisplay from "../../internal/ProgressDisplay.ts"
 import * as Stdin from "../../internal/Stdin.ts"
@@ -40,20 +40,56 @@ export const usage = "[OPTIONS] PATH | URL | -"
 /** `image build [OPTIONS] PATH`. */
 export const build = (name = "build", path = "image build") =>
   Command.make(name, {
-    tag: Flag.String("tag").pipe(Flag.withAlias("t"), Flag.atLeast(0), Flag.withDescription("Name and optionally a tag in the \"name:tag\" format")),
-    file: Flag.String("file").pipe(Flag.withAlias("f"), Flag.optional, Flag.withDescription("Name of the Dockerfile (Default is \"PATH/Dockerfile\")")),
+    tag: Flag.String("tag").pipe(
+      Flag.withAlias("t"),
+      Flag.atLeast(0),
+      Flag.withDescription("Name and optionally a tag in the \"name:tag\" format")
+    ),
+    file: Flag.String("file").pipe(
+      Flag.withAlias("f"),
+      Flag.optional,
+      Flag.withDescription("Name of the Dockerfile (Default is \"PATH/Dockerfile\")")
+    ),
     buildArg: Flag.String("build-arg").pipe(Flag.atLeast(0), Flag.withDescription("Set build-time variables")),
     label: Flag.String("label").pipe(Flag.atLeast(0), Flag.withDescription("Set metadata for an image")),
     target: Flag.String("target").pipe(Flag.optional, Flag.withDescription("Set the target build stage to build.")),
-    noCache: Flag.Boolean("no-cache").pipe(Flag.withDefault(false), Flag.withDescription("Do not use cache when building the image")),
-    pull: Flag.Boolean("pull").pipe(Flag.withDefault(false), Flag.withDescription("Always attempt to pull a newer version of the image")),
-    quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Suppress the build output and print image ID on success")),
-    platform: Flag.String("platform").pipe(Flag.optional, Flag.withDescription("Set platform if server is multi-platform capable")),
-    network: Flag.String("network").pipe(Flag.optional, Flag.withDescription("Set the networking mode for the RUN instructions during build")),
-    addHost: Flag.String("add-host").pipe(Flag.atLeast(0), Flag.withDescription("Add a custom host-to-IP mapping (\"host:ip\")")),
-    rm: Flag.Boolean("rm").pipe(Flag.withDefault(true), Flag.withDescription("Remove intermediate containers after a successful build")),
-    forceRm: Flag.Boolean("force-rm").pipe(Flag.withDefault(false), Flag.withDescription("Always remove intermediate containers")),
-    cacheFrom: Flag.String("cache-from").pipe(Flag.atLeast(0), Flag.withDescription("Images to consider as cache sources")),
+    noCache: Flag.Boolean("no-cache").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("Do not use cache when building the image")
+    ),
+    pull: Flag.Boolean("pull").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("Always attempt to pull a newer version of the image")
+    ),
+    quiet: Flag.Boolean("quiet").pipe(
+      Flag.withDefault(false),
+      Flag.withAlias("q"),
+      Flag.withDescription("Suppress the build output and print image ID on success")
+    ),
+    platform: Flag.String("platform").pipe(
+      Flag.optional,
+      Flag.withDescription("Set platform if server is multi-platform capable")
+    ),
+    network: Flag.String("network").pipe(
+      Flag.optional,
+      Flag.withDescription("Set the networking mode for the RUN instructions during build")
+    ),
+    addHost: Flag.String("add-host").pipe(
+      Flag.atLeast(0),
+      Flag.withDescription("Add a custom host-to-IP mapping (\"host:ip\")")
+    ),
+    rm: Flag.Boolean("rm").pipe(
+      Flag.withDefault(true),
+      Flag.withDescription("Remove intermediate containers after a successful build")
+    ),
+    forceRm: Flag.Boolean("force-rm").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("Always remove intermediate containers")
+    ),
+    cacheFrom: Flag.String("cache-from").pipe(
+      Flag.atLeast(0),
+      Flag.withDescription("Images to consider as cache sources")
+    ),
     args: Args.all
   }, (input) =>
     Effect.scoped(Effect.gen(function*() {
@@ -62,7 +98,10 @@ export const build = (name = "build", path = "image build") =>
         const parsed = Reference.parseNormalized(tag)
         if (Result.isFailure(parsed)) {
           return yield* Effect.fail(
-            Failure.flagError(`invalid argument "${tag}" for "-t, --tag" flag: ${parsed.failure.message}`, { path, usage })
+            Failure.flagError(`invalid argument "${tag}" for "-t, --tag" flag: ${parsed.failure.message}`, {
+              path,
+              usage
+            })
           )
         }
       }
@@ -70,7 +109,9 @@ export const build = (name = "build", path = "image build") =>
       const terminal = yield* Terminal
       const file = Option.getOrUndefined(input.file)
       if (context === "-" && file === "-") {
-        return yield* Effect.fail(Failure.message("invalid argument: can't use stdin for both build context and dockerfile"))
+        return yield* Effect.fail(
+          Failure.message("invalid argument: can't use stdin for both build context and dockerfile")
+        )
       }
       const readError = (cause: Error) => Failure.message(`unable to prepare context: ${Failure.goError(cause)}`)
       const prepare = (message: string) => Failure.message(`unable to prepare context: ${message}`)
@@ -79,7 +120,8 @@ export const build = (name = "build", path = "image build") =>
       const remote = !isLocalDir && context !== "-" && GitContext.isUrl(context!) && !GitContext.isGitUrl(context!)
       if (remote) {
         return yield* Effect.fail(prepare(
-          "dockhand does not download remote contexts (tarball or Dockerfile URLs): fetch the file and build from stdin (dockhand build - < FILE)"
+          "dockhand does not download remote contexts (tarball or Dockerfile URLs): " +
+            "fetch the file and build from stdin (dockhand build - < FILE)"
         ))
       }
       const source = context === "-"
@@ -87,7 +129,9 @@ export const build = (name = "build", path = "image build") =>
           Effect.mapError((e) => e instanceof Failure.CliFailure ? e : readError(e))
         )
         : yield* Effect.gen(function*() {
-          const stdinDockerfile = file === "-" ? yield* Stdin.readAll(terminal.stdin).pipe(Effect.mapError(readError)) : undefined
+          const stdinDockerfile = file === "-"
+            ? yield* Stdin.readAll(terminal.stdin).pipe(Effect.mapError(readError))
+            : undefined
           let directory = context!
           let dockerfile = stdinDockerfile === undefined ? file : undefined
           // for a git checkout, the -f text (or none) the Dockerfile must be within the context under
@@ -155,7 +199,8 @@ export const build = (name = "build", path = "image build") =>
         extraHosts: input.addHost,
         cacheFrom: input.cacheFrom.length > 0 ? input.cacheFrom : undefined
       })
-      // with -q the log is kept back, then written raw to stdout or (on failure) stderr: escaped if either is a terminal
+      // with -q the log is kept back, then written raw to stdout or (on failure) stderr:
+      // escaped if either is a terminal
       const display = ProgressDisplay.make({
         terminal: terminal.stdoutIsTerminal,
         columns: terminal.columns,
@@ -176,7 +221,10 @@ export const build = (name = "build", path = "image build") =>
             // A failed step's exit status is the command's, as with docker (`RUN false` exits 1, `RUN exit 3` 3).
             const code = error.reason._tag === "StreamError" ? error.reason.code : undefined
             return yield* Effect.fail(
-              Failure.message(Failure.fromDockerError(error).message.replace(/\n$/, ""), code === undefined || code === 0 ? 1 : code)
+              Failure.message(
+                Failure.fromDockerError(error).message.replace(/\n$/, ""),
+                code === undefined || code === 0 ? 1 : code
+              )
             )
           })
         )

@@ -4,9 +4,9 @@
  * @since 0.1.0
  */
 import { Images } from "@dockhand/client"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../../internal/Args.ts"
 import * as ImageFormat from "../../internal/format/ImageFormat.ts"
 import * as Listing from "../../internal/Listing.ts"
@@ -18,9 +18,17 @@ export const usage = "[OPTIONS] IMAGE"
 /** `image history [-H] [--no-trunc] [-q] [--format F] [--platform P] IMAGE`. */
 export const history = (name = "history", path = "image history") =>
   Command.make(name, {
-    human: Flag.Boolean("human").pipe(Flag.withDefault(true), Flag.withAlias("H"), Flag.withDescription("Print sizes and dates in human readable format")),
+    human: Flag.Boolean("human").pipe(
+      Flag.withDefault(true),
+      Flag.withAlias("H"),
+      Flag.withDescription("Print sizes and dates in human readable format")
+    ),
     noTrunc: Flag.Boolean("no-trunc").pipe(Flag.withDefault(false), Flag.withDescription("Don't truncate output")),
-    quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Only show image IDs")),
+    quiet: Flag.Boolean("quiet").pipe(
+      Flag.withDefault(false),
+      Flag.withAlias("q"),
+      Flag.withDescription("Only show image IDs")
+    ),
     format: Flag.String("format").pipe(Flag.optional, Flag.withDescription("Format output using a custom template")),
     platform: Flag.String("platform").pipe(Flag.optional, Flag.withDescription("Show history for the given platform")),
     args: Args.all

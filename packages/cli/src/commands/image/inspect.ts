@@ -4,9 +4,9 @@
  * @since 0.1.0
  */
 import { Images } from "@dockhand/client"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
 import * as Inspect from "../../internal/Inspect.ts"
@@ -19,22 +19,28 @@ export const usage = "[OPTIONS] IMAGE [IMAGE...]"
 /** `image inspect [--format F] [--platform P] IMAGE...`: the daemon's JSON, indented as docker indents it. */
 export const inspect = (name = "inspect", path = "image inspect") =>
   Command.make(name, {
-  format: Flag.String("format").pipe(Flag.withAlias("f"), Flag.optional, Flag.withDescription("Format output using a custom template")),
-  platform: Flag.String("platform").pipe(Flag.optional, Flag.withDescription("Inspect a specific platform")),
-  args: Args.all
-}, ({ args, format, platform }) =>
-  Effect.gen(function*() {
-    const names = yield* Args.expect({ path, usage }, args, 1)
-    const images = yield* Images.Images
-    const terminal = yield* Terminal
-    const platformValue = yield* Platforms.parseOption(platform)
-    const template = yield* Inspect.parseFormat(format)
-    const entries: Array<Result.Result<string, string>> = []
-    for (const name of names) {
-      const result = yield* Effect.result(images.inspectRaw(name, platformValue === undefined ? {} : { platform: platformValue }))
-      entries.push(result._tag === "Failure" ? Result.fail(result.failure.message) : Result.succeed(result.success))
-    }
-    const { errors, output } = yield* Inspect.render(entries, template, Inspect.imageInspectResponse)
-    yield* terminal.out(output)
-    if (errors.length > 0) return yield* Effect.fail(Failure.message(errors.join("\n")))
-  })).pipe(Command.withDescription("Display detailed information on one or more images"))
+    format: Flag.String("format").pipe(
+      Flag.withAlias("f"),
+      Flag.optional,
+      Flag.withDescription("Format output using a custom template")
+    ),
+    platform: Flag.String("platform").pipe(Flag.optional, Flag.withDescription("Inspect a specific platform")),
+    args: Args.all
+  }, ({ args, format, platform }) =>
+    Effect.gen(function*() {
+      const names = yield* Args.expect({ path, usage }, args, 1)
+      const images = yield* Images.Images
+      const terminal = yield* Terminal
+      const platformValue = yield* Platforms.parseOption(platform)
+      const template = yield* Inspect.parseFormat(format)
+      const entries: Array<Result.Result<string, string>> = []
+      for (const name of names) {
+        const result = yield* Effect.result(
+          images.inspectRaw(name, platformValue === undefined ? {} : { platform: platformValue })
+        )
+        entries.push(result._tag === "Failure" ? Result.fail(result.failure.message) : Result.succeed(result.success))
+      }
+      const { errors, output } = yield* Inspect.render(entries, template, Inspect.imageInspectResponse)
+      yield* terminal.out(output)
+      if (errors.length > 0) return yield* Effect.fail(Failure.message(errors.join("\n")))
+    })).pipe(Command.withDescription("Display detailed information on one or more images"))

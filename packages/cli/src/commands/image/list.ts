@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { Images } from "@dockhand/client"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../../internal/Args.ts"
 import * as FilterFlags from "../../internal/FilterFlags.ts"
 import * as ImageFormat from "../../internal/format/ImageFormat.ts"
@@ -19,13 +19,28 @@ export const usage = "[OPTIONS] [REPOSITORY[:TAG]]"
 /** `image ls [-a] [-q] [--digests] [--no-trunc] [-f F]... [--format F] [REPOSITORY[:TAG]]`. */
 export const ls = (name = "ls", path = "image ls") =>
   Command.make(name, {
-    all: Flag.Boolean("all").pipe(Flag.withDefault(false), Flag.withAlias("a"), Flag.withDescription("Show all images (default hides intermediate images)")),
-    quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Only show image IDs")),
+    all: Flag.Boolean("all").pipe(
+      Flag.withDefault(false),
+      Flag.withAlias("a"),
+      Flag.withDescription("Show all images (default hides intermediate images)")
+    ),
+    quiet: Flag.Boolean("quiet").pipe(
+      Flag.withDefault(false),
+      Flag.withAlias("q"),
+      Flag.withDescription("Only show image IDs")
+    ),
     digests: Flag.Boolean("digests").pipe(Flag.withDefault(false), Flag.withDescription("Show digests")),
     noTrunc: Flag.Boolean("no-trunc").pipe(Flag.withDefault(false), Flag.withDescription("Don't truncate output")),
-    filter: Flag.String("filter").pipe(Flag.withAlias("f"), Flag.atLeast(0), Flag.withDescription("Filter output based on conditions provided")),
+    filter: Flag.String("filter").pipe(
+      Flag.withAlias("f"),
+      Flag.atLeast(0),
+      Flag.withDescription("Filter output based on conditions provided")
+    ),
     format: Flag.String("format").pipe(Flag.optional, Flag.withDescription("Format output using a custom template")),
-    tree: Flag.Boolean("tree").pipe(Flag.withDefault(false), Flag.withDescription("List multi-platform images as a tree (EXPERIMENTAL)")),
+    tree: Flag.Boolean("tree").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("List multi-platform images as a tree (EXPERIMENTAL)")
+    ),
     args: Args.all
   }, (input) =>
     Effect.gen(function*() {

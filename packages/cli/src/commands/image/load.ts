@@ -5,10 +5,10 @@
  * @since 0.1.0
  */
 import { Images, Progress } from "@dockhand/client"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
 import { readError, readFile } from "../../internal/LocalRead.ts"
@@ -22,27 +22,38 @@ export const usage = "[OPTIONS]"
 /** `image load [-i FILE] [-q] [--platform P]`: refuses a terminal on stdin. */
 export const load = (name = "load", path = "image load") =>
   Command.make(name, {
-  input: Flag.String("input").pipe(Flag.withAlias("i"), Flag.optional, Flag.withDescription("Read from tar archive file, instead of STDIN")),
-  quiet: Flag.Boolean("quiet").pipe(Flag.withDefault(false), Flag.withAlias("q"), Flag.withDescription("Suppress the load output")),
-  platform: Flag.String("platform").pipe(Flag.atLeast(0), Flag.withDescription("Load only the given platform(s)")),
-  args: Args.all
-}, ({ args, input, quiet, platform }) =>
-  Effect.gen(function*() {
-    yield* Args.expect({ path, usage }, args, 0, 0)
-    const terminal = yield* Terminal
-    const fromFile = Option.isSome(input) && input.value !== ""
-    if (!fromFile && terminal.stdinIsTerminal) {
-      return yield* Effect.fail(Failure.message("requested load from stdin, but stdin is empty"))
-    }
-    const source = fromFile ? yield* readFile(input.value) : terminal.stdin
-    const platforms = yield* Platforms.parseAll(platform)
-    const images = yield* Images.Images
-    const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
-    const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
-    // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.
-    const progress = images.load(tar, { quiet: quiet || !terminal.stdoutIsTerminal, ...(platforms.length > 0 ? { platforms } : {}) })
-    yield* Progress.run(progress, (message) => {
-      const text = display(message)
-      return text === "" ? Effect.void : terminal.outRaw(text)
-    })
-  })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))
+    input: Flag.String("input").pipe(
+      Flag.withAlias("i"),
+      Flag.optional,
+      Flag.withDescription("Read from tar archive file, instead of STDIN")
+    ),
+    quiet: Flag.Boolean("quiet").pipe(
+      Flag.withDefault(false),
+      Flag.withAlias("q"),
+      Flag.withDescription("Suppress the load output")
+    ),
+    platform: Flag.String("platform").pipe(Flag.atLeast(0), Flag.withDescription("Load only the given platform(s)")),
+    args: Args.all
+  }, ({ args, input, quiet, platform }) =>
+    Effect.gen(function*() {
+      yield* Args.expect({ path, usage }, args, 0, 0)
+      const terminal = yield* Terminal
+      const fromFile = Option.isSome(input) && input.value !== ""
+      if (!fromFile && terminal.stdinIsTerminal) {
+        return yield* Effect.fail(Failure.message("requested load from stdin, but stdin is empty"))
+      }
+      const source = fromFile ? yield* readFile(input.value) : terminal.stdin
+      const platforms = yield* Platforms.parseAll(platform)
+      const images = yield* Images.Images
+      const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
+      const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
+      // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.
+      const progress = images.load(tar, {
+        quiet: quiet || !terminal.stdoutIsTerminal,
+        ...(platforms.length > 0 ? { platforms } : {})
+      })
+      yield* Progress.run(progress, (message) => {
+        const text = display(message)
+        return text === "" ? Effect.void : terminal.outRaw(text)
+      })
+    })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))

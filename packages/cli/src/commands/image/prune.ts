@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 import { Images } from "@dockhand/client"
-import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
 import * as Args from "../../internal/Args.ts"
 import * as FilterFlags from "../../internal/FilterFlags.ts"
 import * as Units from "../../internal/format/Units.ts"
@@ -19,9 +19,20 @@ const path = "image prune"
 
 /** `image prune [-a] [-f] [--filter F]...`: asks before deleting unless `-f`. */
 export const prune = Command.make("prune", {
-  all: Flag.Boolean("all").pipe(Flag.withDefault(false), Flag.withAlias("a"), Flag.withDescription("Remove all unused images, not just dangling ones")),
-  force: Flag.Boolean("force").pipe(Flag.withDefault(false), Flag.withAlias("f"), Flag.withDescription("Do not prompt for confirmation")),
-  filter: Flag.String("filter").pipe(Flag.atLeast(0), Flag.withDescription("Provide filter values (e.g. \"until=<timestamp>\")")),
+  all: Flag.Boolean("all").pipe(
+    Flag.withDefault(false),
+    Flag.withAlias("a"),
+    Flag.withDescription("Remove all unused images, not just dangling ones")
+  ),
+  force: Flag.Boolean("force").pipe(
+    Flag.withDefault(false),
+    Flag.withAlias("f"),
+    Flag.withDescription("Do not prompt for confirmation")
+  ),
+  filter: Flag.String("filter").pipe(
+    Flag.atLeast(0),
+    Flag.withDescription("Provide filter values (e.g. \"until=<timestamp>\")")
+  ),
   args: Args.all
 }, ({ args, all, force, filter }) =>
   Effect.gen(function*() {
@@ -33,7 +44,8 @@ export const prune = Command.make("prune", {
     if (!force) {
       yield* terminal.out(
         all
-          ? "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue? [y/N] "
+          ? "WARNING! This will remove all images without at least one container associated to them.\n" +
+            "Are you sure you want to continue? [y/N] "
           : "WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] "
       )
       if (!(yield* Stdin.confirm)) return

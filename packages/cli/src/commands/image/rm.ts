@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 import { Images } from "@dockhand/client"
-import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
 import * as Platforms from "../../internal/Platforms.ts"
@@ -20,34 +20,44 @@ export const usage = "[OPTIONS] IMAGE [IMAGE...]"
  */
 export const rm = (name = "rm", path = "image rm") =>
   Command.make(name, {
-  force: Flag.Boolean("force").pipe(Flag.withDefault(false), Flag.withAlias("f"), Flag.withDescription("Force removal of the image")),
-  noPrune: Flag.Boolean("no-prune").pipe(Flag.withDefault(false), Flag.withDescription("Do not delete untagged parents")),
-  platform: Flag.String("platform").pipe(Flag.atLeast(0), Flag.withDescription("Remove only the given platform variant")),
-  args: Args.all
-}, ({ args, force, noPrune, platform }) =>
-  Effect.gen(function*() {
-    const names = yield* Args.expect({ path, usage }, args, 1)
-    const images = yield* Images.Images
-    const terminal = yield* Terminal
-    const platforms = yield* Platforms.parseAll(platform)
-    const errors: Array<string> = []
-    let fatal = false
-    for (const name of names) {
-      const result = yield* Effect.result(images.remove(name, { force, noPrune, platforms }))
-      if (result._tag === "Failure") {
-        if (result.failure.reason._tag !== "NotFound") fatal = true
-        errors.push(result.failure.message)
-        continue
+    force: Flag.Boolean("force").pipe(
+      Flag.withDefault(false),
+      Flag.withAlias("f"),
+      Flag.withDescription("Force removal of the image")
+    ),
+    noPrune: Flag.Boolean("no-prune").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("Do not delete untagged parents")
+    ),
+    platform: Flag.String("platform").pipe(
+      Flag.atLeast(0),
+      Flag.withDescription("Remove only the given platform variant")
+    ),
+    args: Args.all
+  }, ({ args, force, noPrune, platform }) =>
+    Effect.gen(function*() {
+      const names = yield* Args.expect({ path, usage }, args, 1)
+      const images = yield* Images.Images
+      const terminal = yield* Terminal
+      const platforms = yield* Platforms.parseAll(platform)
+      const errors: Array<string> = []
+      let fatal = false
+      for (const name of names) {
+        const result = yield* Effect.result(images.remove(name, { force, noPrune, platforms }))
+        if (result._tag === "Failure") {
+          if (result.failure.reason._tag !== "NotFound") fatal = true
+          errors.push(result.failure.message)
+          continue
+        }
+        for (const item of result.success) {
+          if (item.Untagged !== undefined) yield* terminal.out(`Untagged: ${item.Untagged}\n`)
+          if (item.Deleted !== undefined) yield* terminal.out(`Deleted: ${item.Deleted}\n`)
+        }
       }
-      for (const item of result.success) {
-        if (item.Untagged !== undefined) yield* terminal.out(`Untagged: ${item.Untagged}\n`)
-        if (item.Deleted !== undefined) yield* terminal.out(`Deleted: ${item.Deleted}\n`)
-      }
-    }
-    if (errors.length === 0) return
-    if (!force || fatal) return yield* Effect.fail(Failure.message(errors.join("\n")))
-    yield* terminal.err(`${errors.join("\n")}\n`)
-  })).pipe(
-    Command.withDescription("Remove one or more images"),
-    (command) => (name === "rm" ? Command.withAlias(command, "remove") : command)
-  )
+      if (errors.length === 0) return
+      if (!force || fatal) return yield* Effect.fail(Failure.message(errors.join("\n")))
+      yield* terminal.err(`${errors.join("\n")}\n`)
+    })).pipe(
+      Command.withDescription("Remove one or more images"),
+      (command) => (name === "rm" ? Command.withAlias(command, "remove") : command)
+    )

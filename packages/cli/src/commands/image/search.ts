@@ -4,9 +4,9 @@
  * @since 0.1.0
  */
 import { Images } from "@dockhand/client"
+import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../../internal/Args.ts"
 import * as FilterFlags from "../../internal/FilterFlags.ts"
 import * as Table from "../../internal/format/Table.ts"
@@ -22,7 +22,11 @@ const searchFormat = "table {{.Name}}\t{{.Description}}\t{{.StarCount}}\t{{.IsOf
 /** `image search [-f F]... [--limit N] [--no-trunc] [--format F] TERM`. */
 export const search = (name = "search", path = "search") =>
   Command.make(name, {
-    filter: Flag.String("filter").pipe(Flag.withAlias("f"), Flag.atLeast(0), Flag.withDescription("Filter output based on conditions provided")),
+    filter: Flag.String("filter").pipe(
+      Flag.withAlias("f"),
+      Flag.atLeast(0),
+      Flag.withDescription("Filter output based on conditions provided")
+    ),
     limit: Flag.Int("limit").pipe(Flag.optional, Flag.withDescription("Max number of search results")),
     noTrunc: Flag.Boolean("no-trunc").pipe(Flag.withDefault(false), Flag.withDescription("Don't truncate output")),
     format: Flag.String("format").pipe(Flag.optional, Flag.withDescription("Pretty-print search using a Go template")),
@@ -45,5 +49,11 @@ export const search = (name = "search", path = "search") =>
         IsOfficial: r.is_official ? "[OK]" : "",
         IsAutomated: r.is_automated ? "[OK]" : ""
       }))
-      yield* Listing.print(Table.render({ format: Option.getOrElse(input.format, () => searchFormat) || searchFormat, header: searchHeader, rows }))
+      yield* Listing.print(
+        Table.render({
+          format: Option.getOrElse(input.format, () => searchFormat) || searchFormat,
+          header: searchHeader,
+          rows
+        })
+      )
     })).pipe(Command.withDescription("Search Docker Hub for images"))

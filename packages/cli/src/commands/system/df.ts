@@ -5,11 +5,11 @@
  */
 import { System } from "@dockhand/client"
 import type { Build, System as SystemModels } from "@dockhand/models"
+import { Command, Flag } from "effect/cli"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
-import { Command, Flag } from "effect/cli"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
 import * as DiskUsageFormat from "../../internal/format/DiskUsageFormat.ts"
@@ -24,7 +24,9 @@ const summaryRow = (type: string, total: number, active: number, size: number, r
   TotalCount: String(total),
   Active: String(active),
   Size: Units.humanSize(size),
-  Reclaimable: size > 0 ? `${Units.humanSize(reclaimable)} (${Math.trunc((reclaimable * 100) / size)}%)` : Units.humanSize(reclaimable)
+  Reclaimable: size > 0
+    ? `${Units.humanSize(reclaimable)} (${Math.trunc((reclaimable * 100) / size)}%)`
+    : Units.humanSize(reclaimable)
 })
 
 const numberOf = (value: unknown, key: string): number => {
@@ -75,7 +77,11 @@ export const usage = "[OPTIONS]"
 
 /** `system df [-v] [--format F]`. */
 export const df = Command.make("df", {
-  verbose: Flag.Boolean("verbose").pipe(Flag.withDefault(false), Flag.withAlias("v"), Flag.withDescription("Show detailed information on space usage")),
+  verbose: Flag.Boolean("verbose").pipe(
+    Flag.withDefault(false),
+    Flag.withAlias("v"),
+    Flag.withDescription("Show detailed information on space usage")
+  ),
   format: Flag.String("format").pipe(Flag.optional, Flag.withDescription("Format output using a custom template")),
   args: Args.all
 }, ({ args, verbose, format }) =>
@@ -86,13 +92,17 @@ export const df = Command.make("df", {
     const disk = yield* system.diskUsage()
     if (verbose) {
       const cache: ReadonlyArray<Build.CacheRecord> = disk.raw.BuildCache ?? []
-      const text = DiskUsageFormat.formatDiskUsageVerbose({
-        images: disk.images.items,
-        containers: disk.raw.Containers ?? [],
-        volumes: disk.raw.Volumes ?? [],
-        buildCache: cache,
-        buildCacheSize: disk.raw.BuilderSize ?? cache.reduce((sum, r) => (r.Shared ? sum : sum + r.Size), 0)
-      }, Option.getOrUndefined(format), { now: yield* Clock.currentTimeMillis, timeZone: Units.localZone() })
+      const text = DiskUsageFormat.formatDiskUsageVerbose(
+        {
+          images: disk.images.items,
+          containers: disk.raw.Containers ?? [],
+          volumes: disk.raw.Volumes ?? [],
+          buildCache: cache,
+          buildCacheSize: disk.raw.BuilderSize ?? cache.reduce((sum, r) => (r.Shared ? sum : sum + r.Size), 0)
+        },
+        Option.getOrUndefined(format),
+        { now: yield* Clock.currentTimeMillis, timeZone: Units.localZone() }
+      )
       if (Result.isFailure(text)) return yield* Effect.fail(Failure.message(text.failure.message))
       return yield* terminal.out(text.success)
     }

@@ -4,14 +4,15 @@
  * @since 0.1.0
  */
 import { ApiVersion, DockerSettings, System } from "@dockhand/client"
-import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
+import * as Effect from "effect/Effect"
 import * as Args from "../../internal/Args.ts"
 import * as RuntimeName from "../../internal/RuntimeName.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
 /** A `key: value` line of `version`, values aligned in column 20 as docker aligns them. */
-const field = (indent: number, key: string, value: string) => `${" ".repeat(indent)}${`${key}:`.padEnd(20 - indent)}${value}`
+const field = (indent: number, key: string, value: string) =>
+  `${" ".repeat(indent)}${`${key}:`.padEnd(20 - indent)}${value}`
 
 const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -38,9 +39,13 @@ export const version = (clientVersion: string) =>
       const system = yield* System.System
       const negotiated = yield* Effect.result(system.apiVersion)
       const api = negotiated._tag === "Success"
-        ? negotiated.success === ApiVersion.maximum ? negotiated.success : `${negotiated.success} (downgraded from ${ApiVersion.maximum})`
+        ? negotiated.success === ApiVersion.maximum
+          ? negotiated.success
+          : `${negotiated.success} (downgraded from ${ApiVersion.maximum})`
         : ApiVersion.maximum
-      const runtimeVersion = RuntimeName.name === "node" ? `node ${process.version}` : `${RuntimeName.name} ${process.versions[RuntimeName.name] ?? ""}`
+      const runtimeVersion = RuntimeName.name === "node"
+        ? `node ${process.version}`
+        : `${RuntimeName.name} ${process.versions[RuntimeName.name] ?? ""}`
       const lines = [
         "Client:",
         field(1, "Version", clientVersion),
@@ -59,7 +64,11 @@ export const version = (clientVersion: string) =>
         if (component.Name === "Engine") {
           out.push(
             field(2, "Version", component.Version),
-            field(2, "API version", `${details["ApiVersion"] ?? ""} (minimum version ${details["MinAPIVersion"] ?? ""})`),
+            field(
+              2,
+              "API version",
+              `${details["ApiVersion"] ?? ""} (minimum version ${details["MinAPIVersion"] ?? ""})`
+            ),
             field(2, "Go version", details["GoVersion"] ?? ""),
             field(2, "Git commit", details["GitCommit"] ?? ""),
             field(2, "Built", ansic(details["BuildTime"] ?? "")),

@@ -67,7 +67,12 @@ export const evalSymlinks = (path: string): { readonly path: string } | { readon
  * `-f` names a path inside the context; with no `-f`, docker's `unable to open Dockerfile: open : no such file or
  * directory`. Only a Dockerfile that `-f` names outside the context is read from outside it.
  */
-export const localContext = (context: string, file: string | undefined, stdinDockerfile?: Uint8Array, within?: string) =>
+export const localContext = (
+  context: string,
+  file: string | undefined,
+  stdinDockerfile?: Uint8Array,
+  within?: string
+) =>
   Effect.gen(function*() {
     const prepare = (text: string) => Failure.message(`unable to prepare context: ${text}`)
     if (!existsSync(context)) return yield* Effect.fail(prepare(`path "${context}" not found`))
@@ -77,7 +82,9 @@ export const localContext = (context: string, file: string | undefined, stdinDoc
       return yield* Effect.fail(prepare(`unable to evaluate symlinks in context path: ${rootResolved.error}`))
     }
     const realRoot = rootResolved.path
-    if (!statSync(realRoot).isDirectory()) return yield* Effect.fail(prepare(`context must be a directory: ${realRoot}`))
+    if (!statSync(realRoot).isDirectory()) {
+      return yield* Effect.fail(prepare(`context must be a directory: ${realRoot}`))
+    }
     if (stdinDockerfile !== undefined) {
       // `-f -`: the Dockerfile read from stdin goes into the context under a random name, as one from outside does
       const outside: BuildContext.OutsideDockerfile = { name: randomDockerfileName(), content: stdinDockerfile }
@@ -101,9 +108,13 @@ export const localContext = (context: string, file: string | undefined, stdinDoc
     if (!isOutside(realRoot, resolved.path)) {
       return { root: realRoot, dockerfile: relativePath, outside: undefined }
     }
-    if (within !== undefined) return yield* Effect.fail(prepare(`the Dockerfile (${within}) must be within the build context`))
+    if (within !== undefined) {
+      return yield* Effect.fail(prepare(`the Dockerfile (${within}) must be within the build context`))
+    }
     // docker opens the file -f names, and with no -f an empty name
-    if (!given) return yield* Effect.fail(Failure.message("unable to open Dockerfile: open : no such file or directory"))
+    if (!given) {
+      return yield* Effect.fail(Failure.message("unable to open Dockerfile: open : no such file or directory"))
+    }
     if (!isOutside(root, dockerfile) || !isOutside(realRoot, dockerfile)) {
       // a path inside the context that links out of it
       return yield* Effect.fail(prepare(`the Dockerfile (${file}) must be within the build context`))

@@ -82,7 +82,9 @@ export const displayablePorts = (ports: ReadonlyArray<unknown>): string => {
     let key = stringAt(port, "Type")
     if (ip !== "") {
       if (numberAt(port, "PublicPort") !== current) {
-        hostMappings.push(`${DockerHost.joinHostPort(ip, numberAt(port, "PublicPort"))}->${current}/${stringAt(port, "Type")}`)
+        hostMappings.push(
+          `${DockerHost.joinHostPort(ip, numberAt(port, "PublicPort"))}->${current}/${stringAt(port, "Type")}`
+        )
         continue
       }
       key = `${ip}/${stringAt(port, "Type")}`
@@ -229,17 +231,45 @@ export const buildCacheTableFormat =
 
 /** The column titles of each section (docker's header contexts). */
 const containerHeader = {
-  ID: "CONTAINER ID", Image: "IMAGE", Command: "COMMAND", LocalVolumes: "LOCAL VOLUMES", Size: "SIZE",
-  RunningFor: "CREATED", Status: "STATUS", Names: "NAMES", CreatedAt: "CREATED AT", Ports: "PORTS", State: "STATE",
-  Labels: "LABELS", Mounts: "MOUNTS", Networks: "NETWORKS", Platform: "PLATFORM"
+  ID: "CONTAINER ID",
+  Image: "IMAGE",
+  Command: "COMMAND",
+  LocalVolumes: "LOCAL VOLUMES",
+  Size: "SIZE",
+  RunningFor: "CREATED",
+  Status: "STATUS",
+  Names: "NAMES",
+  CreatedAt: "CREATED AT",
+  Ports: "PORTS",
+  State: "STATE",
+  Labels: "LABELS",
+  Mounts: "MOUNTS",
+  Networks: "NETWORKS",
+  Platform: "PLATFORM"
 }
 const volumeHeader = {
-  Name: "VOLUME NAME", Links: "LINKS", Size: "SIZE", Driver: "DRIVER", Scope: "SCOPE", Mountpoint: "MOUNTPOINT",
-  Labels: "LABELS", Group: "GROUP", Availability: "AVAILABILITY", Status: "STATUS"
+  Name: "VOLUME NAME",
+  Links: "LINKS",
+  Size: "SIZE",
+  Driver: "DRIVER",
+  Scope: "SCOPE",
+  Mountpoint: "MOUNTPOINT",
+  Labels: "LABELS",
+  Group: "GROUP",
+  Availability: "AVAILABILITY",
+  Status: "STATUS"
 }
 const buildCacheHeader = {
-  ID: "CACHE ID", CacheType: "CACHE TYPE", Size: "SIZE", CreatedSince: "CREATED", LastUsedSince: "LAST USED",
-  UsageCount: "USAGE", Shared: "SHARED", Parent: "PARENT", InUse: "IN USE", Description: "DESCRIPTION"
+  ID: "CACHE ID",
+  CacheType: "CACHE TYPE",
+  Size: "SIZE",
+  CreatedSince: "CREATED",
+  LastUsedSince: "LAST USED",
+  UsageCount: "USAGE",
+  Shared: "SHARED",
+  Parent: "PARENT",
+  InUse: "IN USE",
+  Description: "DESCRIPTION"
 }
 
 /** What `/system/df` answered, as `system df -v` needs it. */
@@ -279,7 +309,12 @@ export const formatDiskUsageVerbose = (
     ["Images space usage:\n\n", ImageFormat.defaultDiskUsageImageTableFormat, ImageFormat.imageHeader, images],
     ["\nContainers space usage:\n\n", containerTableFormat, containerHeader, containers],
     ["\nLocal Volumes space usage:\n\n", volumeTableFormat, volumeHeader, volumes],
-    [`\nBuild cache usage: ${Units.humanSize(usage.buildCacheSize)}\n\n`, buildCacheTableFormat, buildCacheHeader, buildCache]
+    [
+      `\nBuild cache usage: ${Units.humanSize(usage.buildCacheSize)}\n\n`,
+      buildCacheTableFormat,
+      buildCacheHeader,
+      buildCache
+    ]
   ]
   let out = ""
   for (const [title, sectionFormat, header, rows] of sections) {

@@ -4,8 +4,8 @@
  * variables (`$x := …`, `$x = …`); pipelines; `if`/`else if`/`else`/`with`/`else with`/`range` (slices, maps in key
  * order, integers; `$i, $e :=`; `break`/`continue`); literals; Go's builtins (`and`, `or`, `not`, `len`, `index`,
  * `slice`, `print`, `printf`, `println`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `html`, `js`, `urlquery`, `call`)
- * and docker's functions (`json`, `split`, `join`, `title`, `lower`, `upper`, `pad`, `truncate`), or docker's header variants of
- * them. Errors read as Go's: `template: :1: function "foo" not defined`,
+ * and docker's functions (`json`, `split`, `join`, `title`, `lower`, `upper`, `pad`, `truncate`), or docker's header
+ * variants of them. Errors read as Go's: `template: :1: function "foo" not defined`,
  * `template: :1:2: executing "" at <.Foo>: can't evaluate field Foo in type *formatter.imageContext`.
  * `define`, `template` and `block` are not supported.
  *
@@ -15,10 +15,10 @@
  * @internal
  */
 import * as Result from "effect/Result"
-import { type ExecuteOptions, execute } from "./template/exec.ts"
+import { execute, type ExecuteOptions } from "./template/exec.ts"
 import { parse, type TemplateError } from "./template/template.ts"
 
-export { type ExecuteOptions, execute, executePartial, type FunctionSet, type MissingKey } from "./template/exec.ts"
+export { execute, type ExecuteOptions, executePartial, type FunctionSet, type MissingKey } from "./template/exec.ts"
 export { parse, type Template, TemplateError } from "./template/template.ts"
 
 /** Parses and renders in one step. */

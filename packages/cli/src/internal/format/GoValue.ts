@@ -10,6 +10,9 @@
  *
  * @internal
  */
+export { formatValue, sprint, sprintf, sprintln } from "./go/fmt.ts"
+export { encodeJson, intText, jsonString, JsonUnsupported } from "./go/json.ts"
+export { canBackquote, formatFloat, isPrint, quote, quoteRune } from "./go/strconv.ts"
 export { codePoints, fromUtf8Bytes, utf8Bytes, utf8Length } from "./go/utf8.ts"
 export {
   compareStrings,
@@ -29,6 +32,3 @@ export {
   toNumber,
   typeName
 } from "./go/value.ts"
-export { canBackquote, formatFloat, isPrint, quote, quoteRune } from "./go/strconv.ts"
-export { encodeJson, intText, jsonString, JsonUnsupported } from "./go/json.ts"
-export { formatValue, sprint, sprintf, sprintln } from "./go/fmt.ts"

@@ -70,7 +70,9 @@ export const parseReferenceByGrammar = (ref: string): Reference | undefined => {
   let path = name[2]!
   let familiarName: string
   if (nameDomain === "docker.io") {
-    if (path.startsWith("library/") && !path.slice("library/".length).includes("/")) path = path.slice("library/".length)
+    if (path.startsWith("library/") && !path.slice("library/".length).includes("/")) {
+      path = path.slice("library/".length)
+    }
     familiarName = path
   } else familiarName = nameDomain === undefined ? path : `${nameDomain}/${path}`
   return { familiarName, tag: m[2], digest }
@@ -111,8 +113,8 @@ export const parseReference = (ref: string): Reference | undefined => {
 export const defaultImageTableFormat =
   "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}"
 /** docker's `image ls --digests` table. */
-export const defaultImageTableFormatWithDigest =
-  "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}"
+export const defaultImageTableFormatWithDigest = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t" +
+  "{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}"
 
 /** The column titles of image rows (docker's `newImageContext` header). */
 export const imageHeader: Readonly<Record<string, string>> = {
@@ -219,7 +221,7 @@ export const imageRows = (
       }
     }
     for (const [repository, digests] of repoDigests) {
-      if (options.showDigests) for (const digest of digests) rows.push({ image, repository, tag: "<none>", digest })
+      if (options.showDigests) { for (const digest of digests) rows.push({ image, repository, tag: "<none>", digest }) }
       else rows.push({ image, repository, tag: "<none>", digest: "" })
     }
   }
@@ -317,7 +319,9 @@ export const defaultImageTable = (
   clock: Clock
 ): string | undefined => {
   const lines: Array<ReadonlyArray<string>> = [
-    withDigest ? ["REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"] : ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]
+    withDigest
+      ? ["REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"]
+      : ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]
   ]
   const sizes = new Map<number, string>()
   for (const { digest, image, repository, tag } of rows) {
@@ -427,11 +431,11 @@ export const formatHistory = (
 // ---------------------------------------------------------------------------------------------------------------
 
 /** docker's `system df` summary table. */
-export const defaultDiskUsageTableFormat =
-  "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}"
+export const defaultDiskUsageTableFormat = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}"
 /** docker's `system df -v` image table. */
 export const defaultDiskUsageImageTableFormat =
-  "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}"
+  "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t" +
+  "{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}"
 
 /** The column titles of the `system df` summary. */
 export const diskUsageHeader: Readonly<Record<string, string>> = {

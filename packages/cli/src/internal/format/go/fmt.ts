@@ -155,7 +155,9 @@ const printValue = (v: unknown, verb: string, f: Flags, depth: number): string =
       return "[" + items.join(" ") + "]"
     }
     case "map": {
-      const items = mapEntries(v).map(([k, x]) => printValue(k, verb, f, depth + 1) + ":" + printValue(x, verb, f, depth + 1))
+      const items = mapEntries(v).map(([k, x]) =>
+        printValue(k, verb, f, depth + 1) + ":" + printValue(x, verb, f, depth + 1)
+      )
       return "map[" + items.join(" ") + "]"
     }
     case "struct": {

@@ -176,4 +176,6 @@ export const quoteRune = (cp: number, asciiOnly = false): string => {
 
 /** Whether Go's `strconv.CanBackquote` holds: a single-line string without backquotes or control characters. */
 export const canBackquote = (s: string): boolean =>
-  codePoints(s).every((cp) => cp !== 0x60 && cp !== 0xfeff && (cp >= 0x20 || cp === 0x09) && cp !== 0x7f && cp !== 0xfffd)
+  codePoints(s).every((cp) =>
+    cp !== 0x60 && cp !== 0xfeff && (cp >= 0x20 || cp === 0x09) && cp !== 0x7f && cp !== 0xfffd
+  )

@@ -182,7 +182,9 @@ class Exec {
         }
         break
       case "int": {
-        if (decl.length > 1) return this.errorf(`can't use ${V.formatValue(val)} to iterate over more than one variable`)
+        if (decl.length > 1) {
+          return this.errorf(`can't use ${V.formatValue(val)} to iterate over more than one variable`)
+        }
         const n = Number(val)
         for (let i = 0; i < n; i++) {
           ran = true
@@ -424,7 +426,11 @@ class Exec {
       case "any":
         return value
       case "string":
-        return typeof value === "string" ? value : value === null ? this.errorf("invalid value; expected string") : got()
+        return typeof value === "string"
+          ? value
+          : value === null
+          ? this.errorf("invalid value; expected string")
+          : got()
       case "int":
         return V.kindOf(value) === "int" ? value : value === null ? this.errorf("invalid value; expected int") : got()
       case "bool":

@@ -79,8 +79,20 @@ const evalArgs = (args: ReadonlyArray<unknown>): string =>
   args.length === 1 && typeof args[0] === "string" ? args[0] : V.sprint(args)
 
 const htmlEscape = (s: string): string =>
-  s.replace(/["'&<>\0]/g, (c) =>
-    c === "\"" ? "&#34;" : c === "'" ? "&#39;" : c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "\ufffd"
+  s.replace(
+    /["'&<>\0]/g,
+    (c) =>
+      c === "\""
+        ? "&#34;"
+        : c === "'"
+        ? "&#39;"
+        : c === "&"
+        ? "&amp;"
+        : c === "<"
+        ? "&lt;"
+        : c === ">"
+        ? "&gt;"
+        : "\ufffd"
   )
 
 const jsEscape = (s: string): string => {
@@ -219,11 +231,13 @@ const isSeparator = (cp: number): boolean => {
 /** Go's (deprecated) `strings.Title`: the first letter of each word in title case. */
 const title = (s: string): string => {
   let prev = 0x20
-  return String.fromCodePoint(...V.codePoints(s).map((cp) => {
-    const out = isSeparator(prev) ? toTitle(cp) : cp
-    prev = cp
-    return out
-  }))
+  return String.fromCodePoint(
+    ...V.codePoints(s).map((cp) => {
+      const out = isSeparator(prev) ? toTitle(cp) : cp
+      prev = cp
+      return out
+    })
+  )
 }
 
 /** Go's `strings.Split`: an empty separator splits after each rune. */
@@ -290,7 +304,9 @@ export const builtins: Record<string, GoFunc> = {
     params: ["any"],
     variadic: "any",
     call: ([fn, ...args]) => {
-      if (V.kindOf(fn) !== "func") return new FuncError(`non-function of type ${isNilish(fn) ? "<nil>" : V.typeName(fn)}`)
+      if (V.kindOf(fn) !== "func") {
+        return new FuncError(`non-function of type ${isNilish(fn) ? "<nil>" : V.typeName(fn)}`)
+      }
       return (fn as (...xs: ReadonlyArray<unknown>) => unknown)(...args)
     }
   },
