@@ -3,7 +3,9 @@
 #   docker.io (Engine 20.10 / API 1.41), docker-registry (distribution v2),
 #   podman 4.3, plus apache2-utils (htpasswd), openssl, curl, iproute2 (ss), busybox-static
 #   (a static binary used to build tiny probe images), tmux (the CLI's terminal test), git (git build contexts and
-#   the hostile repository served by `git daemon`) and util-linux (setpriv, to read a context as an unprivileged user).
+#   the hostile repository served by `git daemon`) and util-linux (setpriv, to read a context as an unprivileged user);
+#   then Docker Engine 28.5 with containerd 2.1, the docker CLI 28.5 and buildx into a private prefix
+#   (install-docker28.sh, pinned versions).
 # Idempotent: only missing packages are installed. Services shipped by the
 # packages are never started (policy-rc.d "exit 101" during the install) and
 # are stopped/disabled afterwards in case something started them anyway.
@@ -87,6 +89,8 @@ if [ -x /usr/local/bin/docker ]; then
     echo "install.sh: WARNING: 'docker' on PATH is $(command -v docker), not /usr/local/bin/docker" >&2
   fi
 fi
+
+bash "$(dirname "${BASH_SOURCE[0]}")/install-docker28.sh"
 
 echo "install.sh: versions:"
 printf '  dockerd:         %s\n' "$(dockerd --version 2>/dev/null || echo missing)"

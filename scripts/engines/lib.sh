@@ -16,6 +16,13 @@ PODMAN_SOCK="$DIR/podman.sock"
 CONTAINERD_SOCK="$DIR/containerd/containerd.sock"
 DOCKERD_PIDFILE="$DIR/docker/dockerd.pid"   # written by dockerd itself
 
+# Docker Engine 28.5 with the containerd image store (install-docker28.sh): binaries in a prefix shared by every
+# stack on the machine, state in $DIR/docker28.
+DOCKER28_PREFIX=${DOCKHAND_DOCKER28_PREFIX:-/opt/dockhand/docker-28.5.2}
+DOCKER28_SOCK="$DIR/docker28.sock"
+CONTAINERD28_SOCK="$DIR/docker28/containerd/containerd.sock"
+DOCKERD28_PIDFILE="$DIR/docker28/dockerd.pid"
+
 # Clean environment for the daemons: no proxies, no REGISTRY_*/DOCKER_* overrides.
 # SSL_CERT_FILE makes Go's system pool also trust our test CA (extra to
 # /etc/ssl/certs, which Go still loads), so nothing is written to /etc.
@@ -40,15 +47,18 @@ alive_pid() {
 pidfile_of() {
   case $1 in
     dockerd) echo "$DOCKERD_PIDFILE" ;;
+    dockerd28) echo "$DOCKERD28_PIDFILE" ;;
     *) echo "$PIDS/$1.pid" ;;
   esac
 }
 comm_of() {
   case $1 in
     registry|registry-tls) echo docker-registry ;;
+    dockerd28) echo dockerd ;;
+    containerd28) echo containerd ;;
     *) echo "$1" ;;
   esac
 }
 is_running() { alive_pid "$(pidfile_of "$1")" "$(comm_of "$1")" >/dev/null; }
 
-COMPONENTS=(containerd dockerd registry registry-tls podman)
+COMPONENTS=(containerd dockerd registry registry-tls podman containerd28 dockerd28)

@@ -4,6 +4,7 @@
 #   docker-registry       -> http://127.0.0.1:$DOCKHAND_REGISTRY_PORT (5000)
 #   docker-registry (TLS + htpasswd) -> https://127.0.0.1:$DOCKHAND_REGISTRY_TLS_PORT (5443)
 #   podman system service -> unix://$DIR/podman.sock
+#   containerd 2.1 + dockerd 28.5 (containerd image store) -> unix://$DIR/docker28.sock
 # All state lives in $DOCKHAND_ENGINES_DIR (default /tmp/dockhand-engines);
 # $DIR/env.sh exports the connection details for the tests.
 # Already-running components are left alone, so re-running is cheap.
@@ -20,6 +21,8 @@ fi
 for bin in dockerd containerd docker-registry podman htpasswd openssl curl; do
   command -v "$bin" >/dev/null || { echo "start.sh: $bin missing; run scripts/engines/install.sh" >&2; exit 1; }
 done
+[ -f "$DOCKER28_PREFIX/.complete" ] ||
+  { echo "start.sh: Docker 28.5 missing in $DOCKER28_PREFIX; run scripts/engines/install.sh" >&2; exit 1; }
 
 all_running=1
 for c in "${COMPONENTS[@]}"; do is_running "$c" || all_running=0; done
@@ -30,7 +33,7 @@ fi
 
 mkdir -p "$DIR"
 mkdir -p "$PIDS" "$DIR/home" "$DIR/tmp" "$DIR/certs" "$DIR/containerd" "$DIR/docker" \
-  "$DIR/registry/plain" "$DIR/registry/tls" "$DIR/podman"
+  "$DIR/registry/plain" "$DIR/registry/tls" "$DIR/podman" "$DIR/docker28/containerd"
 chmod 700 "$DIR"
 touch "$DIR/.dockhand-engines"   # marker: stop.sh --clean only deletes marked dirs
 
@@ -370,6 +373,64 @@ if ! is_running dockerd; then
     --cgroup-parent dockhand-docker
 fi
 
+# ------------------------------------------------------ containerd 2.1 + dockerd 28.5
+# Docker Engine 28.5 with the containerd image store ({"features":{"containerd-snapshotter":true}}), on its own
+# containerd 2.1, data-root, exec-root and socket. Its binaries come first on PATH (containerd-shim-runc-v2), then
+# Debian 12's runc (the prefix has none: sid's needs a newer glibc).
+D28="$DIR/docker28"
+PATH28="$DOCKER28_PREFIX/usr/bin:$DOCKER28_PREFIX/usr/sbin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+if ! is_running containerd28; then
+  mkdir -p "$D28/containerd/root" "$D28/containerd/state"
+  cat > "$D28/containerd/config.toml" <<TOML
+version = 3
+root = "$D28/containerd/root"
+state = "$D28/containerd/state"
+disabled_plugins = [
+  "io.containerd.grpc.v1.cri",
+  "io.containerd.cri.v1.images",
+  "io.containerd.cri.v1.runtime",
+  "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.erofs",
+]
+
+[grpc]
+  address = "$CONTAINERD28_SOCK"
+
+[ttrpc]
+  address = "$CONTAINERD28_SOCK.ttrpc"
+
+[debug]
+  address = ""
+
+[metrics]
+  address = ""
+TOML
+  rm -f "$CONTAINERD28_SOCK" "$CONTAINERD28_SOCK.ttrpc"
+  [ -e /run/containerd ] || touch "$D28/containerd/created-run-containerd"
+  log "starting containerd 2.1 on $CONTAINERD28_SOCK"
+  spawn containerd28 "${BASE_ENV[@]}" "PATH=$PATH28" "$DOCKER28_PREFIX/usr/bin/containerd" \
+    --config "$D28/containerd/config.toml"
+fi
+if ! is_running dockerd28; then
+  wait_until containerd28 "containerd 2.1 socket" test -S "$CONTAINERD28_SOCK"
+  printf '{\n  "features": { "containerd-snapshotter": true }\n}\n' > "$D28/daemon.json"
+  rm -f "$DOCKER28_SOCK"
+  [ -e /run/docker ] || touch "$D28/created-run-docker"
+  log "starting dockerd 28.5 (containerd image store) on unix://$DOCKER28_SOCK"
+  spawn dockerd28 "${BASE_ENV[@]}" "PATH=$PATH28" "$DOCKER28_PREFIX/usr/sbin/dockerd" \
+    --config-file "$D28/daemon.json" \
+    --data-root "$D28/data" \
+    --exec-root "$D28/exec" \
+    --pidfile "$DOCKERD28_PIDFILE" \
+    -H "unix://$DOCKER28_SOCK" \
+    --containerd "$CONTAINERD28_SOCK" \
+    --bridge=none --iptables=false --ip6tables=false --ip-forward=false --ip-masq=false \
+    --userland-proxy=false \
+    --cgroup-parent dockhand-docker28
+fi
+
 # --------------------------------------------------------------------- readiness
 wait_until registry "registry on 127.0.0.1:$REGISTRY_PORT" \
   curl_local -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/"
@@ -378,14 +439,21 @@ wait_until registry-tls "TLS registry on 127.0.0.1:$REGISTRY_TLS_PORT" \
     -u "$REGISTRY_USER:$(cat "$DIR/registry-password")" "https://127.0.0.1:$REGISTRY_TLS_PORT/v2/"
 wait_until podman "podman service" curl_local --unix-socket "$PODMAN_SOCK" -o /dev/null http://d/_ping
 # dockerd's own pid file appears only after init, so watch the launcher pid.
-deadline=$((SECONDS + START_TIMEOUT))
-until curl_local --unix-socket "$DOCKER_SOCK" -o /dev/null http://d/_ping 2>/dev/null; do
-  if ! is_running dockerd && ! kill -0 "$(cat "$PIDS/dockerd.pid")" 2>/dev/null; then
-    die "dockerd exited during startup"
-  fi
-  [ "$SECONDS" -lt "$deadline" ] || die "timed out after ${START_TIMEOUT}s waiting for dockerd"
-  sleep 0.2
-done
+wait_dockerd() {
+  local name=$1 sock=$2 deadline=$((SECONDS + START_TIMEOUT))
+  until curl_local --unix-socket "$sock" -o /dev/null http://d/_ping 2>/dev/null; do
+    if ! is_running "$name" && ! kill -0 "$(cat "$PIDS/$name.pid")" 2>/dev/null; then
+      die "$name exited during startup"
+    fi
+    [ "$SECONDS" -lt "$deadline" ] || die "timed out after ${START_TIMEOUT}s waiting for $name"
+    sleep 0.2
+  done
+}
+wait_dockerd dockerd "$DOCKER_SOCK"
+wait_dockerd dockerd28 "$DOCKER28_SOCK"
+# The 28.5 engine must really use the containerd image store (a silent fallback to graphdrivers would test nothing).
+curl_local --unix-socket "$DOCKER28_SOCK" http://d/v1.51/info | grep -q '"io.containerd.snapshotter.v1"' ||
+  die "dockerd 28.5 does not report the containerd image store (driver-type io.containerd.snapshotter.v1)"
 
 # ------------------------------------------------------------------------ env.sh
 {
@@ -402,6 +470,9 @@ done
   printf 'export DOCKHAND_DOCKER_TLS_HOST=%q\n' "tcp://127.0.0.1:$DOCKER_TLS_PORT"
   printf 'export DOCKHAND_DOCKER_CERT_PATH=%q\n' "$CERTS/client"
   printf 'export DOCKHAND_WRONG_CA=%q\n' "$CERTS/wrong-ca/ca.pem"
+  printf 'export DOCKHAND_DOCKER28_SOCK=%q\n' "$DOCKER28_SOCK"
+  printf 'export DOCKHAND_DOCKER28_CLI=%q\n' "$DOCKER28_PREFIX/usr/bin/docker"
+  printf 'export DOCKHAND_DOCKER28_CLI_PLUGINS=%q\n' "$DOCKER28_PREFIX/usr/libexec/docker/cli-plugins"
 } > "$DIR/env.sh.tmp"
 mv "$DIR/env.sh.tmp" "$DIR/env.sh"
 

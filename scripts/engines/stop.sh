@@ -82,13 +82,14 @@ kill_containers() {
 }
 if is_running dockerd; then kill_containers "$DOCKER_SOCK"; fi
 if is_running podman; then kill_containers "$PODMAN_SOCK"; fi
+if is_running dockerd28; then kill_containers "$DOCKER28_SOCK"; fi
 
 # dockerd would stop remaining containers itself on SIGTERM and needs
 # containerd for that, so containerd goes last.
 # shellcheck disable=SC2046
-stop_pids 30 $(running podman dockerd registry registry-tls)
+stop_pids 30 $(running podman dockerd dockerd28 registry registry-tls)
 # shellcheck disable=SC2046
-stop_pids 20 $(running containerd)
+stop_pids 20 $(running containerd containerd28)
 for c in "${COMPONENTS[@]}"; do rm -f "$PIDS/$c.pid"; done
 
 # Leftover processes of this instance: anything whose command line mentions
@@ -142,19 +143,23 @@ fi
 # empty now: dockerd's hard-coded /run/docker/plugins discovery dir,
 # podman's /var/lib/containers/cache and containerd's shim socket dir
 # /run/containerd/s.
-if [ -e "$DIR/docker/created-run-docker" ]; then
-  rmdir /run/docker/plugins /run/docker 2>/dev/null || true
-  rm -f "$DIR/docker/created-run-docker"
-fi
+for marker in "$DIR/docker/created-run-docker" "$DIR/docker28/created-run-docker"; do
+  if [ -e "$marker" ]; then
+    rmdir /run/docker/plugins /run/docker 2>/dev/null || true
+    rm -f "$marker"
+  fi
+done
 if [ -e "$DIR/podman/created-var-lib-containers" ]; then
   rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
   rmdir /var/lib/containers/cache /var/lib/containers 2>/dev/null || true
   rm -f "$DIR/podman/created-var-lib-containers"
 fi
-if [ -e "$DIR/containerd/created-run-containerd" ]; then
-  rmdir /run/containerd/s /run/containerd 2>/dev/null || true
-  rm -f "$DIR/containerd/created-run-containerd"
-fi
+for marker in "$DIR/containerd/created-run-containerd" "$DIR/docker28/containerd/created-run-containerd"; do
+  if [ -e "$marker" ]; then
+    rmdir /run/containerd/s /run/containerd 2>/dev/null || true
+    rm -f "$marker"
+  fi
+done
 
 # Empty cgroups left behind: dockerd's --cgroup-parent dockhand-docker (ours
 # by name) and podman's libpod_parent if start.sh saw it appear. rmdir only
@@ -167,12 +172,13 @@ rm_cgroups() {
   done
 }
 rm_cgroups dockhand-docker
+rm_cgroups dockhand-docker28
 if [ -e "$DIR/podman/created-libpod-cgroup" ]; then
   rm_cgroups libpod_parent
   rm -f "$DIR/podman/created-libpod-cgroup"
 fi
 
-rm -f "$DOCKER_SOCK" "$PODMAN_SOCK" "$DIR/env.sh"
+rm -f "$DOCKER_SOCK" "$DOCKER28_SOCK" "$PODMAN_SOCK" "$DIR/env.sh"
 
 if [ "$CLEAN" = 1 ]; then
   if [ -n "$(mounts_below)" ]; then
