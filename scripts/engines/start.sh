@@ -379,6 +379,9 @@ fi
 # Debian 12's runc (the prefix has none: sid's needs a newer glibc).
 D28="$DIR/docker28"
 PATH28="$DOCKER28_PREFIX/usr/bin:$DOCKER28_PREFIX/usr/sbin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# A directory whose `docker` is the 28.5 CLI: put first on PATH, it makes the docker CLI 28.5 the reference.
+mkdir -p "$D28/bin"
+ln -sfn "$DOCKER28_PREFIX/usr/bin/docker" "$D28/bin/docker"
 if ! is_running containerd28; then
   mkdir -p "$D28/containerd/root" "$D28/containerd/state"
   cat > "$D28/containerd/config.toml" <<TOML
@@ -473,6 +476,7 @@ curl_local --unix-socket "$DOCKER28_SOCK" http://d/v1.51/info | grep -q '"io.con
   printf 'export DOCKHAND_DOCKER28_SOCK=%q\n' "$DOCKER28_SOCK"
   printf 'export DOCKHAND_DOCKER28_CLI=%q\n' "$DOCKER28_PREFIX/usr/bin/docker"
   printf 'export DOCKHAND_DOCKER28_CLI_PLUGINS=%q\n' "$DOCKER28_PREFIX/usr/libexec/docker/cli-plugins"
+  printf 'export DOCKHAND_DOCKER28_BIN_DIR=%q\n' "$D28/bin"
 } > "$DIR/env.sh.tmp"
 mv "$DIR/env.sh.tmp" "$DIR/env.sh"
 
