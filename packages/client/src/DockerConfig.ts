@@ -342,7 +342,10 @@ export const read = Effect.fn("DockerConfig.read")(function*(
   const parsed = parse(text.success.value)
   if (Result.isFailure(parsed)) {
     return yield* Effect.fail(
-      Platform.localError("DockerConfig.read", `parsing config file (${path}): ${parsed.failure}`)
+      Platform.localError("DockerConfig.read", `parsing config file (${path}): ${parsed.failure}`, {
+        kind: "InvalidData",
+        path
+      })
     )
   }
   return { dir, path, exists: true, ...parsed.success }

@@ -19,6 +19,7 @@ import type * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
 import * as GoPath from "./GoPath.ts"
+import * as LocalError from "./internal/localError.ts"
 import * as Platform from "./Platform.ts"
 
 /**
@@ -315,7 +316,9 @@ const defaultContext = Effect.fnUntraced(function*(platform: Platform.Service, f
     : DockerConfig.resolveDir(platform).value
   const readPem = (path: string, required: boolean) =>
     platform.readFile(path).pipe(
-      Effect.mapError((error) => Platform.localError(operation, `unable to resolve docker endpoint: ${error.message}`)),
+      Effect.mapError((error) =>
+        LocalError.rewrap(operation, `unable to resolve docker endpoint: ${error.message}`, error)
+      ),
       Effect.flatMap((text) =>
         Option.isSome(text)
           ? Effect.succeed({ path, text: text.value })
@@ -354,7 +357,7 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
   const metaPath = GoPath.join(configDir, "contexts", "meta", id, "meta.json")
   const metaText = yield* platform.readFile(metaPath).pipe(
     Effect.mapError((error) =>
-      Platform.localError(operation, `unable to resolve docker endpoint: context "${name}": ${error.message}`)
+      LocalError.rewrap(operation, `unable to resolve docker endpoint: context "${name}": ${error.message}`, error)
     )
   )
   if (Option.isNone(metaText)) {
@@ -362,7 +365,13 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
   }
   const meta = decodeContextMeta(metaText.value)
   if (Result.isFailure(meta)) {
-    return yield* unresolved(`context "${name}": parsing ${metaPath}: ${meta.failure.message}`)
+    return yield* Effect.fail(
+      Platform.localError(
+        operation,
+        `unable to resolve docker endpoint: context "${name}": parsing ${metaPath}: ${meta.failure.message}`,
+        { kind: "InvalidData", path: metaPath }
+      )
+    )
   }
   const endpoints = meta.success.Endpoints ?? {}
   if (!Object.hasOwn(endpoints, "docker")) return yield* unresolved("cannot find docker endpoint in context")
@@ -378,9 +387,10 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
   const tlsDir = GoPath.join(configDir, "contexts", "tls", id, "docker")
   const files = yield* platform.listFiles(tlsDir).pipe(
     Effect.mapError((error) =>
-      Platform.localError(
+      LocalError.rewrap(
         operation,
-        `unable to resolve docker endpoint: failed to retrieve TLS files for context "${name}": ${error.message}`
+        `unable to resolve docker endpoint: failed to retrieve TLS files for context "${name}": ${error.message}`,
+        error
       )
     )
   )
@@ -388,10 +398,11 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
     Option.isSome(files) && files.value.includes(file)
       ? platform.readFile(GoPath.join(tlsDir, file)).pipe(
         Effect.mapError((error) =>
-          Platform.localError(
+          LocalError.rewrap(
             operation,
             `unable to resolve docker endpoint: failed to retrieve TLS data (${file}) for context "${name}": ` +
-              error.message
+              error.message,
+            error
           )
         ),
         Effect.map((text) => Option.isSome(text) ? { path: GoPath.join(tlsDir, file), text: text.value } : undefined)
@@ -419,8 +430,11 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
  *    from `<config dir>/contexts/tls/<sha256>/docker/`.
  * 5. `DOCKER_API_VERSION` fixes the API version.
  *
- * Failures are `InvalidArgument` reasons carrying docker's message (`unable to resolve docker endpoint: context
- * "x": context not found: …`).
+ * Failures carry docker's message. A setting that cannot be used (`--host` with `--context`, a malformed host, a
+ * context that does not exist: `unable to resolve docker endpoint: context "x": context not found: …`) is an
+ * `InvalidArgument` reason; a file that exists but cannot be read (a context's `meta.json`, a TLS file) is a
+ * `SystemError` reason with the read's kind and path, and the read's error as its `cause`; a `meta.json` that is
+ * not JSON is a `SystemError` of kind `InvalidData`.
  *
  * @category constructors
  * @since 0.1.0

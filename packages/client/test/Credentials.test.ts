@@ -7,6 +7,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { inspect } from "node:util"
 import * as Credentials from "../src/Credentials.ts"
+import * as DockerError from "../src/DockerError.ts"
 import * as NodePlatform from "../src/NodePlatform.ts"
 
 const SECRET = "s3cr3t-Pa55word"
@@ -288,6 +289,20 @@ describe("Credentials.get", () => {
       assert.strictEqual(secretOf(found.identitytoken), TOKEN)
       assert.strictEqual(found.serveraddress, hub)
       assert.notInclude(printed(found), TOKEN)
+    }))
+
+  it.effect("a helper that cannot be run keeps the inner kind (NotFound) and its path; the inner error is the cause", () =>
+    Effect.gen(function*() {
+      const f = yield* fixture
+      f.writeConfig({ credHelpers: { "gone.example": "nope" } })
+      const credentials = yield* f.credentials()
+      const error = yield* Effect.flip(credentials.get("gone.example"))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "NotFound")
+      assert.strictEqual(error.reason.path, "docker-credential-nope")
+      assert.strictEqual(error.reason.operation, "Credentials")
+      assert.isTrue(DockerError.isDockerError(error.cause))
     }))
 
   it.effect("a failing helper is a typed error with its output; a missing one says so", () =>

@@ -139,6 +139,18 @@ describe("DockerConfig.read", () => {
       assert.notInclude(printed(error), "oops")
     }))
 
+  it.effect("a config.json that does not parse is a SystemError of kind InvalidData, with its path", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "config.json")
+      fs.writeFileSync(file, "{oops")
+      const error = yield* Effect.flip(readWith({}, "/nowhere", dir))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "InvalidData")
+      assert.strictEqual(error.reason.path, file)
+    }))
+
   it.effect("a wrong shape is a typed error that says where", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir

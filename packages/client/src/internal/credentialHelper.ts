@@ -16,6 +16,7 @@ import * as Schema from "effect/Schema"
 import * as DockerConfig from "../DockerConfig.ts"
 import type * as DockerError from "../DockerError.ts"
 import * as Platform from "../Platform.ts"
+import * as LocalError from "./localError.ts"
 
 /** What a helper prints when it has nothing for the server. */
 export const notFoundMessage = "credentials not found in native keychain"
@@ -81,7 +82,9 @@ export interface Client {
 export const make = (platform: Platform.Service): Client => {
   const runHelper = (helper: string, action: string, stdin: string, describe: string, secrets: Array<string> = []) =>
     platform.runHelper(`docker-credential-${helper}`, [action], stdin).pipe(
-      Effect.mapError((error) => Platform.localError("Credentials", `${describe} - err: ${error.message}, out: \`\``)),
+      Effect.mapError((error) =>
+        LocalError.rewrap("Credentials", `${describe} - err: ${error.message}, out: \`\``, error)
+      ),
       Effect.map((result) => ({ result, failure: `${describe} - ${helperFailure(result, secrets)}` }))
     )
 
