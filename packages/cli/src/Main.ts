@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { DockerConfig, DockerError, DockerSettings, GoPath, Platform } from "@dockhand/client"
-import type { Credentials, Images, System } from "@dockhand/client"
+import { DockerConfig, DockerError, DockerPlatform, DockerSettings, GoPath } from "@dockhand/client"
+import type { Credentials, Images, SystemApi } from "@dockhand/client"
 import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
 import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
@@ -126,7 +126,7 @@ const initializationFailure = (error: DockerError.DockerError): Layer.Layer<Clie
  */
 const configWarning = Effect.gen(function*() {
   const settings = yield* DockerSettings.DockerSettings
-  const platform = yield* Platform.DockerPlatform
+  const platform = yield* DockerPlatform.DockerPlatform
   const path = GoPath.join(settings.configDir.value, DockerConfig.fileName)
   const failure = yield* Effect.flip(platform.readFile(path)).pipe(Effect.option)
   if (failure._tag === "Some") {
@@ -142,10 +142,10 @@ const configWarning = Effect.gen(function*() {
  */
 export type ClientServices =
   | Images.Images
-  | System.System
+  | SystemApi.SystemApi
   | Credentials.Credentials
   | DockerSettings.DockerSettings
-  | Platform.DockerPlatform
+  | DockerPlatform.DockerPlatform
 
 /**
  * Runs `dockhand` with `argv` (the arguments after the program name) against the client layer `clientLayer` builds

@@ -18,9 +18,9 @@ import * as DockerConfig from "./DockerConfig.ts"
 import type * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
+import * as DockerPlatform from "./DockerPlatform.ts"
 import * as GoPath from "./GoPath.ts"
 import * as LocalError from "./internal/localError.ts"
-import * as Platform from "./Platform.ts"
 
 /**
  * A setting and where it came from (re-exported from `DockerConfig`).
@@ -254,14 +254,14 @@ interface Connection {
 }
 
 const operation = "DockerSettings.resolve"
-const fail = (message: string) => Effect.fail(Platform.argumentError(operation, message))
+const fail = (message: string) => Effect.fail(DockerPlatform.argumentError(operation, message))
 const unresolved = (message: string) => fail(`unable to resolve docker endpoint: ${message}`)
 
 /**
  * The context's name: `--context`, else `default` when `--host` or `DOCKER_HOST` is set, else `DOCKER_CONTEXT`,
  * else `currentContext` of `config.json` (read only then), else `default`.
  */
-const contextName = Effect.fnUntraced(function*(platform: Platform.Service, flags: Flags) {
+const contextName = Effect.fnUntraced(function*(platform: DockerPlatform.Service, flags: Flags) {
   const sourced = (value: string, source: DockerConfig.Source, detail: string): Sourced<string> => ({
     value,
     source,
@@ -281,7 +281,7 @@ const contextName = Effect.fnUntraced(function*(platform: Platform.Service, flag
 
 /** The fixed API version of `DOCKER_API_VERSION` (a leading `v` dropped), `undefined` when it is unset or blank. */
 const fixedApiVersion = (
-  platform: Platform.Service
+  platform: DockerPlatform.Service
 ): Effect.Effect<Sourced<string> | undefined, DockerError.DockerError> => {
   const text = platform.env("DOCKER_API_VERSION")
   const version = text?.trim().replace(/^v/, "")
@@ -295,7 +295,7 @@ const fixedApiVersion = (
  * TLS with `--tlsverify`/`DOCKER_TLS_VERIFY` (verified) or `--tls`/`DOCKER_TLS`, its files named by the flags or
  * found in `DOCKER_CERT_PATH` (else the default config directory, never `--config`).
  */
-const defaultContext = Effect.fnUntraced(function*(platform: Platform.Service, flags: Flags) {
+const defaultContext = Effect.fnUntraced(function*(platform: DockerPlatform.Service, flags: Flags) {
   const env = (name: string) => platform.env(name)
   const tlsVerify = flags.tlsVerify ?? nonEmpty(env("DOCKER_TLS_VERIFY"))
   const tlsOn = flags.tlsVerify !== undefined || tlsVerify || (flags.tls ?? nonEmpty(env("DOCKER_TLS")))
@@ -352,7 +352,7 @@ const defaultContext = Effect.fnUntraced(function*(platform: Platform.Service, f
  * A stored context: its docker endpoint read from `<config dir>/contexts/meta/<sha256 of its name>/meta.json`, its
  * TLS files from `<config dir>/contexts/tls/<sha256>/docker/`.
  */
-const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, configDir: string, name: string) {
+const storedContext = Effect.fnUntraced(function*(platform: DockerPlatform.Service, configDir: string, name: string) {
   const id = yield* platform.sha256Hex(name)
   const metaPath = GoPath.join(configDir, "contexts", "meta", id, "meta.json")
   const metaText = yield* platform.readFile(metaPath).pipe(
@@ -366,7 +366,7 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
   const meta = decodeContextMeta(metaText.value)
   if (Result.isFailure(meta)) {
     return yield* Effect.fail(
-      Platform.localError(
+      DockerPlatform.localError(
         operation,
         `unable to resolve docker endpoint: context "${name}": parsing ${metaPath}: ${meta.failure.message}`,
         { kind: "InvalidData", path: metaPath }
@@ -440,8 +440,8 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
  * @since 0.1.0
  */
 export const resolve = Effect.fn("DockerSettings.resolve")(
-  function*(flags: Flags = {}): Effect.fn.Return<Settings, DockerError.DockerError, Platform.DockerPlatform> {
-    const platform = yield* Platform.DockerPlatform
+  function*(flags: Flags = {}): Effect.fn.Return<Settings, DockerError.DockerError, DockerPlatform.DockerPlatform> {
+    const platform = yield* DockerPlatform.DockerPlatform
     if (nonEmpty(flags.context) && nonEmpty(flags.host)) {
       return yield* fail("conflicting options: cannot specify both --host and --context")
     }
@@ -473,7 +473,7 @@ export class DockerSettings extends Context.Service<DockerSettings, Settings>()(
  */
 export const layer = (
   flags: Flags = {}
-): Layer.Layer<DockerSettings, DockerError.DockerError, Platform.DockerPlatform> =>
+): Layer.Layer<DockerSettings, DockerError.DockerError, DockerPlatform.DockerPlatform> =>
   Layer.effect(DockerSettings, resolve(flags))
 
 /**

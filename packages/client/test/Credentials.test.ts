@@ -8,7 +8,7 @@ import * as path from "node:path"
 import { inspect } from "node:util"
 import * as Credentials from "../src/Credentials.ts"
 import * as DockerError from "../src/DockerError.ts"
-import * as NodePlatform from "../src/NodePlatform.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 const SECRET = "s3cr3t-Pa55word"
 const TOKEN = "identity-T0ken-value"
@@ -132,7 +132,7 @@ const fixture = Effect.acquireRelease(
       },
       readConfig: () => JSON.parse(fs.readFileSync(configFile, "utf8")),
       credentials: (env = {}) =>
-        Credentials.make().pipe(Effect.provide(NodePlatform.layerWith({
+        Credentials.make().pipe(Effect.provide(NodeCompatPlatform.layerWith({
           env: { PATH: bin, DOCKHAND_TEST_STORE: storeDir, DOCKER_CONFIG: configDir, ...env },
           homeDir: home
         })))

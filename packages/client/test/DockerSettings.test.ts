@@ -16,7 +16,7 @@ import { inspect } from "node:util"
 import * as DockerError from "../src/DockerError.ts"
 import * as DockerHost from "../src/DockerHost.ts"
 import * as DockerSettings from "../src/DockerSettings.ts"
-import * as NodePlatform from "../src/NodePlatform.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 const CA = "-----BEGIN CERTIFICATE-----\nCA-PEM\n-----END CERTIFICATE-----\n"
 const CERT = "-----BEGIN CERTIFICATE-----\nCLIENT-CERT-PEM\n-----END CERTIFICATE-----\n"
@@ -91,7 +91,7 @@ const fixture = Effect.acquireRelease(
         return where
       },
       resolve: (env, flags) =>
-        DockerSettings.resolve(flags).pipe(Effect.provide(NodePlatform.layerWith({ env, homeDir: home })))
+        DockerSettings.resolve(flags).pipe(Effect.provide(NodeCompatPlatform.layerWith({ env, homeDir: home })))
     }
   }),
   (f) => Effect.sync(() => fs.rmSync(f.root, { recursive: true, force: true }))
@@ -606,7 +606,7 @@ describe("API version and the service", () => {
         return yield* DockerSettings.DockerSettings
       }).pipe(
         Effect.provide(DockerSettings.layer({ host: "tcp://127.0.0.1:9" })),
-        Effect.provide(NodePlatform.layerWith({ env: { DOCKER_API_VERSION: "1.44" }, homeDir: f.home }))
+        Effect.provide(NodeCompatPlatform.layerWith({ env: { DOCKER_API_VERSION: "1.44" }, homeDir: f.home }))
       )
       assert.deepStrictEqual(DockerSettings.engineOptions(settings), {
         endpoint: new DockerHost.Tcp({ hostname: "127.0.0.1", port: 9, tls: undefined }),

@@ -1,5 +1,5 @@
 /**
- * A fake `@dockhand/client` for the CLI's golden-output tests (docker/cli's `fakeClient` idea): `Images`, `System`,
+ * A fake `@dockhand/client` for the CLI's golden-output tests (docker/cli's `fakeClient` idea): `Images`, `SystemApi`,
  * `Credentials`, `DockerSettings` and `DockerPlatform` answering from fixed data, recording what they were asked,
  * and a `run` helper that runs `Main.runWith` against them with the `Terminal.makeTest` fake terminal.
  */
@@ -7,11 +7,11 @@ import {
   Credentials,
   DockerError,
   DockerHost,
+  DockerPlatform,
   DockerSettings,
   Images,
-  Platform,
   Progress,
-  System
+  SystemApi
 } from "@dockhand/client"
 import type { Image, JsonMessage, Registry } from "@dockhand/models"
 import * as Effect from "effect/Effect"
@@ -118,7 +118,7 @@ export const make = (daemon: FakeDaemon = {}) => {
     distributionInspect: (reference) => Effect.fail(notFound("DistributionInspect", reference))
   })
 
-  const system = System.System.of({
+  const system = SystemApi.SystemApi.of({
     ping: Effect.succeed({
       apiVersion: "1.41",
       osType: "linux",
@@ -142,10 +142,10 @@ export const make = (daemon: FakeDaemon = {}) => {
 
   const layer = Layer.mergeAll(
     Layer.succeed(Images.Images, images),
-    Layer.succeed(System.System, system),
+    Layer.succeed(SystemApi.SystemApi, system),
     Layer.succeed(Credentials.Credentials, credentials),
     Layer.succeed(DockerSettings.DockerSettings, settings),
-    Platform.DockerPlatform.fromRecord({ env: {}, files: {} })
+    DockerPlatform.DockerPlatform.fromRecord({ env: {}, files: {} })
   )
   return { layer, calls, stored }
 }

@@ -5,14 +5,14 @@
  * @internal
  */
 import type * as DockerError from "../DockerError.ts"
-import * as Platform from "../Platform.ts"
+import * as DockerPlatform from "../DockerPlatform.ts"
 
 /**
  * `error` (a failed file read, a helper that could not run) as a `SystemError` of `operation` with `message`: a
  * `SystemError` keeps its kind, path and syscall, any other reason is `Unknown`; `error` is the cause.
  */
 export const rewrap = (operation: string, message: string, error: DockerError.DockerError): DockerError.DockerError =>
-  Platform.localError(operation, message, {
+  DockerPlatform.localError(operation, message, {
     ...(error.reason._tag === "SystemError"
       ? { kind: error.reason.kind, path: error.reason.path, syscall: error.reason.syscall }
       : {}),

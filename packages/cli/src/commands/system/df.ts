@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
-import { System } from "@dockhand/client"
-import type { Build, System as SystemModels } from "@dockhand/models"
+import { SystemApi } from "@dockhand/client"
+import type { Build, System } from "@dockhand/models"
 import { Command, Flag } from "effect/cli"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -35,7 +35,7 @@ const numberOf = (value: unknown, key: string): number => {
 }
 
 /** The containers, volumes and build-cache rows, computed from the old `/system/df` answer as docker does. */
-const otherRows = (raw: SystemModels.DiskUsage) => {
+const otherRows = (raw: System.DiskUsage) => {
   const containers = raw.Containers ?? []
   let containerSize = 0
   let containerReclaimable = 0
@@ -88,7 +88,7 @@ export const df = Command.make("df", {
   Effect.gen(function*() {
     yield* Args.expect({ path: "system df", usage }, args, 0, 0)
     const terminal = yield* Terminal
-    const system = yield* System.System
+    const system = yield* SystemApi.SystemApi
     const disk = yield* system.diskUsage()
     if (verbose) {
       const cache: ReadonlyArray<Build.CacheRecord> = disk.raw.BuildCache ?? []
