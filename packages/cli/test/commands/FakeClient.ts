@@ -13,7 +13,7 @@ import {
   Progress,
   SystemApi
 } from "@dockhand/client"
-import type { Image, JsonMessage, Registry } from "@dockhand/models"
+import type { Image, JsonMessage, Registry, System } from "@dockhand/models"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -35,6 +35,8 @@ export interface FakeDaemon {
   /** The progress messages of pull, push, load, import and build. */
   readonly progress?: ReadonlyArray<JsonMessage.Message>
   readonly save?: Uint8Array
+  /** The answer of `/system/df`. */
+  readonly diskUsage?: System.DiskUsage
 }
 
 /** A call the CLI made, with its arguments. */
@@ -128,7 +130,10 @@ export const make = (daemon: FakeDaemon = {}) => {
     }),
     version: Effect.fail(notFound("SystemVersion", "not faked")),
     login: (auth) => record("login", auth.username, auth.serveraddress).pipe(Effect.as({ Status: "Login Succeeded" })),
-    diskUsage: () => Effect.fail(notFound("SystemDataUsage", "not faked")),
+    diskUsage: () =>
+      daemon.diskUsage === undefined
+        ? Effect.fail(notFound("SystemDataUsage", "not faked"))
+        : Effect.succeed({ raw: daemon.diskUsage, images: SystemApi.imagesDiskUsage(daemon.diskUsage) }),
     apiVersion: Effect.succeed("1.41"),
     host: "unix:///var/run/docker.sock"
   })
