@@ -20,9 +20,12 @@ import type * as LogLevel from "effect/LogLevel"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as References from "effect/References"
 import * as Result from "effect/Result"
+import * as os from "node:os"
 import * as Commands from "./commands/index.ts"
 import * as GlobalFlags from "./GlobalFlags.ts"
+import * as Completion from "./internal/Completion.ts"
 import * as Failure from "./internal/Failure.ts"
+import * as GlobalHelp from "./internal/GlobalHelp.ts"
 import * as Runtime from "./internal/Runtime.ts"
 import * as Terminal from "./internal/Terminal.ts"
 import { version } from "./version.ts"
@@ -134,6 +137,22 @@ const configWarning = Effect.gen(function*() {
   }
 })
 
+/** The commands the global help lists: the root's subcommands, named and described as they declare it. */
+const listedCommands = (): ReadonlyArray<GlobalHelp.Listed> =>
+  Commands.root.subcommands.flatMap((group) => group.commands).filter((command) => !command.unlisted).map((
+    command
+  ) => ({ name: command.name, description: command.shortDescription ?? command.description ?? "" }))
+
+/** `dockhand --help`, with docker's defaults for the configuration and certificate directories. */
+const globalHelp = (terminal: Terminal.Service): string => {
+  const configDir = terminal.env("DOCKER_CONFIG") || `${terminal.env("HOME") || os.homedir()}/.docker`
+  return GlobalHelp.text(Commands.root.description ?? "", listedCommands(), {
+    configDir,
+    certDir: terminal.env("DOCKER_CERT_PATH") || configDir,
+    columns: terminal.columns
+  })
+}
+
 /**
  * The services the commands use: what `@dockhand/client`'s runtime entries give, resolved from the global flags.
  *
@@ -169,6 +188,22 @@ export const runWith = (
     const flags = parsed.success
     if (flags.version && flags.rest.length === 0) {
       yield* terminal.out(`dockhand version ${version}\n`)
+      return 0
+    }
+    if (flags.rest.length === 0) {
+      // docker's global help: on stdout when asked for, on stderr for a bare `dockhand`, exit 0 either way
+      const help = globalHelp(terminal)
+      yield* flags.help ? terminal.out(help) : terminal.err(help)
+      return 0
+    }
+    if (flags.rest[0] === "completion") {
+      const shell = flags.rest.length === 2 && !flags.help ? flags.rest[1]! : ""
+      if (!Completion.shells.includes(shell as (typeof Completion.shells)[number])) {
+        yield* terminal.out(Completion.help)
+        return 0
+      }
+      const tree = yield* Completion.tree(Commands.root).pipe(Effect.provide(platform))
+      yield* terminal.out(Completion.script(shell, tree)!)
       return 0
     }
     const args = flags.help ? [...flags.rest, "--help"] : flags.rest
