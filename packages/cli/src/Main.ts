@@ -11,7 +11,7 @@ import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import * as Cause from "effect/Cause"
-import { CliError, CliOutput, Command } from "effect/cli"
+import { CliConfig, CliError, CliOutput, Command, GlobalFlag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -231,6 +231,9 @@ export const runWith = (
     const program = configWarning.pipe(
       Effect.andThen(Command.runWith(Commands.root, { version, renderErrors: false })(args)),
       Effect.provideService(CliOutput.Presenter, presenter),
+      // effect/cli's own global flags: only --help and --version, as docker's commands have; not --wizard,
+      // --completions (`dockhand completion` is docker's way) or a second --log-level
+      Effect.provideService(CliConfig.CliConfig, { builtIns: [GlobalFlag.Help, GlobalFlag.Version] }),
       Effect.provideService(References.MinimumLogLevel, logLevel),
       // log lines are diagnostics, as docker's: standard error, never mixed into the output
       Effect.provideService(Logger.LogToStderr, true),

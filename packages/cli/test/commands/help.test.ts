@@ -87,6 +87,20 @@ describe("dockhand --help: docker's global help", () => {
   })
 })
 
+describe("effect/cli's own global flags are not dockhand's", () => {
+  it("a command's help lists only --help and --version as global flags; --completions and --wizard are unknown", async () => {
+    const help = await Fake.run(["image", "ls", "--help"])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain("--all, -a")
+    expect(help.stdout).not.toMatch(/--wizard|--completions|--log-level/)
+    for (const flag of ["--completions", "--wizard"]) {
+      const ran = await Fake.run(["image", "ls", flag])
+      expect(ran.code).toBe(125)
+      expect(ran.stderr).toContain(`unknown flag: ${flag}`)
+    }
+  })
+})
+
 /** Completes the line `words` (the cursor on its last word) with the bash script, `dockhand` being `bin`'s. */
 const complete = (script: string, words: ReadonlyArray<string>, bin: string): ReadonlyArray<string> => {
   const quoted = words.map((word) => `'${word}'`).join(" ")
