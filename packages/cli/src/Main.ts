@@ -4,14 +4,14 @@
  *
  * @since 0.1.0
  */
-import { DockerConfig, DockerError, DockerSettings, GoPath, Platform } from "@dockhand/client"
-import type { Credentials, Images, System } from "@dockhand/client"
+import { DockerConfig, DockerError, DockerPlatform, DockerSettings, GoPath } from "@dockhand/client"
+import type { Credentials, Images, SystemApi } from "@dockhand/client"
 import * as NodeFileSystem from "@effect/platform-node-shared/NodeFileSystem"
 import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import * as Cause from "effect/Cause"
-import { CliError, CliOutput, Command } from "effect/cli"
+import { CliConfig, CliError, CliOutput, Command, GlobalFlag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -20,9 +20,12 @@ import type * as LogLevel from "effect/LogLevel"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as References from "effect/References"
 import * as Result from "effect/Result"
+import * as os from "node:os"
 import * as Commands from "./commands/index.ts"
 import * as GlobalFlags from "./GlobalFlags.ts"
+import * as Completion from "./internal/Completion.ts"
 import * as Failure from "./internal/Failure.ts"
+import * as GlobalHelp from "./internal/GlobalHelp.ts"
 import * as Runtime from "./internal/Runtime.ts"
 import * as Terminal from "./internal/Terminal.ts"
 import { version } from "./version.ts"
@@ -126,13 +129,29 @@ const initializationFailure = (error: DockerError.DockerError): Layer.Layer<Clie
  */
 const configWarning = Effect.gen(function*() {
   const settings = yield* DockerSettings.DockerSettings
-  const platform = yield* Platform.DockerPlatform
+  const platform = yield* DockerPlatform.DockerPlatform
   const path = GoPath.join(settings.configDir.value, DockerConfig.fileName)
   const failure = yield* Effect.flip(platform.readFile(path)).pipe(Effect.option)
   if (failure._tag === "Some") {
     yield* (yield* Terminal.Terminal).err(`WARNING: ${DockerConfig.unreadable(path, failure.value)}\n`)
   }
 })
+
+/** The commands the global help lists: the root's subcommands, named and described as they declare it. */
+const listedCommands = (): ReadonlyArray<GlobalHelp.Listed> =>
+  Commands.root.subcommands.flatMap((group) => group.commands).filter((command) => !command.unlisted).map((
+    command
+  ) => ({ name: command.name, description: command.shortDescription ?? command.description ?? "" }))
+
+/** `dockhand --help`, with docker's defaults for the configuration and certificate directories. */
+const globalHelp = (terminal: Terminal.Service): string => {
+  const configDir = terminal.env("DOCKER_CONFIG") || `${terminal.env("HOME") || os.homedir()}/.docker`
+  return GlobalHelp.text(Commands.root.description ?? "", listedCommands(), {
+    configDir,
+    certDir: terminal.env("DOCKER_CERT_PATH") || configDir,
+    columns: terminal.columns
+  })
+}
 
 /**
  * The services the commands use: what `@dockhand/client`'s runtime entries give, resolved from the global flags.
@@ -142,10 +161,10 @@ const configWarning = Effect.gen(function*() {
  */
 export type ClientServices =
   | Images.Images
-  | System.System
+  | SystemApi.SystemApi
   | Credentials.Credentials
   | DockerSettings.DockerSettings
-  | Platform.DockerPlatform
+  | DockerPlatform.DockerPlatform
 
 /**
  * Runs `dockhand` with `argv` (the arguments after the program name) against the client layer `clientLayer` builds
@@ -169,6 +188,22 @@ export const runWith = (
     const flags = parsed.success
     if (flags.version && flags.rest.length === 0) {
       yield* terminal.out(`dockhand version ${version}\n`)
+      return 0
+    }
+    if (flags.rest.length === 0) {
+      // docker's global help: on stdout when asked for, on stderr for a bare `dockhand`, exit 0 either way
+      const help = globalHelp(terminal)
+      yield* flags.help ? terminal.out(help) : terminal.err(help)
+      return 0
+    }
+    if (flags.rest[0] === "completion") {
+      const shell = flags.rest.length === 2 && !flags.help ? flags.rest[1]! : ""
+      if (!Completion.shells.includes(shell as (typeof Completion.shells)[number])) {
+        yield* terminal.out(Completion.help)
+        return 0
+      }
+      const tree = yield* Completion.tree(Commands.root).pipe(Effect.provide(platform))
+      yield* terminal.out(Completion.script(shell, tree)!)
       return 0
     }
     const args = flags.help ? [...flags.rest, "--help"] : flags.rest
@@ -196,6 +231,9 @@ export const runWith = (
     const program = configWarning.pipe(
       Effect.andThen(Command.runWith(Commands.root, { version, renderErrors: false })(args)),
       Effect.provideService(CliOutput.Presenter, presenter),
+      // effect/cli's own global flags: only --help and --version, as docker's commands have; not --wizard,
+      // --completions (`dockhand completion` is docker's way) or a second --log-level
+      Effect.provideService(CliConfig.CliConfig, { builtIns: [GlobalFlag.Help, GlobalFlag.Version] }),
       Effect.provideService(References.MinimumLogLevel, logLevel),
       // log lines are diagnostics, as docker's: standard error, never mixed into the output
       Effect.provideService(Logger.LogToStderr, true),

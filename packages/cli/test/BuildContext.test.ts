@@ -164,6 +164,48 @@ describe(".dockerignore patterns in the walk, as docker applies them", () => {
     }))
 })
 
+describe("a failed context is a local failure: the SystemError reason, never InvalidArgument", () => {
+  it.effect("a context directory that is gone: kind NotFound, with docker's text and the path", () =>
+    Effect.gen(function*() {
+      using s = scratch()
+      const root = path.join(s.dir, "gone")
+      const error = BuildContext.checkError(
+        yield* Effect.flip(Stream.runDrain(BuildContext.tar(root, "Dockerfile", undefined)))
+      )
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "NotFound")
+      assert.strictEqual(error.reason.path, root)
+      assert.strictEqual(error.reason.operation, "ImageBuild")
+      assert.strictEqual(
+        error.message,
+        `error checking context: file ('${root}') not found or excluded by .dockerignore`
+      )
+    }))
+  it("an unreadable file (EACCES): kind PermissionDenied; the runtime's error is the cause", () => {
+    const errno = Object.assign(new Error("EACCES: permission denied, open '/c/f'"), { code: "EACCES" })
+    const error = BuildContext.checkError(
+      new BuildContext.ContextReadError("no permission to read from '/c/f'", "/c/f", errno)
+    )
+    assert.strictEqual(error.reason._tag, "SystemError")
+    if (error.reason._tag !== "SystemError") return
+    assert.strictEqual(error.reason.kind, "PermissionDenied")
+    assert.strictEqual(error.message, "error checking context: no permission to read from '/c/f'")
+    assert.strictEqual((error.cause as Error).cause, errno)
+  })
+  it.effect("a .dockerignore docker refuses: kind InvalidData", () =>
+    Effect.gen(function*() {
+      using s = scratch()
+      fs.writeFileSync(path.join(s.ctx, "Dockerfile"), "FROM scratch\n")
+      fs.writeFileSync(path.join(s.ctx, ".dockerignore"), "a[\n")
+      const error = BuildContext.checkError(yield* Effect.flip(contextTar(s.ctx)))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "InvalidData")
+      assert.strictEqual(error.message, "error checking context: syntax error in pattern")
+    }))
+})
+
 describe("bounded reads of .dockerignore and of a Dockerfile dockhand reads itself", () => {
   it.effect("a .dockerignore that links to /dev/zero fails at once with docker's error", () =>
     Effect.gen(function*() {

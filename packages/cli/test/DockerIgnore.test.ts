@@ -1,3 +1,4 @@
+import * as GoPath from "@dockhand/client/GoPath"
 import { assert, describe, it } from "@effect/vitest"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -346,7 +347,7 @@ const reference = (lines: ReadonlyArray<string>, path: string): boolean => {
   let matched = false
   for (const line of lines) {
     const exclusion = line.startsWith("!")
-    const text = DockerIgnore.cleanPath(exclusion ? line.slice(1) : line)
+    const text = GoPath.clean(exclusion ? line.slice(1) : line)
     if (exclusion !== matched) continue
     let match = matchOne(text, path)
     const dirs = path.split("/").slice(0, -1)

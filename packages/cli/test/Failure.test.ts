@@ -1,4 +1,4 @@
-import { DockerError, Platform } from "@dockhand/client"
+import { DockerError, DockerPlatform } from "@dockhand/client"
 import { assert, describe, it } from "@effect/vitest"
 import * as Failure from "../src/internal/Failure.ts"
 
@@ -6,7 +6,7 @@ describe("Failure.fromDockerError", () => {
   it("words a SystemError as the InvalidArgument local failures it replaced were worded", () => {
     const text = "open /home/u/.docker/config.json: permission denied"
     const before = DockerError.make(new DockerError.InvalidArgument({ operation: "DockerConfig.read", message: text }))
-    const now = Platform.localError("DockerConfig.read", text, {
+    const now = DockerPlatform.localError("DockerConfig.read", text, {
       kind: "PermissionDenied",
       path: "/home/u/.docker/config.json",
       syscall: "open",

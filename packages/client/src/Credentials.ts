@@ -19,8 +19,8 @@ import * as Schema from "effect/Schema"
 import * as DockerConfig from "./DockerConfig.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
+import * as DockerPlatform from "./DockerPlatform.ts"
 import * as CredentialHelper from "./internal/credentialHelper.ts"
-import * as Platform from "./Platform.ts"
 
 /**
  * The key Docker Hub's credentials are stored under: `https://index.docker.io/v1/`.
@@ -134,13 +134,13 @@ const EnvConfig = Schema.Struct({
 const decodeEnvConfig = WireJson.decodeResult(EnvConfig, { strict: true })
 
 /** The credentials of `DOCKER_AUTH_CONFIG` by key (docker CLI 28.3 and later). */
-const envAuths = Effect.fn("Credentials.envAuths")(function*(platform: Platform.Service) {
+const envAuths = Effect.fn("Credentials.envAuths")(function*(platform: DockerPlatform.Service) {
   const text = platform.env("DOCKER_AUTH_CONFIG")
   const auths: { [registry: string]: Registry.AuthConfig } = {}
   if (text === undefined || text === "") return auths
   const failure = (why: string) =>
     Effect.fail(
-      Platform.localError("Credentials", `Failed to create credential store from DOCKER_AUTH_CONFIG: ${why}`)
+      DockerPlatform.localError("Credentials", `Failed to create credential store from DOCKER_AUTH_CONFIG: ${why}`)
     )
   const decoded = decodeEnvConfig(text)
   if (Result.isFailure(decoded)) return yield* failure(decoded.failure.message)
@@ -162,7 +162,7 @@ const envAuths = Effect.fn("Credentials.envAuths")(function*(platform: Platform.
 
 /** The helper of `credsStore`, or the platform's default one when `config.json` configures no credentials. */
 const defaultStore = Effect.fn("Credentials.defaultStore")(
-  function*(platform: Platform.Service, config: DockerConfig.ConfigFile) {
+  function*(platform: DockerPlatform.Service, config: DockerConfig.ConfigFile) {
     const configured = DockerConfig.credsStore(config)
     if (configured !== undefined || DockerConfig.containsAuth(config)) return configured
     const candidate = platform.os === "darwin"
@@ -229,20 +229,20 @@ const fileEntry = (auth: Registry.AuthConfig, login: Login, withHelper: boolean)
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * Builds the service on the {@link Platform.DockerPlatform}. `config.json` and `DOCKER_AUTH_CONFIG` are read on
+ * Builds the service on the {@link DockerPlatform.DockerPlatform}. `config.json` and `DOCKER_AUTH_CONFIG` are read on
  * every call, so a login by another process is seen at once.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
-  const platform = yield* Platform.DockerPlatform
+  const platform = yield* DockerPlatform.DockerPlatform
   const helpers = CredentialHelper.make(platform)
   const readConfig = DockerConfig.read({ configDir: options?.configDir }).pipe(
-    Effect.provideService(Platform.DockerPlatform, platform)
+    Effect.provideService(DockerPlatform.DockerPlatform, platform)
   )
   const writeConfig = (path: string, config: DockerConfig.ConfigFile) =>
-    DockerConfig.write(path, config).pipe(Effect.provideService(Platform.DockerPlatform, platform))
+    DockerConfig.write(path, config).pipe(Effect.provideService(DockerPlatform.DockerPlatform, platform))
 
   /** The lookup of the docker CLI's `GetAuthConfig` for a key. */
   const lookup = Effect.fn("Credentials.lookup")(
@@ -304,7 +304,7 @@ export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
     if ((username === undefined || username === "") && password === undefined && auth.auth !== undefined) {
       const split = DockerConfig.decodeAuth(auth.auth)
       if (Result.isFailure(split)) {
-        return yield* Effect.fail(Platform.localError("Credentials.store", `invalid auth: ${split.failure}`))
+        return yield* Effect.fail(DockerPlatform.localError("Credentials.store", `invalid auth: ${split.failure}`))
       }
       username = split.success.username
       password = split.success.password
@@ -361,7 +361,7 @@ export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
     if (changed) yield* writeConfig(loaded.path, { ...loaded.config, auths })
     if (errors.length === candidates.length) {
       return yield* Effect.fail(
-        Platform.localError("Credentials.erase", `could not erase credentials: ${errors.join("; ")}`)
+        DockerPlatform.localError("Credentials.erase", `could not erase credentials: ${errors.join("; ")}`)
       )
     }
   })
@@ -375,7 +375,7 @@ export const make = Effect.fn("Credentials.make")(function*(options?: Options) {
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<Credentials, never, Platform.DockerPlatform> = Layer.effect(Credentials, make())
+export const layer: Layer.Layer<Credentials, never, DockerPlatform.DockerPlatform> = Layer.effect(Credentials, make())
 
 /**
  * The credentials service for a given configuration directory (the `--config` flag).
@@ -383,5 +383,5 @@ export const layer: Layer.Layer<Credentials, never, Platform.DockerPlatform> = L
  * @category layers
  * @since 0.1.0
  */
-export const layerWith = (options: Options): Layer.Layer<Credentials, never, Platform.DockerPlatform> =>
+export const layerWith = (options: Options): Layer.Layer<Credentials, never, DockerPlatform.DockerPlatform> =>
   Layer.effect(Credentials, make(options))

@@ -17,8 +17,8 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as DockerError from "./DockerError.ts"
+import * as DockerPlatform from "./DockerPlatform.ts"
 import * as GoPath from "./GoPath.ts"
-import * as Platform from "./Platform.ts"
 
 /**
  * Where a setting came from: a command-line flag, an environment variable, a docker context, `config.json`, or
@@ -75,7 +75,7 @@ export const joinPath: (...segments: ReadonlyArray<string>) => string = GoPath.j
  * @category constructors
  * @since 0.1.0
  */
-export const resolveDir = (platform: Platform.Service, override?: string | undefined): Sourced<string> => {
+export const resolveDir = (platform: DockerPlatform.Service, override?: string | undefined): Sourced<string> => {
   if (override !== undefined && override !== "") {
     return { value: GoPath.clean(override), source: "flag", detail: "--config" }
   }
@@ -326,8 +326,8 @@ export const unreadable = (path: string, error: DockerError.DockerError): string
  */
 export const read = Effect.fn("DockerConfig.read")(function*(
   options?: { readonly configDir?: string | undefined }
-): Effect.fn.Return<Loaded, DockerError.DockerError, Platform.DockerPlatform> {
-  const platform = yield* Platform.DockerPlatform
+): Effect.fn.Return<Loaded, DockerError.DockerError, DockerPlatform.DockerPlatform> {
+  const platform = yield* DockerPlatform.DockerPlatform
   const dir = resolveDir(platform, options?.configDir)
   const path = GoPath.join(dir.value, fileName)
   const text = yield* platform.readFile(path).pipe(
@@ -342,7 +342,10 @@ export const read = Effect.fn("DockerConfig.read")(function*(
   const parsed = parse(text.success.value)
   if (Result.isFailure(parsed)) {
     return yield* Effect.fail(
-      Platform.localError("DockerConfig.read", `parsing config file (${path}): ${parsed.failure}`)
+      DockerPlatform.localError("DockerConfig.read", `parsing config file (${path}): ${parsed.failure}`, {
+        kind: "InvalidData",
+        path
+      })
     )
   }
   return { dir, path, exists: true, ...parsed.success }
@@ -374,10 +377,10 @@ export const write = Effect.fn("DockerConfig.write")(
   function*(
     path: string,
     config: ConfigFile
-  ): Effect.fn.Return<void, DockerError.DockerError, Platform.DockerPlatform> {
-    const platform = yield* Platform.DockerPlatform
+  ): Effect.fn.Return<void, DockerError.DockerError, DockerPlatform.DockerPlatform> {
+    const platform = yield* DockerPlatform.DockerPlatform
     const text = format(config)
-    if (Result.isFailure(text)) return yield* Effect.fail(Platform.localError("DockerConfig.write", text.failure))
+    if (Result.isFailure(text)) return yield* Effect.fail(DockerPlatform.localError("DockerConfig.write", text.failure))
     yield* platform.writeFile(path, text.success)
   }
 )

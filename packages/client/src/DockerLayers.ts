@@ -13,11 +13,11 @@ import * as Credentials from "./Credentials.ts"
 import * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
 import type * as DockerHost from "./DockerHost.ts"
+import type * as DockerPlatform from "./DockerPlatform.ts"
 import * as DockerSettings from "./DockerSettings.ts"
 import * as Images from "./Images.ts"
-import * as NodePlatform from "./NodePlatform.ts"
-import type * as Platform from "./Platform.ts"
-import * as System from "./System.ts"
+import * as NodeCompatPlatform from "./NodeCompatPlatform.ts"
+import * as SystemApi from "./SystemApi.ts"
 
 /**
  * A runtime's transport: an Effect `HttpClient` for an endpoint.
@@ -54,11 +54,11 @@ export interface Options {
  */
 export type Services =
   | Images.Images
-  | System.System
+  | SystemApi.SystemApi
   | DockerEngine.DockerEngine
   | DockerSettings.DockerSettings
   | Credentials.Credentials
-  | Platform.DockerPlatform
+  | DockerPlatform.DockerPlatform
 
 /**
  * The services a runtime entry's `layerFromOptions` provides: the image and system services over one endpoint.
@@ -66,7 +66,7 @@ export type Services =
  * @category models
  * @since 0.1.0
  */
-export type EndpointServices = Images.Images | System.System | DockerEngine.DockerEngine
+export type EndpointServices = Images.Images | SystemApi.SystemApi | DockerEngine.DockerEngine
 
 /**
  * What each runtime entry exports, built by {@link make} from the runtime's transport.
@@ -76,7 +76,7 @@ export type EndpointServices = Images.Images | System.System | DockerEngine.Dock
  */
 export interface Entry {
   /**
-   * Every service (`Images`, `System`, `Credentials`, `DockerEngine`, `DockerSettings`, `DockerPlatform`), talking
+   * Every service (`Images`, `SystemApi`, `Credentials`, `DockerEngine`, `DockerSettings`, `DockerPlatform`), talking
    * to the engine the docker CLI would choose in the same environment (`DOCKER_HOST`, `DOCKER_CONTEXT`, the
    * config's current context, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`, `DOCKER_API_VERSION`, the default socket).
    */
@@ -87,7 +87,7 @@ export interface Entry {
    */
   readonly layerWith: (flags: DockerSettings.Flags, options?: Options) => Layer.Layer<Services, DockerError.DockerError>
   /**
-   * The `Images`, `System` and `DockerEngine` services for an explicit endpoint, ignoring the environment (no
+   * The `Images`, `SystemApi` and `DockerEngine` services for an explicit endpoint, ignoring the environment (no
    * credentials are looked up: pass them per call).
    */
   readonly layerFromOptions: (options: DockerEngine.Options) => Layer.Layer<EndpointServices>
@@ -109,7 +109,7 @@ const transportFor = (transport: Transport, endpoint: DockerHost.Endpoint, optio
 
 /**
  * The image and system services over `options.endpoint`, without credentials or settings. `Images.layer` and
- * `System.layer` are shared constants, and Effect memoizes layers by identity, also into layers provided later
+ * `SystemApi.layer` are shared constants, and Effect memoizes layers by identity, also into layers provided later
  * inside an effect that already runs with one (the memo map is forked, not replaced): without `Layer.fresh` a
  * second endpoint's layer would hand out the first endpoint's services.
  */
@@ -118,7 +118,7 @@ const fromOptions = (
   options: DockerEngine.Options,
   layerOptions: Options = {}
 ): Layer.Layer<EndpointServices> =>
-  Layer.mergeAll(Layer.fresh(Images.layer), Layer.fresh(System.layer)).pipe(
+  Layer.mergeAll(Layer.fresh(Images.layer), Layer.fresh(SystemApi.layer)).pipe(
     Layer.provideMerge(DockerEngine.layer(options)),
     Layer.provide(transportFor(transport, options.endpoint, layerOptions))
   )
@@ -137,7 +137,7 @@ const fromEnvironment = (
         Layer.merge(Layer.succeed(DockerSettings.DockerSettings, settings))
       )
     })
-  ).pipe(Layer.provideMerge(Layer.fresh(NodePlatform.layer)))
+  ).pipe(Layer.provideMerge(Layer.fresh(NodeCompatPlatform.layer)))
 
 /**
  * A runtime entry over `transport`: `layer` (built once, here), `layerWith`, `layerFromOptions` and the transport.

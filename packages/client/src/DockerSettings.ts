@@ -18,8 +18,9 @@ import * as DockerConfig from "./DockerConfig.ts"
 import type * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
+import * as DockerPlatform from "./DockerPlatform.ts"
 import * as GoPath from "./GoPath.ts"
-import * as Platform from "./Platform.ts"
+import * as LocalError from "./internal/localError.ts"
 
 /**
  * A setting and where it came from (re-exported from `DockerConfig`).
@@ -253,14 +254,14 @@ interface Connection {
 }
 
 const operation = "DockerSettings.resolve"
-const fail = (message: string) => Effect.fail(Platform.argumentError(operation, message))
+const fail = (message: string) => Effect.fail(DockerPlatform.argumentError(operation, message))
 const unresolved = (message: string) => fail(`unable to resolve docker endpoint: ${message}`)
 
 /**
  * The context's name: `--context`, else `default` when `--host` or `DOCKER_HOST` is set, else `DOCKER_CONTEXT`,
  * else `currentContext` of `config.json` (read only then), else `default`.
  */
-const contextName = Effect.fnUntraced(function*(platform: Platform.Service, flags: Flags) {
+const contextName = Effect.fnUntraced(function*(platform: DockerPlatform.Service, flags: Flags) {
   const sourced = (value: string, source: DockerConfig.Source, detail: string): Sourced<string> => ({
     value,
     source,
@@ -280,7 +281,7 @@ const contextName = Effect.fnUntraced(function*(platform: Platform.Service, flag
 
 /** The fixed API version of `DOCKER_API_VERSION` (a leading `v` dropped), `undefined` when it is unset or blank. */
 const fixedApiVersion = (
-  platform: Platform.Service
+  platform: DockerPlatform.Service
 ): Effect.Effect<Sourced<string> | undefined, DockerError.DockerError> => {
   const text = platform.env("DOCKER_API_VERSION")
   const version = text?.trim().replace(/^v/, "")
@@ -294,7 +295,7 @@ const fixedApiVersion = (
  * TLS with `--tlsverify`/`DOCKER_TLS_VERIFY` (verified) or `--tls`/`DOCKER_TLS`, its files named by the flags or
  * found in `DOCKER_CERT_PATH` (else the default config directory, never `--config`).
  */
-const defaultContext = Effect.fnUntraced(function*(platform: Platform.Service, flags: Flags) {
+const defaultContext = Effect.fnUntraced(function*(platform: DockerPlatform.Service, flags: Flags) {
   const env = (name: string) => platform.env(name)
   const tlsVerify = flags.tlsVerify ?? nonEmpty(env("DOCKER_TLS_VERIFY"))
   const tlsOn = flags.tlsVerify !== undefined || tlsVerify || (flags.tls ?? nonEmpty(env("DOCKER_TLS")))
@@ -315,7 +316,9 @@ const defaultContext = Effect.fnUntraced(function*(platform: Platform.Service, f
     : DockerConfig.resolveDir(platform).value
   const readPem = (path: string, required: boolean) =>
     platform.readFile(path).pipe(
-      Effect.mapError((error) => Platform.localError(operation, `unable to resolve docker endpoint: ${error.message}`)),
+      Effect.mapError((error) =>
+        LocalError.rewrap(operation, `unable to resolve docker endpoint: ${error.message}`, error)
+      ),
       Effect.flatMap((text) =>
         Option.isSome(text)
           ? Effect.succeed({ path, text: text.value })
@@ -349,12 +352,12 @@ const defaultContext = Effect.fnUntraced(function*(platform: Platform.Service, f
  * A stored context: its docker endpoint read from `<config dir>/contexts/meta/<sha256 of its name>/meta.json`, its
  * TLS files from `<config dir>/contexts/tls/<sha256>/docker/`.
  */
-const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, configDir: string, name: string) {
+const storedContext = Effect.fnUntraced(function*(platform: DockerPlatform.Service, configDir: string, name: string) {
   const id = yield* platform.sha256Hex(name)
   const metaPath = GoPath.join(configDir, "contexts", "meta", id, "meta.json")
   const metaText = yield* platform.readFile(metaPath).pipe(
     Effect.mapError((error) =>
-      Platform.localError(operation, `unable to resolve docker endpoint: context "${name}": ${error.message}`)
+      LocalError.rewrap(operation, `unable to resolve docker endpoint: context "${name}": ${error.message}`, error)
     )
   )
   if (Option.isNone(metaText)) {
@@ -362,7 +365,13 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
   }
   const meta = decodeContextMeta(metaText.value)
   if (Result.isFailure(meta)) {
-    return yield* unresolved(`context "${name}": parsing ${metaPath}: ${meta.failure.message}`)
+    return yield* Effect.fail(
+      DockerPlatform.localError(
+        operation,
+        `unable to resolve docker endpoint: context "${name}": parsing ${metaPath}: ${meta.failure.message}`,
+        { kind: "InvalidData", path: metaPath }
+      )
+    )
   }
   const endpoints = meta.success.Endpoints ?? {}
   if (!Object.hasOwn(endpoints, "docker")) return yield* unresolved("cannot find docker endpoint in context")
@@ -378,9 +387,10 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
   const tlsDir = GoPath.join(configDir, "contexts", "tls", id, "docker")
   const files = yield* platform.listFiles(tlsDir).pipe(
     Effect.mapError((error) =>
-      Platform.localError(
+      LocalError.rewrap(
         operation,
-        `unable to resolve docker endpoint: failed to retrieve TLS files for context "${name}": ${error.message}`
+        `unable to resolve docker endpoint: failed to retrieve TLS files for context "${name}": ${error.message}`,
+        error
       )
     )
   )
@@ -388,10 +398,11 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
     Option.isSome(files) && files.value.includes(file)
       ? platform.readFile(GoPath.join(tlsDir, file)).pipe(
         Effect.mapError((error) =>
-          Platform.localError(
+          LocalError.rewrap(
             operation,
             `unable to resolve docker endpoint: failed to retrieve TLS data (${file}) for context "${name}": ` +
-              error.message
+              error.message,
+            error
           )
         ),
         Effect.map((text) => Option.isSome(text) ? { path: GoPath.join(tlsDir, file), text: text.value } : undefined)
@@ -419,15 +430,18 @@ const storedContext = Effect.fnUntraced(function*(platform: Platform.Service, co
  *    from `<config dir>/contexts/tls/<sha256>/docker/`.
  * 5. `DOCKER_API_VERSION` fixes the API version.
  *
- * Failures are `InvalidArgument` reasons carrying docker's message (`unable to resolve docker endpoint: context
- * "x": context not found: …`).
+ * Failures carry docker's message. A setting that cannot be used (`--host` with `--context`, a malformed host, a
+ * context that does not exist: `unable to resolve docker endpoint: context "x": context not found: …`) is an
+ * `InvalidArgument` reason; a file that exists but cannot be read (a context's `meta.json`, a TLS file) is a
+ * `SystemError` reason with the read's kind and path, and the read's error as its `cause`; a `meta.json` that is
+ * not JSON is a `SystemError` of kind `InvalidData`.
  *
  * @category constructors
  * @since 0.1.0
  */
 export const resolve = Effect.fn("DockerSettings.resolve")(
-  function*(flags: Flags = {}): Effect.fn.Return<Settings, DockerError.DockerError, Platform.DockerPlatform> {
-    const platform = yield* Platform.DockerPlatform
+  function*(flags: Flags = {}): Effect.fn.Return<Settings, DockerError.DockerError, DockerPlatform.DockerPlatform> {
+    const platform = yield* DockerPlatform.DockerPlatform
     if (nonEmpty(flags.context) && nonEmpty(flags.host)) {
       return yield* fail("conflicting options: cannot specify both --host and --context")
     }
@@ -459,7 +473,7 @@ export class DockerSettings extends Context.Service<DockerSettings, Settings>()(
  */
 export const layer = (
   flags: Flags = {}
-): Layer.Layer<DockerSettings, DockerError.DockerError, Platform.DockerPlatform> =>
+): Layer.Layer<DockerSettings, DockerError.DockerError, DockerPlatform.DockerPlatform> =>
   Layer.effect(DockerSettings, resolve(flags))
 
 /**

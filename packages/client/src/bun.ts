@@ -36,7 +36,7 @@ export type { EndpointServices, Options, Services, Transport } from "./DockerLay
 const entry = DockerLayers.make(Transport.layer)
 
 /**
- * Every service (`Images`, `System`, `Credentials`, `DockerEngine`, `DockerSettings`, `DockerPlatform`), talking to
+ * Every service (`Images`, `SystemApi`, `Credentials`, `DockerEngine`, `DockerSettings`, `DockerPlatform`), talking to
  * the engine the docker CLI would choose in the same environment (`DOCKER_HOST`, `DOCKER_CONTEXT`, the config's
  * current context, `DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`, `DOCKER_API_VERSION`, the default socket).
  *
@@ -58,7 +58,7 @@ export const layerWith: (
 ) => Layer.Layer<DockerLayers.Services, DockerError.DockerError> = entry.layerWith
 
 /**
- * The `Images`, `System` and `DockerEngine` services for an explicit endpoint, ignoring the environment (no
+ * The `Images`, `SystemApi` and `DockerEngine` services for an explicit endpoint, ignoring the environment (no
  * credentials are looked up: pass them per call).
  *
  * @category layers

@@ -28,8 +28,8 @@ export * as Errno from "./Errno.ts"
 /** The `Images` service: every image endpoint. @since 0.1.0 */
 export * as Images from "./Images.ts"
 /** What the client needs from the runtime: environment, files, helper processes. @since 0.1.0 */
-export * as Platform from "./Platform.ts"
+export * as DockerPlatform from "./DockerPlatform.ts"
 /** Progress streams of pull, push, load, import and build. @since 0.1.0 */
 export * as Progress from "./Progress.ts"
-/** The `System` service: ping, version, login, disk usage. @since 0.1.0 */
-export * as System from "./System.ts"
+/** The `SystemApi` service: ping, version, login, disk usage. @since 0.1.0 */
+export * as SystemApi from "./SystemApi.ts"

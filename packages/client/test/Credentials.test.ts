@@ -7,7 +7,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { inspect } from "node:util"
 import * as Credentials from "../src/Credentials.ts"
-import * as NodePlatform from "../src/NodePlatform.ts"
+import * as DockerError from "../src/DockerError.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 const SECRET = "s3cr3t-Pa55word"
 const TOKEN = "identity-T0ken-value"
@@ -131,7 +132,7 @@ const fixture = Effect.acquireRelease(
       },
       readConfig: () => JSON.parse(fs.readFileSync(configFile, "utf8")),
       credentials: (env = {}) =>
-        Credentials.make().pipe(Effect.provide(NodePlatform.layerWith({
+        Credentials.make().pipe(Effect.provide(NodeCompatPlatform.layerWith({
           env: { PATH: bin, DOCKHAND_TEST_STORE: storeDir, DOCKER_CONFIG: configDir, ...env },
           homeDir: home
         })))
@@ -288,6 +289,20 @@ describe("Credentials.get", () => {
       assert.strictEqual(secretOf(found.identitytoken), TOKEN)
       assert.strictEqual(found.serveraddress, hub)
       assert.notInclude(printed(found), TOKEN)
+    }))
+
+  it.effect("a helper that cannot be run keeps the inner kind (NotFound) and its path; the inner error is the cause", () =>
+    Effect.gen(function*() {
+      const f = yield* fixture
+      f.writeConfig({ credHelpers: { "gone.example": "nope" } })
+      const credentials = yield* f.credentials()
+      const error = yield* Effect.flip(credentials.get("gone.example"))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "NotFound")
+      assert.strictEqual(error.reason.path, "docker-credential-nope")
+      assert.strictEqual(error.reason.operation, "Credentials")
+      assert.isTrue(DockerError.isDockerError(error.cause))
     }))
 
   it.effect("a failing helper is a typed error with its output; a missing one says so", () =>

@@ -8,8 +8,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { inspect } from "node:util"
 import * as DockerConfig from "../src/DockerConfig.ts"
-import * as NodePlatform from "../src/NodePlatform.ts"
-import * as Platform from "../src/Platform.ts"
+import * as DockerPlatform from "../src/DockerPlatform.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 const tempDir = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-config-"))),
@@ -23,13 +23,13 @@ const basic = (user: string, password: string) => Buffer.from(`${user}:${passwor
 const printed = (value: unknown) => [JSON.stringify(value), String(value), inspect(value, { depth: 10 })].join("\n")
 
 const readWith = (env: { readonly [name: string]: string }, homeDir: string, configDir?: string) =>
-  DockerConfig.read({ configDir }).pipe(Effect.provide(NodePlatform.layerWith({ env, homeDir })))
+  DockerConfig.read({ configDir }).pipe(Effect.provide(NodeCompatPlatform.layerWith({ env, homeDir })))
 
 describe("DockerConfig.resolveDir", () => {
   const platform = (env: { readonly [name: string]: string }) =>
     Effect.gen(function*() {
-      return yield* Platform.DockerPlatform
-    }).pipe(Effect.provide(NodePlatform.layerWith({ env, homeDir: "/home/me" })))
+      return yield* DockerPlatform.DockerPlatform
+    }).pipe(Effect.provide(NodeCompatPlatform.layerWith({ env, homeDir: "/home/me" })))
 
   it.effect("--config, then DOCKER_CONFIG, then ~/.docker; empty values do not count", () =>
     Effect.gen(function*() {
@@ -139,6 +139,18 @@ describe("DockerConfig.read", () => {
       assert.notInclude(printed(error), "oops")
     }))
 
+  it.effect("a config.json that does not parse is a SystemError of kind InvalidData, with its path", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "config.json")
+      fs.writeFileSync(file, "{oops")
+      const error = yield* Effect.flip(readWith({}, "/nowhere", dir))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "InvalidData")
+      assert.strictEqual(error.reason.path, file)
+    }))
+
   it.effect("a wrong shape is a typed error that says where", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
@@ -177,13 +189,13 @@ describe("DockerConfig.read", () => {
   it.effect("a config.json that cannot be opened (EACCES) is an empty configuration with docker's warning", () =>
     Effect.gen(function*() {
       const file = "/cfg/config.json"
-      const denied = Platform.DockerPlatform.of({
-        ...(yield* Platform.DockerPlatform.pipe(Effect.provide(Platform.DockerPlatform.fromRecord({})))),
-        readFile: (path) => Effect.fail(Platform.localError("test", `open ${path}: permission denied`))
+      const denied = DockerPlatform.DockerPlatform.of({
+        ...(yield* DockerPlatform.DockerPlatform.pipe(Effect.provide(DockerPlatform.DockerPlatform.fromRecord({})))),
+        readFile: (path) => Effect.fail(DockerPlatform.localError("test", `open ${path}: permission denied`))
       })
       const logged: Array<unknown> = []
       const loaded = yield* DockerConfig.read({ configDir: "/cfg" }).pipe(
-        Effect.provideService(Platform.DockerPlatform, denied),
+        Effect.provideService(DockerPlatform.DockerPlatform, denied),
         Effect.provide(Logger.layer([Logger.make(({ message }) => void logged.push(message))]))
       )
       assert.strictEqual(loaded.warning, `Error loading config file: open ${file}: permission denied`)
@@ -221,7 +233,7 @@ describe("DockerConfig.write", () => {
       fs.writeFileSync(file, JSON.stringify(original))
       const loaded = yield* readWith({}, "/nowhere", dir)
       yield* DockerConfig.write(loaded.path, { ...loaded.config, currentContext: "ctx1" }).pipe(
-        Effect.provide(NodePlatform.layerWith({ env: {} }))
+        Effect.provide(NodeCompatPlatform.layerWith({ env: {} }))
       )
       const text = fs.readFileSync(file, "utf8")
       assert.include(text, `\n\t"auths": {`)

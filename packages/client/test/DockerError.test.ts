@@ -7,8 +7,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as DockerError from "../src/DockerError.ts"
-import * as NodePlatform from "../src/NodePlatform.ts"
-import * as Platform from "../src/Platform.ts"
+import * as DockerPlatform from "../src/DockerPlatform.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 import * as Progress from "../src/Progress.ts"
 
 const tempDir = Effect.acquireRelease(
@@ -16,10 +16,10 @@ const tempDir = Effect.acquireRelease(
   (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 )
 
-const platformWith = (options: NodePlatform.Options) =>
+const platformWith = (options: NodeCompatPlatform.Options) =>
   Effect.gen(function*() {
-    return yield* Platform.DockerPlatform
-  }).pipe(Effect.provide(NodePlatform.layerWith(options)))
+    return yield* DockerPlatform.DockerPlatform
+  }).pipe(Effect.provide(NodeCompatPlatform.layerWith(options)))
 
 /** Which handler of a `catchReason` chain caught the error: the first that matches wins. */
 const caughtBy = <A>(effect: Effect.Effect<A, DockerError.DockerError>) =>
@@ -33,10 +33,10 @@ const caughtBy = <A>(effect: Effect.Effect<A, DockerError.DockerError>) =>
 describe("isDockerError", () => {
   it("is true for a DockerError of any reason, false for anything else", () => {
     const notFound = DockerError.fromStatus({ status: 404, message: "No such image: x", operation: "ImageInspect" })
-    const local = Platform.localError("Test", "open /x: permission denied", { kind: "PermissionDenied" })
+    const local = DockerPlatform.localError("Test", "open /x: permission denied", { kind: "PermissionDenied" })
     assert.isTrue(DockerError.isDockerError(notFound))
     assert.isTrue(DockerError.isDockerError(local))
-    assert.isTrue(DockerError.isDockerError(Platform.argumentError("Test", "bad")))
+    assert.isTrue(DockerError.isDockerError(DockerPlatform.argumentError("Test", "bad")))
     assert.isFalse(DockerError.isDockerError(new Error("Error response from daemon: x")))
     assert.isFalse(DockerError.isDockerError({ _tag: "DockerError", reason: notFound.reason }))
     assert.isFalse(DockerError.isDockerError(notFound.reason))
@@ -62,7 +62,10 @@ describe("DockerError cause", () => {
     )
     assert.strictEqual(decode.cause, "why")
     const full = Object.assign(new Error("ENOSPC"), { code: "ENOSPC" })
-    const system = Platform.localError("Test", "write /x: no space left on device", { kind: "NoSpace", cause: full })
+    const system = DockerPlatform.localError("Test", "write /x: no space left on device", {
+      kind: "NoSpace",
+      cause: full
+    })
     assert.strictEqual(system.cause, full)
     assert.strictEqual(system.message, "write /x: no space left on device")
   })
@@ -102,7 +105,7 @@ describe("SystemError", () => {
     assert.strictEqual(DockerError.systemErrorKind(undefined), "Unknown")
   })
 
-  it.effect("NodePlatform.writeFile under a file: a SystemError with kind, path and cause; not an InvalidArgument", () =>
+  it.effect("NodeCompatPlatform.writeFile under a file: a SystemError with kind, path and cause; not an InvalidArgument", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
       const file = path.join(dir, "file")
@@ -115,13 +118,13 @@ describe("SystemError", () => {
       assert.strictEqual(error.reason.kind, "NotADirectory")
       assert.strictEqual(error.reason.path, path.join(file, "sub"))
       assert.strictEqual(error.reason.syscall, "mkdir")
-      assert.strictEqual(error.reason.operation, "NodePlatform.writeFile")
+      assert.strictEqual(error.reason.operation, "NodeCompatPlatform.writeFile")
       assert.strictEqual((error.cause as NodeJS.ErrnoException).code, "ENOTDIR")
       assert.strictEqual(error.message, `mkdir ${path.join(file, "sub")}: not a directory`)
       assert.strictEqual(yield* caughtBy(write), "SystemError NotADirectory")
     }))
 
-  it.effect("NodePlatform.readFile of a directory and runHelper of a missing program carry their kind", () =>
+  it.effect("NodeCompatPlatform.readFile of a directory and runHelper of a missing program carry their kind", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
       const platform = yield* platformWith({ env: { PATH: dir } })
@@ -139,8 +142,8 @@ describe("SystemError", () => {
 
   it.effect("catchReason tells argument errors, system errors and daemon answers apart", () =>
     Effect.gen(function*() {
-      assert.strictEqual(yield* caughtBy(Effect.fail(Platform.argumentError("Test", "bad"))), "InvalidArgument")
-      assert.strictEqual(yield* caughtBy(Effect.fail(Platform.localError("Test", "boom"))), "SystemError Unknown")
+      assert.strictEqual(yield* caughtBy(Effect.fail(DockerPlatform.argumentError("Test", "bad"))), "InvalidArgument")
+      assert.strictEqual(yield* caughtBy(Effect.fail(DockerPlatform.localError("Test", "boom"))), "SystemError Unknown")
       const notFound = DockerError.fromStatus({ status: 404, message: "x", operation: "ImageInspect" })
       assert.strictEqual(yield* caughtBy(Effect.fail(notFound)), "other NotFound")
     }))
@@ -148,8 +151,8 @@ describe("SystemError", () => {
   it.effect("the in-memory platform's missing helper is a SystemError too", () =>
     Effect.gen(function*() {
       const platform = yield* Effect.gen(function*() {
-        return yield* Platform.DockerPlatform
-      }).pipe(Effect.provide(Platform.DockerPlatform.fromRecord({})))
+        return yield* DockerPlatform.DockerPlatform
+      }).pipe(Effect.provide(DockerPlatform.DockerPlatform.fromRecord({})))
       assert.strictEqual(yield* caughtBy(platform.runHelper("docker-credential-x", [], "")), "SystemError NotFound")
     }))
 })

@@ -3,7 +3,15 @@
  * can be named from a public module (the entry itself, `@dockhand/client/DockerLayers` or `@dockhand/client`). This
  * file is type-checked by `tsc -p tsconfig.test.json`; its type assertions fail the build, not only the run.
  */
-import type { Credentials, DockerEngine, DockerError, DockerSettings, Images, Platform, System } from "@dockhand/client"
+import type {
+  Credentials,
+  DockerEngine,
+  DockerError,
+  DockerPlatform,
+  DockerSettings,
+  Images,
+  SystemApi
+} from "@dockhand/client"
 import * as BunDocker from "@dockhand/client/bun"
 import * as DenoDocker from "@dockhand/client/deno"
 import * as DockerHost from "@dockhand/client/DockerHost"
@@ -39,13 +47,15 @@ describe("the runtime entries' public types", () => {
     expectTypeOf<DenoDocker.EndpointServices>().toEqualTypeOf<DockerLayers.EndpointServices>()
     expectTypeOf<Docker.Services>().toEqualTypeOf<
       | Images.Images
-      | System.System
+      | SystemApi.SystemApi
       | DockerEngine.DockerEngine
       | DockerSettings.DockerSettings
       | Credentials.Credentials
-      | Platform.DockerPlatform
+      | DockerPlatform.DockerPlatform
     >()
-    expectTypeOf<Docker.EndpointServices>().toEqualTypeOf<Images.Images | System.System | DockerEngine.DockerEngine>()
+    expectTypeOf<Docker.EndpointServices>().toEqualTypeOf<
+      Images.Images | SystemApi.SystemApi | DockerEngine.DockerEngine
+    >()
     expectTypeOf<NonNullable<Docker.Options["wrapTransport"]>>().toEqualTypeOf<
       (client: HttpClient.HttpClient, endpoint: DockerHost.Endpoint) => HttpClient.HttpClient
     >()

@@ -13,7 +13,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as DockerSettings from "../src/DockerSettings.ts"
-import * as NodePlatform from "../src/NodePlatform.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 interface Scenario {
   readonly name: string
@@ -166,7 +166,9 @@ describe("DockerSettings matches the docker CLI", () => {
         const env = { ...baseEnv, ...scenario.env }
         const cli = docker([...flagArgs(scenario.flags), "context", "inspect", "--format", "{{json .}}"], scenario.env)
         const ours = yield* Effect.exit(
-          DockerSettings.resolve(scenario.flags).pipe(Effect.provide(NodePlatform.layerWith({ env, homeDir: home })))
+          DockerSettings.resolve(scenario.flags).pipe(
+            Effect.provide(NodeCompatPlatform.layerWith({ env, homeDir: home }))
+          )
         )
         const label = `${scenario.name}: docker said ${cli.stdout} ${cli.stderr}`
         if (scenario.fails) {

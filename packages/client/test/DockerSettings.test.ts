@@ -13,9 +13,10 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { inspect } from "node:util"
+import * as DockerError from "../src/DockerError.ts"
 import * as DockerHost from "../src/DockerHost.ts"
 import * as DockerSettings from "../src/DockerSettings.ts"
-import * as NodePlatform from "../src/NodePlatform.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 const CA = "-----BEGIN CERTIFICATE-----\nCA-PEM\n-----END CERTIFICATE-----\n"
 const CERT = "-----BEGIN CERTIFICATE-----\nCLIENT-CERT-PEM\n-----END CERTIFICATE-----\n"
@@ -90,7 +91,7 @@ const fixture = Effect.acquireRelease(
         return where
       },
       resolve: (env, flags) =>
-        DockerSettings.resolve(flags).pipe(Effect.provide(NodePlatform.layerWith({ env, homeDir: home })))
+        DockerSettings.resolve(flags).pipe(Effect.provide(NodeCompatPlatform.layerWith({ env, homeDir: home })))
     }
   }),
   (f) => Effect.sync(() => fs.rmSync(f.root, { recursive: true, force: true }))
@@ -544,6 +545,45 @@ describe("stored contexts", () => {
     }))
 })
 
+describe("local failures are SystemError reasons, settings that cannot be used InvalidArgument", () => {
+  it.effect("an unreadable meta.json: the read's kind and path, the read's error as the cause", () =>
+    Effect.gen(function*() {
+      const f = yield* fixture
+      const { meta } = f.createContext("dir1", { Host: "tcp://127.0.0.1:1" })
+      fs.rmSync(meta)
+      fs.mkdirSync(meta)
+      const error = yield* Effect.flip(f.resolve({ DOCKER_CONFIG: f.config }, { context: "dir1" }))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "IsADirectory")
+      assert.strictEqual(error.reason.path, meta)
+      assert.isTrue(error.message.startsWith(`unable to resolve docker endpoint: context "dir1": `), error.message)
+      const cause = error.reason.cause as DockerError.DockerError
+      assert.isTrue(DockerError.isDockerError(cause))
+      assert.strictEqual(cause.reason._tag, "SystemError")
+      assert.strictEqual(error.cause, cause)
+    }))
+
+  it.effect("a meta.json that is not JSON: kind InvalidData, naming the file", () =>
+    Effect.gen(function*() {
+      const f = yield* fixture
+      const { meta } = f.createContext("bad1", undefined)
+      fs.writeFileSync(meta, "{not json")
+      const error = yield* Effect.flip(f.resolve({ DOCKER_CONFIG: f.config }, { context: "bad1" }))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "InvalidData")
+      assert.strictEqual(error.reason.path, meta)
+    }))
+
+  it.effect("a context that does not exist stays an InvalidArgument", () =>
+    Effect.gen(function*() {
+      const f = yield* fixture
+      const error = yield* Effect.flip(f.resolve({ DOCKER_CONFIG: f.config }, { context: "nowhere" }))
+      assert.strictEqual(error.reason._tag, "InvalidArgument")
+    }))
+})
+
 describe("API version and the service", () => {
   it.effect("DOCKER_API_VERSION fixes the version; a leading v is dropped; nonsense is refused", () =>
     Effect.gen(function*() {
@@ -566,7 +606,7 @@ describe("API version and the service", () => {
         return yield* DockerSettings.DockerSettings
       }).pipe(
         Effect.provide(DockerSettings.layer({ host: "tcp://127.0.0.1:9" })),
-        Effect.provide(NodePlatform.layerWith({ env: { DOCKER_API_VERSION: "1.44" }, homeDir: f.home }))
+        Effect.provide(NodeCompatPlatform.layerWith({ env: { DOCKER_API_VERSION: "1.44" }, homeDir: f.home }))
       )
       assert.deepStrictEqual(DockerSettings.engineOptions(settings), {
         endpoint: new DockerHost.Tcp({ hostname: "127.0.0.1", port: 9, tls: undefined }),

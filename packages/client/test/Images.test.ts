@@ -5,8 +5,8 @@ import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Credentials from "../src/Credentials.ts"
+import * as DockerPlatform from "../src/DockerPlatform.ts"
 import * as Images from "../src/Images.ts"
-import * as Platform from "../src/Platform.ts"
 import * as FakeDaemon from "./utils/FakeDaemon.ts"
 
 const summary = {
@@ -209,7 +209,7 @@ describe("Images.pull", () => {
   it.effect("a credHelpers program that cannot run leaves the pull without credentials, with a warning", () =>
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([]))
-      const credentials = Credentials.layer.pipe(Layer.provide(Platform.DockerPlatform.fromRecord({
+      const credentials = Credentials.layer.pipe(Layer.provide(DockerPlatform.DockerPlatform.fromRecord({
         env: { DOCKER_CONFIG: "/cfg" },
         files: { "/cfg/config.json": JSON.stringify({ credHelpers: { "127.0.0.1:5000": "absent" } }) }
       })))

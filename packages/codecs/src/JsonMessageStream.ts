@@ -63,7 +63,7 @@ export class JsonStreamError extends Schema.TaggedError<JsonStreamError>()("Json
  * @category errors
  * @since 0.1.0
  */
-export class StreamError extends Schema.TaggedError<StreamError>()("StreamError", {
+export class InBandError extends Schema.TaggedError<InBandError>()("InBandError", {
   message: Schema.String,
   code: Schema.optionalKey(Schema.Number)
 }) {}
@@ -299,31 +299,31 @@ export const isError = (message: JsonMessage.Message): boolean =>
  * @category decoding
  * @since 0.1.0
  */
-export const errorOf = (message: JsonMessage.Message): Option.Option<StreamError> => {
+export const errorOf = (message: JsonMessage.Message): Option.Option<InBandError> => {
   if (!isError(message)) return Option.none()
   const detail = message.errorDetail
   const text = detail?.message ?? message.error ?? ""
   return Option.some(
     detail?.code === undefined
-      ? new StreamError({ message: text })
-      : new StreamError({ message: text, code: detail.code })
+      ? new InBandError({ message: text })
+      : new InBandError({ message: text, code: detail.code })
   )
 }
 
 /**
  * Turns in-band daemon errors into failures: emits the messages before the first error line, then fails with its
- * {@link StreamError}. The error line itself is not emitted.
+ * {@link InBandError}. The error line itself is not emitted.
  *
  * @category combinators
  * @since 0.1.0
  */
 export const failOnError = <E, R>(
   self: Stream.Stream<JsonMessage.Message, E, R>
-): Stream.Stream<JsonMessage.Message, E | StreamError, R> =>
+): Stream.Stream<JsonMessage.Message, E | InBandError, R> =>
   Stream.transformPull(self, (pull) =>
     Effect.sync(() => {
-      let failure: StreamError | undefined
-      const pump: Pull.Pull<Arr.NonEmptyReadonlyArray<JsonMessage.Message>, E | StreamError, void, R> = Effect
+      let failure: InBandError | undefined
+      const pump: Pull.Pull<Arr.NonEmptyReadonlyArray<JsonMessage.Message>, E | InBandError, void, R> = Effect
         .suspend(() => {
           if (failure !== undefined) return Effect.fail(failure)
           return Effect.flatMap(pull, (chunk) => {
@@ -343,7 +343,7 @@ export const failOnError = <E, R>(
 
 /**
  * {@link decode} followed by {@link failOnError}: the messages of a healthy stream, failing with a
- * {@link StreamError} when the daemon reports an error and with a {@link JsonStreamError} when the stream breaks.
+ * {@link InBandError} when the daemon reports an error and with a {@link JsonStreamError} when the stream breaks.
  *
  * @category decoding
  * @since 0.1.0
@@ -351,12 +351,12 @@ export const failOnError = <E, R>(
 export const decodeOrFail: {
   (options?: DecodeOptions): <E, R>(self: Stream.Stream<Uint8Array, E, R>) => Stream.Stream<
     JsonMessage.Message,
-    JsonStreamError | StreamError | E,
+    JsonStreamError | InBandError | E,
     R
   >
   <E, R>(self: Stream.Stream<Uint8Array, E, R>, options?: DecodeOptions): Stream.Stream<
     JsonMessage.Message,
-    JsonStreamError | StreamError | E,
+    JsonStreamError | InBandError | E,
     R
   >
 } = dual(
@@ -553,12 +553,12 @@ const makeTally = () => {
 }
 
 /**
- * Sums up messages already in memory into an {@link Outcome}, or the first in-band {@link StreamError}.
+ * Sums up messages already in memory into an {@link Outcome}, or the first in-band {@link InBandError}.
  *
  * @category decoding
  * @since 0.1.0
  */
-export const summarize = (messages: Iterable<JsonMessage.Message>): Result.Result<Outcome, StreamError> => {
+export const summarize = (messages: Iterable<JsonMessage.Message>): Result.Result<Outcome, InBandError> => {
   const tally = makeTally()
   for (const message of messages) {
     const error = errorOf(message)
@@ -570,7 +570,7 @@ export const summarize = (messages: Iterable<JsonMessage.Message>): Result.Resul
 
 /**
  * Runs a message stream to its end and sums it up into an {@link Outcome}; fails with the first in-band
- * {@link StreamError} (or the stream's own error). Messages are counted, not kept, so memory stays flat on long
+ * {@link InBandError} (or the stream's own error). Messages are counted, not kept, so memory stays flat on long
  * streams.
  *
  * @category decoding
@@ -578,7 +578,7 @@ export const summarize = (messages: Iterable<JsonMessage.Message>): Result.Resul
  */
 export const collect: <E, R>(
   self: Stream.Stream<JsonMessage.Message, E, R>
-) => Effect.Effect<Outcome, E | StreamError, R> = Effect.fn("JsonMessageStream.collect")(
+) => Effect.Effect<Outcome, E | InBandError, R> = Effect.fn("JsonMessageStream.collect")(
   function*<E, R>(self: Stream.Stream<JsonMessage.Message, E, R>) {
     const tally = yield* failOnError(self).pipe(
       Stream.runFold(makeTally, (tally, message) => {

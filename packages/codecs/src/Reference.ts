@@ -41,7 +41,7 @@ export interface Reference {
  * @category models
  * @since 0.1.0
  */
-export const ReferenceErrorReason = Schema.Literals([
+export const InvalidReferenceReason = Schema.Literals([
   "InvalidFormat",
   "Uppercase",
   "NameEmpty",
@@ -52,7 +52,7 @@ export const ReferenceErrorReason = Schema.Literals([
   "DigestAlgorithm"
 ])
 /** @category models @since 0.1.0 */
-export type ReferenceErrorReason = typeof ReferenceErrorReason.Type
+export type InvalidReferenceReason = typeof InvalidReferenceReason.Type
 
 /**
  * A string that is not a valid image reference; `input` is the string, `message` the docker CLI's wording
@@ -61,8 +61,8 @@ export type ReferenceErrorReason = typeof ReferenceErrorReason.Type
  * @category errors
  * @since 0.1.0
  */
-export class ReferenceError extends Schema.TaggedError<ReferenceError>()("ReferenceError", {
-  reason: ReferenceErrorReason,
+export class InvalidReference extends Schema.TaggedError<InvalidReference>()("InvalidReference", {
+  reason: InvalidReferenceReason,
   input: Schema.String,
   message: Schema.String
 }) {}
@@ -117,10 +117,10 @@ export const defaultTag = "latest"
 const legacyDefaultDomain = "index.docker.io"
 const officialPrefix = "library/"
 
-const fail = (reason: ReferenceErrorReason, input: string, message: string) =>
-  Result.fail(new ReferenceError({ reason, input, message }))
+const fail = (reason: InvalidReferenceReason, input: string, message: string) =>
+  Result.fail(new InvalidReference({ reason, input, message }))
 
-const checkDigest = (input: string, value: string): Result.Result<string, ReferenceError> => {
+const checkDigest = (input: string, value: string): Result.Result<string, InvalidReference> => {
   const colon = value.indexOf(":")
   const algorithm = value.slice(0, colon)
   const hex = value.slice(colon + 1)
@@ -147,7 +147,7 @@ const checkDigest = (input: string, value: string): Result.Result<string, Refere
  * @category decoding
  * @since 0.1.0
  */
-export const parse = (input: string): Result.Result<Reference, ReferenceError> => {
+export const parse = (input: string): Result.Result<Reference, InvalidReference> => {
   const match = REFERENCE.exec(input)
   if (match === null) {
     if (input === "") return fail("NameEmpty", input, "repository name must have at least one component")
@@ -201,7 +201,7 @@ const splitDomain = (input: string): readonly [string, string] => {
  * @category decoding
  * @since 0.1.0
  */
-export const parseNormalized = (input: string): Result.Result<Reference, ReferenceError> => {
+export const parseNormalized = (input: string): Result.Result<Reference, InvalidReference> => {
   if (IMAGE_ID.test(input)) {
     return fail("HexName", input, `invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`)
   }
@@ -213,7 +213,7 @@ export const parseNormalized = (input: string): Result.Result<Reference, Referen
   }
   return Result.mapError(
     parse(`${domainPart}/${rest}`),
-    (error) => new ReferenceError({ reason: error.reason, input, message: error.message })
+    (error) => new InvalidReference({ reason: error.reason, input, message: error.message })
   )
 }
 
@@ -224,7 +224,7 @@ export const parseNormalized = (input: string): Result.Result<Reference, Referen
  * @category decoding
  * @since 0.1.0
  */
-export const normalize = (input: string): Result.Result<Reference, ReferenceError> =>
+export const normalize = (input: string): Result.Result<Reference, InvalidReference> =>
   Result.map(parseNormalized(input), withDefaultTag)
 
 /**
@@ -244,7 +244,7 @@ export type AnyReference =
  * @category decoding
  * @since 0.1.0
  */
-export const parseAny = (input: string): Result.Result<AnyReference, ReferenceError> => {
+export const parseAny = (input: string): Result.Result<AnyReference, InvalidReference> => {
   if (IMAGE_ID.test(input)) return Result.succeed({ _tag: "Digest", digest: `sha256:${input}` })
   if (WELL_FORMED_DIGEST.test(input) && Result.isSuccess(checkDigest(input, input))) {
     return Result.succeed({ _tag: "Digest", digest: input })

@@ -201,7 +201,7 @@ describe("in-band errors", () => {
     const legacy = JsonMessageStream.errorOf({ error: "old daemon failure" })
     assert.deepStrictEqual(
       Option.map(legacy, (e) => [e._tag, e.message, e.code]),
-      Option.some(["StreamError", "old daemon failure", undefined])
+      Option.some(["InBandError", "old daemon failure", undefined])
     )
     assert.isFalse(JsonMessageStream.isError({ error: "" }))
     assert.isTrue(JsonMessageStream.isError({ errorDetail: {} }))
@@ -215,8 +215,8 @@ describe("in-band errors", () => {
       )
       assert.deepStrictEqual(out, [{ status: "a" }])
       const error = failureOf(exit)
-      assert.strictEqual(error._tag, "StreamError")
-      if (error._tag !== "StreamError") return
+      assert.strictEqual(error._tag, "InBandError")
+      if (error._tag !== "InBandError") return
       assert.strictEqual(error.message, "something went wrong")
       assert.strictEqual(error.code, 500)
       const first = yield* runAll(
@@ -312,7 +312,7 @@ describe("picking out results", () => {
       ])
       assert.strictEqual(imported.imageId, sha)
       const failed = yield* Effect.flip(collect(["{\"status\":\"a\"}", fromTests("stream-error-403.json")]))
-      assert.strictEqual(failed._tag, "StreamError")
+      assert.strictEqual(failed._tag, "InBandError")
     }))
 
   it("summarize works on messages in memory", () => {

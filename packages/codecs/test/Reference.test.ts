@@ -13,7 +13,7 @@ const ok = (input: string): Reference.Reference => {
   return result.success
 }
 
-const error = (input: string): Reference.ReferenceError => {
+const error = (input: string): Reference.InvalidReference => {
   const result = Reference.parseNormalized(input)
   if (Result.isSuccess(result)) throw new Error(`${input} should be rejected`)
   return result.failure
@@ -121,7 +121,7 @@ describe("parseNormalized agrees with the docker CLI", () => {
         if (Result.isFailure(result)) {
           assert.strictEqual(result.failure.message, expected)
           assert.strictEqual(result.failure.input, input)
-          assert.strictEqual(result.failure._tag, "ReferenceError")
+          assert.strictEqual(result.failure._tag, "InvalidReference")
         }
       }
     })
@@ -213,7 +213,7 @@ describe("what pull, push and tag need", () => {
       assert.strictEqual(failure.reason, "Uppercase")
       assert.strictEqual(
         String(failure),
-        "ReferenceError: invalid reference format: repository name (library/Foo) must be lowercase"
+        "InvalidReference: invalid reference format: repository name (library/Foo) must be lowercase"
       )
       assert.strictEqual(error("x@sha256:short").reason, "InvalidFormat")
       assert.strictEqual(error(hex("a", 64)).reason, "HexName")

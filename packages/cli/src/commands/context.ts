@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DockerSettings, GoPath, Platform } from "@dockhand/client"
+import { DockerPlatform, DockerSettings, GoPath } from "@dockhand/client"
 import * as WireJson from "@dockhand/codecs/WireJson"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
@@ -39,7 +39,7 @@ interface Row {
 /** Every context: `default` (from the flags and environment) and the stored ones, sorted by name. */
 const rows = Effect.gen(function*() {
   const settings = yield* DockerSettings.DockerSettings
-  const platform = yield* Platform.DockerPlatform
+  const platform = yield* DockerPlatform.DockerPlatform
   const current = settings.context.value
   const defaultHost = settings.context.value === DockerSettings.defaultContextName
     ? settings.host.value
@@ -102,7 +102,7 @@ const ls = Command.make("ls", {
     const text = Table.render({ format: chosen, header: lsHeader, rows: all })
     if (Result.isFailure(text)) return yield* Effect.fail(Failure.message(text.failure.message))
     yield* terminal.out(text.success)
-    const platform = yield* Platform.DockerPlatform
+    const platform = yield* DockerPlatform.DockerPlatform
     if ((platform.env("DOCKER_HOST") ?? "") !== "") {
       yield* terminal.err(
         "Warning: DOCKER_HOST environment variable overrides the active context. To use a context, either set the " +

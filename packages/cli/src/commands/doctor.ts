@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ApiVersion, DockerSettings, System } from "@dockhand/client"
+import { ApiVersion, DockerSettings, SystemApi } from "@dockhand/client"
 import { Command } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Args from "../internal/Args.ts"
@@ -34,7 +34,7 @@ export const doctor = Command.make("doctor", { args: Args.all }, ({ args }) =>
     yield* Args.expect({ path: "doctor", usage }, args, 0, 0)
     const terminal = yield* Terminal
     const settings = yield* DockerSettings.DockerSettings
-    const system = yield* System.System
+    const system = yield* SystemApi.SystemApi
     const lines = [
       `Engine:      ${settings.host.value}`,
       `  chosen by  ${why(settings.host)}`,

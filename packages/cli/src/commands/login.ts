@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Credentials, DockerConfig, DockerSettings, System } from "@dockhand/client"
+import { Credentials, DockerConfig, DockerSettings, SystemApi } from "@dockhand/client"
 import type { Registry } from "@dockhand/models"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
@@ -58,7 +58,7 @@ export const login = Command.make("login", {
       return yield* Effect.fail(Failure.message("Error: Cannot perform an interactive login from a non TTY device"))
     }
     const auth = { username: username.value, password: secret.value, serveraddress: server }
-    const system = yield* System.System
+    const system = yield* SystemApi.SystemApi
     const answer = yield* system.login(auth)
     const credentials = yield* Credentials.Credentials
     // Like docker, an identity token (when the registry gives one) is stored instead of the password.

@@ -8,6 +8,7 @@
  *
  * @internal
  */
+import { DockerError } from "@dockhand/client"
 import * as GoPath from "@dockhand/client/GoPath"
 import * as Arr from "effect/Array"
 import * as Bytes from "effect/Bytes"
@@ -110,21 +111,59 @@ export const readDockerfile = (path: string): Effect.Effect<Uint8Array, string> 
 // The walk: one entry at a time, in docker's order
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * A failure to read the context as it is sent: docker's text (after `error checking context: `), the path it is
+ * about and the runtime's error as its `cause`, whose errno code says what kind of failure it is.
+ */
+export class ContextReadError extends Error {
+  readonly path: string
+  constructor(message: string, path: string, cause: unknown) {
+    super(message, { cause })
+    this.path = path
+  }
+}
+
 /** docker's `ValidateContextDirectory` texts (after `error checking context: `), naming the absolute path. */
 const walkError = (cause: unknown, abs: string): Error => {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code
-  if (code === "EACCES" || code === "EPERM") return new Error(`can't stat '${abs}'`)
-  if (code === "ENOENT") return new Error(`file ('${abs}') not found or excluded by .dockerignore`)
-  return new Error(Failure.goError(cause))
+  if (code === "EACCES" || code === "EPERM") return new ContextReadError(`can't stat '${abs}'`, abs, cause)
+  if (code === "ENOENT") {
+    return new ContextReadError(`file ('${abs}') not found or excluded by .dockerignore`, abs, cause)
+  }
+  return new ContextReadError(Failure.goError(cause), abs, cause)
 }
 
 /** The error of opening a file to send it: docker's `no permission to read from '…'` for an unreadable one. */
 const openError = (cause: unknown, abs: string): Error => {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code
-  if (code === "EACCES" || code === "EPERM") return new Error(`no permission to read from '${abs}'`)
-  if (code === "ENOENT") return new Error(`file ('${abs}') not found or excluded by .dockerignore`)
-  return new Error(Failure.goError(cause))
+  if (code === "EACCES" || code === "EPERM") {
+    return new ContextReadError(`no permission to read from '${abs}'`, abs, cause)
+  }
+  if (code === "ENOENT") {
+    return new ContextReadError(`file ('${abs}') not found or excluded by .dockerignore`, abs, cause)
+  }
+  return new ContextReadError(Failure.goError(cause), abs, cause)
 }
+
+const errnoCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code
+
+/**
+ * The client error a failed context stream (from {@link tar}) becomes: a local failure, so a `SystemError` reason
+ * worded as docker words it (`error checking context: can't stat '/x'`). Its kind comes from the errno code (an
+ * unreadable file is `PermissionDenied`); a `.dockerignore` docker refuses is `InvalidData`.
+ */
+export const checkError = (cause: Error): DockerError.DockerError =>
+  DockerError.make(
+    new DockerError.SystemError({
+      kind: cause instanceof DockerIgnore.DockerIgnoreError
+        ? "InvalidData"
+        : DockerError.systemErrorKind(errnoCode(cause) ?? errnoCode(cause.cause)),
+      message: `error checking context: ${cause.message}`,
+      operation: "ImageBuild",
+      ...(cause instanceof ContextReadError ? { path: cause.path } : {}),
+      cause
+    })
+  )
 
 /** A directory being walked: its names, sorted, and how far the walk is. */
 interface Frame {
@@ -157,7 +196,7 @@ const fileBody = (abs: string, size: number): Stream.Stream<Uint8Array, Error> =
         const buffer = new Uint8Array(Math.min(chunkSize, size - offset))
         return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, offset))
       },
-      catch: (cause) => new Error(Failure.goError(cause))
+      catch: (cause) => new ContextReadError(Failure.goError(cause), abs, cause)
     }).pipe(Effect.flatMap((bytes) =>
       bytes.length === 0
         ? Effect.fail(new Error(`file ('${abs}') changed size while it was sent`))

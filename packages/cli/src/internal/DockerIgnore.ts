@@ -32,9 +32,6 @@ const badPattern = () => new DockerIgnoreError({ reason: "BadPattern", message: 
 // Go's strings and paths
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Go's `filepath.Clean` for slash-separated paths (the client's `GoPath.clean`). */
-export const cleanPath: (path: string) => string = GoPath.clean
-
 /** Go's `unicode.IsSpace`, what `strings.TrimSpace` trims (not JavaScript's `trim`, which also drops U+FEFF). */
 const isGoSpace = (c: number) =>
   (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
@@ -50,7 +47,7 @@ const trimSpace = (s: string): string => {
 }
 
 /** Go's `filepath.Dir` for slash-separated paths. */
-const goDir = (path: string): string => cleanPath(path.slice(0, path.lastIndexOf("/") + 1))
+const goDir = (path: string): string => GoPath.clean(path.slice(0, path.lastIndexOf("/") + 1))
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the file (ignorefile.ReadAll)
@@ -89,7 +86,7 @@ export const readAll = (content: string | Uint8Array): Result.Result<ReadonlyArr
     const invert = pattern.startsWith("!")
     if (invert) pattern = trimSpace(pattern.slice(1))
     if (pattern.length > 0) {
-      pattern = cleanPath(pattern)
+      pattern = GoPath.clean(pattern)
       if (pattern.length > 1 && pattern.startsWith("/")) pattern = pattern.slice(1)
     }
     patterns.push(invert ? `!${pattern}` : pattern)
@@ -302,7 +299,7 @@ export const compile = (lines: ReadonlyArray<string>): Result.Result<Matcher, Do
   for (const line of lines) {
     let text = trimSpace(line)
     if (text === "") continue
-    text = cleanPath(text)
+    text = GoPath.clean(text)
     const exclusion = text.startsWith("!")
     if (exclusion) {
       if (text.length === 1) {

@@ -27,7 +27,7 @@ export const readText = Effect.gen(function*() {
   const chunks = yield* Stream.runCollect(terminal.stdin).pipe(
     Effect.mapError((cause) => Failure.message(`Error: ${cause.message}`))
   )
-  return new TextDecoder().decode(Uint8Array.from(chunks.flatMap((chunk) => Array.from(chunk)))).replace(/\r?\n$/, "")
+  return new TextDecoder().decode(Bytes.concat(chunks)).replace(/\r?\n$/, "")
 })
 
 /** Every byte of a stream, in one array. */

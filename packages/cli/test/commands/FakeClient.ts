@@ -1,5 +1,5 @@
 /**
- * A fake `@dockhand/client` for the CLI's golden-output tests (docker/cli's `fakeClient` idea): `Images`, `System`,
+ * A fake `@dockhand/client` for the CLI's golden-output tests (docker/cli's `fakeClient` idea): `Images`, `SystemApi`,
  * `Credentials`, `DockerSettings` and `DockerPlatform` answering from fixed data, recording what they were asked,
  * and a `run` helper that runs `Main.runWith` against them with the `Terminal.makeTest` fake terminal.
  */
@@ -7,13 +7,13 @@ import {
   Credentials,
   DockerError,
   DockerHost,
+  DockerPlatform,
   DockerSettings,
   Images,
-  Platform,
   Progress,
-  System
+  SystemApi
 } from "@dockhand/client"
-import type { Image, JsonMessage, Registry } from "@dockhand/models"
+import type { Image, JsonMessage, Registry, System } from "@dockhand/models"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -35,6 +35,8 @@ export interface FakeDaemon {
   /** The progress messages of pull, push, load, import and build. */
   readonly progress?: ReadonlyArray<JsonMessage.Message>
   readonly save?: Uint8Array
+  /** The answer of `/system/df`. */
+  readonly diskUsage?: System.DiskUsage
 }
 
 /** A call the CLI made, with its arguments. */
@@ -118,7 +120,7 @@ export const make = (daemon: FakeDaemon = {}) => {
     distributionInspect: (reference) => Effect.fail(notFound("DistributionInspect", reference))
   })
 
-  const system = System.System.of({
+  const system = SystemApi.SystemApi.of({
     ping: Effect.succeed({
       apiVersion: "1.41",
       osType: "linux",
@@ -128,7 +130,10 @@ export const make = (daemon: FakeDaemon = {}) => {
     }),
     version: Effect.fail(notFound("SystemVersion", "not faked")),
     login: (auth) => record("login", auth.username, auth.serveraddress).pipe(Effect.as({ Status: "Login Succeeded" })),
-    diskUsage: () => Effect.fail(notFound("SystemDataUsage", "not faked")),
+    diskUsage: () =>
+      daemon.diskUsage === undefined
+        ? Effect.fail(notFound("SystemDataUsage", "not faked"))
+        : Effect.succeed({ raw: daemon.diskUsage, images: SystemApi.imagesDiskUsage(daemon.diskUsage) }),
     apiVersion: Effect.succeed("1.41"),
     host: "unix:///var/run/docker.sock"
   })
@@ -142,10 +147,10 @@ export const make = (daemon: FakeDaemon = {}) => {
 
   const layer = Layer.mergeAll(
     Layer.succeed(Images.Images, images),
-    Layer.succeed(System.System, system),
+    Layer.succeed(SystemApi.SystemApi, system),
     Layer.succeed(Credentials.Credentials, credentials),
     Layer.succeed(DockerSettings.DockerSettings, settings),
-    Platform.DockerPlatform.fromRecord({ env: {}, files: {} })
+    DockerPlatform.DockerPlatform.fromRecord({ env: {}, files: {} })
   )
   return { layer, calls, stored }
 }

@@ -5,7 +5,6 @@
  *
  * @internal
  */
-import * as WireJson from "@dockhand/codecs/WireJson"
 import * as Bytes from "effect/Bytes"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -15,14 +14,14 @@ import * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
-import * as UrlParams from "effect/http/UrlParams"
+import type * as UrlParams from "effect/http/UrlParams"
 import * as Inspectable from "effect/Inspectable"
 import type * as Option from "effect/Option"
 import { pipeArguments } from "effect/Pipeable"
-import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { NodeHttpClientResponse } from "./nodeResponse.ts"
+import * as ResponseBody from "./responseBody.ts"
 
 /**
  * At most the first `max` bytes of `response`'s body, in a buffer of their own. A longer body is not read further:
@@ -120,19 +119,13 @@ class LimitedResponse extends Inspectable.Class implements HttpClientResponse.Ht
     return this.inner.upgrade
   }
 
-  private decodeError(cause: unknown) {
-    return new HttpClientError.HttpClientError({
-      reason: new HttpClientError.DecodeError({ request: this.request, response: this, cause })
-    })
-  }
-
   private body?: Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError>
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
     // One byte past the limit tells a body of exactly `limit` bytes from a longer one.
     return this.body ??= readUpTo(this.inner, this.limit + 1).pipe(
       Effect.flatMap((bytes) =>
         bytes.byteLength > this.limit
-          ? Effect.fail(this.decodeError(new BodyTooLarge({ limit: this.limit })))
+          ? Effect.fail(ResponseBody.decodeError(this, new BodyTooLarge({ limit: this.limit })))
           : Effect.succeed(bytes.buffer)
       ),
       Effect.cached,
@@ -141,22 +134,15 @@ class LimitedResponse extends Inspectable.Class implements HttpClientResponse.Ht
   }
 
   get text(): Effect.Effect<string, HttpClientError.HttpClientError> {
-    return Effect.map(this.arrayBuffer, (bytes) => new TextDecoder().decode(bytes))
+    return ResponseBody.text(this)
   }
 
   get json(): Effect.Effect<Schema.Json, HttpClientError.HttpClientError> {
-    // Parsed by @dockhand/codecs (never a bare JSON.parse of daemon bytes); an empty body is `null`.
-    return Effect.flatMap(this.text, (text) => {
-      if (text === "") return Effect.succeed(null)
-      const parsed = WireJson.parse(text)
-      return Result.isSuccess(parsed)
-        ? Effect.succeed(parsed.success as Schema.Json)
-        : Effect.fail(this.decodeError(parsed.failure))
-    })
+    return ResponseBody.json(this)
   }
 
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.HttpClientError> {
-    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+    return ResponseBody.urlParams(this)
   }
 
   toJSON(): unknown {

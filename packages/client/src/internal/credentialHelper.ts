@@ -15,7 +15,8 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as DockerConfig from "../DockerConfig.ts"
 import type * as DockerError from "../DockerError.ts"
-import * as Platform from "../Platform.ts"
+import * as DockerPlatform from "../DockerPlatform.ts"
+import * as LocalError from "./localError.ts"
 
 /** What a helper prints when it has nothing for the server. */
 export const notFoundMessage = "credentials not found in native keychain"
@@ -36,7 +37,7 @@ const scrub = (text: string, secrets: ReadonlyArray<string>): string =>
   secrets.reduce((acc, secret) => secret.length < 4 ? acc : acc.split(secret).join("<redacted>"), text)
 
 /** `err: …, out: \`…\`` as docker-credential-helpers words a failed helper, plus its stderr. */
-const helperFailure = (result: Platform.HelperResult, secrets: ReadonlyArray<string> = []): string => {
+const helperFailure = (result: DockerPlatform.HelperResult, secrets: ReadonlyArray<string> = []): string => {
   const out = scrub(result.stdout.trim(), secrets).slice(0, 2048)
   const stderr = scrub(result.stderr.trim(), secrets).slice(0, 2048)
   const err = out === "no credentials server URL" || out === "no credentials username"
@@ -78,10 +79,12 @@ export interface Client {
 }
 
 /** The helper protocol over `platform`'s `runHelper`. */
-export const make = (platform: Platform.Service): Client => {
+export const make = (platform: DockerPlatform.Service): Client => {
   const runHelper = (helper: string, action: string, stdin: string, describe: string, secrets: Array<string> = []) =>
     platform.runHelper(`docker-credential-${helper}`, [action], stdin).pipe(
-      Effect.mapError((error) => Platform.localError("Credentials", `${describe} - err: ${error.message}, out: \`\``)),
+      Effect.mapError((error) =>
+        LocalError.rewrap("Credentials", `${describe} - err: ${error.message}, out: \`\``, error)
+      ),
       Effect.map((result) => ({ result, failure: `${describe} - ${helperFailure(result, secrets)}` }))
     )
 
@@ -89,12 +92,12 @@ export const make = (platform: Platform.Service): Client => {
     const { failure, result } = yield* runHelper(helper, "get", serverURL, "error getting credentials")
     if (result.exitCode !== 0) {
       if (result.stdout.trim() === notFoundMessage) return Option.none<Registry.AuthConfig>()
-      return yield* Effect.fail(Platform.localError("Credentials", failure))
+      return yield* Effect.fail(DockerPlatform.localError("Credentials", failure))
     }
     const decoded = decodeHelperCredentials(result.stdout)
     if (Result.isFailure(decoded)) {
       return yield* Effect.fail(
-        Platform.localError("Credentials", `error getting credentials - err: ${decoded.failure.message}`)
+        DockerPlatform.localError("Credentials", `error getting credentials - err: ${decoded.failure.message}`)
       )
     }
     const username = decoded.success.Username ?? ""
@@ -107,11 +110,11 @@ export const make = (platform: Platform.Service): Client => {
 
   const list = Effect.fn("Credentials.helperList")(function*(helper: string) {
     const { failure, result } = yield* runHelper(helper, "list", "unused", "error listing credentials")
-    if (result.exitCode !== 0) return yield* Effect.fail(Platform.localError("Credentials", failure))
+    if (result.exitCode !== 0) return yield* Effect.fail(DockerPlatform.localError("Credentials", failure))
     const decoded = decodeHelperList(result.stdout)
     if (Result.isFailure(decoded)) {
       return yield* Effect.fail(
-        Platform.localError("Credentials", `error listing credentials - err: ${decoded.failure.message}`)
+        DockerPlatform.localError("Credentials", `error listing credentials - err: ${decoded.failure.message}`)
       )
     }
     return Object.keys(decoded.success)
@@ -129,7 +132,7 @@ export const make = (platform: Platform.Service): Client => {
       const { failure, result } = yield* runHelper(helper, "store", `${payload}\n`, "error storing credentials", [
         secretText
       ])
-      if (result.exitCode !== 0) return yield* Effect.fail(Platform.localError("Credentials.store", failure))
+      if (result.exitCode !== 0) return yield* Effect.fail(DockerPlatform.localError("Credentials.store", failure))
     }
   )
 

@@ -4,7 +4,6 @@
  *
  * @internal
  */
-import * as WireJson from "@dockhand/codecs/WireJson"
 import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
 import * as Cookies from "effect/http/Cookies"
@@ -13,14 +12,14 @@ import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
-import * as UrlParams from "effect/http/UrlParams"
+import type * as UrlParams from "effect/http/UrlParams"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import { pipeArguments } from "effect/Pipeable"
-import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as http from "node:http"
+import * as ResponseBody from "./responseBody.ts"
 
 const headersOf = (source: http.IncomingMessage): Headers.Headers => {
   const out: Record<string, string> = {}
@@ -120,9 +119,7 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
   }
 
   private decodeError(cause: unknown) {
-    return new HttpClientError.HttpClientError({
-      reason: new HttpClientError.DecodeError({ request: this.request, response: this, cause })
-    })
+    return ResponseBody.decodeError(this, cause)
   }
 
   get stream(): Stream.Stream<Uint8Array, HttpClientError.HttpClientError> {
@@ -159,22 +156,15 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
   }
 
   get text(): Effect.Effect<string, HttpClientError.HttpClientError> {
-    return Effect.map(this.arrayBuffer, (bytes) => new TextDecoder().decode(bytes))
+    return ResponseBody.text(this)
   }
 
   get json(): Effect.Effect<Schema.Json, HttpClientError.HttpClientError> {
-    // Parsed by @dockhand/codecs (never a bare JSON.parse of daemon bytes); an empty body is `null`.
-    return Effect.flatMap(this.text, (text) => {
-      if (text === "") return Effect.succeed(null)
-      const parsed = WireJson.parse(text)
-      return Result.isSuccess(parsed)
-        ? Effect.succeed(parsed.success as Schema.Json)
-        : Effect.fail(this.decodeError(parsed.failure))
-    })
+    return ResponseBody.json(this)
   }
 
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.HttpClientError> {
-    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
+    return ResponseBody.urlParams(this)
   }
 
   get formData(): Effect.Effect<never, HttpClientError.HttpClientError> {

@@ -21,7 +21,7 @@ export interface Named {
   readonly digest: string | undefined
 }
 
-const fail = (operation: string) => (error: Reference.ReferenceError) =>
+const fail = (operation: string) => (error: Reference.InvalidReference) =>
   DockerError.make(new DockerError.InvalidArgument({ operation, message: error.message }))
 
 /** Parses and normalises a named reference (`busybox` → `docker.io/library/busybox`). */

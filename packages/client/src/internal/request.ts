@@ -138,7 +138,7 @@ export const messages =
       JsonMessageStream.decodeOrFail(),
       Stream.mapError((error) => {
         if (error._tag === "JsonStreamError") return decodeError(call, error, `${call.operation}: ${error.message}`)
-        if (error._tag === "StreamError") {
+        if (error._tag === "InBandError") {
           return DockerError.make(
             new DockerError.StreamError({
               message: error.message,
@@ -163,7 +163,7 @@ export const outcome = <E, R>(
 ): Effect.Effect<JsonMessageStream.Outcome, E | DockerError.DockerError, R> =>
   JsonMessageStream.collect(stream).pipe(
     Effect.mapError((error): E | DockerError.DockerError =>
-      error instanceof JsonMessageStream.StreamError
+      error instanceof JsonMessageStream.InBandError
         ? DockerError.make(new DockerError.StreamError({ message: error.message, code: error.code, operation: "" }))
         : error as E
     )

@@ -5,7 +5,7 @@
  * creates, tar streams built on the fly (busybox from Debian's busybox-static), a sweeper that removes what a run
  * made, and process probes (open file descriptors, resident memory).
  *
- * Everything here goes through the public client API (the runtime entries, `Images`, `System`, `DockerEngine`).
+ * Everything here goes through the public client API (the runtime entries, `Images`, `SystemApi`, `DockerEngine`).
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

@@ -15,7 +15,7 @@ import type * as DockerError from "../../src/DockerError.ts"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as DockerSettings from "../../src/DockerSettings.ts"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 
 const RUN_ID = C.makeRunId()
@@ -45,7 +45,7 @@ describe("a missing socket", () => {
   it.live("fails with docker's message `Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is the docker daemon running?`", () =>
     Effect.gen(function*() {
       const fromOptions = yield* Effect.flip(
-        System.System.use((system) => system.ping).pipe(
+        SystemApi.SystemApi.use((system) => system.ping).pipe(
           Effect.provide(C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: "/nonexistent.sock" }) }))
         )
       )
@@ -74,7 +74,7 @@ describe("dockerd over tcp://127.0.0.1:2376 with TLS and client certificates", (
     Effect.gen(function*() {
       const engines = yield* C.engines
       const program = Effect.gen(function*() {
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const images = yield* Images.Images
         const settings = yield* DockerSettings.DockerSettings
         assert.strictEqual(settings.host.value, engines.dockerTlsHost)
@@ -118,7 +118,7 @@ describe("dockerd over tcp://127.0.0.1:2376 with TLS and client certificates", (
           key: nodePath.join(engines.dockerCertPath, "key.pem")
         })
         assert.notInclude(JSON.stringify(settings.endpoint), "PRIVATE KEY", "the key stays redacted")
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         assert.strictEqual((yield* system.ping).apiVersion, "1.41")
         const images = yield* Images.Images
         assert.deepStrictEqual(yield* images.list({ filters: { label: [C.runLabel(RUN_ID)] } }), [])
@@ -129,7 +129,7 @@ describe("dockerd over tcp://127.0.0.1:2376 with TLS and client certificates", (
     Effect.gen(function*() {
       const engines = yield* C.engines
       const error = yield* Effect.flip(
-        System.System.use((system) => system.version).pipe(
+        SystemApi.SystemApi.use((system) => system.version).pipe(
           Effect.provide(C.Runtime.layerWith(certFlags(engines, engines.wrongCa)))
         )
       )
@@ -196,7 +196,7 @@ describe("dockerd over ssh://", () => {
       fakeSsh(dir, log)
       const host = `ssh://tester@localhost:2222${engines.dockerSock}`
       const program = Effect.gen(function*() {
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const images = yield* Images.Images
         assert.strictEqual((yield* system.ping).apiVersion, "1.41")
         assert.isArray(yield* images.list())

@@ -1,7 +1,7 @@
 /**
  * Client conformance against the private Docker Engine 20.10 (API 1.41), through the public API of
  * `@dockhand/client` and the entry of the runtime that runs the test (`/node`, `/bun` or `/deno`): every method of
- * `Images` and `System` once, every progress operation both as its `messages` stream and as its `outcome`, the
+ * `Images` and `SystemApi` once, every progress operation both as its `messages` stream and as its `outcome`, the
  * daemon's errors as typed reasons, and the options newer than 1.41 refused before any request.
  *
  * The tests make their own images (busybox from Debian's busybox-static, tars written on the fly), name them
@@ -16,7 +16,7 @@ import * as DockerEngine from "../../src/DockerEngine.ts"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as Images from "../../src/Images.ts"
 import * as Progress from "../../src/Progress.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 
 const RUN_ID = C.makeRunId()
@@ -88,9 +88,9 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
 
     // ---------------------------------------------------------------------------------------------------- System
 
-    it.effect("System.ping negotiates API 1.41 with Docker 20.10 and reads its headers", () =>
+    it.effect("SystemApi.ping negotiates API 1.41 with Docker 20.10 and reads its headers", () =>
       Effect.gen(function*() {
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const ping = yield* system.ping
         assert.strictEqual(ping.apiVersion, "1.41")
         assert.strictEqual(ping.osType, "linux")
@@ -99,9 +99,9 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
         assert.strictEqual(system.host, `unix://${(yield* C.engines).dockerSock}`)
       }))
 
-    it.effect("System.version decodes Docker 20.10's version (ApiVersion 1.41, linux)", () =>
+    it.effect("SystemApi.version decodes Docker 20.10's version (ApiVersion 1.41, linux)", () =>
       Effect.gen(function*() {
-        const version = yield* (yield* System.System).version
+        const version = yield* (yield* SystemApi.SystemApi).version
         assert.match(version.Version, /^20\.10\./)
         assert.strictEqual(version.ApiVersion, "1.41")
         assert.strictEqual(version.Os, "linux")
@@ -654,9 +654,9 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
         assert.strictEqual(report.SpaceReclaimed, 0)
       }))
 
-    it.effect("System.diskUsage decodes the pre-1.52 answer and sums up the image part, the run's images included", () =>
+    it.effect("SystemApi.diskUsage decodes the pre-1.52 answer and sums up the image part, the run's images included", () =>
       Effect.gen(function*() {
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const builtId = needs(state.builtId, "the built image")
         const usage = yield* system.diskUsage()
         assert.isUndefined(usage.raw.ImageUsage, "API 1.41 has no ImageUsage")
@@ -686,14 +686,14 @@ describe("Images and System against Docker Engine 20.10 (API 1.41)", () => {
             })
           })
         )
-        const gated = Layer.mergeAll(Images.layer, System.layer).pipe(
+        const gated = Layer.mergeAll(Images.layer, SystemApi.layer).pipe(
           Layer.provide(counting),
           Layer.provide(C.dockerLayer)
         )
         const neverRead = Stream.fromEffect(Effect.die("the load body must not be read"))
         const cases = Effect.gen(function*() {
           const images = yield* Images.Images
-          const system = yield* System.System
+          const system = yield* SystemApi.SystemApi
           const ref = `${REPO}:built`
           return [
             ["shared-size", "1.42", images.list({ sharedSize: true })],

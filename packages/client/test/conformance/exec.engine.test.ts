@@ -17,8 +17,8 @@ import * as fs from "node:fs"
 import * as nodePath from "node:path"
 import * as Credentials from "../../src/Credentials.ts"
 import * as Exec from "../../src/Exec.ts"
-import * as NodePlatform from "../../src/NodePlatform.ts"
-import * as System from "../../src/System.ts"
+import * as NodeCompatPlatform from "../../src/NodeCompatPlatform.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 
 const RUN_ID = C.makeRunId()
@@ -54,7 +54,7 @@ describe(`Exec.lookPath on ${C.runtimeName}`, () => {
         assert.strictEqual(error.message, `exec: "${name}": cannot run executable found relative to current directory`)
       }
       // run through the platform (credential helpers): refused, not run
-      const platform = NodePlatform.make({ env: { PATH: `:${SYSTEM_PATH}` } })
+      const platform = NodeCompatPlatform.make({ env: { PATH: `:${SYSTEM_PATH}` } })
       const refused = yield* Effect.flip(platform.runHelper(name, ["get"], ""))
       assert.strictEqual(refused.message, `exec: "${name}": cannot run executable found relative to current directory`)
       assert.deepStrictEqual(yield* platform.findProgram(name), Option.none())
@@ -212,7 +212,7 @@ describe(`credential helpers on ${C.runtimeName}`, () => {
       yield* plantedInCwd(`docker-credential-${helper}`, marker)
       fs.writeFileSync(nodePath.join(dir, "config.json"), JSON.stringify({ credHelpers: { "r.example": helper } }))
       const layer = Credentials.layer.pipe(
-        Layer.provide(NodePlatform.layerWith({ env: { PATH: `:${SYSTEM_PATH}`, DOCKER_CONFIG: dir } }))
+        Layer.provide(NodeCompatPlatform.layerWith({ env: { PATH: `:${SYSTEM_PATH}`, DOCKER_CONFIG: dir } }))
       )
       const error = yield* Effect.flip(
         Credentials.Credentials.use((c) => c.get("r.example")).pipe(Effect.provide(layer))
@@ -235,7 +235,7 @@ describe(`credential helpers on ${C.runtimeName}`, () => {
       }
       const config = nodePath.join(dir, "config")
       const env = { PATH: `${nodePath.relative(process.cwd(), planted)}:${SYSTEM_PATH}`, DOCKER_CONFIG: config }
-      const layer = Credentials.layer.pipe(Layer.provide(NodePlatform.layerWith({ env })))
+      const layer = Credentials.layer.pipe(Layer.provide(NodeCompatPlatform.layerWith({ env })))
       yield* Credentials.Credentials.use((c) =>
         c.store("127.0.0.1:5000", { username: "user", password: Redacted.make("secret-pw") })
       ).pipe(Effect.provide(layer))
@@ -254,7 +254,7 @@ describe(`ssh on ${C.runtimeName}`, () => {
         C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV, ...vars })
       )
       return yield* Effect.flip(
-        System.System.use((system) => system.ping).pipe(
+        SystemApi.SystemApi.use((system) => system.ping).pipe(
           Effect.provide(context),
           C.withProcessEnv(vars)
         )

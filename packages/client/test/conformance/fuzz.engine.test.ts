@@ -13,7 +13,7 @@ import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 import * as H from "./HostileDaemon.ts"
 
@@ -279,7 +279,7 @@ const calls = [
   ["inspect", Images.Images.use((images) => images.inspect("busybox"))],
   ["history", Images.Images.use((images) => images.history("busybox"))],
   ["pull", Images.Images.use((images) => Stream.runDrain(images.pull("busybox").messages))],
-  ["ping", System.System.use((system) => system.ping)]
+  ["ping", SystemApi.SystemApi.use((system) => system.ping)]
 ] as const
 
 /** What is wrong with how a call ended, if anything: a defect, an interruption, or a failure that is not typed. */
@@ -326,7 +326,7 @@ describe(`random daemon answers, ${C.runtimeName}`, () => {
             ...(name === "ping" ? {} : { apiVersion: "1.51" }),
             maxBodySize: MiB
           })
-          const exit = yield* (call as Effect.Effect<unknown, unknown, Images.Images | System.System>).pipe(
+          const exit = yield* (call as Effect.Effect<unknown, unknown, Images.Images | SystemApi.SystemApi>).pipe(
             Effect.provide(layer),
             Effect.exit,
             Effect.timeoutOrElse({

@@ -10,7 +10,7 @@ import * as Exit from "effect/Exit"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 import * as H from "./HostileDaemon.ts"
 
@@ -108,7 +108,10 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
         await connection.writeForever(() => H.chunk(xs), 200 * MiB)
       })
       const error = failureOf(
-        yield* guarded("ping", System.System.use((system) => system.ping).pipe(Effect.provide(client(daemon.socket))))
+        yield* guarded(
+          "ping",
+          SystemApi.SystemApi.use((system) => system.ping).pipe(Effect.provide(client(daemon.socket)))
+        )
       )
       assert.strictEqual(error.reason._tag, "ServerError")
       assert.strictEqual(
@@ -133,7 +136,7 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
       const exit = yield* guarded(
         "ping",
         Effect.gen(function*() {
-          const result = yield* System.System.use((system) => system.ping)
+          const result = yield* SystemApi.SystemApi.use((system) => system.ping)
           const answered = daemon.connections.at(-1)!
           yield* H.within(10_000, "the daemon seeing the connection closed", answered.closed).pipe(Effect.orDie)
           assert.isBelow(answered.written(), 64 * MiB)
@@ -189,14 +192,14 @@ describe(`a hostile daemon, ${C.runtimeName}`, () => {
       const calls = [
         ["ImageInspect", Images.Images.use((images) => images.inspect("busybox"))],
         ["ImageHistory", Images.Images.use((images) => images.history("busybox"))],
-        ["SystemVersion", System.System.use((system) => system.version)],
-        ["SystemDataUsage", System.System.use((system) => system.diskUsage())]
+        ["SystemVersion", SystemApi.SystemApi.use((system) => system.version)],
+        ["SystemDataUsage", SystemApi.SystemApi.use((system) => system.diskUsage())]
       ] as const
       for (const [operation, call] of calls) {
         const error = failureOf(
           yield* guarded(
             operation,
-            (call as Effect.Effect<unknown, DockerError.DockerError, Images.Images | System.System>).pipe(
+            (call as Effect.Effect<unknown, DockerError.DockerError, Images.Images | SystemApi.SystemApi>).pipe(
               Effect.provide(layer)
             )
           )

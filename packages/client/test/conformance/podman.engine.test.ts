@@ -14,7 +14,7 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 
 const RUN_ID = C.makeRunId()
@@ -72,9 +72,9 @@ describe("Images and System against Podman 4.3's compatible API (API 1.41)", () 
       return value!
     }
 
-    it.effect("System.ping and version: Podman speaks API 1.41 and says it is Podman 4", () =>
+    it.effect("SystemApi.ping and version: Podman speaks API 1.41 and says it is Podman 4", () =>
       Effect.gen(function*() {
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const ping = yield* system.ping
         assert.strictEqual(ping.apiVersion, "1.41")
         assert.isUndefined(ping.osType)
@@ -89,8 +89,8 @@ describe("Images and System against Podman 4.3's compatible API (API 1.41)", () 
 
     it.effect("a runtime layer provided inside another one talks to its own engine (Docker inside the Podman layer)", () =>
       Effect.gen(function*() {
-        const outer = yield* (yield* System.System).version
-        const inner = yield* System.System.use((system) => system.version).pipe(Effect.provide(C.dockerLayer))
+        const outer = yield* (yield* SystemApi.SystemApi).version
+        const inner = yield* SystemApi.SystemApi.use((system) => system.version).pipe(Effect.provide(C.dockerLayer))
         assert.match(outer.Version, /^4\./)
         assert.match(inner.Version, /^20\.10\./)
       }))
@@ -321,9 +321,9 @@ describe("Images and System against Podman 4.3's compatible API (API 1.41)", () 
         assert.strictEqual((yield* images.inspect(`${REPO}:built`)).Id, builtId, "tagged images stay")
       }))
 
-    it.effect("System.diskUsage decodes Podman's answer and lists the run's images", () =>
+    it.effect("SystemApi.diskUsage decodes Podman's answer and lists the run's images", () =>
       Effect.gen(function*() {
-        const usage = yield* (yield* System.System).diskUsage()
+        const usage = yield* (yield* SystemApi.SystemApi).diskUsage()
         const builtId = needs(state.builtId, "the built image")
         assert.include(usage.images.items.map((i) => fullId(i.Id)), builtId)
         assert.strictEqual(usage.raw.LayersSize, 0)
@@ -334,7 +334,7 @@ describe("Images and System against Podman 4.3's compatible API (API 1.41)", () 
     it.effect("what Podman's compat API lacks comes back as typed errors (distributionInspect, buildCachePrune, search, wrong login)", () =>
       Effect.gen(function*() {
         const images = yield* Images.Images
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const engines = yield* C.engines
         needs(state.pushDigest, "the pushed image")
         const target = `${engines.registry}/${REPO}:pushed`

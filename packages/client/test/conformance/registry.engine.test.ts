@@ -2,7 +2,7 @@
  * Pull and push through the TLS registry (`127.0.0.1:5443`, htpasswd basic auth) with the credentials the docker
  * CLI would use: an `auths` entry of `config.json` in a temporary `DOCKER_CONFIG`, and a credential helper
  * (`docker-credential-dockhandtest`, a shell script in a temporary directory put on `PATH`) named by `credHelpers`.
- * Without credentials the registry refuses, as a typed error; `System.login` checks a password through the daemon;
+ * Without credentials the registry refuses, as a typed error; `SystemApi.login` checks a password through the daemon;
  * and no error ever shows a password.
  */
 import { assert, describe, layer } from "@effect/vitest"
@@ -19,7 +19,7 @@ import * as util from "node:util"
 import * as Credentials from "../../src/Credentials.ts"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 
 const RUN_ID = C.makeRunId()
@@ -114,9 +114,9 @@ describe("the TLS registry with basic auth", () => {
         yield* sweeper.image(outcome.imageId!)
       }))
 
-    it.effect("System.login accepts the right password and refuses a wrong one; no error shows either password", () =>
+    it.effect("SystemApi.login accepts the right password and refuses a wrong one; no error shows either password", () =>
       Effect.gen(function*() {
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const engines = yield* C.engines
         const ok = yield* system.login({
           username: engines.registryUser,

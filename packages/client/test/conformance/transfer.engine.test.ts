@@ -20,7 +20,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 
 const RUN_ID = C.makeRunId()
@@ -88,12 +88,12 @@ const countBytes = <E, R>(stream: Stream.Stream<Uint8Array, E, R>) =>
  */
 const withFreshClient = <A, E>(
   what: string,
-  self: Effect.Effect<A, E, Images.Images | System.System>
+  self: Effect.Effect<A, E, Images.Images | SystemApi.SystemApi>
 ) =>
   Effect.gen(function*() {
     const fresh = Layer.fresh(C.dockerLayer)
     // A first client warms the runtime up (modules loaded lazily, pools), then the count is taken.
-    yield* System.System.use((system) => system.ping).pipe(Effect.provide(fresh))
+    yield* SystemApi.SystemApi.use((system) => system.ping).pipe(Effect.provide(fresh))
     const before = yield* C.stableFds()
     const beforeKinds = C.describeFds()
     const result = yield* self.pipe(Effect.provide(fresh))
@@ -105,7 +105,7 @@ const withFreshClient = <A, E>(
 
 /** The engine still answers: ping, and the list of this run's images. */
 const engineHealthy = Effect.gen(function*() {
-  const system = yield* System.System
+  const system = yield* SystemApi.SystemApi
   const images = yield* Images.Images
   const ping = yield* system.ping
   assert.strictEqual(ping.apiVersion, "1.41")

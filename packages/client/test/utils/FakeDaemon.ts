@@ -11,7 +11,7 @@ import * as Stream from "effect/Stream"
 import * as DockerEngine from "../../src/DockerEngine.ts"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 
 /** One request the fake daemon received. */
 export interface Recorded {
@@ -105,6 +105,6 @@ export const make = (
   const engine = DockerEngine.layer({ endpoint, maxBodySize: options.maxBodySize }).pipe(
     Layer.provide(Layer.succeed(HttpClient.HttpClient, client))
   )
-  const layer = Layer.mergeAll(Images.layer, System.layer).pipe(Layer.provideMerge(engine))
+  const layer = Layer.mergeAll(Images.layer, SystemApi.layer).pipe(Layer.provideMerge(engine))
   return { requests, layer }
 }

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DockerError, Images, Progress } from "@dockhand/client"
+import { Images, Progress } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
@@ -177,8 +177,9 @@ export const build = (name = "build", path = "image build") =>
       const tar = source.tar.pipe(
         Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.length))),
         Stream.mapError((cause) => {
-          contextError = `error checking context: ${cause.message}`
-          return DockerError.make(new DockerError.InvalidArgument({ operation: "ImageBuild", message: contextError }))
+          const error = BuildContext.checkError(cause)
+          contextError = error.message
+          return error
         }),
         Stream.concat(Stream.fromEffect(announce).pipe(Stream.drain))
       )

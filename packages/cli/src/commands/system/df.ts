@@ -3,8 +3,8 @@
  *
  * @since 0.1.0
  */
-import { System } from "@dockhand/client"
-import type { Build, System as SystemModels } from "@dockhand/models"
+import { SystemApi } from "@dockhand/client"
+import type { Build, System } from "@dockhand/models"
 import { Command, Flag } from "effect/cli"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -19,12 +19,19 @@ import * as Units from "../../internal/format/Units.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
 /** A row of the `system df` summary other than images (containers, volumes, build cache). */
-const summaryRow = (type: string, total: number, active: number, size: number, reclaimable: number) => ({
+const summaryRow = (
+  type: string,
+  total: number,
+  active: number,
+  size: number,
+  reclaimable: number,
+  percent = true
+) => ({
   Type: type,
   TotalCount: String(total),
   Active: String(active),
   Size: Units.humanSize(size),
-  Reclaimable: size > 0
+  Reclaimable: percent && size > 0
     ? `${Units.humanSize(reclaimable)} (${Math.trunc((reclaimable * 100) / size)}%)`
     : Units.humanSize(reclaimable)
 })
@@ -35,7 +42,7 @@ const numberOf = (value: unknown, key: string): number => {
 }
 
 /** The containers, volumes and build-cache rows, computed from the old `/system/df` answer as docker does. */
-const otherRows = (raw: SystemModels.DiskUsage) => {
+const otherRows = (raw: System.DiskUsage) => {
   const containers = raw.Containers ?? []
   let containerSize = 0
   let containerReclaimable = 0
@@ -68,7 +75,8 @@ const otherRows = (raw: SystemModels.DiskUsage) => {
   return [
     summaryRow("Containers", containers.length, running, containerSize, containerReclaimable),
     summaryRow("Local Volumes", volumes.length, volumesUsed, volumeSize, volumeReclaimable),
-    summaryRow("Build Cache", cache.length, cache.filter((r) => r.InUse).length, cacheSize, builderSize - inUse)
+    // docker's build-cache row gives the reclaimable size alone, with no percentage (unlike the other rows)
+    summaryRow("Build Cache", cache.length, cache.filter((r) => r.InUse).length, cacheSize, builderSize - inUse, false)
   ]
 }
 
@@ -88,7 +96,7 @@ export const df = Command.make("df", {
   Effect.gen(function*() {
     yield* Args.expect({ path: "system df", usage }, args, 0, 0)
     const terminal = yield* Terminal
-    const system = yield* System.System
+    const system = yield* SystemApi.SystemApi
     const disk = yield* system.diskUsage()
     if (verbose) {
       const cache: ReadonlyArray<Build.CacheRecord> = disk.raw.BuildCache ?? []

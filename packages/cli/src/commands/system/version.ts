@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { ApiVersion, DockerSettings, System } from "@dockhand/client"
+import { ApiVersion, DockerSettings, SystemApi } from "@dockhand/client"
 import { Command } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Args from "../../internal/Args.ts"
@@ -36,7 +36,7 @@ export const version = (clientVersion: string) =>
       yield* Args.expect({ path: "version", usage }, args, 0, 0)
       const terminal = yield* Terminal
       const settings = yield* DockerSettings.DockerSettings
-      const system = yield* System.System
+      const system = yield* SystemApi.SystemApi
       const negotiated = yield* Effect.result(system.apiVersion)
       const api = negotiated._tag === "Success"
         ? negotiated.success === ApiVersion.maximum

@@ -6,32 +6,8 @@
  *
  * @internal
  */
+import * as EastAsianWide from "./EastAsianWide.ts"
 
-/** Wide (W) and fullwidth (F) blocks of Unicode's East Asian Width property, outside the emoji. */
-const wideRanges: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x115f], // Hangul Jamo initial consonants
-  [0x2329, 0x232a], // angle brackets
-  [0x2e80, 0x303e], // CJK radicals, Kangxi, ideographic description, CJK symbols and punctuation
-  [0x3041, 0x33ff], // Hiragana, Katakana, Bopomofo, Hangul compatibility Jamo, Kanbun, CJK compatibility
-  [0x3400, 0x4dbf], // CJK extension A
-  [0x4e00, 0x9fff], // CJK unified ideographs
-  [0xa000, 0xa4cf], // Yi
-  [0xa960, 0xa97f], // Hangul Jamo extended A
-  [0xac00, 0xd7a3], // Hangul syllables
-  [0xf900, 0xfaff], // CJK compatibility ideographs
-  [0xfe10, 0xfe19], // vertical forms
-  [0xfe30, 0xfe6f], // CJK compatibility forms, small forms
-  [0xff00, 0xff60], // fullwidth forms
-  [0xffe0, 0xffe6], // fullwidth signs
-  [0x16fe0, 0x16fe4],
-  [0x17000, 0x18cff], // Tangut
-  [0x1b000, 0x1b2ff], // Kana supplement, Nushu
-  [0x1f200, 0x1f2ff], // enclosed ideographic supplement
-  [0x20000, 0x2fffd], // CJK extensions B-F
-  [0x30000, 0x3fffd] // CJK extension G
-]
-
-const emojiPresentation = /^\p{Emoji_Presentation}$/u
 const mark = /^[\p{Mn}\p{Me}]$/u
 
 /** Characters go-runewidth counts as zero columns besides the C0/C1 controls. */
@@ -51,13 +27,23 @@ const zeroRanges: ReadonlyArray<readonly [number, number]> = [
 const inRanges = (cp: number, ranges: ReadonlyArray<readonly [number, number]>) =>
   ranges.some(([lo, hi]) => cp >= lo && cp <= hi)
 
-/** Whether a character is East Asian wide or fullwidth (two columns). */
+/**
+ * Whether a character is East Asian wide or fullwidth (two columns): its Unicode 15.0 East_Asian_Width is W or F, as
+ * `golang.org/x/text/width` tells the docker CLI 28 (emoji shown as pictures are W; regional indicators are not).
+ * The table is generated from pinned Unicode data by `scripts/gen-runewidth.mjs`.
+ */
 export const isWide = (cp: number): boolean => {
   if (cp < 0x1100) return false
-  if (inRanges(cp, wideRanges)) return true
-  // Regional indicators are emoji but stay one column wide.
-  if (cp >= 0x1f1e6 && cp <= 0x1f1ff) return false
-  return emojiPresentation.test(String.fromCodePoint(cp))
+  let lo = 0
+  let hi = EastAsianWide.ranges.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const [first, last] = EastAsianWide.ranges[mid]!
+    if (cp < first) hi = mid - 1
+    else if (cp > last) lo = mid + 1
+    else return true
+  }
+  return false
 }
 
 /** The columns one code point takes (go-runewidth's `RuneWidth` outside East Asian locales). */

@@ -1,8 +1,8 @@
 /**
  * What reading the docker CLI's settings and registry credentials needs from the runtime: environment variables,
  * the home directory, a few file operations, running `docker-credential-*` helpers and SHA-256. The modules that
- * use it (`DockerConfig`, `Credentials`, `DockerSettings`) stay free of any runtime API; `NodePlatform` provides
- * the real thing for Node, Bun and Deno, and {@link DockerPlatform.fromRecord} an in-memory one for tests.
+ * use it (`DockerConfig`, `Credentials`, `DockerSettings`) stay free of any runtime API; `NodeCompatPlatform`
+ * provides the real thing for Node, Bun and Deno, and {@link DockerPlatform.fromRecord} an in-memory one for tests.
  *
  * @since 0.1.0
  */
@@ -178,7 +178,7 @@ const fromRecordService = (record: RecordOptions): Service => {
 }
 
 /**
- * The platform service. Provide `NodePlatform.layer` in programs; {@link DockerPlatform.fromRecord} builds an
+ * The platform service. Provide `NodeCompatPlatform.layer` in programs; {@link DockerPlatform.fromRecord} builds an
  * in-memory one for tests.
  *
  * @category services

@@ -1,11 +1,11 @@
 /**
- * The `System` service: the engine-wide calls an image client needs: ping, version, registry login (`/auth`) and
+ * The `SystemApi` service: the engine-wide calls an image client needs: ping, version, registry login (`/auth`) and
  * the image part of disk usage.
  *
  * @since 0.1.0
  */
 import * as WireJson from "@dockhand/codecs/WireJson"
-import { Image, Registry, System as SystemModels } from "@dockhand/models"
+import { Image, Registry, System } from "@dockhand/models"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -51,7 +51,7 @@ export interface ImagesDiskUsage {
  * @since 0.1.0
  */
 export interface DiskUsageResult {
-  readonly raw: SystemModels.DiskUsage
+  readonly raw: System.DiskUsage
   readonly images: ImagesDiskUsage
 }
 
@@ -65,7 +65,7 @@ export interface Service {
   /** Pings the daemon and reads what its headers say (API version, OS, builder, swarm state). */
   readonly ping: Effect.Effect<PingResult, DockerError.DockerError>
   /** The daemon's version and components (`GET /version`). */
-  readonly version: Effect.Effect<SystemModels.VersionResponse, DockerError.DockerError>
+  readonly version: Effect.Effect<System.VersionResponse, DockerError.DockerError>
   /** Checks credentials with a registry through the daemon (`POST /auth`). */
   readonly login: (auth: Registry.AuthConfig) => Effect.Effect<Registry.AuthResponse, DockerError.DockerError>
   /** Disk usage (`GET /system/df`), with the image part summed up. */
@@ -82,10 +82,10 @@ export interface Service {
  * @category services
  * @since 0.1.0
  */
-export class System extends Context.Service<System, Service>()("@dockhand/client/System") {}
+export class SystemApi extends Context.Service<SystemApi, Service>()("@dockhand/client/SystemApi") {}
 
 /** Sums up the image part of a disk-usage answer, whichever shape it has. */
-export const imagesDiskUsage = (raw: SystemModels.DiskUsage): ImagesDiskUsage => {
+export const imagesDiskUsage = (raw: System.DiskUsage): ImagesDiskUsage => {
   if (raw.ImageUsage !== undefined) {
     return {
       activeCount: raw.ImageUsage.ActiveCount ?? 0,
@@ -118,11 +118,11 @@ export const make = Effect.gen(function*() {
   const version = Effect.gen(function*() {
     const call = { operation: "SystemVersion" }
     return yield* engine.execute(call, HttpClientRequest.get("/version")).pipe(
-      Effect.flatMap(Request.json(SystemModels.VersionResponse, call, host))
+      Effect.flatMap(Request.json(System.VersionResponse, call, host))
     )
-  }).pipe(Effect.withSpan("System.version"))
+  }).pipe(Effect.withSpan("SystemApi.version"))
 
-  const login = Effect.fn("System.login")(function*(auth: Registry.AuthConfig) {
+  const login = Effect.fn("SystemApi.login")(function*(auth: Registry.AuthConfig) {
     const call = { operation: "SystemAuth", reference: auth.serveraddress }
     const body = yield* WireJson.encode(Registry.AuthConfig, { newline: false })(auth).pipe(
       Effect.mapError((error) => Request.invalidError(call.operation, `invalid credentials: ${error.message}`))
@@ -131,7 +131,7 @@ export const make = Effect.gen(function*() {
     return yield* engine.execute(call, request).pipe(Effect.flatMap(Request.json(Registry.AuthResponse, call, host)))
   })
 
-  const diskUsage = Effect.fn("System.diskUsage")(function*(options: DiskUsageOptions = {}) {
+  const diskUsage = Effect.fn("SystemApi.diskUsage")(function*(options: DiskUsageOptions = {}) {
     const call = { operation: "SystemDataUsage" }
     const apiVersion = yield* engine.apiVersion
     yield* ApiVersion.require(call.operation, "type", "1.42", apiVersion).pipe(
@@ -144,18 +144,18 @@ export const make = Effect.gen(function*() {
       Request.withQuery({ type: options.types, verbose: Request.flag(options.verbose) })
     )
     const raw = yield* engine.execute(call, request).pipe(
-      Effect.flatMap(Request.json(SystemModels.DiskUsage, call, host))
+      Effect.flatMap(Request.json(System.DiskUsage, call, host))
     )
     return { raw, images: imagesDiskUsage(raw) }
   })
 
-  return System.of({ ping: engine.ping, version, login, diskUsage, apiVersion: engine.apiVersion, host })
+  return SystemApi.of({ ping: engine.ping, version, login, diskUsage, apiVersion: engine.apiVersion, host })
 })
 
 /**
- * A layer with the `System` service, given the engine connection.
+ * A layer with the `SystemApi` service, given the engine connection.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<System, never, DockerEngine> = Layer.effect(System, make)
+export const layer: Layer.Layer<SystemApi, never, DockerEngine> = Layer.effect(SystemApi, make)

@@ -4,8 +4,8 @@ import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as NodePlatform from "../src/NodePlatform.ts"
-import * as Platform from "../src/Platform.ts"
+import * as DockerPlatform from "../src/DockerPlatform.ts"
+import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 const tempDir = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-platform-"))),
@@ -18,15 +18,15 @@ const script = (file: string, body: string) => {
 }
 
 const currentPlatform = Effect.gen(function*() {
-  return yield* Platform.DockerPlatform
+  return yield* DockerPlatform.DockerPlatform
 })
 
-const platformWith = (options: NodePlatform.Options) =>
-  currentPlatform.pipe(Effect.provide(NodePlatform.layerWith(options)))
+const platformWith = (options: NodeCompatPlatform.Options) =>
+  currentPlatform.pipe(Effect.provide(NodeCompatPlatform.layerWith(options)))
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777
 
-describe("NodePlatform files", () => {
+describe("NodeCompatPlatform files", () => {
   it.effect("readFile: text when present, None when missing, a typed error otherwise", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
@@ -85,7 +85,7 @@ describe("NodePlatform files", () => {
     }))
 })
 
-describe("NodePlatform processes", () => {
+describe("NodeCompatPlatform processes", () => {
   it.effect("findProgram searches the snapshot's PATH for an executable file", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
@@ -140,12 +140,12 @@ describe("NodePlatform processes", () => {
     }))
 })
 
-describe("NodePlatform environment", () => {
+describe("NodeCompatPlatform environment", () => {
   it.effect("layer snapshots process.env when it is built", () =>
     Effect.gen(function*() {
       const name = "DOCKHAND_PLATFORM_TEST_VAR"
       process.env[name] = "before"
-      const platform = yield* currentPlatform.pipe(Effect.provide(NodePlatform.layer))
+      const platform = yield* currentPlatform.pipe(Effect.provide(NodeCompatPlatform.layer))
       process.env[name] = "after"
       assert.strictEqual(platform.env(name), "before")
       assert.strictEqual(platform.homeDir, os.homedir())
@@ -165,11 +165,11 @@ describe("NodePlatform environment", () => {
     Effect.gen(function*() {
       // `docker context create ctx1` wrote contexts/meta/8f9d61fa…/meta.json (docker 28.2.2)
       assert.strictEqual(
-        yield* Platform.sha256Hex("ctx1"),
+        yield* DockerPlatform.sha256Hex("ctx1"),
         "8f9d61fac39402898f831bfec31c774438bb77be6a0cbd47c83cf53d31858372"
       )
       assert.strictEqual(
-        yield* Platform.sha256Hex(""),
+        yield* DockerPlatform.sha256Hex(""),
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
       )
     }))
@@ -178,7 +178,7 @@ describe("NodePlatform environment", () => {
 describe("DockerPlatform.fromRecord", () => {
   it.effect("serves files, writes and helpers from memory", () =>
     Effect.gen(function*() {
-      const platform = yield* currentPlatform.pipe(Effect.provide(Platform.DockerPlatform.fromRecord({
+      const platform = yield* currentPlatform.pipe(Effect.provide(DockerPlatform.DockerPlatform.fromRecord({
         env: { DOCKER_CONFIG: "/cfg" },
         homeDir: "/home/me",
         files: { "/cfg/config.json": "{}", "/cfg/contexts/tls/x/docker/ca.pem": "CA" },

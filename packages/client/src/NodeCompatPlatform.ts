@@ -1,7 +1,8 @@
 /**
- * The {@link Platform.DockerPlatform} of a real machine, built on `node:fs`, `node:os` and {@link Exec} (which runs
- * programs with `node:child_process`, found on `PATH` as Go's `exec.LookPath` finds them).
- * Bun and Deno implement these `node:` built-ins too, so this one layer serves all three runtimes.
+ * The {@link DockerPlatform.DockerPlatform} of a real machine on any runtime with Node's built-ins (Node, Bun and
+ * Deno): built on `node:fs`, `node:os` and {@link Exec} (which runs programs with `node:child_process`, found on
+ * `PATH` as Go's `exec.LookPath` finds them). Bun and Deno implement these `node:` built-ins too, so this one layer
+ * serves all three runtimes; hence the name.
  *
  * @since 0.1.0
  */
@@ -12,9 +13,9 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
 import * as DockerError from "./DockerError.ts"
+import * as DockerPlatform from "./DockerPlatform.ts"
 import * as Errno from "./Errno.ts"
 import * as Exec from "./Exec.ts"
-import * as Platform from "./Platform.ts"
 
 /**
  * What to take instead of the process's own state: an environment (replacing `process.env`, not merged with it)
@@ -45,7 +46,7 @@ const call = <A>(
   })
 
 const fsError = (operation: string, verb: string, path: string) => (error: ErrnoException): DockerError.DockerError =>
-  Platform.localError(operation, `${verb} ${path}: ${describe(error)}`, {
+  DockerPlatform.localError(operation, `${verb} ${path}: ${describe(error)}`, {
     kind: DockerError.systemErrorKind(error.code),
     path,
     syscall: verb,
@@ -54,7 +55,7 @@ const fsError = (operation: string, verb: string, path: string) => (error: Errno
 
 /** Why a program could not be found or started, as a {@link DockerError.SystemError}. */
 const execError = (operation: string) => (error: Exec.ExecError): DockerError.DockerError =>
-  Platform.localError(operation, error.message, {
+  DockerPlatform.localError(operation, error.message, {
     kind: error.kind === "NotFound" ? "NotFound" : error.code === undefined
       ? "PermissionDenied"
       : DockerError.systemErrorKind(error.code),
@@ -70,35 +71,35 @@ const execError = (operation: string) => (error: Exec.ExecError): DockerError.Do
  * @category constructors
  * @since 0.1.0
  */
-export const make = (options?: Options): Platform.Service => {
+export const make = (options?: Options): DockerPlatform.Service => {
   const env: { readonly [name: string]: string | undefined } = { ...(options?.env ?? process.env) }
   const platform = process.platform
   const homeDir = options?.homeDir ?? os.homedir()
 
-  const readFile = Effect.fn("NodePlatform.readFile")(function*(path: string) {
+  const readFile = Effect.fn("NodeCompatPlatform.readFile")(function*(path: string) {
     return yield* call<string>((done) => fs.readFile(path, "utf8", done)).pipe(
       Effect.map(Option.some),
       Effect.catch((error) =>
         error.code === "ENOENT"
           ? Effect.succeed(Option.none<string>())
-          : Effect.fail(fsError("NodePlatform.readFile", error.code === "EISDIR" ? "read" : "open", path)(error))
+          : Effect.fail(fsError("NodeCompatPlatform.readFile", error.code === "EISDIR" ? "read" : "open", path)(error))
       )
     )
   })
 
-  const listFiles = Effect.fn("NodePlatform.listFiles")(function*(path: string) {
+  const listFiles = Effect.fn("NodeCompatPlatform.listFiles")(function*(path: string) {
     return yield* call<Array<fs.Dirent>>((done) => fs.readdir(path, { withFileTypes: true }, done)).pipe(
       Effect.map((entries) => Option.some(entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name))),
       Effect.catch((error) =>
         error.code === "ENOENT" || error.code === "ENOTDIR"
           ? Effect.succeed(Option.none<ReadonlyArray<string>>())
-          : Effect.fail(fsError("NodePlatform.listFiles", "open", path)(error))
+          : Effect.fail(fsError("NodeCompatPlatform.listFiles", "open", path)(error))
       )
     )
   })
 
-  const writeFile = Effect.fn("NodePlatform.writeFile")(function*(path: string, text: string) {
-    const operation = "NodePlatform.writeFile"
+  const writeFile = Effect.fn("NodeCompatPlatform.writeFile")(function*(path: string, text: string) {
+    const operation = "NodeCompatPlatform.writeFile"
     const dir = nodePath.dirname(path)
     yield* call<string | undefined>((done) => fs.mkdir(dir, { recursive: true, mode: 0o700 }, done)).pipe(
       Effect.mapError(fsError(operation, "mkdir", dir))
@@ -128,14 +129,14 @@ export const make = (options?: Options): Platform.Service => {
     )
   })
 
-  const findProgram = Effect.fn("NodePlatform.findProgram")(function*(program: string) {
+  const findProgram = Effect.fn("NodeCompatPlatform.findProgram")(function*(program: string) {
     return yield* Exec.lookPath(program, env, platform).pipe(Effect.option)
   })
 
-  const runHelper = Effect.fn("NodePlatform.runHelper")(
+  const runHelper = Effect.fn("NodeCompatPlatform.runHelper")(
     function*(program: string, args: ReadonlyArray<string>, stdin: string) {
       const result = yield* Exec.runProgram(program, { args, env, stdin, maxOutput }).pipe(
-        Effect.mapError(execError("NodePlatform.runHelper"))
+        Effect.mapError(execError("NodeCompatPlatform.runHelper"))
       )
       const decoder = new TextDecoder()
       return {
@@ -157,7 +158,7 @@ export const make = (options?: Options): Platform.Service => {
     writeFile,
     findProgram,
     runHelper,
-    sha256Hex: Platform.sha256Hex
+    sha256Hex: DockerPlatform.sha256Hex
   }
 }
 
@@ -168,7 +169,7 @@ export const make = (options?: Options): Platform.Service => {
  * @category layers
  * @since 0.1.0
  */
-export const layer: Layer.Layer<Platform.DockerPlatform> = Layer.sync(Platform.DockerPlatform, () => make())
+export const layer: Layer.Layer<DockerPlatform.DockerPlatform> = Layer.sync(DockerPlatform.DockerPlatform, () => make())
 
 /**
  * The Node platform with a given environment and/or home directory instead of the process's.
@@ -176,5 +177,5 @@ export const layer: Layer.Layer<Platform.DockerPlatform> = Layer.sync(Platform.D
  * @category layers
  * @since 0.1.0
  */
-export const layerWith = (options: Options): Layer.Layer<Platform.DockerPlatform> =>
-  Layer.sync(Platform.DockerPlatform, () => make(options))
+export const layerWith = (options: Options): Layer.Layer<DockerPlatform.DockerPlatform> =>
+  Layer.sync(DockerPlatform.DockerPlatform, () => make(options))
