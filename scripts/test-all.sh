@@ -43,6 +43,8 @@ trap 'bash scripts/engines/stop.sh || true' EXIT
 bash scripts/engines/start.sh
 # shellcheck disable=SC1091
 source "${DOCKHAND_ENGINES_DIR:-/tmp/dockhand-engines}/env.sh"
+step "release check: the packed packages from a local registry in fresh projects (scripts/release-check.sh)"
+bash scripts/release-check.sh
 # Every engine test on Node 24; the client conformance suite (packages/client/test/conformance) again on Node 22,
 # Bun and Deno, each through that runtime's entry of @dockhand/client; the CLI's e2e suite again with dockhand on
 # Bun and Deno. The files run one after the other (they share the daemons); each run asserts the runtime it is on.
