@@ -7,6 +7,8 @@
 #     WrongRuntime, and main.ts run on Node 22, Node 24, Bun and Deno (Deno with the README's exact permissions),
 #     each through its own runtime entry: against the Docker Engine when DOCKHAND_DOCKER_SOCK is set (source the
 #     engines' env.sh), else each runtime only imports the packages;
+#   - `bun add @dockhand/client effect` and `deno add npm:@dockhand/client npm:effect` in fresh projects, the same
+#     program run on Bun and on Deno from each;
 #   - `npm i -g @dockhand/cli` into a fresh prefix: one package, no dependencies, `dockhand --version` printing the
 #     package.json version on Node 22 and 24.
 # Verdaccio is started and stopped here (trap); the work directory is removed at the end.
@@ -207,6 +209,30 @@ for run in "${runs[@]}"; do
   read -r -a command <<<"${run#*|}"
   printf -- '--- %s: %s\n' "$label" "${command[*]##*/}"
   (cd "$consumer" && DENO_DIR=$work/deno "${command[@]}") || fail "$label: ${command[*]}"
+done
+
+# The same project installed with bun and with deno, from the same registry, run on that runtime (deno add refuses
+# versions younger than a day unless told otherwise: these were published a minute ago).
+step "bun add @dockhand/client effect, and deno add npm:@dockhand/client npm:effect, in fresh projects"
+for tool in bun deno; do
+  project=$work/$tool-consumer
+  mkdir -p "$project"
+  if [ "$tool" = bun ]; then
+    printf '{ "name": "consumer", "private": true, "type": "module" }\n' >"$project/package.json"
+    (cd "$project" && BUN_INSTALL_CACHE_DIR=$work/bun-cache "$bin/bun" add @dockhand/client effect \
+      --registry "$registry" >/dev/null) || fail "bun add @dockhand/client effect"
+  else
+    (cd "$project" && DENO_DIR=$work/deno-$tool NPM_CONFIG_REGISTRY=$registry "$bin/deno" add \
+      --minimum-dependency-age=0 npm:@dockhand/client npm:effect >"$work/deno-add.log" 2>&1) ||
+      { cat "$work/deno-add.log" >&2; fail "deno add npm:@dockhand/client npm:effect"; }
+  fi
+  program=main-$tool.ts
+  [ -n "${DOCKHAND_DOCKER_SOCK:-}" ] || program=import-$tool.ts
+  cp "$consumer/$program" "$project/$program"
+  if [ "$tool" = bun ]; then command=("$bin/bun" "$program"); else command=("$bin/deno" run "${deno_flags[@]}" "$program"); fi
+  printf -- '--- %s-installed: %s\n' "$tool" "${command[*]##*/}"
+  (cd "$project" && DENO_DIR=$work/deno-$tool NPM_CONFIG_REGISTRY=$registry "${command[@]}") ||
+    fail "$tool-installed project: ${command[*]}"
 done
 
 step "npm i -g @dockhand/cli, into a fresh prefix"
