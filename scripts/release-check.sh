@@ -4,7 +4,8 @@
 # to a throw-away Verdaccio on 127.0.0.1 (private storage, no uplinks: nothing leaves the machine), then as a user:
 #   - `npm i @dockhand/client effect` in a fresh project: one copy of effect, the README's main.ts type-checked with
 #     the repo's TypeScript, `require` refused with ERR_PACKAGE_PATH_NOT_EXPORTED, the Bun entry on Node refused with
-#     WrongRuntime, and main.ts run on Node 22, Node 24, Bun and Deno (Deno with the README's exact permissions),
+#     WrongRuntime, every README and `@example` program of the packages type-checked (scripts/extract-examples.mjs),
+#     and main.ts run on Node 22, Node 24, Bun and Deno (Deno with the README's exact permissions),
 #     each through its own runtime entry: against the Docker Engine when DOCKHAND_DOCKER_SOCK is set (source the
 #     engines' env.sh), else each runtime only imports the packages;
 #   - `bun add @dockhand/client effect` and `deno add npm:@dockhand/client npm:effect` in fresh projects, the same
@@ -59,7 +60,9 @@ for pkg in models codecs client cli; do
 done
 # The CLI ships its bundle only, and depends on nothing.
 cli_deps=$(tar xzOf "$work/packs/dockhand-cli-$version.tgz" package/package.json |
-  "$node24" -e 'const p = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(Object.keys({ ...p.dependencies, ...p.peerDependencies, ...p.optionalDependencies }).join(" "))')
+  "$node24" -e '
+    const p = JSON.parse(require("fs").readFileSync(0, "utf8"))
+    console.log(Object.keys({ ...p.dependencies, ...p.peerDependencies, ...p.optionalDependencies }).join(" "))')
 [ -z "$cli_deps" ] || fail "@dockhand/cli has runtime dependencies: $cli_deps"
 
 step "publint and @arethetypeswrong/cli on each tarball"
@@ -78,7 +81,8 @@ for pkg in models codecs client cli; do
 done
 
 step "a throw-away Verdaccio on 127.0.0.1"
-port=$("$node24" -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })')
+port=$("$node24" -e '
+  const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })')
 registry=http://127.0.0.1:$port/
 mkdir -p "$work/verdaccio"
 cat >"$work/verdaccio/config.yaml" <<EOF
@@ -109,7 +113,8 @@ done
 curl -sf "${registry}-/ping" >/dev/null || fail "verdaccio does not answer on $registry"
 token=$(curl -sf -X PUT -H 'content-type: application/json' \
   -d '{"name":"release-check","password":"release-check"}' \
-  "${registry}-/user/org.couchdb.user:release-check" | "$node24" -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).token')
+  "${registry}-/user/org.couchdb.user:release-check" |
+  "$node24" -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).token')
 # npm's own settings for this run only: the local registry, a private cache (so every package comes from it).
 cat >"$work/npmrc" <<EOF
 registry=$registry
@@ -124,7 +129,8 @@ EOF
 while read -r name; do unset "$name"; done < <(env | grep -oiE '^npm_config_[a-z0-9_]+')
 export npm_config_userconfig=$work/npmrc npm_config_registry=$registry npm_config_cache=$work/npm-cache
 
-step "publish the packages, and effect $("$node24" -p 'require("effect/package.json").version') (packed from node_modules)"
+effect_version=$("$node24" -p 'require("effect/package.json").version')
+step "publish the packages, and effect $effect_version (packed from node_modules)"
 mkdir -p "$work/deps"
 npm pack "$root/node_modules/effect" --pack-destination "$work/deps" --silent >/dev/null
 for tarball in "$work"/deps/effect-*.tgz "$work"/packs/*.tgz; do
@@ -161,9 +167,22 @@ cat >"$consumer/tsconfig.json" <<'EOF'
   "include": ["*.ts"]
 }
 EOF
-for runtime in bun deno; do sed "s#@dockhand/client/node#@dockhand/client/$runtime#" "$consumer/main.ts" >"$consumer/main-$runtime.ts"; done
+for runtime in bun deno; do
+  sed "s#@dockhand/client/node#@dockhand/client/$runtime#" "$consumer/main.ts" >"$consumer/main-$runtime.ts"
+done
 (cd "$consumer" && "$bin/tsc" -p tsconfig.json) || fail "the README's main.ts does not type-check in a fresh project"
-echo "main.ts type-checks ($("$bin/tsc" --version), effect $("$node24" -p "require('$consumer/node_modules/effect/package.json').version"), one copy)"
+installed_effect=$("$node24" -p "require('$consumer/node_modules/effect/package.json').version")
+echo "main.ts type-checks ($("$bin/tsc" --version), effect $installed_effect, one copy)"
+# Every other example shown to users (the packages' READMEs, the `@example`s of the doc comments), with the
+# packages they import installed as a user would.
+examples=$work/examples
+mkdir -p "$examples"
+printf '{ "name": "examples", "private": true, "type": "module" }\n' >"$examples/package.json"
+cp "$consumer/tsconfig.json" "$examples/"
+(cd "$examples" && npm install @dockhand/models @dockhand/codecs @dockhand/client effect --registry "$registry" \
+  >/dev/null) || fail "npm install @dockhand/models @dockhand/codecs @dockhand/client effect"
+echo "$("$node24" scripts/extract-examples.mjs "$examples") examples from the packages' READMEs and @example tags"
+(cd "$examples" && "$bin/tsc" -p tsconfig.json) || fail "an example of the packages does not type-check"
 
 # ESM only: require() is refused with a clear code; the Bun entry on Node names the entry to use.
 printf 'require("@dockhand/client")\n' >"$consumer/require.cjs"
@@ -194,8 +213,7 @@ if [ -n "${DOCKHAND_DOCKER_SOCK:-}" ]; then
 else
   step "no engine (DOCKHAND_DOCKER_SOCK unset): each runtime imports the packages"
   for runtime in node bun deno; do
-    printf 'import "@dockhand/client"\nimport "@dockhand/codecs"\nimport "@dockhand/models"\nimport "@dockhand/client/%s"\n' \
-      "$runtime" >"$consumer/import-$runtime.ts"
+    printf 'import "@dockhand/%s"\n' client "client/$runtime" >"$consumer/import-$runtime.ts"
   done
   runs=(
     "Node $("$node22" --version)|$node22 import-node.ts"
@@ -229,7 +247,8 @@ for tool in bun deno; do
   program=main-$tool.ts
   [ -n "${DOCKHAND_DOCKER_SOCK:-}" ] || program=import-$tool.ts
   cp "$consumer/$program" "$project/$program"
-  if [ "$tool" = bun ]; then command=("$bin/bun" "$program"); else command=("$bin/deno" run "${deno_flags[@]}" "$program"); fi
+  command=("$bin/bun" "$program")
+  [ "$tool" = bun ] || command=("$bin/deno" run "${deno_flags[@]}" "$program")
   printf -- '--- %s-installed: %s\n' "$tool" "${command[*]##*/}"
   (cd "$project" && DENO_DIR=$work/deno-$tool NPM_CONFIG_REGISTRY=$registry "${command[@]}") ||
     fail "$tool-installed project: ${command[*]}"
