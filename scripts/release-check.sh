@@ -11,7 +11,7 @@
 #   - `bun add @dockhand/client effect` and `deno add npm:@dockhand/client npm:effect` in fresh projects, the same
 #     program run on Bun and on Deno from each;
 #   - `npm i -g @dockhand/cli` into a fresh prefix: one package, no dependencies, `dockhand --version` printing the
-#     package.json version on Node 22 and 24.
+#     package.json version on Node 22 and 24; then `bun add -g` and the README's `deno install -g` line.
 # Verdaccio is started and stopped here (trap); the work directory is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -266,5 +266,21 @@ for node in "$node22" "$node24"; do
   [ "$printed" = "dockhand version $version" ] || fail "dockhand --version on Node $("$node" --version): $printed"
   echo "Node $("$node" --version): $printed"
 done
+
+step "the CLI installed as the README says with bun and deno"
+BUN_INSTALL=$work/bun-global BUN_INSTALL_CACHE_DIR=$work/bun-cache "$bin/bun" add -g @dockhand/cli \
+  --registry "$registry" >/dev/null 2>&1 || fail "bun add -g @dockhand/cli"
+printed=$("$bin/bun" "$work/bun-global/bin/dockhand" --version)
+[ "$printed" = "dockhand version $version" ] || fail "bun add -g @dockhand/cli, dockhand --version: $printed"
+echo "bun add -g, on Bun: $printed"
+deno_install=$(sed -nE 's/^deno install (-g -n dockhand (--allow-[a-z]+ )+)npm:@dockhand\/cli$/\1/p' README.md)
+[ -n "$deno_install" ] || fail "README.md: no 'deno install -g -n dockhand … npm:@dockhand/cli' line"
+read -r -a deno_install <<<"$deno_install"
+DENO_DIR=$work/deno-cli DENO_INSTALL_ROOT=$work/deno-global NPM_CONFIG_REGISTRY=$registry "$bin/deno" install \
+  --minimum-dependency-age=0 "${deno_install[@]}" npm:@dockhand/cli >"$work/deno-install.log" 2>&1 ||
+  { cat "$work/deno-install.log" >&2; fail "deno install … npm:@dockhand/cli"; }
+printed=$(PATH=$bin:$PATH DENO_DIR=$work/deno-cli "$work/deno-global/bin/dockhand" --version)
+[ "$printed" = "dockhand version $version" ] || fail "deno install, dockhand --version: $printed"
+echo "deno install -g, on Deno: $printed"
 
 step "passed"
