@@ -1,4 +1,3 @@
-import "./scripts/node20-polyfill.mjs"
 import { fileURLToPath } from "node:url"
 import type { ViteUserConfig } from "vitest/config"
 

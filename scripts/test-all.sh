@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: type-check and build, unit tests on Node 24, the models and codecs tests on
-# Node 20 (this machine's), Node 22, Bun and Deno, then the engine tests against a private Docker Engine, registry
-# and Podman that this script starts and stops. Engine tests fail, never skip, when the engines cannot start.
+# Node 22, Bun and Deno, then the engine tests against a private Docker Engine, registry and Podman that this script
+# starts and stops, with the release check (scripts/release-check.sh) first among them. Engine tests fail, never skip,
+# when the engines cannot start.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,11 +31,9 @@ other_runtime() {
     (cd "packages/$pkg" && DOCKHAND_EXPECT_RUNTIME=$expect "$@" "$vitest" run --pool="$pool")
   done
 }
-# The machine's own Node (20 here), by absolute path: npm puts node_modules/.bin (Node 24) first on PATH.
-system_node=$(PATH=/usr/local/bin:/usr/bin:/bin command -v node)
-other_runtime "Node $("$system_node" --version)" "node$("$system_node" -p 'process.versions.node.split(".")[0]')" forks \
-  "$system_node" --import="$root/scripts/node20-polyfill.mjs"
-other_runtime "Node $("$root/node_modules/node22/bin/node" --version)" node22 forks "$root/node_modules/node22/bin/node"
+# Node 22 is the repo's pinned devDependency `node22` (the machine's own Node may be older than the 22.19 we need).
+node22=$root/node_modules/node22/bin/node
+other_runtime "Node $("$node22" --version)" node22 forks "$node22"
 other_runtime "Bun $("$bin/bun" --version)" bun threads "$bin/bun" --bun
 other_runtime "Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2)" deno forks "$bin/deno" run -A
 
@@ -44,7 +43,9 @@ trap 'bash scripts/engines/stop.sh || true' EXIT
 bash scripts/engines/start.sh
 # shellcheck disable=SC1091
 source "${DOCKHAND_ENGINES_DIR:-/tmp/dockhand-engines}/env.sh"
-# Every engine test on Node 24; the client conformance suite (packages/client/test/conformance) again on Node 20,
+step "release check: the packed packages from a local registry in fresh projects (scripts/release-check.sh)"
+bash scripts/release-check.sh
+# Every engine test on Node 24; the client conformance suite (packages/client/test/conformance) again on Node 22,
 # Bun and Deno, each through that runtime's entry of @dockhand/client; the CLI's e2e suite again with dockhand on
 # Bun and Deno. The files run one after the other (they share the daemons); each run asserts the runtime it is on.
 engine_times=()
@@ -59,9 +60,8 @@ engine_run() {
 conformance=packages/client/test/conformance/
 engines_start=$SECONDS
 engine_run "Node $("$bin/node" --version), every engine test" node24 "$bin/node" "$vitest" run --project engines
-engine_run "Node $("$system_node" --version), client conformance" \
-  "node$("$system_node" -p 'process.versions.node.split(".")[0]')" \
-  "$system_node" --import="$root/scripts/node20-polyfill.mjs" "$vitest" run --project engines --pool=threads "$conformance"
+engine_run "Node $("$node22" --version), client conformance" node22 \
+  "$node22" "$vitest" run --project engines --pool=threads "$conformance"
 engine_run "Bun $("$bin/bun" --version), client conformance" bun \
   "$bin/bun" --bun "$vitest" run --project engines --pool=threads "$conformance"
 engine_run "Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2), client conformance" deno \

@@ -14,7 +14,7 @@ const result = await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   minify: true,
   legalComments: "none",
   metafile: true,

@@ -1,5 +1,5 @@
 /**
- * `Memory.tracker` collects Node's young generation every 2 MiB on every Node the CLI supports (20, 22 and 24 here),
+ * `Memory.tracker` collects Node's young generation every 2 MiB on every Node the CLI supports (22 and 24),
  * and collects nothing with `DOCKHAND_NO_GC=1`. Each case runs the compiled module in a child process of that Node and
  * counts the minor collections Node reports through `perf_hooks`.
  */
@@ -39,8 +39,7 @@ setTimeout(() => { observer.disconnect(); console.log(minor) }, 100)
 
 const candidates: ReadonlyArray<readonly [label: string, bin: string]> = [
   ["Node 24 (the repo's)", path.join(root, "node_modules/.bin/node")],
-  ["Node 22", path.join(root, "node_modules/node22/bin/node")],
-  ["the machine's Node", "/usr/bin/node"]
+  ["Node 22", path.join(root, "node_modules/node22/bin/node")]
 ]
 const nodes = candidates.filter(([, bin]) => fs.existsSync(bin))
 

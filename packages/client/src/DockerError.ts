@@ -227,6 +227,25 @@ export const systemErrorKind = (code: string | undefined): SystemErrorKind => {
 }
 
 /**
+ * A runtime entry used on another runtime: `@dockhand/client/bun` needs Bun and `@dockhand/client/deno` needs Deno.
+ * Their `layer` and `layerWith` fail with it when they are built, before any request; `message` names the entry
+ * that fits the runtime (`use @dockhand/client/node on Node`).
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class WrongRuntime extends Data.TaggedError("WrongRuntime")<{
+  readonly message: string
+  readonly operation: string
+  /** The entry that was used, e.g. `@dockhand/client/bun`. */
+  readonly entry: string
+  /** The runtime this process is: `node`, `bun` or `deno`. */
+  readonly runtime: string
+  /** The entry that fits this runtime, e.g. `@dockhand/client/node`. */
+  readonly use: string
+}> {}
+
+/**
  * Every reason a {@link DockerError} can have.
  *
  * @category errors
@@ -246,6 +265,7 @@ export type Reason =
   | ApiVersionError
   | InvalidArgument
   | SystemError
+  | WrongRuntime
 
 /**
  * Whether `u` is a {@link DockerError} (from any copy of this package, as the check does not use `instanceof`).

@@ -8,6 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
 import * as Layer from "effect/Layer"
 import * as Credentials from "./Credentials.ts"
 import * as DockerEngine from "./DockerEngine.ts"
@@ -16,6 +17,7 @@ import type * as DockerHost from "./DockerHost.ts"
 import type * as DockerPlatform from "./DockerPlatform.ts"
 import * as DockerSettings from "./DockerSettings.ts"
 import * as Images from "./Images.ts"
+import * as Runtime from "./internal/runtime.ts"
 import * as NodeCompatPlatform from "./NodeCompatPlatform.ts"
 import * as SystemApi from "./SystemApi.ts"
 
@@ -126,28 +128,63 @@ const fromOptions = (
 /** Every service, connected where the docker CLI would connect with these flags in this environment. */
 const fromEnvironment = (
   transport: Transport,
+  guard: Effect.Effect<void, DockerError.DockerError>,
   flags: DockerSettings.Flags = {},
   options: Options = {}
 ): Layer.Layer<Services, DockerError.DockerError> =>
   Layer.unwrap(
-    Effect.map(DockerSettings.resolve(flags), (settings) => {
-      const credentials = Credentials.layerWith({ configDir: settings.configDir.value })
-      return fromOptions(transport, DockerSettings.engineOptions(settings), options).pipe(
-        Layer.provideMerge(credentials),
-        Layer.merge(Layer.succeed(DockerSettings.DockerSettings, settings))
-      )
-    })
+    guard.pipe(
+      Effect.andThen(DockerSettings.resolve(flags)),
+      Effect.map((settings) => {
+        const credentials = Credentials.layerWith({ configDir: settings.configDir.value })
+        return fromOptions(transport, DockerSettings.engineOptions(settings), options).pipe(
+          Layer.provideMerge(credentials),
+          Layer.merge(Layer.succeed(DockerSettings.DockerSettings, settings))
+        )
+      })
+    )
   ).pipe(Layer.provideMerge(Layer.fresh(NodeCompatPlatform.layer)))
 
 /**
+ * A transport whose every request fails with `message` as its transport error (a `ConnectionError` for the
+ * services): what `layerFromOptions` of an entry used on the wrong runtime talks through, as its type has no error.
+ */
+const refusing = (message: string): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.succeed(
+    HttpClient.HttpClient,
+    HttpClient.make((request) =>
+      Effect.fail(
+        new HttpClientError.HttpClientError({
+          reason: new HttpClientError.TransportError({ request, description: message })
+        })
+      )
+    )
+  )
+
+/**
  * A runtime entry over `transport`: `layer` (built once, here), `layerWith`, `layerFromOptions` and the transport.
+ * With `runtime`, the entry is for that runtime only: on another one, `layer` and `layerWith` fail when they are
+ * built with a `WrongRuntime` reason naming the entry that fits, and every request of `layerFromOptions` fails with
+ * that message.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const make = (transport: Transport): Entry => ({
-  layer: fromEnvironment(transport),
-  layerWith: (flags, options) => fromEnvironment(transport, flags, options),
-  layerFromOptions: (options) => fromOptions(transport, options),
-  transport
-})
+export const make = (transport: Transport, runtime?: "node" | "bun" | "deno"): Entry => {
+  const mismatch = () => runtime === undefined ? undefined : Runtime.mismatch(runtime)
+  const guard = Effect.suspend(() => {
+    const error = mismatch()
+    return error === undefined ? Effect.void : Effect.fail(error)
+  })
+  const guarded: Transport = runtime === undefined ? transport : (endpoint) =>
+    Layer.unwrap(Effect.sync(() => {
+      const error = mismatch()
+      return error === undefined ? transport(endpoint) : refusing(error.message)
+    }))
+  return {
+    layer: fromEnvironment(transport, guard),
+    layerWith: (flags, options) => fromEnvironment(transport, guard, flags, options),
+    layerFromOptions: (options) => fromOptions(guarded, options),
+    transport
+  }
+}

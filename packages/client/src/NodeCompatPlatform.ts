@@ -65,8 +65,19 @@ const execError = (operation: string) => (error: Exec.ExecError): DockerError.Do
   })
 
 /**
+ * The home directory as Go's `os.UserHomeDir` finds it: `HOME` (`USERPROFILE` on Windows) from the environment,
+ * and only when that is unset or empty the runtime's own lookup (`os.homedir()`, which Deno allows only with
+ * `--allow-sys`).
+ */
+const homeOf = (env: { readonly [name: string]: string | undefined }, platform: NodeJS.Platform): string => {
+  const fromEnv = platform === "win32" ? env["USERPROFILE"] : env["HOME"]
+  return fromEnv !== undefined && fromEnv !== "" ? fromEnv : os.homedir()
+}
+
+/**
  * Builds the platform from the process (or from `options`): the environment is copied now, so later changes to
- * `process.env` are not seen.
+ * `process.env` are not seen. The home directory is `options.homeDir`, else `HOME` (`USERPROFILE` on Windows) from
+ * that environment, as Go reads it, so that Deno needs no `sys` permission.
  *
  * @category constructors
  * @since 0.1.0
@@ -74,7 +85,7 @@ const execError = (operation: string) => (error: Exec.ExecError): DockerError.Do
 export const make = (options?: Options): DockerPlatform.Service => {
   const env: { readonly [name: string]: string | undefined } = { ...(options?.env ?? process.env) }
   const platform = process.platform
-  const homeDir = options?.homeDir ?? os.homedir()
+  const homeDir = options?.homeDir ?? homeOf(env, platform)
 
   const readFile = Effect.fn("NodeCompatPlatform.readFile")(function*(path: string) {
     return yield* call<string>((done) => fs.readFile(path, "utf8", done)).pipe(

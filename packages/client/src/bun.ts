@@ -1,6 +1,8 @@
 /**
  * `@dockhand/client/bun`: every service of the package on Bun, over Bun's own transport. The same
  * {@link DockerLayers.make} factory as the other runtime entries; the types of its signatures are exported here.
+ * On Node or Deno, `layer` and `layerWith` fail when they are built with a `WrongRuntime` reason that names the
+ * entry to import instead (`@dockhand/client/node` on Node).
  *
  * @example
  * ```ts
@@ -33,7 +35,7 @@ import type * as DockerSettings from "./DockerSettings.ts"
  */
 export type { EndpointServices, Options, Services, Transport } from "./DockerLayers.ts"
 
-const entry = DockerLayers.make(Transport.layer)
+const entry = DockerLayers.make(Transport.layer, "bun")
 
 /**
  * Every service (`Images`, `SystemApi`, `Credentials`, `DockerEngine`, `DockerSettings`, `DockerPlatform`), talking to

@@ -161,6 +161,16 @@ describe("NodeCompatPlatform environment", () => {
       assert.strictEqual(platform.homeDir, "/nowhere")
     }))
 
+  it.effect("the home directory is HOME from the environment, as Go reads it (Deno needs no sys permission)", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* platformWith({ env: { HOME: "/from/env" } })).homeDir, "/from/env")
+      // unset or empty: the runtime's own lookup
+      assert.strictEqual((yield* platformWith({ env: {} })).homeDir, os.homedir())
+      assert.strictEqual((yield* platformWith({ env: { HOME: "" } })).homeDir, os.homedir())
+      // an explicit homeDir wins
+      assert.strictEqual((yield* platformWith({ env: { HOME: "/from/env" }, homeDir: "/given" })).homeDir, "/given")
+    }))
+
   it.effect("sha256Hex names context directories as the docker CLI does", () =>
     Effect.gen(function*() {
       // `docker context create ctx1` wrote contexts/meta/8f9d61fa…/meta.json (docker 28.2.2)

@@ -6,7 +6,7 @@
  * every runtime here: programs planted there have names no other test uses and are removed afterwards.
  *
  * No engine is needed (nothing reaches a daemon); the file sits in the conformance suite so that it runs on
- * Node 20, Node 24, Bun and Deno.
+ * Node 22, Node 24, Bun and Deno.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
