@@ -60,7 +60,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Stream from "effect/Stream"
-import type * as DockerError from "./DockerError.ts"
+import type { DockerError } from "./DockerError.ts"
 import type * as DockerLayers from "./DockerLayers.ts"
 import type * as DockerSettings from "./DockerSettings.ts"
 import * as Images from "./Images.ts"
@@ -70,7 +70,14 @@ import type * as ProgressDisplay from "./ProgressDisplay.ts"
 
 export {
   /**
-   * Whether a rejection is a {@link DockerError.DockerError} (from any copy of the package).
+   * The error every call rejects with; `reason._tag` says what went wrong. The class itself, for `instanceof`.
+   *
+   * @category errors
+   * @since 0.1.0
+   */
+  DockerError,
+  /**
+   * Whether a rejection is a {@link DockerError} (from any copy of the package).
    *
    * @category guards
    * @since 0.1.0
@@ -225,10 +232,10 @@ const split = <O extends CallOptions>(
  * @category constructors
  * @since 0.1.0
  */
-export const fromLayer = (layer: Layer.Layer<Images.Images, DockerError.DockerError>): Client => {
+export const fromLayer = (layer: Layer.Layer<Images.Images, DockerError>): Client => {
   const runtime: Bridge.Runtime = ManagedRuntime.make(layer)
   const call = <A>(
-    f: (images: Images.Service) => Effect.Effect<A, DockerError.DockerError>,
+    f: (images: Images.Service) => Effect.Effect<A, DockerError>,
     signal: AbortSignal | undefined
   ) => Bridge.run(runtime, Images.Images.use(f), signal)
   const progress = <O extends CallOptions>(

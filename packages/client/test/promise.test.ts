@@ -64,6 +64,7 @@ describe("promise entry: calls", () => {
     const { docker } = fake(() => FakeDaemon.daemonError(404, "No such image: nope:latest"))
     const error = await rejectionOf(docker.images.inspect("nope"))
     assert.instanceOf(error, DockerError.DockerError)
+    assert.instanceOf(error, DockerPromise.DockerError)
     assert.isTrue(DockerPromise.isDockerError(error))
     const dockerError = error as DockerError.DockerError
     assert.strictEqual(dockerError.reason._tag, "NotFound")
