@@ -31,5 +31,7 @@ export * as Images from "./Images.ts"
 export * as DockerPlatform from "./DockerPlatform.ts"
 /** Progress streams of pull, push, load, import and build. @since 0.1.0 */
 export * as Progress from "./Progress.ts"
+/** docker's progress display (bars redrawn in place on a terminal) for a progress operation. @since 0.1.0 */
+export * as ProgressDisplay from "./ProgressDisplay.ts"
 /** The `SystemApi` service: ping, version, login, disk usage. @since 0.1.0 */
 export * as SystemApi from "./SystemApi.ts"

@@ -28,7 +28,7 @@ export const CacheRecord = Schema.Struct({
   UsageCount: Int64
 }).annotate({ identifier: "CacheRecord" })
 /** @category models @since 0.1.0 */
-export type CacheRecord = typeof CacheRecord.Type
+export interface CacheRecord extends Schema.Schema.Type<typeof CacheRecord> {}
 
 /**
  * `build.CachePruneReport`: what `POST /build/prune` removed and how many bytes that freed.
@@ -41,7 +41,7 @@ export const CachePruneReport = Schema.Struct({
   SpaceReclaimed: Uint64
 }).annotate({ identifier: "CachePruneReport" })
 /** @category models @since 0.1.0 */
-export type CachePruneReport = typeof CachePruneReport.Type
+export interface CachePruneReport extends Schema.Schema.Type<typeof CachePruneReport> {}
 
 /**
  * `build.DiskUsage`: the build-cache part of `GET /system/df` from API 1.52 (spec `BuildCacheDiskUsage`).
@@ -58,4 +58,4 @@ export const DiskUsage = Schema.Struct({
   Items: Schema.optionalKey(Schema.Array(CacheRecord))
 }).annotate({ identifier: "BuildCacheDiskUsage" })
 /** @category models @since 0.1.0 */
-export type DiskUsage = typeof DiskUsage.Type
+export interface DiskUsage extends Schema.Schema.Type<typeof DiskUsage> {}

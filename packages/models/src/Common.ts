@@ -15,7 +15,7 @@ export const ErrorResponse = Schema.Struct({
   message: Schema.String
 }).annotate({ identifier: "ErrorResponse" })
 /** @category models @since 0.1.0 */
-export type ErrorResponse = typeof ErrorResponse.Type
+export interface ErrorResponse extends Schema.Schema.Type<typeof ErrorResponse> {}
 
 /**
  * `common.IDResponse`: the id of something just created, such as the image made by `POST /commit`
@@ -28,4 +28,4 @@ export const IDResponse = Schema.Struct({
   Id: Schema.String
 }).annotate({ identifier: "IDResponse" })
 /** @category models @since 0.1.0 */
-export type IDResponse = typeof IDResponse.Type
+export interface IDResponse extends Schema.Schema.Type<typeof IDResponse> {}

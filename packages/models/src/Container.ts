@@ -54,7 +54,7 @@ export const Config = Schema.Struct({
   Shell: Schema.optionalKey(NullableStrings)
 }).annotate({ identifier: "ContainerConfig" })
 /** @category models @since 0.1.0 */
-export type Config = typeof Config.Type
+export interface Config extends Schema.Schema.Type<typeof Config> {}
 
 /**
  * `container.CommitResponse` (= `common.IDResponse`): the id of the image `POST /commit` made.

@@ -24,7 +24,7 @@ export const HealthcheckConfig = Schema.Struct({
   Retries: Schema.optionalKey(Int64)
 }).annotate({ identifier: "HealthcheckConfig" })
 /** @category models @since 0.1.0 */
-export type HealthcheckConfig = typeof HealthcheckConfig.Type
+export interface HealthcheckConfig extends Schema.Schema.Type<typeof HealthcheckConfig> {}
 
 /**
  * A command as old daemons may write it: normally a list of strings, sometimes a bare string (Go's `StrSlice`
@@ -76,4 +76,4 @@ export const DockerOCIImageConfig = Schema.Struct({
   StopTimeout: Schema.optionalKey(Schema.NullOr(Int64))
 }).annotate({ identifier: "DockerOCIImageConfig" })
 /** @category models @since 0.1.0 */
-export type DockerOCIImageConfig = typeof DockerOCIImageConfig.Type
+export interface DockerOCIImageConfig extends Schema.Schema.Type<typeof DockerOCIImageConfig> {}

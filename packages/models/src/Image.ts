@@ -67,7 +67,7 @@ export const SignatureTimestamp = Schema.Struct({
   Timestamp: Timestamp
 }).annotate({ identifier: "SignatureTimestamp" })
 /** @category models @since 0.1.0 */
-export type SignatureTimestamp = typeof SignatureTimestamp.Type
+export interface SignatureTimestamp extends Schema.Schema.Type<typeof SignatureTimestamp> {}
 
 /**
  * `image.SignerIdentity`: the certificate details of whoever signed an image (Sigstore/Fulcio extensions).
@@ -96,7 +96,7 @@ export const SignerIdentity = Schema.Struct({
   SourceRepositoryVisibilityAtSigning: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "SignerIdentity" })
 /** @category models @since 0.1.0 */
-export type SignerIdentity = typeof SignerIdentity.Type
+export interface SignerIdentity extends Schema.Schema.Type<typeof SignerIdentity> {}
 
 /**
  * `image.SignatureIdentity`: one signature found on an image and what the daemon concluded about it. When
@@ -116,7 +116,7 @@ export const SignatureIdentity = Schema.Struct({
   Warnings: Schema.optionalKey(Schema.Array(Schema.String))
 }).annotate({ identifier: "SignatureIdentity" })
 /** @category models @since 0.1.0 */
-export type SignatureIdentity = typeof SignatureIdentity.Type
+export interface SignatureIdentity extends Schema.Schema.Type<typeof SignatureIdentity> {}
 
 /**
  * `image.PullIdentity`: a repository the image was pulled from. API 1.53.
@@ -128,7 +128,7 @@ export const PullIdentity = Schema.Struct({
   Repository: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "PullIdentity" })
 /** @category models @since 0.1.0 */
-export type PullIdentity = typeof PullIdentity.Type
+export interface PullIdentity extends Schema.Schema.Type<typeof PullIdentity> {}
 
 /**
  * `image.BuildIdentity`: a local build that produced the image. `CreatedAt` is always sent. API 1.53.
@@ -141,7 +141,7 @@ export const BuildIdentity = Schema.Struct({
   CreatedAt: Timestamp
 }).annotate({ identifier: "BuildIdentity" })
 /** @category models @since 0.1.0 */
-export type BuildIdentity = typeof BuildIdentity.Type
+export interface BuildIdentity extends Schema.Schema.Type<typeof BuildIdentity> {}
 
 /**
  * `image.Identity`: where an image came from, as far as the daemon can tell: its signatures, pulls and builds.
@@ -156,7 +156,7 @@ export const Identity = Schema.Struct({
   Build: Schema.optionalKey(Schema.Array(BuildIdentity))
 }).annotate({ identifier: "Identity" })
 /** @category models @since 0.1.0 */
-export type Identity = typeof Identity.Type
+export interface Identity extends Schema.Schema.Type<typeof Identity> {}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Manifests (API 1.47 list, 1.48 inspect; containerd image store only)
@@ -188,7 +188,7 @@ export const ImageProperties = Schema.Struct({
   Containers: NullableStrings
 }).annotate({ identifier: "ImageProperties" })
 /** @category models @since 0.1.0 */
-export type ImageProperties = typeof ImageProperties.Type
+export interface ImageProperties extends Schema.Schema.Type<typeof ImageProperties> {}
 
 /**
  * `image.AttestationProperties`: the manifest an attestation is about. API 1.47.
@@ -200,7 +200,7 @@ export const AttestationProperties = Schema.Struct({
   For: Oci.Digest
 }).annotate({ identifier: "AttestationProperties" })
 /** @category models @since 0.1.0 */
-export type AttestationProperties = typeof AttestationProperties.Type
+export interface AttestationProperties extends Schema.Schema.Type<typeof AttestationProperties> {}
 
 /**
  * `image.ManifestSummary`: one manifest of a multi-platform image and whether its blobs are all present locally
@@ -219,7 +219,7 @@ export const ManifestSummary = Schema.Struct({
   AttestationData: Schema.optionalKey(AttestationProperties)
 }).annotate({ identifier: "ManifestSummary" })
 /** @category models @since 0.1.0 */
-export type ManifestSummary = typeof ManifestSummary.Type
+export interface ManifestSummary extends Schema.Schema.Type<typeof ManifestSummary> {}
 
 // ---------------------------------------------------------------------------------------------------------------
 // List, inspect, history
@@ -249,7 +249,7 @@ export const Summary = Schema.Struct({
   VirtualSize: Schema.optionalKey(Int64)
 }).annotate({ identifier: "Summary" })
 /** @category models @since 0.1.0 */
-export type Summary = typeof Summary.Type
+export interface Summary extends Schema.Schema.Type<typeof Summary> {}
 
 /**
  * `image.RootFS`: the image's layers as diff IDs. `BaseLayer` is Engine 20.10 only (Windows).
@@ -263,7 +263,7 @@ export const RootFS = Schema.Struct({
   BaseLayer: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "RootFS" })
 /** @category models @since 0.1.0 */
-export type RootFS = typeof RootFS.Type
+export interface RootFS extends Schema.Schema.Type<typeof RootFS> {}
 
 /**
  * `image.Metadata`: local facts about an image, not part of the image itself. `LastTagTime` is always sent,
@@ -276,7 +276,7 @@ export const Metadata = Schema.Struct({
   LastTagTime: Schema.optionalKey(Timestamp)
 }).annotate({ identifier: "Metadata" })
 /** @category models @since 0.1.0 */
-export type Metadata = typeof Metadata.Type
+export interface Metadata extends Schema.Schema.Type<typeof Metadata> {}
 
 /**
  * `image.InspectResponse`: the answer of `GET /images/{name}/json` (spec `ImageInspect`). What is present depends
@@ -314,7 +314,7 @@ export const InspectResponse = Schema.Struct({
   Identity: Schema.optionalKey(Identity)
 }).annotate({ identifier: "InspectResponse" })
 /** @category models @since 0.1.0 */
-export type InspectResponse = typeof InspectResponse.Type
+export interface InspectResponse extends Schema.Schema.Type<typeof InspectResponse> {}
 
 /**
  * `image.HistoryResponseItem`: one layer of `GET /images/{name}/history`, newest first. `Id` is `"<missing>"`
@@ -333,7 +333,7 @@ export const HistoryResponseItem = Schema.Struct({
   Tags: NullableStrings
 }).annotate({ identifier: "HistoryResponseItem" })
 /** @category models @since 0.1.0 */
-export type HistoryResponseItem = typeof HistoryResponseItem.Type
+export interface HistoryResponseItem extends Schema.Schema.Type<typeof HistoryResponseItem> {}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Delete, prune, disk usage
@@ -351,7 +351,7 @@ export const DeleteResponse = Schema.Struct({
   Untagged: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "DeleteResponse" })
 /** @category models @since 0.1.0 */
-export type DeleteResponse = typeof DeleteResponse.Type
+export interface DeleteResponse extends Schema.Schema.Type<typeof DeleteResponse> {}
 
 /**
  * `image.PruneReport`: what `POST /images/prune` removed (`null` when nothing) and the bytes it freed.
@@ -364,7 +364,7 @@ export const PruneReport = Schema.Struct({
   SpaceReclaimed: Uint64
 }).annotate({ identifier: "PruneReport" })
 /** @category models @since 0.1.0 */
-export type PruneReport = typeof PruneReport.Type
+export interface PruneReport extends Schema.Schema.Type<typeof PruneReport> {}
 
 /**
  * `image.DiskUsage`: the image part of `GET /system/df` from API 1.52 (spec `ImagesDiskUsage`). Every key is
@@ -381,4 +381,4 @@ export const DiskUsage = Schema.Struct({
   Items: Schema.optionalKey(Schema.Array(Summary))
 }).annotate({ identifier: "ImagesDiskUsage" })
 /** @category models @since 0.1.0 */
-export type DiskUsage = typeof DiskUsage.Type
+export interface DiskUsage extends Schema.Schema.Type<typeof DiskUsage> {}

@@ -23,7 +23,7 @@ export const ProgressDetail = Schema.Struct({
   units: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "ProgressDetail" })
 /** @category models @since 0.1.0 */
-export type ProgressDetail = typeof ProgressDetail.Type
+export interface ProgressDetail extends Schema.Schema.Type<typeof ProgressDetail> {}
 
 /**
  * `jsonstream.Error`: the fatal error that ends a stream (spec `ErrorDetail`). In a classic build whose `RUN` step
@@ -37,7 +37,7 @@ export const ErrorDetail = Schema.Struct({
   message: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "ErrorDetail" })
 /** @category models @since 0.1.0 */
-export type ErrorDetail = typeof ErrorDetail.Type
+export interface ErrorDetail extends Schema.Schema.Type<typeof ErrorDetail> {}
 
 /**
  * `jsonstream.Message`: one line of a progress stream. Every key is omitempty. `progress` (a text bar) and
@@ -62,7 +62,7 @@ export const Message = Schema.Struct({
   aux: Schema.optionalKey(Schema.Unknown)
 }).annotate({ identifier: "Message" })
 /** @category models @since 0.1.0 */
-export type Message = typeof Message.Type
+export interface Message extends Schema.Schema.Type<typeof Message> {}
 
 /**
  * `build.Result`: the `aux` of a build line that names the image it made (spec `ImageID`), `{"ID": "sha256:..."}`.
@@ -74,7 +74,7 @@ export const BuildResult = Schema.Struct({
   ID: Schema.String
 }).annotate({ identifier: "BuildResult" })
 /** @category models @since 0.1.0 */
-export type BuildResult = typeof BuildResult.Type
+export interface BuildResult extends Schema.Schema.Type<typeof BuildResult> {}
 
 /**
  * `jsonstream.PushResult` / `auxprogress.PushResult`: the `aux` that ends a push on the graphdriver store,
@@ -89,7 +89,7 @@ export const PushResult = Schema.Struct({
   Size: Int64
 }).annotate({ identifier: "PushResult" })
 /** @category models @since 0.1.0 */
-export type PushResult = typeof PushResult.Type
+export interface PushResult extends Schema.Schema.Type<typeof PushResult> {}
 
 /**
  * `auxprogress.ManifestPushedInsteadOfIndex`: the containerd store pushed one platform's manifest because the
@@ -104,7 +104,7 @@ export const ManifestPushedInsteadOfIndex = Schema.Struct({
   selectedManifest: Oci.Descriptor
 }).annotate({ identifier: "ManifestPushedInsteadOfIndex" })
 /** @category models @since 0.1.0 */
-export type ManifestPushedInsteadOfIndex = typeof ManifestPushedInsteadOfIndex.Type
+export interface ManifestPushedInsteadOfIndex extends Schema.Schema.Type<typeof ManifestPushedInsteadOfIndex> {}
 
 /**
  * `auxprogress.ContentMissing`: the containerd store could not push because content is missing locally;
@@ -118,4 +118,4 @@ export const ContentMissing = Schema.Struct({
   desc: Oci.Descriptor
 }).annotate({ identifier: "ContentMissing" })
 /** @category models @since 0.1.0 */
-export type ContentMissing = typeof ContentMissing.Type
+export interface ContentMissing extends Schema.Schema.Type<typeof ContentMissing> {}

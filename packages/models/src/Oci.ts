@@ -34,7 +34,7 @@ export const Platform = Schema.Struct({
   variant: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "Platform" })
 /** @category models @since 0.1.0 */
-export type Platform = typeof Platform.Type
+export interface Platform extends Schema.Schema.Type<typeof Platform> {}
 
 /**
  * `ocispec.Descriptor`: what a piece of content is, its digest and size, and where it applies
@@ -54,4 +54,4 @@ export const Descriptor = Schema.Struct({
   artifactType: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "Descriptor" })
 /** @category models @since 0.1.0 */
-export type Descriptor = typeof Descriptor.Type
+export interface Descriptor extends Schema.Schema.Type<typeof Descriptor> {}

@@ -29,7 +29,7 @@ export const AuthConfig = Schema.Struct({
   registrytoken: Schema.optionalKey(Secret)
 }).annotate({ identifier: "AuthConfig" })
 /** @category models @since 0.1.0 */
-export type AuthConfig = typeof AuthConfig.Type
+export interface AuthConfig extends Schema.Schema.Type<typeof AuthConfig> {}
 
 /**
  * `registry.AuthResponse`: the answer of `POST /auth`, with an identity token when the registry gave one.
@@ -42,7 +42,7 @@ export const AuthResponse = Schema.Struct({
   IdentityToken: Schema.optionalKey(Schema.RedactedFromValue(Schema.String))
 }).annotate({ identifier: "AuthResponse" })
 /** @category models @since 0.1.0 */
-export type AuthResponse = typeof AuthResponse.Type
+export interface AuthResponse extends Schema.Schema.Type<typeof AuthResponse> {}
 
 /**
  * `registry.SearchResult`: one hit of `GET /images/search`. Keys are snake_case; `is_automated` is always
@@ -59,7 +59,7 @@ export const SearchResult = Schema.Struct({
   description: Schema.String
 }).annotate({ identifier: "SearchResult" })
 /** @category models @since 0.1.0 */
-export type SearchResult = typeof SearchResult.Type
+export interface SearchResult extends Schema.Schema.Type<typeof SearchResult> {}
 
 /**
  * `registry.DistributionInspect`: what `GET /distribution/{name}/json` learns from the registry, the manifest's
@@ -73,4 +73,4 @@ export const DistributionInspect = Schema.Struct({
   Platforms: Schema.NullOr(Schema.Array(Oci.Platform))
 }).annotate({ identifier: "DistributionInspect" })
 /** @category models @since 0.1.0 */
-export type DistributionInspect = typeof DistributionInspect.Type
+export interface DistributionInspect extends Schema.Schema.Type<typeof DistributionInspect> {}

@@ -18,4 +18,4 @@ export const DriverData = Schema.Struct({
   Name: Schema.String
 }).annotate({ identifier: "DriverData" })
 /** @category models @since 0.1.0 */
-export type DriverData = typeof DriverData.Type
+export interface DriverData extends Schema.Schema.Type<typeof DriverData> {}

@@ -59,7 +59,8 @@ const readBody = async (body: unknown): Promise<Uint8Array> => {
 
 /**
  * Builds the fake daemon: `handler` answers every request except `/_ping`, which answers with `apiVersion`
- * unless the handler is given `pingToo`; `maxBodySize` goes to the engine. `requests` holds everything received.
+ * unless the handler is given `pingToo`; `maxBodySize` goes to the engine. `requests` holds everything received;
+ * `layer` has the `Images` and `System` services over the fake, `client` is the fake `HttpClient` itself.
  */
 export const make = (
   handler: Handler,
@@ -106,5 +107,5 @@ export const make = (
     Layer.provide(Layer.succeed(HttpClient.HttpClient, client))
   )
   const layer = Layer.mergeAll(Images.layer, SystemApi.layer).pipe(Layer.provideMerge(engine))
-  return { requests, layer }
+  return { requests, layer, client }
 }

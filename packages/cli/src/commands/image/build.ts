@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Images, Progress } from "@dockhand/client"
+import { Images, ProgressDisplay } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
@@ -19,7 +19,6 @@ import * as Failure from "../../internal/Failure.ts"
 import * as Units from "../../internal/format/Units.ts"
 import * as GitContext from "../../internal/GitContext.ts"
 import * as Platforms from "../../internal/Platforms.ts"
-import * as ProgressDisplay from "../../internal/ProgressDisplay.ts"
 import * as Stdin from "../../internal/Stdin.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
@@ -202,18 +201,11 @@ export const build = (name = "build", path = "image build") =>
       })
       // with -q the log is kept back, then written raw to stdout or (on failure) stderr:
       // escaped if either is a terminal
-      const display = ProgressDisplay.make({
-        terminal: terminal.stdoutIsTerminal,
+      yield* ProgressDisplay.render(progress, {
+        out: (text) => input.quiet ? Effect.sync(() => void (buildText += text)) : terminal.outRaw(text),
+        isTerminal: terminal.stdoutIsTerminal,
         columns: terminal.columns,
         escape: terminal.stdoutIsTerminal || (input.quiet && terminal.stderrIsTerminal)
-      })
-      yield* Progress.run(progress, (message) => {
-        const text = display(message)
-        if (input.quiet) {
-          buildText += text
-          return Effect.void
-        }
-        return text === "" ? Effect.void : terminal.outRaw(text)
       }).pipe(
         Effect.catch((error) =>
           Effect.gen(function*() {

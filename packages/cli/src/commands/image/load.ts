@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Images, Progress } from "@dockhand/client"
+import { Images, ProgressDisplay } from "@dockhand/client"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -13,7 +13,6 @@ import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
 import { readError, readFile } from "../../internal/LocalRead.ts"
 import * as Platforms from "../../internal/Platforms.ts"
-import * as ProgressDisplay from "../../internal/ProgressDisplay.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
 /** How `image load` is used, after its path. */
@@ -46,14 +45,14 @@ export const load = (name = "load", path = "image load") =>
       const platforms = yield* Platforms.parseAll(platform)
       const images = yield* Images.Images
       const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
-      const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
       // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.
       const progress = images.load(tar, {
         quiet: quiet || !terminal.stdoutIsTerminal,
         ...(platforms.length > 0 ? { platforms } : {})
       })
-      yield* Progress.run(progress, (message) => {
-        const text = display(message)
-        return text === "" ? Effect.void : terminal.outRaw(text)
+      yield* ProgressDisplay.render(progress, {
+        out: terminal.outRaw,
+        isTerminal: terminal.stdoutIsTerminal,
+        columns: terminal.columns
       })
     })).pipe(Command.withDescription("Load an image from a tar archive or STDIN"))
