@@ -24,6 +24,31 @@ const graphemeSegmenter = {
 };`
 }]
 
+/**
+ * Node built-ins that the bundle imports at its top but uses only in some commands, loaded on first use instead:
+ * each maps to the names the bundle uses (a new name fails the build, see `logOverride` below).
+ *
+ * - `node:crypto` (Node loads its X.509 and cipher tables with it, 3–5 ms of every start) is imported by effect's
+ *   NodeFileSystem, `AtomicFile` and `LocalContext`, each for `randomBytes` (temporary file names) only.
+ */
+const lazyBuiltins = { "node:crypto": ["randomBytes"] }
+
+/** The esbuild plugin that applies {@link lazyBuiltins}: each is a module of functions that load it when called. */
+const lazyBuiltinModules = {
+  name: "lazy-builtins",
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(lazyBuiltins).join("|")})$`)
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "lazy-builtin" }))
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: [
+        `const load = () => process.getBuiltinModule(${JSON.stringify(args.path)})`,
+        ...lazyBuiltins[args.path].map((name) => `export const ${name} = (...args) => load().${name}(...args)`)
+      ].join("\n"),
+      loader: "js"
+    }))
+  }
+}
+
 /** The esbuild plugin that applies {@link lazyDependencyWork}. */
 const lazyDependencies = {
   name: "lazy-dependency-work",
@@ -54,7 +79,9 @@ const result = await build({
   minify: true,
   legalComments: "none",
   metafile: true,
-  plugins: [lazyDependencies],
+  plugins: [lazyDependencies, lazyBuiltinModules],
+  // a name the lazy built-ins do not provide must fail the build, not be undefined at run time
+  logOverride: { "import-is-undefined": "error" },
   // Node built-ins stay imports; `require` is needed by a few CommonJS dependencies inside the bundle.
   banner: {
     js:
