@@ -1,10 +1,19 @@
 /**
- * `dockhand image ls` on ~2,000 images, the bundled CLI (packages/cli/dist/dockhand.js, what the installed
- * `dockhand` runs) run by Node 24 and by Bun, vs `docker image ls` (the baseline): wall time of alternating runs,
- * stdout read through a pipe. Prints `dockhand(node24)/docker` (target ≤ 1.0) and `dockhand(bun)/docker` (target
- * ≤ 0.9), and the same two with `DOCKHAND_NO_PREFETCH=1` (the list request not sent ahead), to show what sending it
- * ahead buys. Then start-up alone: `--version` of each. With hyperfine on PATH, the same commands are also timed by
- * hyperfine (not alternating: all runs of one command, then the next) as a cross-check.
+ * The daily commands of the bundled CLI (packages/cli/dist/dockhand.js, what the installed `dockhand` runs) on
+ * Node 24 and on Bun, and of the standalone executable (packages/cli-linux-x64/bin/dockhand, when built), against
+ * the docker CLI (the baseline), with ~2,000 images on the engine: wall time of alternating runs. Prints every
+ * start-up and daily-command figure of issue 13 with its target and MET / MISSED:
+ *
+ * - `image ls`, read through a pipe (as `| grep` would) and sent to /dev/null: ≤ 0.90× docker on Node 24, ≤ 0.75×
+ *   on Bun (the standalone executable is held to Bun's); the same on a pipe with `DOCKHAND_NO_PREFETCH=1` (the list
+ *   request not sent ahead) to show what sending it ahead buys;
+ * - `image ls` peak RSS: ≤ 60 MiB on Node 24, ≤ 40 MiB on Bun;
+ * - `--version`: ≤ 50 ms on Node 24, ≤ 20 ms on Bun (median wall time), and its fixed cost above the bare runtime
+ *   (`node -e 0`, `bun -e 0`);
+ * - `image inspect`, `image history`, `images -q`, `image rm` of one image: ≤ 1.0× docker on Node 24, ≤ 0.8× on Bun.
+ *
+ * With hyperfine on PATH, `image ls` and `--version` are also timed by hyperfine (not alternating: all runs of one
+ * command, then the next; output to /dev/null) as a cross-check.
  *
  *   node bench/cli-ls.ts [--images=2000] [--rounds=15]
  */
@@ -13,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Engine from "./lib/engine.ts"
-import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
+import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile, standalone } from "./lib/env.ts"
 import * as Stats from "./lib/stats.ts"
 
 const count = Stats.intOption("images", "DOCKHAND_BENCH_IMAGES", 2000)
@@ -24,29 +33,50 @@ requireFile(
 )
 
 console.log(header(`cli-ls: ${count} images, ${rounds} alternating runs of each command`))
+console.log(
+  standalone === undefined
+    ? "note: no standalone executable (node packages/cli/scripts/standalone.mjs makes it): its rows are left out"
+    : `standalone executable: ${path.relative(process.cwd(), standalone)}`
+)
 await Engine.warnLeftovers()
 
 const env = cliEnv()
 const noPrefetch = { ...env, DOCKHAND_NO_PREFETCH: "1" }
-/** Each contender: its command line and environment. */
-const commands = (
-  args: ReadonlyArray<string>
-): Record<string, { readonly argv: ReadonlyArray<string>; readonly env: NodeJS.ProcessEnv }> => ({
+
+interface Command {
+  readonly argv: ReadonlyArray<string>
+  readonly env: NodeJS.ProcessEnv
+}
+/** What each contender runs for `args`: docker, the bundle on Node 24 and on Bun, the standalone executable. */
+const contenders = (args: ReadonlyArray<string>): Record<string, Command> => ({
   docker: { argv: [dockerBin, ...args], env },
   "dockhand(node24)": { argv: [nodeBin, bundle, ...args], env },
   "dockhand(bun)": { argv: [bunBin, bundle, ...args], env },
+  ...(standalone === undefined ? {} : { "dockhand(standalone)": { argv: [standalone, ...args], env } })
+})
+/** The same, and the bundle with nothing sent ahead. */
+const withNoPrefetch = (args: ReadonlyArray<string>): Record<string, Command> => ({
+  ...contenders(args),
   "dockhand(node24, no prefetch)": { argv: [nodeBin, bundle, ...args], env: noPrefetch },
   "dockhand(bun, no prefetch)": { argv: [bunBin, bundle, ...args], env: noPrefetch }
 })
 
-/** Alternating runs of each command; checks each exits 0 and prints what the first printed (line count). */
-const measure = async (args: ReadonlyArray<string>, n: number) => {
-  const cmds = commands(args)
+/**
+ * Alternating runs of each command; checks each exits 0 and gives the lines each printed on its last run (pipe
+ * only). `argsOf(name, run)` may give each run its own arguments (`image rm` of a tag made for that run).
+ */
+const measure = async (
+  cmds: Record<string, Command>,
+  n: number,
+  options: { readonly output?: Stats.Output; readonly argsOf?: (name: string) => ReadonlyArray<string> } = {}
+) => {
   const lines: Record<string, number> = {}
   const times = await Stats.interleave(
     Object.fromEntries(
       Object.entries(cmds).map(([name, command]) => [name, async () => {
-        lines[name] = (await Stats.execOk(command.argv, { env: command.env })).stdoutLines
+        const argv = options.argsOf === undefined ? command.argv : [...command.argv, ...options.argsOf(name)]
+        const result = await Stats.execOk(argv, { env: command.env, output: options.output ?? "pipe" })
+        lines[name] = result.stdoutLines
       }])
     ),
     { rounds: n, warmup: 2, progress: true }
@@ -54,8 +84,8 @@ const measure = async (args: ReadonlyArray<string>, n: number) => {
   return { times, lines }
 }
 
-/** hyperfine's mean for each command (all runs of one, then the next), when hyperfine is installed. */
-const hyperfine = (args: ReadonlyArray<string>, n: number): Record<string, number> | undefined => {
+/** hyperfine's median for each command (all runs of one, then the next), when hyperfine is installed. */
+const hyperfine = (cmds: Record<string, Command>, n: number): Record<string, number> | undefined => {
   try {
     execFileSync("hyperfine", ["--version"], { stdio: "ignore" })
   } catch {
@@ -63,7 +93,6 @@ const hyperfine = (args: ReadonlyArray<string>, n: number): Record<string, numbe
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-hf-"))
   try {
-    const cmds = commands(args)
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
     execFileSync("hyperfine", [
       "--warmup",
@@ -89,7 +118,7 @@ const hyperfine = (args: ReadonlyArray<string>, n: number): Record<string, numbe
   }
 }
 
-const show = (title: string, times: Record<string, Array<number>>, hf: Record<string, number> | undefined) => {
+const show = (title: string, times: Record<string, Array<number>>, hf?: Record<string, number>) => {
   console.log(`\n${title}`)
   console.log(Stats.report(times, "docker"))
   if (hf !== undefined) {
@@ -103,43 +132,113 @@ const show = (title: string, times: Record<string, Array<number>>, hf: Record<st
   }
 }
 
+const ratio = (times: Record<string, Array<number>>, name: string) => Stats.pairedRatio(times[name]!, times["docker"]!)
+/** The verdicts of one command's ratios: Node 24 against `node`, Bun and the standalone executable against `bun`. */
+const ratioVerdicts = (
+  label: string,
+  times: Record<string, Array<number>>,
+  targets: { readonly node: number; readonly bun: number }
+): Array<string> => [
+  Stats.verdict(`${label}: dockhand(node24)/docker`, ratio(times, "dockhand(node24)"), targets.node),
+  Stats.verdict(`${label}: dockhand(bun)/docker`, ratio(times, "dockhand(bun)"), targets.bun),
+  ...(times["dockhand(standalone)"] === undefined
+    ? []
+    : [Stats.verdict(`${label}: dockhand(standalone)/docker`, ratio(times, "dockhand(standalone)"), targets.bun)])
+]
+
 await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }), async (fixture) => {
   console.log(`fixture: ${count} distinct images made with one docker load in ${(fixture.setupMs / 1000).toFixed(1)} s`)
+  const verdicts: Array<string> = []
+  const ref = fixture.refs[0]!
 
-  const ls = await measure(["image", "ls"], rounds)
+  // image ls, through a pipe and to /dev/null
+  const ls = await measure(withNoPrefetch(["image", "ls"]), rounds)
   // Other work on the same engine may add or remove a few images between runs: only require the fixture's rows.
   const short = Object.entries(ls.lines).filter(([, n]) => n < count + 1)
   if (short.length > 0) {
     throw new Error(`a command printed fewer lines than the fixture has images: ${JSON.stringify(ls.lines)}`)
   }
-  const lsHf = hyperfine(["image", "ls"], rounds)
-  show(`image ls (lines printed by the last run of each: ${Object.values(ls.lines).join(", ")}):`, ls.times, lsHf)
-
-  const version = await measure(["--version"], rounds * 2)
-  const versionHf = hyperfine(["--version"], rounds * 2)
-  show("--version (start-up alone):", version.times, versionHf)
-
-  const ratio = (times: Record<string, Array<number>>, name: string) =>
-    Stats.pairedRatio(times[name]!, times["docker"]!)
-  console.log("")
-  console.log(Stats.verdict("image ls: dockhand(node24)/docker", ratio(ls.times, "dockhand(node24)"), 1.0))
-  console.log(Stats.verdict("image ls: dockhand(bun)/docker", ratio(ls.times, "dockhand(bun)"), 0.9))
-  console.log(
-    `image ls without the request sent ahead: dockhand(node24)/docker = ${
+  show(`image ls, output through a pipe (lines printed: ${Object.values(ls.lines).join(", ")}):`, ls.times)
+  verdicts.push(...ratioVerdicts("image ls (pipe)", ls.times, { node: 0.9, bun: 0.75 }))
+  const lsNull = await measure(contenders(["image", "ls"]), rounds, { output: "null" })
+  show("image ls, output to /dev/null:", lsNull.times, hyperfine(withNoPrefetch(["image", "ls"]), rounds))
+  verdicts.push(...ratioVerdicts("image ls (/dev/null)", lsNull.times, { node: 0.9, bun: 0.75 }))
+  verdicts.push(
+    `image ls (pipe) without the request sent ahead: dockhand(node24)/docker = ${
       ratio(ls.times, "dockhand(node24, no prefetch)").toFixed(3)
     }, dockhand(bun)/docker = ${ratio(ls.times, "dockhand(bun, no prefetch)").toFixed(3)}`
   )
+
+  // image ls, peak RSS: a few runs each, after the timed ones (the RSS probe adds a process)
+  const rss: Record<string, Array<number>> = {}
+  for (let i = 0; i < Math.min(rounds, 5); i++) {
+    for (const [name, command] of Object.entries(contenders(["image", "ls"]))) {
+      const result = await Stats.execOk(command.argv, { env: command.env, rss: true })
+      if (result.maxRss !== undefined) (rss[name] ??= []).push(result.maxRss / 2 ** 20)
+    }
+  }
+  const peak = (name: string) => Stats.median(rss[name] ?? [Number.NaN])
   console.log(
-    `--version: dockhand(node24)/docker = ${
-      ratio(version.times, "dockhand(node24)").toFixed(3)
-    }, dockhand(bun)/docker = ${ratio(version.times, "dockhand(bun)").toFixed(3)}`
-  )
-  console.log(
-    `image ls minus --version (medians): ${
-      Object.keys(ls.times).map((n) =>
-        `${n} ${Stats.fmtMs(Stats.median(ls.times[n]!) - Stats.median(version.times[n]!))}`
-      ).join(", ")
+    `\nimage ls, peak RSS (median of ${Math.min(rounds, 5)}): ${
+      Object.keys(rss).map((n) => `${n} ${peak(n).toFixed(1)} MiB`).join(", ")
     }`
   )
+  verdicts.push(Stats.verdict("image ls peak RSS: dockhand(node24)", peak("dockhand(node24)"), 60, " MiB"))
+  verdicts.push(Stats.verdict("image ls peak RSS: dockhand(bun)", peak("dockhand(bun)"), 40, " MiB"))
+  if (standalone !== undefined) {
+    verdicts.push(Stats.verdict("image ls peak RSS: dockhand(standalone)", peak("dockhand(standalone)"), 40, " MiB"))
+  }
+
+  // --version: start-up alone, against the bare runtimes
+  const versionCmds: Record<string, Command> = {
+    ...contenders(["--version"]),
+    "node24 -e 0": { argv: [nodeBin, "-e", "0"], env },
+    "bun -e 0": { argv: [bunBin, "-e", "0"], env }
+  }
+  const version = await measure(versionCmds, rounds * 2)
+  show("--version (start-up alone), and the bare runtimes:", version.times, hyperfine(versionCmds, rounds * 2))
+  const med = (name: string) => Stats.median(version.times[name]!)
+  verdicts.push(Stats.verdict("--version: dockhand(node24)", med("dockhand(node24)"), 50, " ms"))
+  verdicts.push(Stats.verdict("--version: dockhand(bun)", med("dockhand(bun)"), 20, " ms"))
+  if (standalone !== undefined) {
+    verdicts.push(Stats.verdict("--version: dockhand(standalone)", med("dockhand(standalone)"), 20, " ms"))
+  }
+  verdicts.push(
+    `--version above the bare runtime (medians): node24 +${
+      Stats.fmtMs(med("dockhand(node24)") - med("node24 -e 0"))
+    }, bun +${Stats.fmtMs(med("dockhand(bun)") - med("bun -e 0"))}; docker ${Stats.fmtMs(med("docker"))}`
+  )
+
+  // one image: inspect, history, images -q, rm (of a tag made for each run)
+  for (const args of [["image", "inspect", ref], ["image", "history", ref], ["images", "-q"]]) {
+    const one = await measure(contenders(args), rounds)
+    show(`${args.join(" ")}:`, one.times)
+    verdicts.push(...ratioVerdicts(args.slice(0, 2).join(" "), one.times, { node: 1.0, bun: 0.8 }))
+  }
+  const [repo] = ref.split(":")
+  const tags: Array<string> = []
+  const names = Object.keys(contenders([]))
+  for (const name of names) {
+    for (let i = 0; i < rounds + 2; i++) {
+      const tag = `rm-${names.indexOf(name)}-${i}`
+      Engine.ok(
+        await Engine.request("POST", `/images/${encodeURIComponent(ref)}/tag?repo=${repo}&tag=${tag}`),
+        "tag for image rm"
+      )
+      tags.push(`${repo}:${tag}`)
+    }
+  }
+  const next: Record<string, number> = {}
+  try {
+    const rm = await measure(contenders(["image", "rm"]), rounds, {
+      argsOf: (name) => [`${repo}:rm-${names.indexOf(name)}-${next[name] = (next[name] ?? -1) + 1}`]
+    })
+    show("image rm of one tag:", rm.times)
+    verdicts.push(...ratioVerdicts("image rm", rm.times, { node: 1.0, bun: 0.8 }))
+  } finally {
+    await Engine.removeImages(tags)
+  }
+
+  console.log(`\n${verdicts.join("\n")}`)
   console.log(loadLine())
 })

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench`: builds the CLI bundle, starts the private engines if they are not running (and stops them again
+# `npm run bench`: builds the CLI bundle (and the standalone executable), starts the private engines if they are not running (and stops them again
 # at the end only in that case), then runs every benchmark. Extra arguments go to each benchmark (--rounds=N).
 # Output is also kept in bench/results/<date>.txt.
 set -euo pipefail
@@ -9,6 +9,8 @@ export PATH="$bin:$PATH"
 
 "$bin/tsc" -b packages/cli/tsconfig.json
 "$bin/node" packages/cli/scripts/bundle.mjs
+# the standalone executable (Bun-compiled bundle), on linux-x64 only; the benches leave its rows out without it
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then "$bin/node" packages/cli/scripts/standalone.mjs; fi
 
 ENGINES_DIR=${DOCKHAND_ENGINES_DIR:-/tmp/dockhand-engines}
 started=0

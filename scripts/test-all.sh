@@ -74,6 +74,11 @@ engine_run "dockhand on Bun $("$bin/bun" --version), CLI e2e" node24 \
   env DOCKHAND_CLI_RUNTIME=bun "$bin/node" "$vitest" run --project engines "$cli_e2e"
 engine_run "dockhand on Deno $("$bin/deno" --version | head -1 | cut -d' ' -f2), CLI e2e" node24 \
   env DOCKHAND_CLI_RUNTIME=deno "$bin/node" "$vitest" run --project engines "$cli_e2e"
+# and with the standalone executable (packages/cli-linux-x64, Bun-compiled from the bundle; the harness builds it)
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ]; then
+  engine_run "dockhand standalone (linux-x64), CLI e2e" node24 \
+    env DOCKHAND_CLI_RUNTIME=standalone "$bin/node" "$vitest" run --project engines "$cli_e2e"
+fi
 step "engine step timings"
 printf '  %s\n' "${engine_times[@]}"
 printf '  %-44s %4ds\n' "total" $((SECONDS - engines_start))

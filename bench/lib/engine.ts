@@ -57,7 +57,8 @@ export const request = (
     else body.pipe(req)
   })
 
-const ok = (answer: Answer, what: string): Answer => {
+/** The answer, or an error naming `what` when its status is not 2xx. */
+export const ok = (answer: Answer, what: string): Answer => {
   if (answer.status < 200 || answer.status >= 300) {
     throw new Error(`${what}: HTTP ${answer.status}: ${answer.body.toString().slice(0, 500)}`)
   }

@@ -13,6 +13,14 @@ export const nodeBin = path.join(root, "node_modules", ".bin", "node")
 export const bunBin = path.join(root, "node_modules", ".bin", "bun")
 /** The bundled CLI (`npm run build` makes it), what the installed `dockhand` (bin/dockhand.js) imports. */
 export const bundle = path.join(root, "packages", "cli", "dist", "dockhand.js")
+/**
+ * The standalone executable (`packages/cli/scripts/standalone.mjs` makes it from the bundle; linux-x64), what the
+ * installed `dockhand` runs where the optional `@dockhand/cli-linux-x64` is installed; undefined when not built.
+ */
+export const standalone: string | undefined = (() => {
+  const file = path.join(root, "packages", "cli-linux-x64", "bin", "dockhand")
+  return existsSync(file) ? file : undefined
+})()
 /** The docker CLI to compare with (28.x here); `DOCKHAND_BENCH_DOCKER` overrides. */
 export const dockerBin = process.env["DOCKHAND_BENCH_DOCKER"] ?? "/usr/local/bin/docker"
 

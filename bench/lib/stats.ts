@@ -4,7 +4,7 @@
  * of the machine hits both sides of a ratio) next to the plain medians.
  */
 import { spawn } from "node:child_process"
-import { existsSync, readFileSync } from "node:fs"
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs"
 
 export const median = (values: ReadonlyArray<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -73,11 +73,14 @@ export const report = (times: Readonly<Record<string, ReadonlyArray<number>>>, b
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n")
 }
 
-/** `name = value (target ≤ t: met | MISSED by x%)`. */
-export const verdict = (name: string, value: number, target: number): string => {
+/**
+ * `name = value (target ≤ t: MET | MISSED by x%)`; `unit` (` ms`, ` MiB`) is printed after the value and the target,
+ * which then show fewer decimals.
+ */
+export const verdict = (name: string, value: number, target: number, unit = ""): string => {
   const met = value <= target
-  return `${name} = ${value.toFixed(3)}  (target ≤ ${target}: ${
-    met ? "met" : `MISSED by ${((value / target - 1) * 100).toFixed(1)}%`
+  return `${name} = ${value.toFixed(unit === "" ? 3 : 1)}${unit}  (target ≤ ${target}${unit}: ${
+    met ? "MET" : `MISSED by ${((value / target - 1) * 100).toFixed(1)}%`
   })`
 }
 
@@ -95,20 +98,29 @@ export interface Exec {
 const TIME = "/usr/bin/time"
 export const hasGnuTime = existsSync(TIME)
 
+/** How a command's standard output is taken: read through a pipe (as `| grep` would), or sent to `/dev/null`. */
+export type Output = "pipe" | "null"
+
 /**
- * Runs a command to its end, reading (and dropping) its stdout through a pipe as a shell pipeline would. With
- * `rss`, it runs under `/usr/bin/time -f %M` (or, without it, polls `/proc/<pid>/status`) to get its peak RSS.
+ * Runs a command to its end, reading (and dropping) its stdout through a pipe as a shell pipeline would, or with
+ * `output: "null"` sending it to `/dev/null` (then no lines are counted). With `rss`, it runs under
+ * `/usr/bin/time -f %M` (or, without it, polls `/proc/<pid>/status`) to get its peak RSS.
  */
 export const exec = (
   argv: ReadonlyArray<string>,
-  options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean } = {}
+  options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean; readonly output?: Output } = {}
 ): Promise<Exec> =>
   new Promise((resolve, reject) => {
     const marker = "@@dockhand-bench-maxrss@@"
     const useTime = options.rss === true && hasGnuTime
     const full = useTime ? [TIME, "-f", `${marker}%M`, ...argv] : [...argv]
     const started = performance.now()
-    const child = spawn(full[0]!, full.slice(1), { env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] })
+    const devNull = options.output === "null" ? openSync("/dev/null", "w") : undefined
+    const child = spawn(full[0]!, full.slice(1), {
+      env: options.env ?? process.env,
+      stdio: ["ignore", devNull ?? "pipe", "pipe"]
+    })
+    if (devNull !== undefined) closeSync(devNull)
     let stdoutBytes = 0
     let stdoutLines = 0
     let stderr = ""
@@ -122,11 +134,11 @@ export const exec = (
         } catch { /* exited */ }
       }, 5)
     }
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       stdoutBytes += chunk.length
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) stdoutLines++
     })
-    child.stderr.on("data", (chunk: Buffer) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
       stderr += chunk.toString()
     })
     child.on("error", reject)
@@ -148,7 +160,7 @@ export const exec = (
 /** Fails with the command's stderr when it did not exit 0. */
 export const execOk = async (
   argv: ReadonlyArray<string>,
-  options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean } = {}
+  options: { readonly env?: NodeJS.ProcessEnv; readonly rss?: boolean; readonly output?: Output } = {}
 ): Promise<Exec> => {
   const result = await exec(argv, options)
   if (result.code !== 0) {

@@ -2,7 +2,68 @@
 // first read ahead, see src/internal/Prefetch.ts, then imports the program), and dist/chunks/ holds the program and
 // the code loaded only when needed (each runtime's transport). Runs after `tsc -b`, from the compiled dist/.
 import { build } from "esbuild"
-import { rmSync } from "node:fs"
+import { readFileSync, rmSync } from "node:fs"
+
+/**
+ * Work that dependencies do when their module is evaluated, made lazy here because every command would pay for it
+ * at start-up: each entry names the file, the exact text and what replaces it. A text that is not found (a new
+ * version of the dependency) fails the build, so that nothing is silently left out or half-patched.
+ *
+ * - effect/cli's `CliOutput` builds an `Intl.Segmenter` (grapheme clusters, for the width of help texts) when it is
+ *   loaded: this loads ICU's break-iterator data, 8–10 ms of Node's start-up (2–5 ms on Bun), needed only when a
+ *   help text is laid out. It is now built on its first use.
+ */
+const lazyDependencyWork = [{
+  file: /\/effect\/dist\/cli\/CliOutput\.js$/,
+  text: `const graphemeSegmenter = /*#__PURE__*/new Intl.Segmenter(undefined, {
+  granularity: "grapheme"
+});`,
+  replacement: `let graphemeSegmenterBuilt;
+const graphemeSegmenter = {
+  segment: (text) => (graphemeSegmenterBuilt ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text)
+};`
+}]
+
+/**
+ * Node built-ins that the bundle imports at its top but uses only in some commands, loaded on first use instead:
+ * each maps to the names the bundle uses (a new name fails the build, see `logOverride` below).
+ *
+ * - `node:crypto` (Node loads its X.509 and cipher tables with it, 3–5 ms of every start) is imported by effect's
+ *   NodeFileSystem, `AtomicFile` and `LocalContext`, each for `randomBytes` (temporary file names) only.
+ */
+const lazyBuiltins = { "node:crypto": ["randomBytes"] }
+
+/** The esbuild plugin that applies {@link lazyBuiltins}: each is a module of functions that load it when called. */
+const lazyBuiltinModules = {
+  name: "lazy-builtins",
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(lazyBuiltins).join("|")})$`)
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "lazy-builtin" }))
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: [
+        `const load = () => process.getBuiltinModule(${JSON.stringify(args.path)})`,
+        ...lazyBuiltins[args.path].map((name) => `export const ${name} = (...args) => load().${name}(...args)`)
+      ].join("\n"),
+      loader: "js"
+    }))
+  }
+}
+
+/** The esbuild plugin that applies {@link lazyDependencyWork}. */
+const lazyDependencies = {
+  name: "lazy-dependency-work",
+  setup(build) {
+    for (const { file, text, replacement } of lazyDependencyWork) {
+      build.onLoad({ filter: file }, (args) => {
+        const source = readFileSync(args.path, "utf8")
+        if (source.split(text).length !== 2) {
+          throw new Error(`${args.path}: the text to make lazy is not found once; update scripts/bundle.mjs`)
+        }
+        return { contents: source.replace(text, replacement), loader: "js" }
+      })
+    }
+  }
+}
 
 const dist = new URL("../dist/", import.meta.url).pathname
 rmSync(`${dist}chunks`, { recursive: true, force: true })
@@ -18,6 +79,9 @@ const result = await build({
   minify: true,
   legalComments: "none",
   metafile: true,
+  plugins: [lazyDependencies, lazyBuiltinModules],
+  // a name the lazy built-ins do not provide must fail the build, not be undefined at run time
+  logOverride: { "import-is-undefined": "error" },
   // Node built-ins stay imports; `require` is needed by a few CommonJS dependencies inside the bundle.
   banner: {
     js:

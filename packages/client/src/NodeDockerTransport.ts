@@ -23,7 +23,9 @@ import { NodeHttpClientResponse } from "./internal/nodeResponse.ts"
 // `node:http` and `node:https` are taken from the runtime when a transport is made, not imported: an ESM import of
 // `node:http` makes Node 22+ load its whole fetch implementation (the namespace reads the module's lazy `WebSocket`
 // export), about 20 ms of start-up, and Bun, which loads this module for ssh:// only, would pay for it too.
-const builtins = () => ({ http: process.getBuiltinModule("node:http"), https: process.getBuiltinModule("node:https") })
+// `node:https` only for a TLS endpoint: it loads `node:tls` and `node:crypto` (3–5 ms more).
+const http = () => process.getBuiltinModule("node:http")
+const https = () => process.getBuiltinModule("node:https")
 
 const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown, description?: string) =>
   new HttpClientError.HttpClientError({
@@ -124,17 +126,16 @@ const connectionOptions = (
   agent: Http.Agent | undefined,
   ssh: Result.Result<string, Exec.ExecError>
 ) => {
-  const { http, https } = builtins()
   switch (endpoint._tag) {
     case "Unix":
       // An empty `servername` spares the agent a check of the Host header (a large regular expression compiled at
       // the first request) whose only use is naming a TLS server.
-      return { module: http, options: { socketPath: endpoint.path, agent, servername: "" } as Http.RequestOptions }
+      return { module: http(), options: { socketPath: endpoint.path, agent, servername: "" } as Http.RequestOptions }
     case "Tcp":
       return endpoint.tls === undefined
-        ? { module: http, options: { host: endpoint.hostname, port: endpoint.port, agent } as Http.RequestOptions }
+        ? { module: http(), options: { host: endpoint.hostname, port: endpoint.port, agent } as Http.RequestOptions }
         : {
-          module: https,
+          module: https(),
           options: {
             host: endpoint.hostname,
             port: endpoint.port,
@@ -147,7 +148,7 @@ const connectionOptions = (
         }
     case "Ssh":
       // No agent at all: node:http uses `createConnection` only when `agent` is undefined (`false` makes a new Agent).
-      return { module: http, options: { createConnection: sshConnection(endpoint, ssh) } as Http.RequestOptions }
+      return { module: http(), options: { createConnection: sshConnection(endpoint, ssh) } as Http.RequestOptions }
     case "Npipe":
       return undefined
   }
@@ -186,14 +187,13 @@ export const fromIncomingMessage = (
  * @since 0.1.0
  */
 export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
-  const { http, https } = builtins()
   const agent = endpoint._tag === "Ssh" || endpoint._tag === "Npipe"
     ? undefined
     : yield* Effect.acquireRelease(
       Effect.sync(() =>
         endpoint._tag === "Tcp" && endpoint.tls !== undefined
-          ? new https.Agent({ keepAlive: true })
-          : new http.Agent({ keepAlive: true })
+          ? new (https().Agent)({ keepAlive: true })
+          : new (http().Agent)({ keepAlive: true })
       ),
       (agent) => Effect.sync(() => agent.destroy())
     )

@@ -6,7 +6,9 @@
  *
  * - The engines come from `env.sh`'s variables; when they are missing every test FAILS (it never skips).
  * - `DOCKHAND_CLI_RUNTIME=node|bun|deno` picks the runtime that runs the bundled CLI (`packages/cli/dist/dockhand.js`,
- *   rebuilt with `tsc -b` and esbuild when a file starts); the test runner itself stays on Node.
+ *   rebuilt with `tsc -b` and esbuild when a file starts); `standalone` runs the standalone executable made from that
+ *   bundle (`packages/cli-linux-x64/bin/dockhand`, Bun-compiled, built too when a file starts; linux-x64 only); the
+ *   test runner itself stays on Node.
  * - Both programs get `DOCKER_HOST=unix://$DOCKHAND_DOCKER_SOCK`, a temporary `DOCKER_CONFIG`, `NO_COLOR=1`,
  *   `TZ=UTC` and `DOCKER_BUILDKIT=0` (docker's legacy builder, the one dockhand implements), through pipes (no TTY).
  * - What may legitimately differ is normalised on both sides before comparing: the program name in usage texts,
@@ -119,24 +121,38 @@ const bin = path.join(root, "node_modules/.bin")
 /** The bundled CLI every runtime runs: what the package's `bin` runs (it sends the first read ahead, see Prefetch). */
 export const cliEntry = path.join(root, "packages/cli/dist/dockhand.js")
 
-/** Which runtime runs dockhand: `DOCKHAND_CLI_RUNTIME` (`node`, the default, `bun` or `deno`). */
-export const runtime: "node" | "bun" | "deno" = (() => {
+/** The standalone executable (`packages/cli/scripts/standalone.mjs` makes it from the bundle). */
+export const standaloneExecutable = path.join(root, "packages/cli-linux-x64/bin/dockhand")
+
+/**
+ * Which runtime runs dockhand: `DOCKHAND_CLI_RUNTIME` (`node`, the default, `bun` or `deno`), or `standalone` for
+ * the standalone executable.
+ */
+export const runtime: "node" | "bun" | "deno" | "standalone" = (() => {
   const value = process.env["DOCKHAND_CLI_RUNTIME"] ?? "node"
-  if (value !== "node" && value !== "bun" && value !== "deno") {
-    throw new Error(`DOCKHAND_CLI_RUNTIME must be node, bun or deno, not ${JSON.stringify(value)}`)
+  if (value !== "node" && value !== "bun" && value !== "deno" && value !== "standalone") {
+    throw new Error(`DOCKHAND_CLI_RUNTIME must be node, bun, deno or standalone, not ${JSON.stringify(value)}`)
   }
   return value
 })()
+
+/** The JavaScript runtime dockhand runs on (what `dockhand version` names): the standalone executable is Bun's. */
+export const runtimeName: "node" | "bun" | "deno" = runtime === "standalone" ? "bun" : runtime
 
 /** The command line that starts dockhand on the chosen runtime (Node 24, Bun and Deno from node_modules/.bin). */
 export const dockhandCommand: ReadonlyArray<string> = runtime === "node"
   ? [path.join(bin, "node"), cliEntry]
   : runtime === "bun"
   ? [path.join(bin, "bun"), cliEntry]
+  : runtime === "standalone"
+  ? [standaloneExecutable]
   : [path.join(bin, "deno"), "run", "-A", cliEntry]
 
 let built = false
-/** Compiles and bundles the CLI (`tsc -b`, quick when nothing changed, then esbuild) so that the tests run the current sources. */
+/**
+ * Compiles and bundles the CLI (`tsc -b`, quick when nothing changed, then esbuild; for `standalone`, then Bun's
+ * compiler) so that the tests run the current sources.
+ */
 export const buildCli = (): void => {
   if (built) return
   const result = spawnSync(path.join(bin, "tsc"), ["-b", "packages/cli/tsconfig.json"], { cwd: root, encoding: "utf8" })
@@ -146,6 +162,15 @@ export const buildCli = (): void => {
     encoding: "utf8"
   })
   if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stdout}${bundled.stderr}`)
+  if (runtime === "standalone") {
+    const compiled = spawnSync(path.join(bin, "node"), ["packages/cli/scripts/standalone.mjs"], {
+      cwd: root,
+      encoding: "utf8"
+    })
+    if (compiled.status !== 0) {
+      throw new Error(`building the standalone executable failed:\n${compiled.stdout}${compiled.stderr}`)
+    }
+  }
   built = true
 }
 

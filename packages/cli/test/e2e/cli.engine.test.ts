@@ -35,7 +35,7 @@ describe("runtime", () => {
   it("dockhand runs on the runtime DOCKHAND_CLI_RUNTIME names", async () => {
     const version = await Harness.run("dockhand", ["version"], world)
     assert.strictEqual(version.code, 0, version.stderr)
-    assert.match(version.stdout.toString(), new RegExp(`^ Runtime: +${Harness.runtime} v?\\d`, "m"))
+    assert.match(version.stdout.toString(), new RegExp(`^ Runtime: +${Harness.runtimeName} v?\\d`, "m"))
   })
 })
 
