@@ -40,6 +40,17 @@ const MAX_RSS_GROWTH = 200 * C.MiB
 /** The same big image in the plain registry, pushed once and reused by later runs for the interrupted pull. */
 const registryRef = (registry: string) => `${registry}/dockhand-conformance/big:1gib-v1`
 
+/**
+ * Docker Engine 28.5 with the containerd image store (`DOCKHAND_ENGINE`): it keeps and saves the imported layer
+ * gzipped, and the repeated pattern compresses to a few MiB, so the image's `Size` and its archive are small there.
+ */
+const DOCKER28 = C.engineKind() === "docker28"
+/** What the gzipped 1 GiB layer may weigh on 28.5: more than 1 MiB (it is there), far less than the file. */
+const assertCompressed = (size: number, what: string) => {
+  assert.isAbove(size, C.MiB, `${what}: the gzipped layer is there`)
+  assert.isBelow(size, 64 * C.MiB, `${what}: the layer is gzipped`)
+}
+
 const report = (line: string) => console.log(`[${C.runtimeName}] ${line}`)
 
 /** 1 MiB of a repeated text pattern; the same buffer is handed out for every chunk. */
@@ -108,7 +119,7 @@ const engineHealthy = Effect.gen(function*() {
   const system = yield* System.System
   const images = yield* Images.Images
   const ping = yield* system.ping
-  assert.strictEqual(ping.apiVersion, "1.41")
+  assert.strictEqual(ping.apiVersion, C.engineApiVersion())
   return yield* images.list({ filters: { reference: [REPO] } })
 })
 
@@ -138,7 +149,8 @@ describe("a 1 GiB image through the client", () => {
             yield* sweeper.image(result.imageId!)
             const image = yield* images.inspect(REF)
             assert.strictEqual(image.Id, result.imageId)
-            assert.isAtLeast(image.Size, FILE_SIZE)
+            if (DOCKER28) assertCompressed(image.Size, "the image's Size")
+            else assert.isAtLeast(image.Size, FILE_SIZE)
             assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `import: RSS grew by ${C.mib(memory.growth)}`)
           }),
         600_000
@@ -153,7 +165,8 @@ describe("a 1 GiB image through the client", () => {
             (n) => n,
             countBytes(images.save([REF]))
           )
-          assert.isAbove(result, FILE_SIZE, "the archive holds the whole 1 GiB layer")
+          if (DOCKER28) assertCompressed(result, "the archive")
+          else assert.isAbove(result, FILE_SIZE, "the archive holds the whole 1 GiB layer")
           assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `save: RSS grew by ${C.mib(memory.growth)}`)
         }), 600_000)
 
@@ -173,7 +186,8 @@ describe("a 1 GiB image through the client", () => {
               images.load(save, { quiet: true }).outcome
             )
             assert.deepStrictEqual([...result.loaded], [REF])
-            assert.isAbove(sent, FILE_SIZE)
+            if (DOCKER28) assertCompressed(sent, "the piped archive")
+            else assert.isAbove(sent, FILE_SIZE)
             assert.strictEqual((yield* images.inspect(REF)).Id, state.imageId)
             assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `save | load: RSS grew by ${C.mib(memory.growth)}`)
           }),
