@@ -150,7 +150,10 @@ describe("image prune (label filter only)", () => {
 
   it("prune -f deletes the dangling image", async () => {
     await setup()
-    const { dockhand } = await Harness.compare(["image", "prune", "-f", ...filter()], world, { between: setup })
+    // Between the runs only the dangling image docker's prune removed is loaded again: loading the tagged one a
+    // second time leaves a `moby-dangling@…` name on Engine 28.5's containerd store, which the next prune untags.
+    const reload = () => docker("load", "-q", "-i", pruneA)
+    const { dockhand } = await Harness.compare(["image", "prune", "-f", ...filter()], world, { between: reload })
     assert.match(dockhand.stdout.toString(), /^Deleted Images:\ndeleted: sha256:/)
   })
   it("prune -f with nothing to prune", async () => {
