@@ -348,7 +348,11 @@ const normalizeFixed = (text: string, options: Normalize): string => {
   if (options.build === true) {
     out = out
       .replace(DEPRECATED_NOTICE, "")
-      .replace(/(Running in |Removing intermediate container )[0-9a-f]{12}/g, "$1<container>")
+      // Engine 28.5's legacy builder says `Removed intermediate container`, 20.10's `Removing intermediate container`.
+      .replace(
+        /(Running in |Removing intermediate container |Removed intermediate container )[0-9a-f]{12}/g,
+        "$1<container>"
+      )
   }
   if (options.ids === true) {
     out = out.replace(/sha256:[0-9a-f]{64}/g, "sha256:<id>").replace(/\b[0-9a-f]{12}\b/g, "<id>")

@@ -153,8 +153,14 @@ describe("image prune (label filter only)", () => {
     // Between the runs only the dangling image docker's prune removed is loaded again: loading the tagged one a
     // second time leaves a `moby-dangling@…` name on Engine 28.5's containerd store, which the next prune untags.
     const reload = () => docker("load", "-q", "-i", pruneA)
-    const { dockhand } = await Harness.compare(["image", "prune", "-f", ...filter()], world, { between: reload })
-    assert.match(dockhand.stdout.toString(), /^Deleted Images:\ndeleted: sha256:/)
+    // Engine 28.5 gzips the legacy tar's layer as it loads it: each load makes a new manifest, so a new image id.
+    const ids = Harness.engineKind() === "docker28"
+    const { dockhand } = await Harness.compare(["image", "prune", "-f", ...filter()], world, { between: reload, ids })
+    // The containerd store keeps a dangling image under a name (its digest), which the prune reports untagging.
+    const deleted = ids
+      ? /^Deleted Images:\nuntagged: sha256:[0-9a-f]{64}\ndeleted: sha256:/
+      : /^Deleted Images:\ndeleted: sha256:/
+    assert.match(dockhand.stdout.toString(), deleted)
   })
   it("prune -f with nothing to prune", async () => {
     await Harness.compare(["image", "prune", "--force", ...filter()], world)
