@@ -150,14 +150,15 @@ describe("image prune (label filter only)", () => {
 
   it("prune -f deletes the dangling image", async () => {
     await setup()
-    // Between the runs only the dangling image docker's prune removed is loaded again: loading the tagged one a
-    // second time leaves a `moby-dangling@…` name on Engine 28.5's containerd store, which the next prune untags.
-    const reload = () => docker("load", "-q", "-i", pruneA)
-    // Engine 28.5 gzips the legacy tar's layer as it loads it: each load makes a new manifest, so a new image id.
-    const ids = Harness.engineKind() === "docker28"
-    const { dockhand } = await Harness.compare(["image", "prune", "-f", ...filter()], world, { between: reload, ids })
+    // Between the runs the tagged image goes, by id and with every name, before both are loaded again: loading it
+    // over itself would leave a `moby-dangling@…` name on Engine 28.5's containerd store, which the prune untags.
+    const fresh = async () => {
+      await docker("rmi", "-f", (await docker("image", "inspect", "-f", "{{.Id}}", `${P}/prune:1`)).trim())
+      await setup()
+    }
+    const { dockhand } = await Harness.compare(["image", "prune", "-f", ...filter()], world, { between: fresh })
     // The containerd store keeps a dangling image under a name (its digest), which the prune reports untagging.
-    const deleted = ids
+    const deleted = Harness.engineKind() === "docker28"
       ? /^Deleted Images:\nuntagged: sha256:[0-9a-f]{64}\ndeleted: sha256:/
       : /^Deleted Images:\ndeleted: sha256:/
     assert.match(dockhand.stdout.toString(), deleted)
