@@ -19,6 +19,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { randomBytes } from "node:crypto"
 import * as Images from "../../src/Images.ts"
 import * as System from "../../src/System.ts"
 import * as C from "./Conformance.ts"
@@ -41,20 +42,17 @@ const MAX_RSS_GROWTH = 200 * C.MiB
 const registryRef = (registry: string) => `${registry}/dockhand-conformance/big:1gib-v1`
 
 /**
- * Docker Engine 28.5 with the containerd image store (`DOCKHAND_ENGINE`): it keeps and saves the imported layer
- * gzipped, and the repeated pattern compresses to a few MiB, so the image's `Size` and its archive are small there.
+ * Docker Engine 28.5 with the containerd image store (`DOCKHAND_ENGINE`) keeps and saves the imported layer gzipped:
+ * a repeated text would shrink to a few MiB there, so on 28.5 the chunk is random bytes (repeated every 1 MiB, far
+ * beyond gzip's 32 KiB window), and 1 GiB really goes through the client on both engines.
  */
 const DOCKER28 = C.engineKind() === "docker28"
-/** What the gzipped 1 GiB layer may weigh on 28.5: more than 1 MiB (it is there), far less than the file. */
-const assertCompressed = (size: number, what: string) => {
-  assert.isAbove(size, C.MiB, `${what}: the gzipped layer is there`)
-  assert.isBelow(size, 64 * C.MiB, `${what}: the layer is gzipped`)
-}
 
 const report = (line: string) => console.log(`[${C.runtimeName}] ${line}`)
 
-/** 1 MiB of a repeated text pattern; the same buffer is handed out for every chunk. */
+/** 1 MiB of a repeated text pattern (random bytes on 28.5); the same buffer is handed out for every chunk. */
 const patternChunk = (): Uint8Array => {
+  if (DOCKER28) return new Uint8Array(randomBytes(CHUNK_SIZE))
   const chunk = new Uint8Array(CHUNK_SIZE)
   const pattern = new TextEncoder().encode("dockhand 1 GiB conformance image: the same line, again and again\n")
   for (let i = 0; i < chunk.length; i++) chunk[i] = pattern[i % pattern.length]!
@@ -149,8 +147,7 @@ describe("a 1 GiB image through the client", () => {
             yield* sweeper.image(result.imageId!)
             const image = yield* images.inspect(REF)
             assert.strictEqual(image.Id, result.imageId)
-            if (DOCKER28) assertCompressed(image.Size, "the image's Size")
-            else assert.isAtLeast(image.Size, FILE_SIZE)
+            assert.isAtLeast(image.Size, FILE_SIZE)
             assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `import: RSS grew by ${C.mib(memory.growth)}`)
           }),
         600_000
@@ -165,8 +162,7 @@ describe("a 1 GiB image through the client", () => {
             (n) => n,
             countBytes(images.save([REF]))
           )
-          if (DOCKER28) assertCompressed(result, "the archive")
-          else assert.isAbove(result, FILE_SIZE, "the archive holds the whole 1 GiB layer")
+          assert.isAbove(result, FILE_SIZE, "the archive holds the whole 1 GiB layer")
           assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `save: RSS grew by ${C.mib(memory.growth)}`)
         }), 600_000)
 
@@ -186,8 +182,7 @@ describe("a 1 GiB image through the client", () => {
               images.load(save, { quiet: true }).outcome
             )
             assert.deepStrictEqual([...result.loaded], [REF])
-            if (DOCKER28) assertCompressed(sent, "the piped archive")
-            else assert.isAbove(sent, FILE_SIZE)
+            assert.isAbove(sent, FILE_SIZE)
             assert.strictEqual((yield* images.inspect(REF)).Id, state.imageId)
             assert.isAtMost(memory.growth, MAX_RSS_GROWTH, `save | load: RSS grew by ${C.mib(memory.growth)}`)
           }),
