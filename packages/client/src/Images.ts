@@ -27,7 +27,8 @@ import * as Progress from "./Progress.ts"
 
 /** The list answers' schemas, built once (the decoders are cached by schema). */
 const Summaries = Schema.Array(Image.Summary)
-const HistoryItems = Schema.Array(Image.HistoryResponseItem)
+/** A history answer; the containerd store sends `null` for an image whose config has no history. */
+const HistoryItems = Schema.NullOr(Schema.Array(Image.HistoryResponseItem))
 const DeleteResponses = Schema.Array(Image.DeleteResponse)
 const SearchResults = Schema.Array(Registry.SearchResult)
 
@@ -315,7 +316,7 @@ export interface Service {
   ) => Effect.Effect<Image.InspectResponse, DockerError.DockerError>
   /** Inspects an image and gives the daemon's JSON text as sent, fields newer than the models included. */
   readonly inspectRaw: (name: string, options?: InspectOptions) => Effect.Effect<string, DockerError.DockerError>
-  /** The layers an image was built from, newest first. */
+  /** The layers an image was built from, newest first; empty for an image whose config has no history. */
   readonly history: (
     name: string,
     options?: HistoryOptions
@@ -495,7 +496,8 @@ export const make = Effect.gen(function*() {
       platform: options.platform === undefined ? undefined : Platform.toQueryJson(options.platform)
     }))
     return yield* engine.execute(call, request).pipe(
-      Effect.flatMap(Request.json(HistoryItems, call, host))
+      Effect.flatMap(Request.json(HistoryItems, call, host)),
+      Effect.map((items): ReadonlyArray<Image.HistoryResponseItem> => items ?? [])
     )
   })
 

@@ -142,6 +142,17 @@ describe("names in paths", () => {
     }))
 })
 
+describe("Images.history", () => {
+  it.effect("gives an empty list for the null the containerd store sends when the config has no history", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => FakeDaemon.json(null), { apiVersion: "1.51" })
+      const history = yield* run(daemon, (images) => images.history("legacy:loaded"))
+      assert.deepStrictEqual(history, [])
+      const [request] = withoutPing(daemon.requests)
+      assert.strictEqual(request!.path, "/v1.51/images/legacy:loaded/history")
+    }))
+})
+
 describe("Images.pull", () => {
   const secret = "s3cr3t-passw0rd"
   const auth = { username: "u", password: Redacted.make(secret), serveraddress: "127.0.0.1:5443" }

@@ -36,6 +36,45 @@ export const parseFormat = (
     : Effect.fail(Failure.message(`template parsing error: ${template.failure.message}`, 64))
 }
 
+/**
+ * Indents a valid JSON text by four spaces a level, as Go's `json.Indent` does: string literals and numbers are kept
+ * exactly as written (escapes included), white space between tokens is replaced, `[]` and `{}` stay on one line.
+ */
+export const indentJson = (text: string): string => {
+  let out = ""
+  let depth = 0
+  const newline = () => "\n" + "    ".repeat(depth)
+  const nextToken = (from: number) => {
+    let i = from
+    while (i < text.length && " \t\r\n".includes(text[i]!)) i++
+    return i
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (c === "\"") {
+      let end = i + 1
+      while (end < text.length && text[end] !== "\"") end += text[end] === "\\" ? 2 : 1
+      out += text.slice(i, end + 1)
+      i = end
+    } else if (c === "{" || c === "[") {
+      const next = nextToken(i + 1)
+      if (text[next] === (c === "{" ? "}" : "]")) {
+        out += c === "{" ? "{}" : "[]"
+        i = next
+      } else {
+        depth++
+        out += c + newline()
+      }
+    } else if (c === "}" || c === "]") {
+      depth--
+      out += newline() + c
+    } else if (c === ",") out += "," + newline()
+    else if (c === ":") out += ": "
+    else if (!" \t\r\n".includes(c)) out += c
+  }
+  return out
+}
+
 /** What `inspect` prints: the output for the elements that rendered, and the errors in the order of the names. */
 export interface Rendered {
   readonly output: string
@@ -70,9 +109,12 @@ export const render = (
       if (Result.isFailure(text)) errors.push(`template parsing error: ${text.failure.message}`)
       else output += `${text.success}\n`
     }
-    // docker prints `[]` when nothing was found, and an empty line when a template rendered nothing.
-    if (template === undefined) output = values.length === 0 ? "[]\n" : `${JSON.stringify(values, null, 4)}\n`
-    else if (output === "") output = "\n"
+    // docker prints `[]` when nothing was found, and an empty line when a template rendered nothing. The objects are
+    // the daemon's own text, re-indented: its escapes (Engine 28.5 writes `<` as `\u003c`) and numbers stay as sent.
+    if (template === undefined) {
+      const found = entries.flatMap((entry) => (Result.isSuccess(entry) ? [entry.success] : []))
+      output = values.length === 0 ? "[]\n" : `${indentJson(`[${found.join(",")}]`)}\n`
+    } else if (output === "") output = "\n"
     return { output, errors }
   })
 

@@ -219,6 +219,28 @@ describe("image ls", () => {
 })
 
 describe("image inspect", () => {
+  it("keeps the daemon's escapes and numbers as sent (Engine 28.5 escapes <, & and >), re-indented", async () => {
+    const raw = `{"Id":"sha256:${"b".repeat(64)}","Comment":"a \\u003c\\u0026\\u003e b \\"q\\"",` +
+      `"Size":12345678901234567890,"RepoTags":[ ],"Config":{}, "Labels":{"k":"v"}}`
+    const out = await Fake.run(["image", "inspect", "esc:1"], { ...daemon, inspect: { "esc:1": raw } })
+    expect(out.stdout).toBe(
+      [
+        "[",
+        "    {",
+        `        "Id": "sha256:${"b".repeat(64)}",`,
+        `        "Comment": "a \\u003c\\u0026\\u003e b \\"q\\"",`,
+        `        "Size": 12345678901234567890,`,
+        `        "RepoTags": [],`,
+        `        "Config": {},`,
+        `        "Labels": {`,
+        `            "k": "v"`,
+        "        }",
+        "    }",
+        "]",
+        ""
+      ].join("\n")
+    )
+  })
   it("the daemon's JSON, indented", async () => {
     const out = await Fake.run(["image", "inspect", "app:1"], daemon)
     expect(out.stdout).toMatchInlineSnapshot(`

@@ -114,6 +114,19 @@ export const readEngines = (): Engines => {
   }
 }
 
+/**
+ * Which Docker Engine `DOCKHAND_DOCKER_SOCK` is, and so which docker CLI is the reference: `docker20` (Engine 20.10,
+ * `/usr/local/bin/docker` 28.2; the default when `DOCKHAND_ENGINE` is unset) or `docker28` (Engine 28.5 with the
+ * containerd image store, its docker CLI 28.5 first on PATH). scripts/test-all.sh sets it in each pass.
+ */
+export const engineKind = (): "docker20" | "docker28" => {
+  const value = process.env["DOCKHAND_ENGINE"] ?? "docker20"
+  if (value !== "docker20" && value !== "docker28") {
+    throw new Error(`DOCKHAND_ENGINE must be docker20 or docker28, not ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
 /** The repository root. */
 export const root = fileURLToPath(new URL("../../../../", import.meta.url))
 const bin = path.join(root, "node_modules/.bin")
@@ -360,7 +373,11 @@ const normalizeFixed = (text: string, options: Normalize): string => {
   if (options.build === true) {
     out = out
       .replace(DEPRECATED_NOTICE, "")
-      .replace(/(Running in |Removing intermediate container )[0-9a-f]{12}/g, "$1<container>")
+      // Engine 28.5's legacy builder says `Removed intermediate container`, 20.10's `Removing intermediate container`.
+      .replace(
+        /(Running in |Removing intermediate container |Removed intermediate container )[0-9a-f]{12}/g,
+        "$1<container>"
+      )
   }
   if (options.ids === true) {
     out = out.replace(/sha256:[0-9a-f]{64}/g, "sha256:<id>").replace(/\b[0-9a-f]{12}\b/g, "<id>")

@@ -82,7 +82,10 @@ describe("ssh", () => {
       { mode: 0o755 }
     )
     const { dockhand } = await Harness.compare(["-H", "ssh://me@127.0.0.1:2200", "image", "ls"], world, {
-      env: { PATH: `${bin}:${world.env["PATH"]}` }
+      env: { PATH: `${bin}:${world.env["PATH"]}` },
+      // docker CLI 28.5 (the reference on Engine 28.5) puts `-l` and `-p` first; 28.2, and dockhand, put `-o … -T`
+      // first: the same ssh command, compared in 28.2's order.
+      replace: [[/\[ssh -l (\S+) -p (\S+) -o ConnectTimeout=30 -T -- /, "[ssh -o ConnectTimeout=30 -T -l $1 -p $2 -- "]]
     })
     assert.include(dockhand.stderr, "stderr=me@127.0.0.1: Permission denied (publickey).")
     assert.notInclude(dockhand.stderr, "socket hang up")

@@ -248,7 +248,15 @@ describe("image import", () => {
     await docker("rmi", name)
     const h = await Harness.run("dockhand", args, world, { stdin })
     Harness.assertSame(args.join(" "), d, h, { ids: true })
-    assert.strictEqual(await describeImage(name), dImage)
+    const hImage = await describeImage(name)
+    if (Harness.engineKind() === "docker28") {
+      // The containerd store's Size counts the config and manifest too, whose length follows the creation time
+      // (Go drops a fraction's trailing zeros): the sizes may differ by those few bytes, the rest must not.
+      const [dSize, hSize] = [dImage, hImage].map((text) => Number(text.split("|")[3]))
+      assert.isAtMost(Math.abs(dSize! - hSize!), 16, `sizes ${dSize} and ${hSize}`)
+      const withoutSize = (text: string) => text.split("|").filter((_, i) => i !== 3).join("|")
+      assert.strictEqual(withoutSize(hImage), withoutSize(dImage))
+    } else assert.strictEqual(hImage, dImage)
   }
 
   it("a file, with -c and -m", () =>

@@ -122,7 +122,12 @@ describe("image pull in a terminal", () => {
     // (The daemon may skip a layer's `Download complete` when another layer's report covers it: one is enough.)
     assert.match(mine.raw, /[0-9a-f]{12}: Download complete/)
     assert.match(mine.raw, /\x1b\[\d+A\x1b\[2K\r/)
-    assert.match(mine.raw, /Downloading \[=*>\s*\]/)
+    if (Harness.engineKind() === "docker28") {
+      // Engine 28.5 (containerd) reports download progress on a timer: a pull of small layers from a local registry
+      // may end before the first `Downloading` report. Each layer's `Pulling fs layer` is always there.
+      assert.match(mine.raw, /[0-9a-f]{12}: Pulling fs layer/)
+      if (mine.raw.includes("Downloading")) assert.match(mine.raw, /Downloading \[=*>\s*\]/)
+    } else assert.match(mine.raw, /Downloading \[=*>\s*\]/)
     assert.notMatch(mine.raw, /\x1b\[[0-9;]*m/, "colour codes despite NO_COLOR")
     assert.notInclude(mine.raw, "{\"")
 

@@ -53,6 +53,24 @@ export const Runtime: typeof NodeEntry = entryName === "bun" ? BunEntry : entryN
 // Engines
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Which Docker Engine `DOCKHAND_DOCKER_SOCK` is: 20.10 (graphdriver store) or 28.5 (containerd image store). */
+export type EngineKind = "docker20" | "docker28"
+
+/**
+ * `DOCKHAND_ENGINE` (`docker20`, the default when unset, or `docker28`; scripts/test-all.sh sets it in each pass);
+ * anything else throws. The version tests check it against the engine's own answer, so a wrong value fails them.
+ */
+export const engineKind = (): EngineKind => {
+  const value = process.env["DOCKHAND_ENGINE"] ?? "docker20"
+  if (value !== "docker20" && value !== "docker28") {
+    throw new Error(`DOCKHAND_ENGINE must be docker20 or docker28, not ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
+/** The API version the Docker Engine of this run speaks (and the client negotiates): 1.41 or 1.51. */
+export const engineApiVersion = (): "1.41" | "1.51" => (engineKind() === "docker28" ? "1.51" : "1.41")
+
 /** What `scripts/engines/start.sh` writes to `env.sh`. */
 export interface Engines {
   readonly dockerSock: string

@@ -19,6 +19,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { randomBytes } from "node:crypto"
 import * as Images from "../../src/Images.ts"
 import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
@@ -40,10 +41,18 @@ const MAX_RSS_GROWTH = 200 * C.MiB
 /** The same big image in the plain registry, pushed once and reused by later runs for the interrupted pull. */
 const registryRef = (registry: string) => `${registry}/dockhand-conformance/big:1gib-v1`
 
+/**
+ * Docker Engine 28.5 with the containerd image store (`DOCKHAND_ENGINE`) keeps and saves the imported layer gzipped:
+ * a repeated text would shrink to a few MiB there, so on 28.5 the chunk is random bytes (repeated every 1 MiB, far
+ * beyond gzip's 32 KiB window), and 1 GiB really goes through the client on both engines.
+ */
+const DOCKER28 = C.engineKind() === "docker28"
+
 const report = (line: string) => console.log(`[${C.runtimeName}] ${line}`)
 
-/** 1 MiB of a repeated text pattern; the same buffer is handed out for every chunk. */
+/** 1 MiB of a repeated text pattern (random bytes on 28.5); the same buffer is handed out for every chunk. */
 const patternChunk = (): Uint8Array => {
+  if (DOCKER28) return new Uint8Array(randomBytes(CHUNK_SIZE))
   const chunk = new Uint8Array(CHUNK_SIZE)
   const pattern = new TextEncoder().encode("dockhand 1 GiB conformance image: the same line, again and again\n")
   for (let i = 0; i < chunk.length; i++) chunk[i] = pattern[i % pattern.length]!
@@ -108,7 +117,7 @@ const engineHealthy = Effect.gen(function*() {
   const system = yield* SystemApi.SystemApi
   const images = yield* Images.Images
   const ping = yield* system.ping
-  assert.strictEqual(ping.apiVersion, "1.41")
+  assert.strictEqual(ping.apiVersion, C.engineApiVersion())
   return yield* images.list({ filters: { reference: [REPO] } })
 })
 

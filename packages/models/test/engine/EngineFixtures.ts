@@ -61,6 +61,21 @@ export const readEnginesEnv = (env: NodeJS.ProcessEnv = process.env): EnginesEnv
   }
 }
 
+/** Which Docker Engine `DOCKHAND_DOCKER_SOCK` is: 20.10 (graphdriver store) or 28.5 (containerd image store). */
+export type EngineKind = "docker20" | "docker28"
+
+/**
+ * `DOCKHAND_ENGINE` (`docker20`, the default when unset, or `docker28`; scripts/test-all.sh sets it in each pass).
+ * Anything else throws. The tests check it against the engine's own version, so a wrong value fails them.
+ */
+export const engineKind = (env: NodeJS.ProcessEnv = process.env): EngineKind => {
+  const value = env["DOCKHAND_ENGINE"] ?? "docker20"
+  if (value !== "docker20" && value !== "docker28") {
+    throw new Error(`DOCKHAND_ENGINE must be docker20 or docker28, not ${JSON.stringify(value)}`)
+  }
+  return value
+}
+
 /** A fresh id for this run: lower-case (it goes into repository names) and unique enough across runs. */
 export const makeRunId = (): string => `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`
 
