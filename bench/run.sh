@@ -27,7 +27,7 @@ source "$ENGINES_DIR/env.sh"
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).txt"
 failed=()
-for b in list-images save-image cli-ls cli-save; do
+for b in list-images list-images-28 save-image cli-ls cli-save; do
   "$bin/node" "bench/$b.ts" "$@" 2>&1 | tee -a "$out" || failed+=("$b")
   echo | tee -a "$out"
 done

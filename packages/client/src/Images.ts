@@ -27,7 +27,7 @@ import * as Progress from "./Progress.ts"
 
 /** The list answers' schemas, built once (the decoders are cached by schema). */
 const Summaries = Schema.Array(Image.Summary)
-/** A history answer; the containerd store sends `null` for an image whose config has no history. */
+/** The history answer: `null` when the image's config has no history (a loaded legacy tar), read as no items. */
 const HistoryItems = Schema.NullOr(Schema.Array(Image.HistoryResponseItem))
 const DeleteResponses = Schema.Array(Image.DeleteResponse)
 const SearchResults = Schema.Array(Registry.SearchResult)
@@ -495,10 +495,10 @@ export const make = Effect.gen(function*() {
     const request = HttpClientRequest.get(`/images/${path}/history`).pipe(Request.withQuery({
       platform: options.platform === undefined ? undefined : Platform.toQueryJson(options.platform)
     }))
-    return yield* engine.execute(call, request).pipe(
-      Effect.flatMap(Request.json(HistoryItems, call, host)),
-      Effect.map((items): ReadonlyArray<Image.HistoryResponseItem> => items ?? [])
+    const items = yield* engine.execute(call, request).pipe(
+      Effect.flatMap(Request.json(HistoryItems, call, host))
     )
+    return items ?? []
   })
 
   const tag = Effect.fn("Images.tag")(function*(source: string, target: string) {

@@ -436,3 +436,14 @@ describe("Images.buildCachePrune and commit", () => {
       assert.strictEqual(request!.headers["content-type"], "application/json")
     }))
 })
+
+describe("Images.history", () => {
+  it.effect("reads a null answer (an image whose config has no history, as Engine 28.5 sends it) as no items", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => FakeDaemon.json(null), { apiVersion: "1.51" })
+      const items = yield* run(daemon, (images) => images.history("legacy:nohistory"))
+      assert.deepStrictEqual(items, [])
+      const [request] = withoutPing(daemon.requests)
+      assert.strictEqual(request!.path, "/v1.51/images/legacy:nohistory/history")
+    }))
+})
