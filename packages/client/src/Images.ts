@@ -494,8 +494,10 @@ export const make = Effect.gen(function*() {
     const request = HttpClientRequest.get(`/images/${path}/history`).pipe(Request.withQuery({
       platform: options.platform === undefined ? undefined : Platform.toQueryJson(options.platform)
     }))
+    // An image whose config has no history (a legacy tar) gets `null` from Engine 28.5: an empty list.
     return yield* engine.execute(call, request).pipe(
-      Effect.flatMap(Request.json(HistoryItems, call, host))
+      Effect.flatMap(Request.json(Schema.NullOr(HistoryItems), call, host)),
+      Effect.map((items) => items ?? [])
     )
   })
 
