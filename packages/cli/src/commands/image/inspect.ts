@@ -31,7 +31,7 @@ export const inspect = (name = "inspect", path = "image inspect") =>
       const names = yield* Args.expect({ path, usage }, args, 1)
       const images = yield* Images.Images
       const terminal = yield* Terminal
-      const platformValue = yield* Platforms.parseOption(platform)
+      const platformValue = yield* Platforms.parseDockerOption(platform, "inspect")
       const template = yield* Inspect.parseFormat(format)
       const entries: Array<Result.Result<string, string>> = []
       for (const name of names) {

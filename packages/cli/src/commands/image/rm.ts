@@ -39,7 +39,7 @@ export const rm = (name = "rm", path = "image rm") =>
       const names = yield* Args.expect({ path, usage }, args, 1)
       const images = yield* Images.Images
       const terminal = yield* Terminal
-      const platforms = yield* Platforms.parseAll(platform)
+      const platforms = yield* Platforms.parseDockerAll(platform, "rm")
       const errors: Array<string> = []
       let fatal = false
       for (const name of names) {

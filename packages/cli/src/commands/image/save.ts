@@ -31,7 +31,7 @@ export const save = (name = "save", path = "image save") =>
     Effect.gen(function*() {
       const names = yield* Args.expect({ path, usage }, args, 1)
       const terminal = yield* Terminal
-      const platforms = yield* Platforms.parseAll(platform)
+      const platforms = yield* Platforms.parseDockerAll(platform, "save")
       const images = yield* Images.Images
       const tar = images.save(names, platforms.length > 0 ? { platforms } : {})
       if (Option.isSome(output) && output.value !== "" && output.value !== "-") {
