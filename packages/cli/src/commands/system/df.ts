@@ -19,12 +19,19 @@ import * as Units from "../../internal/format/Units.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
 /** A row of the `system df` summary other than images (containers, volumes, build cache). */
-const summaryRow = (type: string, total: number, active: number, size: number, reclaimable: number) => ({
+const summaryRow = (
+  type: string,
+  total: number,
+  active: number,
+  size: number,
+  reclaimable: number,
+  percent = true
+) => ({
   Type: type,
   TotalCount: String(total),
   Active: String(active),
   Size: Units.humanSize(size),
-  Reclaimable: size > 0
+  Reclaimable: size > 0 && percent
     ? `${Units.humanSize(reclaimable)} (${Math.trunc((reclaimable * 100) / size)}%)`
     : Units.humanSize(reclaimable)
 })
@@ -68,7 +75,8 @@ const otherRows = (raw: SystemModels.DiskUsage) => {
   return [
     summaryRow("Containers", containers.length, running, containerSize, containerReclaimable),
     summaryRow("Local Volumes", volumes.length, volumesUsed, volumeSize, volumeReclaimable),
-    summaryRow("Build Cache", cache.length, cache.filter((r) => r.InUse).length, cacheSize, builderSize - inUse)
+    // docker's build cache row has no percentage.
+    summaryRow("Build Cache", cache.length, cache.filter((r) => r.InUse).length, cacheSize, builderSize - inUse, false)
   ]
 }
 
