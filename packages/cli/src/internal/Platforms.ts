@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { ApiVersion, System } from "@dockhand/client"
 import * as Platform from "@dockhand/codecs/Platform"
 import type { Oci } from "@dockhand/models"
 import * as Effect from "effect/Effect"
@@ -174,3 +175,19 @@ export const parseDockerAll = (texts: ReadonlyArray<string>, command: Parameters
 /** An optional `--platform` read by {@link parseDocker}. */
 export const parseDockerOption = (text: Option.Option<string>, command: Parameters<typeof parseDocker>[1]) =>
   Option.isNone(text) || text.value === "" ? Effect.succeed(undefined) : parseDocker(text.value, command)
+
+/**
+ * docker's check of a flag's `version` annotation, made before the command runs: when the flag is given and the API
+ * version in use is older than `required`, `"--platform" requires API version 1.48, but the Docker daemon API version
+ * is 1.41`.
+ */
+export const requireApi = (flag: string, given: boolean, required: string) =>
+  Effect.gen(function*() {
+    if (!given) return
+    const version = yield* (yield* System.System).apiVersion
+    if (!ApiVersion.atLeast(version, required)) {
+      return yield* Effect.fail(
+        Failure.message(`"${flag}" requires API version ${required}, but the Docker daemon API version is ${version}`)
+      )
+    }
+  })

@@ -288,6 +288,29 @@ describe("--platform on the image commands (docker CLI 28.5)", () => {
   })
 })
 
+describe("--platform needs a newer API: docker's version check, on Engine 20.10 (API 1.41)", () => {
+  it("inspect 1.49, history, save and load 1.48, rm 1.50, push 1.46", async () => {
+    const env = { DOCKER_HOST: `unix://${process.env["DOCKHAND_DOCKER_SOCK"]!}` }
+    const image = `${world.prefix}-absent:1`
+    for (
+      const args of [
+        ["image", "inspect", "--platform", "linux/amd64", image],
+        ["image", "history", "--platform", "linux/amd64", image],
+        ["save", "--platform", "linux/amd64", image],
+        ["load", "--platform", "linux/amd64", "-i", "/dev/null"],
+        ["rmi", "--platform", "linux/amd64", image],
+        ["push", "--platform", "linux/amd64", `${world.engines.registry}/${image}`]
+      ]
+    ) {
+      const { dockhand } = await Harness.compare(args, world, { env })
+      assert.match(
+        dockhand.stderr,
+        /^"--platform" requires API version 1\.\d\d, but the Docker daemon API version is 1\.41\n$/
+      )
+    }
+  })
+})
+
 describe("the containerd store's list, inspect, df and history", () => {
   it("image ls (flat), with -a, --digests and a template", async () => {
     await Harness.compare(["image", "ls", ...mine()], world, { unordered: true })

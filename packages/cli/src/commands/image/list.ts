@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ApiVersion, Images, System } from "@dockhand/client"
+import { Images } from "@dockhand/client"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -14,6 +14,7 @@ import * as FilterFlags from "../../internal/FilterFlags.ts"
 import * as ImageFormat from "../../internal/format/ImageFormat.ts"
 import * as ImageTree from "../../internal/format/ImageTree.ts"
 import * as Listing from "../../internal/Listing.ts"
+import * as Platforms from "../../internal/Platforms.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
 /** How `image ls` is used, after its path. */
@@ -81,12 +82,7 @@ const tree = (
   }
 ) =>
   Effect.gen(function*() {
-    const version = yield* (yield* System.System).apiVersion
-    if (!ApiVersion.atLeast(version, "1.47")) {
-      return yield* Effect.fail(
-        Failure.message(`"--tree" requires API version 1.47, but the Docker daemon API version is ${version}`)
-      )
-    }
+    yield* Platforms.requireApi("--tree", true, "1.47")
     if (input.quiet) return yield* Effect.fail(Failure.message("--quiet is not yet supported with --tree"))
     if (input.noTrunc) return yield* Effect.fail(Failure.message("--no-trunc is not yet supported with --tree"))
     if (input.digests) return yield* Effect.fail(Failure.message("--show-digest is not yet supported with --tree"))

@@ -37,6 +37,7 @@ export const load = (name = "load", path = "image load") =>
   }, ({ args, input, quiet, platform }) =>
     Effect.gen(function*() {
       yield* Args.expect({ path, usage }, args, 0, 0)
+      yield* Platforms.requireApi("--platform", platform.length > 0, "1.48")
       const terminal = yield* Terminal
       const fromFile = Option.isSome(input) && input.value !== ""
       if (!fromFile && terminal.stdinIsTerminal) {

@@ -7,6 +7,7 @@ import { Images } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
@@ -61,6 +62,7 @@ export const push = (name = "push", path = "image push") =>
   }, ({ args, allTags, quiet, platform }) =>
     Effect.gen(function*() {
       const [image] = yield* Args.expect({ path, usage }, args, 1, 1)
+      yield* Platforms.requireApi("--platform", Option.isSome(platform), "1.46")
       const terminal = yield* Terminal
       // docker 28.5 reads the platform and prints its note before it reads the reference.
       const platformValue = yield* Platforms.parseDockerOption(platform, "push")

@@ -37,6 +37,7 @@ export const rm = (name = "rm", path = "image rm") =>
   }, ({ args, force, noPrune, platform }) =>
     Effect.gen(function*() {
       const names = yield* Args.expect({ path, usage }, args, 1)
+      yield* Platforms.requireApi("--platform", platform.length > 0, "1.50")
       const images = yield* Images.Images
       const terminal = yield* Terminal
       const platforms = yield* Platforms.parseDockerAll(platform, "rm")

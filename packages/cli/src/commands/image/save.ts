@@ -30,6 +30,7 @@ export const save = (name = "save", path = "image save") =>
   }, ({ args, output, platform }) =>
     Effect.gen(function*() {
       const names = yield* Args.expect({ path, usage }, args, 1)
+      yield* Platforms.requireApi("--platform", platform.length > 0, "1.48")
       const terminal = yield* Terminal
       const platforms = yield* Platforms.parseDockerAll(platform, "save")
       const images = yield* Images.Images
