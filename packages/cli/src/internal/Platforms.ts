@@ -191,3 +191,14 @@ export const requireApi = (flag: string, given: boolean, required: string) =>
       )
     }
   })
+
+/**
+ * `save` and `load` take one `--platform` in docker CLI 28.5 (a repeated flag: the last one wins); more than one
+ * platform needs API 1.52. Below it, the given values are cut to the last, as docker 28.5 takes them.
+ */
+export const lastBelow152 = (texts: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    if (texts.length < 2) return texts
+    const version = yield* (yield* System.System).apiVersion
+    return ApiVersion.atLeast(version, "1.52") ? texts : texts.slice(-1)
+  })

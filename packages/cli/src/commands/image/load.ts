@@ -44,7 +44,7 @@ export const load = (name = "load", path = "image load") =>
         return yield* Effect.fail(Failure.message("requested load from stdin, but stdin is empty"))
       }
       const source = fromFile ? yield* readFile(input.value) : terminal.stdin
-      const platforms = yield* Platforms.parseDockerAll(platform, "load")
+      const platforms = yield* Platforms.parseDockerAll(yield* Platforms.lastBelow152(platform), "load")
       const images = yield* Images.Images
       const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
       const display = ProgressDisplay.make({ terminal: terminal.stdoutIsTerminal, columns: terminal.columns })
