@@ -27,7 +27,10 @@ source "$ENGINES_DIR/env.sh"
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).txt"
 failed=()
-for b in list-images list-images-28 save-image cli-ls cli-save; do
+benches=(list-images save-image cli-ls cli-save)
+# Engine 28.5 (containerd image store), when the engines' env.sh has it.
+if [ -n "${DOCKHAND_DOCKER28_SOCK:-}" ]; then benches+=(list-images-28 cli-ls28); fi
+for b in "${benches[@]}"; do
   "$bin/node" "bench/$b.ts" "$@" 2>&1 | tee -a "$out" || failed+=("$b")
   echo | tee -a "$out"
 done

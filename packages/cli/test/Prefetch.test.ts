@@ -24,8 +24,7 @@ describe("Prefetch.plan", () => {
         ["images", "--format", "{{.ID}}"],
         ["images", "--format={{json .}}"],
         ["-D", "images"],
-        ["--log-level", "debug", "image", "ls"],
-        ["--log-level=warn", "images", "--tree"]
+        ["--log-level", "debug", "image", "ls"]
       ]
     ) {
       assert.deepStrictEqual(Prefetch.plan(argv, noContext), {
@@ -36,6 +35,15 @@ describe("Prefetch.plan", () => {
     for (const argv of [["images", "-a"], ["image", "ls", "--all"], ["images", "-qa"], ["images", "-aq"]]) {
       assert.deepStrictEqual(Prefetch.plan(argv, noContext)?.path, "/images/json?all=1", argv.join(" "))
     }
+    // --tree lists with manifests (docker CLI 28.5's tree), in the client's query order.
+    assert.deepStrictEqual(
+      Prefetch.plan(["--log-level=warn", "images", "--tree"], noContext)?.path,
+      "/images/json?manifests=1"
+    )
+    assert.deepStrictEqual(
+      Prefetch.plan(["image", "ls", "--tree", "-a"], noContext)?.path,
+      "/images/json?all=1&manifests=1"
+    )
   })
 
   it("anything that changes the request, or another command, is not", () => {

@@ -46,7 +46,7 @@ const listCommands = [["images"], ["image", "ls"], ["image", "list"]]
 const harmlessGlobals = new Set(["-D", "--debug"])
 const globalsWithValue = new Set(["-l", "--log-level"])
 /** `image ls` flags that change only the output. */
-const outputFlags = new Set(["-q", "--quiet", "--digests", "--no-trunc", "--tree"])
+const outputFlags = new Set(["-q", "--quiet", "--digests", "--no-trunc"])
 
 /** The socket the docker CLI would dial in `environment`, when that is a unix socket it can be sure of. */
 export const socketPath = (environment: Environment): string | undefined => {
@@ -77,15 +77,21 @@ export const plan = (argv: ReadonlyArray<string>, environment: Environment): Pla
   const command = listCommands.find((words) => words.every((word, j) => argv[i + j] === word))
   if (command === undefined) return undefined
   let all = false
+  // `--tree` lists with `manifests=1` (API 1.47; on an older engine the command fails before it lists).
+  let tree = false
   for (let j = i + command.length; j < argv.length; j++) {
     const word = argv[j]!
     if (word === "-a" || word === "--all") all = true
+    else if (word === "--tree") tree = true
     else if (/^-[aq]+$/.test(word)) all ||= word.includes("a")
     else if (word === "--format") j += 1
     else if (!outputFlags.has(word) && !word.startsWith("--format=")) return undefined
   }
   const socket = socketPath(environment)
-  return socket === undefined ? undefined : { socketPath: socket, path: all ? "/images/json?all=1" : "/images/json" }
+  const query = [...(all ? ["all=1"] : []), ...(tree ? ["manifests=1"] : [])].join("&")
+  return socket === undefined
+    ? undefined
+    : { socketPath: socket, path: `/images/json${query === "" ? "" : `?${query}`}` }
 }
 
 /** An answer sent ahead: Node's `IncomingMessage` or a Web `Response` (Bun). */

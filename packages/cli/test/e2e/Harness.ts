@@ -257,6 +257,40 @@ export const makeWorld = (name: string): World => {
   }
 }
 
+/** What `env.sh` gives for Docker Engine 28.5 (containerd image store) and its docker CLI 28.5 with buildx. */
+const REQUIRED28 = ["DOCKHAND_DOCKER28_SOCK", "DOCKHAND_DOCKER28_BIN_DIR", "DOCKHAND_DOCKER28_CLI_PLUGINS"] as const
+
+/**
+ * Sets up a file's world on Docker Engine 28.5 (`*.engine28.test.ts`): both programs talk to
+ * `DOCKHAND_DOCKER28_SOCK`, the docker CLI 28.5 (`DOCKHAND_DOCKER28_BIN_DIR`) is first on PATH as the reference,
+ * and the world's `DOCKER_CONFIG` reaches its buildx plugin. Throws (tests fail) when the variables are missing.
+ */
+export const makeWorld28 = (name: string): World => {
+  const missing = REQUIRED28.filter((variable) => (process.env[variable] ?? "") === "")
+  if (missing.length > 0) {
+    throw new Error(
+      `The dockhand engine28 e2e tests need Docker Engine 28.5, but ${missing.join(", ")} not set. Start the ` +
+        "engines with `bash scripts/engines/start.sh` and `source $DOCKHAND_ENGINES_DIR/env.sh`."
+    )
+  }
+  const sock = process.env["DOCKHAND_DOCKER28_SOCK"]!
+  if (!fs.existsSync(sock)) throw new Error(`DOCKHAND_DOCKER28_SOCK=${sock} does not exist: start the engines`)
+  const world = makeWorld(name)
+  fs.writeFileSync(
+    path.join(world.configDir, "config.json"),
+    JSON.stringify({ cliPluginsExtraDirs: [process.env["DOCKHAND_DOCKER28_CLI_PLUGINS"]!] })
+  )
+  return {
+    ...world,
+    engines: { ...world.engines, dockerSock: sock },
+    env: {
+      ...world.env,
+      PATH: `${process.env["DOCKHAND_DOCKER28_BIN_DIR"]!}:${world.env["PATH"]!}`,
+      DOCKER_HOST: `unix://${sock}`
+    }
+  }
+}
+
 /** Removes every image of the world (by label and by name) and its scratch directory; call it in `afterAll`. */
 export const cleanWorld = async (world: World): Promise<void> => {
   const ids = new Set<string>()

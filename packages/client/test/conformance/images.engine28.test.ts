@@ -23,7 +23,7 @@ import { roundTrip } from "../../../models/test/engine/RoundTrip.ts"
 import * as DockerEngine from "../../src/DockerEngine.ts"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as Images from "../../src/Images.ts"
-import * as System from "../../src/System.ts"
+import * as SystemApi from "../../src/SystemApi.ts"
 import * as C from "./Conformance.ts"
 import * as Fx from "./Fixtures28.ts"
 
@@ -586,7 +586,7 @@ describe("Images and System on Docker Engine 28.5 (API 1.51, containerd image st
 
     it.effect("diskUsage: the shape API 1.51 sends (the old one), and at 1.41", () =>
       Effect.gen(function*() {
-        const system = yield* System.System
+        const system = yield* SystemApi.SystemApi
         const usage = yield* system.diskUsage({ types: ["image"] })
         const wire = yield* rawJson("1.51", get("/system/df", { type: "image" }))
         yield* strict("System.DiskUsage", SystemModels.DiskUsage, wire)

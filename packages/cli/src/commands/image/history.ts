@@ -35,7 +35,8 @@ export const history = (name = "history", path = "image history") =>
   }, (input) =>
     Effect.gen(function*() {
       const [image] = yield* Args.expect({ path, usage }, input.args, 1, 1)
-      const platform = yield* Platforms.parseOption(input.platform)
+      yield* Platforms.requireApi("--platform", Option.isSome(input.platform), "1.48")
+      const platform = yield* Platforms.parseDockerOption(input.platform, "history")
       const images = yield* Images.Images
       const items = yield* images.history(image!, platform ? { platform } : {})
       yield* Listing.print(ImageFormat.formatHistory(items, {

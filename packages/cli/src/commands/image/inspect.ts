@@ -6,6 +6,7 @@
 import { Images } from "@dockhand/client"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
@@ -29,9 +30,10 @@ export const inspect = (name = "inspect", path = "image inspect") =>
   }, ({ args, format, platform }) =>
     Effect.gen(function*() {
       const names = yield* Args.expect({ path, usage }, args, 1)
+      yield* Platforms.requireApi("--platform", Option.isSome(platform), "1.49")
       const images = yield* Images.Images
       const terminal = yield* Terminal
-      const platformValue = yield* Platforms.parseOption(platform)
+      const platformValue = yield* Platforms.parseDockerOption(platform, "inspect")
       const template = yield* Inspect.parseFormat(format)
       const entries: Array<Result.Result<string, string>> = []
       for (const name of names) {

@@ -36,13 +36,14 @@ export const load = (name = "load", path = "image load") =>
   }, ({ args, input, quiet, platform }) =>
     Effect.gen(function*() {
       yield* Args.expect({ path, usage }, args, 0, 0)
+      yield* Platforms.requireApi("--platform", platform.length > 0, "1.48")
       const terminal = yield* Terminal
       const fromFile = Option.isSome(input) && input.value !== ""
       if (!fromFile && terminal.stdinIsTerminal) {
         return yield* Effect.fail(Failure.message("requested load from stdin, but stdin is empty"))
       }
       const source = fromFile ? yield* readFile(input.value) : terminal.stdin
-      const platforms = yield* Platforms.parseAll(platform)
+      const platforms = yield* Platforms.parseDockerAll(yield* Platforms.lastBelow152(platform), "load")
       const images = yield* Images.Images
       const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
       // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.

@@ -37,9 +37,10 @@ export const rm = (name = "rm", path = "image rm") =>
   }, ({ args, force, noPrune, platform }) =>
     Effect.gen(function*() {
       const names = yield* Args.expect({ path, usage }, args, 1)
+      yield* Platforms.requireApi("--platform", platform.length > 0, "1.50")
       const images = yield* Images.Images
       const terminal = yield* Terminal
-      const platforms = yield* Platforms.parseAll(platform)
+      const platforms = yield* Platforms.parseDockerAll(platform, "rm")
       const errors: Array<string> = []
       let fatal = false
       for (const name of names) {

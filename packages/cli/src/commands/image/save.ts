@@ -30,8 +30,9 @@ export const save = (name = "save", path = "image save") =>
   }, ({ args, output, platform }) =>
     Effect.gen(function*() {
       const names = yield* Args.expect({ path, usage }, args, 1)
+      yield* Platforms.requireApi("--platform", platform.length > 0, "1.48")
       const terminal = yield* Terminal
-      const platforms = yield* Platforms.parseAll(platform)
+      const platforms = yield* Platforms.parseDockerAll(yield* Platforms.lastBelow152(platform), "save")
       const images = yield* Images.Images
       const tar = images.save(names, platforms.length > 0 ? { platforms } : {})
       if (Option.isSome(output) && output.value !== "" && output.value !== "-") {
