@@ -13,7 +13,7 @@ export const shared: ViteUserConfig = {
   },
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/**/*.engine.test.ts", "**/node_modules/**"],
+    exclude: ["test/**/*.engine.test.ts", "test/**/*.engine28.test.ts", "**/node_modules/**"],
     testTimeout: 30_000
   }
 }

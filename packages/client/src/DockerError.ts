@@ -112,7 +112,9 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
 
 /**
  * A progress stream (pull, push, load, import, build) reported an error in-band after answering 200.
- * `code` is what the daemon put in `errorDetail.code` (for a failed `RUN`, the command's exit status).
+ * `code` is what the daemon put in `errorDetail.code` (for a failed `RUN` of the classic builder, the command's
+ * exit status). A BuildKit build names the step that failed in `vertex` (`[2/3] RUN make`) and keeps its last lines
+ * of output in `logs`.
  *
  * @category errors
  * @since 0.1.0
@@ -122,6 +124,8 @@ export class StreamError extends Data.TaggedError("StreamError")<{
   readonly code?: number | undefined
   readonly operation: string
   readonly reference?: string | undefined
+  readonly vertex?: string | undefined
+  readonly logs?: ReadonlyArray<string> | undefined
 }> {}
 
 /**

@@ -204,12 +204,30 @@ export interface ImportOptions {
 }
 
 /**
- * Options of {@link Service.build} with the classic builder (`ImageBuild`).
+ * Where a BuildKit build exports its result (`outputs`, Go's `build.ImageBuildOutput`): `moby` (the default, an
+ * image in the engine's store), `image`, `cacheonly`, `local`, `tar`, `oci`, `docker`, with the exporter's
+ * attributes.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface BuildOutput {
+  readonly type: string
+  readonly attrs?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * Options of {@link Service.build} (`ImageBuild`). `version` picks the builder: `"1"` the classic builder (the
+ * default, as the Go client's), `"2"` BuildKit (Engine 23+ on Linux; `System.ping`'s `builderVersion` says which one
+ * the daemon prefers). The options marked "classic builder" are refused with BuildKit, `outputs` with the classic
+ * builder: the daemon would ignore them.
  *
  * @category models
  * @since 0.1.0
  */
 export interface BuildOptions {
+  /** `"1"` the classic builder (default), `"2"` BuildKit. */
+  readonly version?: "1" | "2" | undefined
   readonly tags?: ReadonlyArray<string> | undefined
   /** The Dockerfile's path inside the context (default `Dockerfile`). */
   readonly dockerfile?: string | undefined
@@ -222,17 +240,19 @@ export interface BuildOptions {
   readonly noCache?: boolean | undefined
   /** Always try to pull newer base images. */
   readonly pull?: boolean | undefined
-  /** Remove intermediate containers after a successful build (the daemon's default is true). */
+  /** Remove intermediate containers after a successful build (the daemon's default is true). Classic builder. */
   readonly remove?: boolean | undefined
-  /** Always remove intermediate containers. */
+  /** Always remove intermediate containers. Classic builder. */
   readonly forceRemove?: boolean | undefined
-  /** Print only the image ID. */
+  /** Print only the image ID. Classic builder. */
   readonly quiet?: boolean | undefined
+  /** BuildKit takes `default`, `host` and `none`. */
   readonly networkMode?: string | undefined
   /** `host:ip` entries for `/etc/hosts`. */
   readonly extraHosts?: ReadonlyArray<string> | undefined
   readonly cacheFrom?: ReadonlyArray<string> | undefined
   readonly shmSize?: number | undefined
+  /** The options from here to `securityOpt`: classic builder. */
   readonly memory?: number | undefined
   readonly memorySwap?: number | undefined
   readonly cpuShares?: number | undefined
@@ -245,6 +265,8 @@ export interface BuildOptions {
   readonly isolation?: string | undefined
   readonly securityOpt?: ReadonlyArray<string> | undefined
   readonly ulimits?: ReadonlyArray<{ readonly Name: string; readonly Hard: number; readonly Soft: number }> | undefined
+  /** Where BuildKit exports the result; one output at most. BuildKit. */
+  readonly outputs?: ReadonlyArray<BuildOutput> | undefined
   /** A Git URL, tarball URL or Dockerfile URL to build from instead of the context stream. */
   readonly remote?: string | undefined
   /** A handle for cancelling the build (`POST /build/cancel`). */
@@ -351,7 +373,7 @@ export interface Service {
   ) => Progress.Progress
   /** Creates an image from a root filesystem tar. */
   readonly import: (source: ImportSource, options?: ImportOptions) => Progress.Progress
-  /** Builds an image from a tar'ed context with the classic builder. */
+  /** Builds an image from a tar'ed context, with the classic builder or BuildKit (`version: "2"`). */
   readonly build: (
     context: Stream.Stream<Uint8Array, DockerError.DockerError>,
     options?: BuildOptions
@@ -558,13 +580,14 @@ export const make = Effect.gen(function*() {
   /** A progress operation: validation and the request happen when the stream runs. */
   const progress = (
     call: { readonly operation: string; readonly reference?: string | undefined },
-    request: Effect.Effect<HttpClientRequest.HttpClientRequest, DockerError.DockerError>
+    request: Effect.Effect<HttpClientRequest.HttpClientRequest, DockerError.DockerError>,
+    messages: typeof Request.messages = Request.messages
   ) =>
     Progress.make(
       Stream.unwrap(
         request.pipe(
           Effect.flatMap((req) => engine.execute(call, req)),
-          Effect.map(Request.messages(call, host))
+          Effect.map(messages(call, host))
         )
       ).pipe(Stream.withSpan(`Images.${call.operation}`))
     )
@@ -677,10 +700,46 @@ export const make = Effect.gen(function*() {
 
   const jsonParam = (value: unknown): string | undefined => value === undefined ? undefined : JSON.stringify(value)
 
+  /** The options only the classic builder honours, by the name the daemon's query gives them. */
+  const classicOnly = (options: BuildOptions): ReadonlyArray<readonly [boolean, string]> => [
+    [options.quiet === true, "q"],
+    [options.remove === false, "rm"],
+    [options.forceRemove === true, "forcerm"],
+    [options.memory !== undefined, "memory"],
+    [options.memorySwap !== undefined, "memswap"],
+    [options.cpuShares !== undefined, "cpushares"],
+    [options.cpuPeriod !== undefined, "cpuperiod"],
+    [options.cpuQuota !== undefined, "cpuquota"],
+    [options.cpuSetCpus !== undefined, "cpusetcpus"],
+    [options.cpuSetMems !== undefined, "cpusetmems"],
+    [options.cgroupParent !== undefined, "cgroupparent"],
+    [options.squash === true, "squash"],
+    [options.isolation !== undefined, "isolation"],
+    [(options.securityOpt?.length ?? 0) > 0, "securityopt"]
+  ]
+
   const build = (context: Stream.Stream<Uint8Array, DockerError.DockerError>, options: BuildOptions = {}) =>
     progress(
       { operation: "ImageBuild", reference: options.tags?.[0] },
       Effect.gen(function*() {
+        const buildkit = options.version === "2"
+        if (options.version !== undefined && options.version !== "1" && !buildkit) {
+          return yield* Request.invalid("ImageBuild", `invalid builder version ${JSON.stringify(options.version)}`)
+        }
+        if (buildkit) {
+          const unsupported = classicOnly(options).filter(([used]) => used).map(([, name]) => name)
+          if (unsupported.length > 0) {
+            return yield* Request.invalid(
+              "ImageBuild",
+              `the BuildKit builder does not support ${unsupported.join(", ")} (the classic builder's options)`
+            )
+          }
+          if ((options.outputs?.length ?? 0) > 1) {
+            return yield* Request.invalid("ImageBuild", "multiple outputs not supported")
+          }
+        } else if (options.outputs !== undefined && options.outputs.length > 0) {
+          return yield* Request.invalid("ImageBuild", "outputs need the BuildKit builder (version 2)")
+        }
         for (const tag of options.tags ?? []) yield* Reference.parseNamed("ImageBuild", tag)
         const authConfigs = options.authConfigs !== undefined || Option.isNone(credentials)
           ? options.authConfigs
@@ -716,7 +775,10 @@ export const make = Effect.gen(function*() {
             target: options.target,
             platform: options.platform === undefined ? undefined : Platform.toQueryString(options.platform),
             buildid: options.buildId,
-            version: "1"
+            outputs: options.outputs === undefined || options.outputs.length === 0
+              ? undefined
+              : JSON.stringify(options.outputs.map((output) => ({ Type: output.type, Attrs: output.attrs ?? {} }))),
+            version: buildkit ? "2" : "1"
           }),
           Request.withSecretHeader(
             "x-registry-config",
@@ -726,7 +788,8 @@ export const make = Effect.gen(function*() {
         return options.remote !== undefined
           ? request
           : HttpClientRequest.bodyStream(request, context, { contentType: "application/x-tar" })
-      })
+      }),
+      options.version === "2" ? Request.buildkitMessages : Request.messages
     )
 
   const buildCachePrune = Effect.fn("Images.buildCachePrune")(function*(options: BuildCachePruneOptions = {}) {

@@ -4,7 +4,14 @@
  * file is type-checked by `tsc -p tsconfig.test.json`; its type assertions fail the build, not only the run.
  */
 import { Images } from "@dockhand/client"
-import type { Credentials, DockerEngine, DockerError, DockerPlatform, DockerSettings, SystemApi } from "@dockhand/client"
+import type {
+  Credentials,
+  DockerEngine,
+  DockerError,
+  DockerPlatform,
+  DockerSettings,
+  SystemApi
+} from "@dockhand/client"
 import * as BunDocker from "@dockhand/client/bun"
 import * as DenoDocker from "@dockhand/client/deno"
 import * as DockerHost from "@dockhand/client/DockerHost"

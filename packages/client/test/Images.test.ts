@@ -4,6 +4,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import { readFileSync } from "node:fs"
 import * as Credentials from "../src/Credentials.ts"
 import * as DockerPlatform from "../src/DockerPlatform.ts"
 import * as Images from "../src/Images.ts"
@@ -406,6 +407,101 @@ describe("Images.save, load, import, build", () => {
       const error = yield* Effect.flip(run(daemon, (images) => images.build(Stream.empty).outcome))
       assert.strictEqual(error.reason._tag, "StreamError")
       if (error.reason._tag === "StreamError") assert.strictEqual(error.reason.code, 2)
+    }))
+})
+
+/** Progress lines of `POST /build?version=2` recorded from Engine 28.5.2 (the codecs package's fixtures). */
+const recordedBuildkit = (name: string): Array<unknown> =>
+  readFileSync(new URL(`../../codecs/test/fixtures/buildkit-engine-28.5.2/${name}`, import.meta.url), "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line))
+
+describe("Images.build with BuildKit", () => {
+  it.effect("sends version=2 with BuildKit's options and gives the image ID of a recorded build", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines(recordedBuildkit("ok.jsonl")))
+      const outcome = yield* run(daemon, (images) =>
+        images.build(Stream.make(new Uint8Array([1])), {
+          version: "2",
+          tags: ["a:1"],
+          dockerfile: "Dockerfile.dev",
+          target: "final",
+          buildArgs: { GREETING: "hi" },
+          labels: { l: "v" },
+          noCache: true,
+          pull: true,
+          networkMode: "none",
+          platform: { os: "linux", architecture: "amd64" },
+          cacheFrom: ["a:0"],
+          extraHosts: ["h:127.0.0.1"],
+          shmSize: 1024,
+          ulimits: [{ Name: "nofile", Soft: 1024, Hard: 2048 }],
+          outputs: [{ type: "moby" }]
+        }).outcome)
+      assert.strictEqual(outcome.imageId, "sha256:ebd759ec29d79447ffc1741e20f19f55e456c5614bf4fd35c59a6b952d0c9091")
+      const [request] = withoutPing(daemon.requests)
+      assert.strictEqual(FakeDaemon.query(request!, "version"), "2")
+      assert.strictEqual(FakeDaemon.query(request!, "dockerfile"), "Dockerfile.dev")
+      assert.strictEqual(FakeDaemon.query(request!, "target"), "final")
+      assert.strictEqual(FakeDaemon.query(request!, "nocache"), "1")
+      assert.strictEqual(FakeDaemon.query(request!, "pull"), "1")
+      assert.strictEqual(FakeDaemon.query(request!, "networkmode"), "none")
+      assert.strictEqual(FakeDaemon.query(request!, "platform"), "linux/amd64")
+      assert.strictEqual(FakeDaemon.query(request!, "shmsize"), "1024")
+      assert.deepStrictEqual(FakeDaemon.queryAll(request!, "extrahosts"), ["h:127.0.0.1"])
+      assert.deepStrictEqual(JSON.parse(FakeDaemon.query(request!, "cachefrom")!), ["a:0"])
+      assert.deepStrictEqual(JSON.parse(FakeDaemon.query(request!, "ulimits")!), [
+        { Name: "nofile", Soft: 1024, Hard: 2048 }
+      ])
+      assert.deepStrictEqual(JSON.parse(FakeDaemon.query(request!, "outputs")!), [{ Type: "moby", Attrs: {} }])
+      assert.isUndefined(FakeDaemon.query(request!, "q"))
+    }))
+
+  it.effect("a failed step fails with a StreamError naming the step and carrying its last output lines", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines(recordedBuildkit("fail.jsonl")))
+      const error = yield* Effect.flip(run(daemon, (images) => images.build(Stream.empty, { version: "2" }).outcome))
+      assert.strictEqual(error.reason._tag, "StreamError")
+      if (error.reason._tag !== "StreamError") return
+      assert.strictEqual(
+        error.message,
+        "process \"/bin/sh -c echo line one && echo line two && exit 3\" did not complete successfully: exit code: 3"
+      )
+      assert.strictEqual(error.reason.vertex, "[2/2] RUN echo line one && echo line two && exit 3")
+      assert.deepStrictEqual(error.reason.logs, ["line one", "line two"])
+      assert.isUndefined(error.reason.code)
+    }))
+
+  it.effect("refuses the classic builder's options with BuildKit, and outputs with the classic builder", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([]))
+      const buildkit = yield* Effect.flip(
+        run(
+          daemon,
+          (images) => images.build(Stream.empty, { version: "2", squash: true, memory: 1, quiet: true }).outcome
+        )
+      )
+      assert.strictEqual(buildkit.reason._tag, "InvalidArgument")
+      assert.strictEqual(
+        buildkit.message,
+        "the BuildKit builder does not support q, memory, squash (the classic builder's options)"
+      )
+      const classic = yield* Effect.flip(
+        run(
+          daemon,
+          (images) => images.build(Stream.empty, { outputs: [{ type: "local", attrs: { dest: "out" } }] }).outcome
+        )
+      )
+      assert.strictEqual(classic.message, "outputs need the BuildKit builder (version 2)")
+      const two = yield* Effect.flip(
+        run(
+          daemon,
+          (images) => images.build(Stream.empty, { version: "2", outputs: [{ type: "moby" }, { type: "tar" }] }).outcome
+        )
+      )
+      assert.strictEqual(two.message, "multiple outputs not supported")
+      assert.lengthOf(withoutPing(daemon.requests), 0)
     }))
 })
 

@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import * as BuildkitTrace from "@dockhand/codecs/BuildkitTrace"
 import * as JsonMessageStream from "@dockhand/codecs/JsonMessageStream"
 import * as WireJson from "@dockhand/codecs/WireJson"
 import type { JsonMessage } from "@dockhand/models"
@@ -12,6 +13,7 @@ import * as Effect from "effect/Effect"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
@@ -130,27 +132,55 @@ export const bytes =
   (response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, DockerError.DockerError> =>
     Stream.mapError(response.stream, readError(call, host))
 
+/** The errors of a decoded progress stream as `DockerError`s; `failed` names a BuildKit build's failed step. */
+const messageError = (call: DockerEngine.Call, failed?: () => BuildkitTrace.Failure | undefined) =>
+(
+  error: JsonMessageStream.JsonStreamError | JsonMessageStream.InBandError | DockerError.DockerError
+): DockerError.DockerError => {
+  if (error._tag === "JsonStreamError") return decodeError(call, error, `${call.operation}: ${error.message}`)
+  if (error._tag === "InBandError") {
+    const step = failed?.()
+    return DockerError.make(
+      new DockerError.StreamError({
+        message: error.message,
+        code: error.code,
+        operation: call.operation,
+        reference: call.reference,
+        ...(step === undefined ? {} : { vertex: step.vertex, logs: step.logs })
+      })
+    )
+  }
+  return error
+}
+
 /** The answer as progress messages, failing with a `StreamError` at an in-band error. */
 export const messages =
   (call: DockerEngine.Call, host: string) =>
   (response: HttpClientResponse.HttpClientResponse): Stream.Stream<JsonMessage.Message, DockerError.DockerError> =>
-    bytes(call, host)(response).pipe(
-      JsonMessageStream.decodeOrFail(),
-      Stream.mapError((error) => {
-        if (error._tag === "JsonStreamError") return decodeError(call, error, `${call.operation}: ${error.message}`)
-        if (error._tag === "InBandError") {
-          return DockerError.make(
-            new DockerError.StreamError({
-              message: error.message,
-              code: error.code,
-              operation: call.operation,
-              reference: call.reference
-            })
-          )
-        }
-        return error
-      })
-    )
+    bytes(call, host)(response).pipe(JsonMessageStream.decodeOrFail(), Stream.mapError(messageError(call)))
+
+/**
+ * A BuildKit build's answer as progress messages: as {@link messages}, and the `StreamError` of a failed build names
+ * the step that failed and carries its last lines of output, read from the `moby.buildkit.trace` lines.
+ */
+export const buildkitMessages =
+  (call: DockerEngine.Call, host: string) =>
+  (response: HttpClientResponse.HttpClientResponse): Stream.Stream<JsonMessage.Message, DockerError.DockerError> =>
+    Stream.suspend(() => {
+      const tracker = BuildkitTrace.makeTracker()
+      const follow = (message: JsonMessage.Message) =>
+        Effect.sync(() => {
+          const trace = BuildkitTrace.fromMessage(message)
+          // a trace that cannot be read is left to the caller's decoding: the build's own result is what counts
+          if (Result.isSuccess(trace) && Option.isSome(trace.success)) tracker.add(trace.success.value)
+        })
+      return bytes(call, host)(response).pipe(
+        JsonMessageStream.decode(),
+        Stream.tap(follow),
+        JsonMessageStream.failOnError,
+        Stream.mapError(messageError(call, () => Option.getOrUndefined(tracker.failure())))
+      )
+    })
 
 /**
  * Runs progress messages to the end and sums them up. The `Images` calls' messages come from {@link messages}, the

@@ -1,10 +1,12 @@
 /**
- * `dockhand image build` / `build` with the classic builder: the context directory (less `.dockerignore`) streamed
- * as a tar, docker's build flags, and the daemon's build log as docker prints it.
+ * `dockhand image build` / `build`: the context directory (less `.dockerignore`) streamed as a tar, docker's build
+ * flags, and the daemon's build log as docker prints it. The builder is chosen as docker 28 chooses it: BuildKit
+ * unless `DOCKER_BUILDKIT=0` or the daemon does not offer it (Engine 20.10, Podman), with buildx's plain progress
+ * view; else the classic builder.
  *
  * @since 0.1.0
  */
-import { Images, ProgressDisplay } from "@dockhand/client"
+import { Images, ProgressDisplay, SystemApi } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
@@ -12,6 +14,7 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import * as Args from "../../internal/Args.ts"
+import * as Buildkit from "../../internal/build/Buildkit.ts"
 import * as LocalContext from "../../internal/build/LocalContext.ts"
 import * as StdinContext from "../../internal/build/StdinContext.ts"
 import * as BuildContext from "../../internal/BuildContext.ts"
@@ -89,6 +92,18 @@ export const build = (name = "build", path = "image build") =>
       Flag.atLeast(0),
       Flag.withDescription("Images to consider as cache sources")
     ),
+    progress: Flag.String("progress").pipe(
+      Flag.withDefault("auto"),
+      Flag.withDescription("Set type of progress output (\"auto\", \"plain\", \"quiet\")")
+    ),
+    iidfile: Flag.String("iidfile").pipe(Flag.optional, Flag.withDescription("Write the image ID to the file")),
+    shmSize: Flag.String("shm-size").pipe(Flag.optional, Flag.withDescription("Size of \"/dev/shm\"")),
+    ulimit: Flag.String("ulimit").pipe(Flag.atLeast(0), Flag.withDescription("Ulimit options")),
+    secret: Flag.String("secret").pipe(
+      Flag.atLeast(0),
+      Flag.withDescription("Secret to expose to the build (not supported yet)")
+    ),
+    ssh: Flag.String("ssh").pipe(Flag.atLeast(0), Flag.withDescription("SSH agent socket (not supported yet)")),
     args: Args.all
   }, (input) =>
     Effect.scoped(Effect.gen(function*() {
@@ -104,8 +119,42 @@ export const build = (name = "build", path = "image build") =>
           )
         }
       }
+      const badValue = (flag: string, value: string, why: string) =>
+        Failure.flagError(`invalid argument "${value}" for "${flag}" flag: ${why}`, { path, usage })
+      let shmSize: number | undefined
+      if (Option.isSome(input.shmSize)) {
+        shmSize = Buildkit.ramInBytes(input.shmSize.value)
+        if (shmSize === undefined) {
+          return yield* Effect.fail(
+            badValue("--shm-size", input.shmSize.value, `invalid size: '${input.shmSize.value}'`)
+          )
+        }
+      }
+      const ulimits: Array<{ readonly Name: string; readonly Soft: number; readonly Hard: number }> = []
+      for (const text of input.ulimit) {
+        const ulimit = Buildkit.parseUlimit(text)
+        if (ulimit === undefined) {
+          return yield* Effect.fail(badValue("--ulimit", text, `invalid ulimit argument: ${text}`))
+        }
+        ulimits.push(ulimit)
+      }
       const [context] = yield* Args.expect({ path, usage }, input.args, 1, 1)
       const terminal = yield* Terminal
+      const system = yield* SystemApi.SystemApi
+      const ping = yield* system.ping.pipe(Effect.mapError(Failure.fromDockerError))
+      const buildkit = yield* Buildkit.enabled(terminal.env("DOCKER_BUILDKIT"), ping.builderVersion)
+      if (!buildkit && input.progress !== "auto") {
+        return yield* Effect.fail(
+          Failure.message("--progress is a BuildKit option: the classic builder (DOCKER_BUILDKIT=0) has no other view")
+        )
+      }
+      if (input.secret.length > 0 || input.ssh.length > 0) {
+        return yield* Effect.fail(Failure.message(
+          `ERROR: ${input.secret.length > 0 ? "--secret" : "--ssh"} needs a BuildKit session, which dockhand does ` +
+            "not open yet"
+        ))
+      }
+      const mode = buildkit ? yield* Buildkit.progressMode(input.progress, input.quiet) : undefined
       const file = Option.getOrUndefined(input.file)
       if (context === "-" && file === "-") {
         return yield* Effect.fail(
@@ -173,16 +222,43 @@ export const build = (name = "build", path = "image build") =>
       // docker checks the context before it sends it; dockhand checks it as it sends it, and words a failure as
       // docker does, whatever the transport makes of the interrupted upload
       let contextError: string | undefined
-      const tar = source.tar.pipe(
+      const contextTar = source.tar.pipe(
         Stream.tap((chunk) => Effect.sync(() => void (sent += chunk.length))),
         Stream.mapError((cause) => {
           const error = BuildContext.checkError(cause)
           contextError = error.message
           return error
-        }),
-        Stream.concat(Stream.fromEffect(announce).pipe(Stream.drain))
+        })
       )
+      const tar = contextTar.pipe(Stream.concat(Stream.fromEffect(announce).pipe(Stream.drain)))
       const images = yield* Images.Images
+      if (buildkit) {
+        const progress = images.build(contextTar, {
+          version: "2",
+          tags: input.tag,
+          ...(source.dockerfile === undefined ? {} : { dockerfile: source.dockerfile }),
+          buildArgs: keyValues(input.buildArg, terminal.env),
+          labels: keyValues(input.label, () => "") as Record<string, string>,
+          ...(Option.isSome(input.target) ? { target: input.target.value } : {}),
+          ...(platform ? { platform } : {}),
+          ...(Option.isSome(input.network) ? { networkMode: input.network.value } : {}),
+          noCache: input.noCache,
+          pull: input.pull,
+          extraHosts: input.addHost,
+          cacheFrom: input.cacheFrom.length > 0 ? input.cacheFrom : undefined,
+          ...(shmSize === undefined ? {} : { shmSize }),
+          ...(ulimits.length === 0 ? {} : { ulimits })
+        })
+        return yield* Buildkit.run(progress, {
+          mode: mode!,
+          quietId: input.quiet,
+          iidfile: Option.getOrUndefined(input.iidfile)
+        }, terminal).pipe(
+          Effect.catch((failure) =>
+            contextError === undefined ? Effect.fail(failure) : Effect.fail(Failure.message(contextError))
+          )
+        )
+      }
       const progress = images.build(tar, {
         tags: input.tag,
         ...(source.dockerfile === undefined ? {} : { dockerfile: source.dockerfile }),
@@ -197,11 +273,13 @@ export const build = (name = "build", path = "image build") =>
         remove: input.rm,
         forceRemove: input.forceRm,
         extraHosts: input.addHost,
-        cacheFrom: input.cacheFrom.length > 0 ? input.cacheFrom : undefined
+        cacheFrom: input.cacheFrom.length > 0 ? input.cacheFrom : undefined,
+        ...(shmSize === undefined ? {} : { shmSize }),
+        ...(ulimits.length === 0 ? {} : { ulimits })
       })
       // with -q the log is kept back, then written raw to stdout or (on failure) stderr:
       // escaped if either is a terminal
-      yield* ProgressDisplay.render(progress, {
+      const outcome = yield* ProgressDisplay.render(progress, {
         out: (text) => input.quiet ? Effect.sync(() => void (buildText += text)) : terminal.outRaw(text),
         isTerminal: terminal.stdoutIsTerminal,
         columns: terminal.columns,
@@ -223,4 +301,5 @@ export const build = (name = "build", path = "image build") =>
         )
       )
       if (input.quiet) yield* terminal.outRaw(buildText)
+      if (Option.isSome(input.iidfile)) yield* Buildkit.writeIidFile(input.iidfile.value, outcome.imageId ?? "")
     }))).pipe(Command.withDescription("Build an image from a Dockerfile"))
