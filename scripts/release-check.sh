@@ -130,10 +130,23 @@ while read -r name; do unset "$name"; done < <(env | grep -oiE '^npm_config_[a-z
 export npm_config_userconfig=$work/npmrc npm_config_registry=$registry npm_config_cache=$work/npm-cache
 
 effect_version=$("$node24" -p 'require("effect/package.json").version')
-step "publish the packages, and effect $effect_version (packed from node_modules)"
+# The registry has no uplink: effect and every other package the libraries depend on at run time (e.g.
+# @bufbuild/protobuf for codecs) are published to it too, packed from node_modules at the versions the repo tests.
+third_party=$("$node24" -e '
+  const names = new Set(["effect"])
+  for (const pkg of ["models", "codecs", "client"]) {
+    const deps = require(`./packages/${pkg}/package.json`).dependencies ?? {}
+    for (const name of Object.keys(deps)) if (!name.startsWith("@dockhand/")) names.add(name)
+  }
+  console.log([...names].join(" "))')
+# Node's types for the examples that write to process.stdout, as a Node user has them.
+node_types="@types/node undici-types"
+step "publish the packages, and their dependencies $third_party (effect $effect_version; packed from node_modules)"
 mkdir -p "$work/deps"
-npm pack "$root/node_modules/effect" --pack-destination "$work/deps" --silent >/dev/null
-for tarball in "$work"/deps/effect-*.tgz "$work"/packs/*.tgz; do
+for dep in $third_party $node_types; do
+  npm pack "$root/node_modules/$dep" --pack-destination "$work/deps" --silent >/dev/null || fail "npm pack $dep"
+done
+for tarball in "$work"/deps/*.tgz "$work"/packs/*.tgz; do
   npm publish "$tarball" --registry "$registry" --access public --tag latest --provenance=false --ignore-scripts \
     --loglevel=error >/dev/null ||
     fail "npm publish $(basename "$tarball")"
@@ -178,9 +191,9 @@ echo "main.ts type-checks ($("$bin/tsc" --version), effect $installed_effect, on
 examples=$work/examples
 mkdir -p "$examples"
 printf '{ "name": "examples", "private": true, "type": "module" }\n' >"$examples/package.json"
-cp "$consumer/tsconfig.json" "$examples/"
-(cd "$examples" && npm install @dockhand/models @dockhand/codecs @dockhand/client effect --registry "$registry" \
-  >/dev/null) || fail "npm install @dockhand/models @dockhand/codecs @dockhand/client effect"
+sed 's/"types": \[\]/"types": ["node"]/' "$consumer/tsconfig.json" >"$examples/tsconfig.json"
+(cd "$examples" && npm install @dockhand/models @dockhand/codecs @dockhand/client effect @types/node \
+  --registry "$registry" >/dev/null) || fail "npm install @dockhand/models @dockhand/codecs @dockhand/client effect"
 echo "$("$node24" scripts/extract-examples.mjs "$examples") examples from the packages' READMEs and @example tags"
 (cd "$examples" && "$bin/tsc" -p tsconfig.json) || fail "an example of the packages does not type-check"
 
