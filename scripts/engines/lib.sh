@@ -43,6 +43,15 @@ alive_pid() {
   echo "$pid"
 }
 
+# Whether the pid recorded in file $1 is a live process (any command name; not a zombie).
+pid_alive() {
+  local f=$1 pid
+  [ -s "$f" ] || return 1
+  pid=$(tr -dc '0-9' < "$f")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
+
 # component name -> pid file and expected /proc/PID/comm
 pidfile_of() {
   case $1 in

@@ -66,7 +66,9 @@ wait_until() {
   local comp=$1 what=$2; shift 2
   local deadline=$((SECONDS + START_TIMEOUT))
   until "$@" >/dev/null 2>&1; do
-    if ! is_running "$comp"; then
+    # Right after spawn the pid may still be setsid or the forked shell (not yet exec'd into the daemon, slow on
+    # a loaded machine): only a pid that is gone (or a zombie) means the daemon exited.
+    if ! is_running "$comp" && ! pid_alive "$(pidfile_of "$comp")"; then
       die "$comp exited while waiting for $what"
     fi
     [ "$SECONDS" -lt "$deadline" ] || die "timed out after ${START_TIMEOUT}s waiting for $what"
