@@ -172,6 +172,13 @@ export const parseDockerAll = (texts: ReadonlyArray<string>, command: Parameters
     (text) => parseDocker(text, command)
   )
 
+/**
+ * The `--platform` of `pull`, `import` and `build`: docker takes `DOCKER_DEFAULT_PLATFORM` as the flag's default, so
+ * the variable applies when the flag is absent, and a given flag (even an empty one) wins over it.
+ */
+export const withDefaultPlatform = (text: Option.Option<string>, defaultPlatform: string | undefined) =>
+  Option.isNone(text) && defaultPlatform !== undefined ? Option.some(defaultPlatform) : text
+
 /** An optional `--platform` read by {@link parseDocker}. */
 export const parseDockerOption = (text: Option.Option<string>, command: Parameters<typeof parseDocker>[1]) =>
   Option.isNone(text) || text.value === "" ? Effect.succeed(undefined) : parseDocker(text.value, command)

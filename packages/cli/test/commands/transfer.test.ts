@@ -222,6 +222,17 @@ describe("image pull", () => {
       ]
     `)
   })
+  it("DOCKER_DEFAULT_PLATFORM is the --platform default; a given flag wins, an empty one sends none", async () => {
+    const env = { DOCKER_DEFAULT_PLATFORM: "linux/arm64" }
+    const platformOf = async (argv: ReadonlyArray<string>) =>
+      ((await Fake.run(argv, { progress: pulling }, { env })).calls[0]!.args[1] as { platform?: unknown }).platform
+    expect(await platformOf(["pull", "-q", "team/app:1"])).toEqual({ os: "linux", architecture: "arm64" })
+    expect(await platformOf(["pull", "-q", "--platform", "linux/amd64", "team/app:1"]))
+      .toEqual({ os: "linux", architecture: "amd64" })
+    expect(await platformOf(["pull", "-q", "--platform", "", "team/app:1"])).toBeUndefined()
+    const bad = await Fake.run(["pull", "team/app:1"], {}, { env: { DOCKER_DEFAULT_PLATFORM: "bad/" } })
+    expect([bad.code, bad.calls.length]).toEqual([1, 0])
+  })
   it("an invalid reference", async () => {
     const out = await Fake.run(["pull", "Team/App"], {})
     expect([out.code, out.stderr, out.calls]).toMatchInlineSnapshot(`

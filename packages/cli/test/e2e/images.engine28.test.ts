@@ -273,6 +273,8 @@ describe("--platform on the image commands (docker CLI 28.5)", () => {
     await Harness.compare(["pull", "--platform", "linux/arm64", second], world, { layers: true })
     await Harness.compare(["pull", "--platform", "linux/s390x", second], world, { layers: true })
     await Harness.compare(["pull", "--platform", "bad/", second], world)
+    // DOCKER_DEFAULT_PLATFORM is the flag's default in docker's pull and import.
+    await Harness.compare(["pull", second], world, { layers: true, env: { DOCKER_DEFAULT_PLATFORM: "linux/s390x" } })
     const target = `${world.engines.registry}/${world.prefix}-pushed:arm64`
     await Harness.docker(["tag", multi, target], world)
     // docker pushes the new layer first; dockhand then finds it there.
@@ -301,6 +303,7 @@ describe("--platform on the image commands (docker CLI 28.5)", () => {
       ids: true
     })
     await Harness.compare(["import", "--platform", "bad/", tar], world)
+    await Harness.compare(["import", tar], world, { env: { DOCKER_DEFAULT_PLATFORM: "bad/" } })
   })
 })
 

@@ -41,7 +41,10 @@ export const importImage = (name = "import", path = "image import") =>
       // docker takes (and ignores) more arguments than the two it uses.
       const [source, reference] = yield* Args.expect({ path, usage }, args, 1)
       const terminal = yield* Terminal
-      const platformValue = yield* Platforms.parseDockerOption(platform, "import")
+      const platformValue = yield* Platforms.parseDockerOption(
+        Platforms.withDefaultPlatform(platform, terminal.env("DOCKER_DEFAULT_PLATFORM")),
+        "import"
+      )
       const images = yield* Images.Images
       // docker's rule: `-` is standard input, an http(s) address is fetched by the daemon, anything else is a local
       // file (`github.com/x.tar` too, read here and uploaded)

@@ -53,7 +53,10 @@ export const pull = (name = "pull", path = "image pull") =>
       if (!allTags && Reference.isNameOnly(ref) && !quiet) {
         yield* terminal.out(`Using default tag: ${Reference.defaultTag}\n`)
       }
-      const platformValue = yield* Platforms.parseDockerOption(platform, "pull")
+      const platformValue = yield* Platforms.parseDockerOption(
+        Platforms.withDefaultPlatform(platform, terminal.env("DOCKER_DEFAULT_PLATFORM")),
+        "pull"
+      )
       const images = yield* Images.Images
       yield* show(
         images.pull(Reference.format(tagged), { all: allTags, ...(platformValue ? { platform: platformValue } : {}) }),
