@@ -178,7 +178,8 @@ describe("image prune (label filter only)", () => {
   })
   it("prune asks first; 'y' prunes", async () => {
     await setup()
-    await Harness.compare(["image", "prune", ...filter()], world, { stdin: "y\n", between: setup })
+    // Engine 28.5 reports the untagged names in the order its store iterates them, which changes between runs.
+    await Harness.compare(["image", "prune", ...filter()], world, { stdin: "y\n", between: setup, unordered: true })
     const dangling = await docker("images", "-q", "-f", "dangling=true", "-f", `label=${pruneLabel}`)
     assert.strictEqual(dangling.trim(), "")
   })
