@@ -1,8 +1,9 @@
 /**
- * go-units' `HumanSize`, as docker's progress bars print sizes: decimal units (B, kB, MB, …) with 4 significant
- * digits and Go's `%g` rules, rounding the exact binary value half to even (1982256 → `1.982MB`, 999999 → `1000kB`).
+ * Sizes as the docker CLI prints them (`github.com/docker/go-units`): decimal units (B, kB, MB, …) with Go's `%g`
+ * rules, rounding the exact binary value half to even. The progress bars of {@link ProgressDisplay} and the CLI's
+ * tables (`image ls`, `history`, `system df`) print sizes with it.
  *
- * @internal
+ * @since 0.1.0
  */
 
 /** A decimal: digits without leading or trailing zeros (empty for zero), the point after `dp` digits. */
@@ -69,13 +70,29 @@ const formatG = (x: number, precision: number): string => {
 
 const units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
 
-/** go-units' `HumanSize`: `size` bytes in decimal units with 4 significant digits. */
-export const humanSize = (size: number): string => {
+/**
+ * go-units' `HumanSizeWithPrecision`: `size` bytes in decimal units with `precision` significant digits, e.g.
+ * 1982256 → `1.98MB` at 3, 1125 → `1.12kB` (ties round to even), 999999 → `1e+03kB`.
+ *
+ * @category formatting
+ * @since 0.1.0
+ */
+export const humanSizeWithPrecision = (size: number, precision: number): string => {
   let value = size
   let i = 0
   while (value >= 1000 && i < units.length - 1) {
     value = value / 1000
     i++
   }
-  return formatG(value, 4) + units[i]!
+  // a negative size is never scaled (as in go-units), and Go's %g writes its sign
+  return (value < 0 ? "-" + formatG(-value, precision) : formatG(value, precision)) + units[i]!
 }
+
+/**
+ * go-units' `HumanSize`: {@link humanSizeWithPrecision} with 4 significant digits (1982256 → `1.982MB`, 999999 →
+ * `1000kB`), as docker's progress bars and `system df` print sizes.
+ *
+ * @category formatting
+ * @since 0.1.0
+ */
+export const humanSize = (size: number): string => humanSizeWithPrecision(size, 4)
