@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as ControlChars from "../src/ControlChars.ts"
+import * as GoFloat from "../src/GoFloat.ts"
 import * as HumanSize from "../src/HumanSize.ts"
 
 describe("HumanSize (go-units, for the progress bars and the CLI's tables)", () => {
@@ -23,6 +24,21 @@ describe("HumanSize (go-units, for the progress bars and the CLI's tables)", () 
     for (const size of [0, 1, 512, 4096, 1234567, 2 ** 45]) {
       assert.strictEqual(HumanSize.humanSize(size), HumanSize.humanSizeWithPrecision(size, 4))
     }
+  })
+})
+
+describe("GoFloat.formatFloat (Go's strconv.FormatFloat, for sizes and the CLI's templates)", () => {
+  it("exact value, half to even; shortest digits for a negative precision; Go's exponent form", () => {
+    assert.strictEqual(GoFloat.formatFloat(1.125, "g", 3), "1.12")
+    assert.strictEqual(GoFloat.formatFloat(1.135, "g", 3), "1.14")
+    assert.strictEqual(GoFloat.formatFloat(999.999, "g", 3), "1e+03")
+    assert.strictEqual(GoFloat.formatFloat(0.1, "g", -1), "0.1")
+    assert.strictEqual(GoFloat.formatFloat(1e21, "g", -1), "1e+21")
+    assert.strictEqual(GoFloat.formatFloat(2.5, "f", 0), "2")
+    assert.strictEqual(GoFloat.formatFloat(-1234.5678, "e", 2), "-1.23e+03")
+    assert.strictEqual(GoFloat.formatFloat(-0, "g", -1), "-0")
+    assert.strictEqual(GoFloat.formatFloat(Number.NaN, "g", -1), "NaN")
+    assert.strictEqual(GoFloat.formatFloat(Number.NEGATIVE_INFINITY, "f", 2), "-Inf")
   })
 })
 
