@@ -51,24 +51,6 @@ export interface Sourced<A> {
 export const fileName = "config.json"
 
 /**
- * Normalizes a slash-separated path like Go's `filepath.Clean`.
- *
- * @deprecated Use {@link GoPath.clean}; a path utility does not belong to the config module.
- * @category utils
- * @since 0.1.0
- */
-export const cleanPath: (path: string) => string = GoPath.clean
-
-/**
- * Joins path segments and cleans the result, like Go's `filepath.Join`.
- *
- * @deprecated Use {@link GoPath.join}; a path utility does not belong to the config module.
- * @category utils
- * @since 0.1.0
- */
-export const joinPath: (...segments: ReadonlyArray<string>) => string = GoPath.join
-
-/**
  * The configuration directory, chosen as the docker CLI does: an explicit directory (its `--config` flag, empty
  * means not given), else `DOCKER_CONFIG` when non-empty, else `.docker` in the home directory.
  *

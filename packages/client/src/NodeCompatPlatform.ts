@@ -1,8 +1,9 @@
 /**
  * The {@link DockerPlatform.DockerPlatform} of a real machine on any runtime with Node's built-ins (Node, Bun and
- * Deno): built on `node:fs`, `node:os` and {@link Exec} (which runs programs with `node:child_process`, found on
- * `PATH` as Go's `exec.LookPath` finds them). Bun and Deno implement these `node:` built-ins too, so this one layer
- * serves all three runtimes; hence the name.
+ * Deno): built on `node:fs`, `node:os`, {@link Exec} (which runs programs with `node:child_process`, found on
+ * `PATH` as Go's `exec.LookPath` finds them) and {@link AtomicFile} (which replaces `config.json` whole or not at
+ * all). Bun and Deno implement these `node:` built-ins too, so this one layer serves all three runtimes; hence the
+ * name.
  *
  * @since 0.1.0
  */
@@ -12,6 +13,7 @@ import * as Option from "effect/Option"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
+import * as AtomicFile from "./AtomicFile.ts"
 import * as DockerError from "./DockerError.ts"
 import * as DockerPlatform from "./DockerPlatform.ts"
 import * as Errno from "./Errno.ts"
@@ -115,29 +117,7 @@ export const make = (options?: Options): DockerPlatform.Service => {
     yield* call<string | undefined>((done) => fs.mkdir(dir, { recursive: true, mode: 0o700 }, done)).pipe(
       Effect.mapError(fsError(operation, "mkdir", dir))
     )
-    // Follow a symlink (a dangling one included) so the link itself survives, as the docker CLI does.
-    const target = yield* call<string>((done) => fs.realpath(path, done)).pipe(
-      Effect.catch((error) =>
-        error.code === "ENOENT"
-          ? call<string>((done) => fs.readlink(path, done)).pipe(
-            Effect.map((link) => nodePath.resolve(dir, link)),
-            Effect.orElseSucceed(() => path)
-          )
-          : Effect.fail(fsError(operation, "stat", path)(error))
-      )
-    )
-    const mode = yield* call<fs.Stats>((done) => fs.stat(target, done)).pipe(
-      Effect.map((stats) => stats.mode & 0o7777),
-      Effect.orElseSucceed(() => 0o600)
-    )
-    const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-    const removeTemp = call<void>((done) => fs.unlink(temp, (error) => done(error))).pipe(Effect.ignore)
-    yield* call<void>((done) => fs.writeFile(temp, text, { mode: 0o600, flag: "wx" }, (error) => done(error))).pipe(
-      Effect.flatMap(() => call<void>((done) => fs.chmod(temp, mode, (error) => done(error)))),
-      Effect.flatMap(() => call<void>((done) => fs.rename(temp, target, (error) => done(error)))),
-      Effect.mapError(fsError(operation, "write", target)),
-      Effect.tapError(() => removeTemp)
-    )
+    yield* AtomicFile.write(path, text, { operation })
   })
 
   const findProgram = Effect.fn("NodeCompatPlatform.findProgram")(function*(program: string) {

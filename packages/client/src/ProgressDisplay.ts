@@ -24,8 +24,9 @@
 import type { JsonMessage } from "@dockhand/models"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as ControlChars from "./ControlChars.ts"
 import type * as DockerError from "./DockerError.ts"
-import { humanSize } from "./internal/humanSize.ts"
+import { humanSize } from "./HumanSize.ts"
 import * as Progress from "./Progress.ts"
 
 /**
@@ -87,19 +88,6 @@ export interface RenderOptions<E = never, R = never> {
   readonly escape?: boolean | undefined
 }
 
-/** Every C0 control but tab and newline, DEL, and the C1 controls (U+0080–U+009F, which some terminals obey). */
-const control = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/
-const controls = new RegExp(control.source, "g")
-
-/** `text` with its control characters written as visible escapes (`\x1b`, `\u009b`); tabs and newlines kept. */
-const escapeControls = (text: string): string =>
-  control.test(text)
-    ? text.replace(controls, (c) => {
-      const code = c.charCodeAt(0)
-      return code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u00${code.toString(16)}`
-    })
-    : text
-
 /** Go's `time.Duration.String` of a whole number of seconds: `45s`, `1m30s`, `2h0m5s`. */
 const goDuration = (seconds: number): string => {
   if (seconds <= 0) return "0s"
@@ -154,7 +142,7 @@ export const progressBar = (detail: JsonMessage.ProgressDetail, columns: number,
  */
 export const make = (options: Options): Display => {
   const columns = options.columns ?? 200
-  const field = (options.escape ?? options.terminal) ? escapeControls : (text: string) => text
+  const field = (options.escape ?? options.terminal) ? ControlChars.escape : (text: string) => text
   let ids = new Map<string, number>()
 
   /** One message as docker's `JSONMessage.Display` writes it. */

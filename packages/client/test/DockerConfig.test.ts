@@ -9,6 +9,7 @@ import * as path from "node:path"
 import { inspect } from "node:util"
 import * as DockerConfig from "../src/DockerConfig.ts"
 import * as DockerPlatform from "../src/DockerPlatform.ts"
+import * as GoPath from "../src/GoPath.ts"
 import * as NodeCompatPlatform from "../src/NodeCompatPlatform.ts"
 
 const tempDir = Effect.acquireRelease(
@@ -53,10 +54,10 @@ describe("DockerConfig.resolveDir", () => {
     }))
 
   it("cleans paths like Go's filepath.Clean", () => {
-    assert.strictEqual(DockerConfig.cleanPath("/a/./b/../c//"), "/a/c")
-    assert.strictEqual(DockerConfig.cleanPath("../x/.."), "..")
-    assert.strictEqual(DockerConfig.cleanPath("/.."), "/")
-    assert.strictEqual(DockerConfig.joinPath("/root/.docker", "contexts", "meta"), "/root/.docker/contexts/meta")
+    assert.strictEqual(GoPath.clean("/a/./b/../c//"), "/a/c")
+    assert.strictEqual(GoPath.clean("../x/.."), "..")
+    assert.strictEqual(GoPath.clean("/.."), "/")
+    assert.strictEqual(GoPath.join("/root/.docker", "contexts", "meta"), "/root/.docker/contexts/meta")
   })
 })
 

@@ -62,8 +62,8 @@ describe("GoPath", () => {
     assert.strictEqual(GoPath.join("/root/.docker", "contexts", "..", "x"), "/root/.docker/x")
   })
 
-  it("DockerConfig's deprecated cleanPath and joinPath are the same functions", () => {
-    assert.strictEqual(DockerConfig.cleanPath, GoPath.clean)
-    assert.strictEqual(DockerConfig.joinPath, GoPath.join)
+  it("DockerConfig no longer exports the removed cleanPath and joinPath aliases", () => {
+    assert.notProperty(DockerConfig, "cleanPath")
+    assert.notProperty(DockerConfig, "joinPath")
   })
 })

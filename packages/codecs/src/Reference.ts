@@ -83,6 +83,7 @@ const digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{
 
 const REFERENCE = new RegExp(`^((?:${domain}/)?${path})(?::(${tag}))?(?:@(${digest}))?$`)
 const NAME = new RegExp(`^(?:(${domain})/)?(${path})$`)
+const TAG = new RegExp(`^${tag}$`)
 const IMAGE_ID = /^[a-f0-9]{64}$/
 const WELL_FORMED_DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/
 const HEX_LOWER = /^[a-f0-9]+$/
@@ -215,6 +216,44 @@ export const parseNormalized = (input: string): Result.Result<Reference, Invalid
     parse(`${domainPart}/${rest}`),
     (error) => new InvalidReference({ reason: error.reason, input, message: error.message })
   )
+}
+
+/**
+ * A {@link parseNormalized} that remembers the repository names it has read, for reading many references of few
+ * repositories (the tags of an image list): once a name has been met, `name:tag` costs a map look-up and a check of
+ * the tag on its own. Every answer, failures included, is the one {@link parseNormalized} gives (a failure is
+ * always read the whole way, for its wording).
+ *
+ * **Gotchas**
+ *
+ * The names are kept as long as the parser is: make one per listing or job, not one per process of a server that
+ * reads what its users send.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const makeNormalizedParser = (): (input: string) => Result.Result<Reference, InvalidReference> => {
+  // a name read before: its bare reference, or undefined when the name alone is not a bare name
+  const names = new Map<string, Reference | undefined>()
+  return (input) => {
+    const colon = input.lastIndexOf(":")
+    // a digest, no tag, or a colon that belongs to a registry's port: the whole way
+    if (colon <= input.lastIndexOf("/") || input.includes("@")) return parseNormalized(input)
+    const nameText = input.slice(0, colon)
+    const tagText = input.slice(colon + 1)
+    // 64 hex digits are an image ID alone, but a name before a tag
+    if (!TAG.test(tagText) || IMAGE_ID.test(nameText)) return parseNormalized(input)
+    let named = names.get(nameText)
+    if (named === undefined && !names.has(nameText)) {
+      // the name alone must read as a bare name (`localhost:5000` would read as a name and a tag)
+      const parsed = parseNormalized(nameText)
+      named = Result.isSuccess(parsed) && isNameOnly(parsed.success) ? parsed.success : undefined
+      names.set(nameText, named)
+    }
+    return named === undefined
+      ? parseNormalized(input)
+      : Result.succeed({ domain: named.domain, path: named.path, tag: tagText })
+  }
 }
 
 /**

@@ -256,3 +256,56 @@ describe("hostile input", () => {
     }
   }, { arbitrary: { runs: 200 } })
 })
+
+describe("makeNormalizedParser (names remembered, tags checked alone)", () => {
+  const sha = "sha256:" + "a".repeat(64)
+  const piece = Schema.String.check(
+    Schema.isPattern(
+      /^(?:[a-z0-9]{1,5}|[A-Z]{1,2}|localhost|[0-9]{2,4}|[a-f0-9]{64}|[.:/@_<>-]{1,2}|__|sha256:[a-f0-9]{64}|\[::1\]){1,6}$/
+    )
+  )
+  it.prop("answers as parseNormalized does, failures included, the first time and from memory", [
+    Schema.Array(piece),
+    Schema.Boolean
+  ], ([pieces, twice]) => {
+    const input = pieces.join("")
+    const parse = Reference.makeNormalizedParser()
+    if (twice) parse(input)
+    assert.deepStrictEqual(parse(input), Reference.parseNormalized(input), input)
+  }, { arbitrary: { runs: 2000 } })
+
+  it("corner cases, with the name met first", () => {
+    const parse = Reference.makeNormalizedParser()
+    for (
+      const input of [
+        "localhost:5000:tag",
+        "localhost:5000/app:1",
+        `${"a".repeat(64)}:t`,
+        "a:b/c:d",
+        "app:",
+        "app:-x",
+        "x/Y:1",
+        "UPPER:1",
+        "<none>:<none>",
+        `app@${sha}`,
+        `app:1@${sha}`,
+        "library/app:1",
+        "docker.io/app:latest",
+        "index.docker.io/user/app:v2",
+        `${"a/".repeat(130)}b:1`,
+        `localhost:5000/${"a".repeat(250)}:1`
+      ]
+    ) {
+      const name = input.slice(0, Math.max(input.lastIndexOf(":"), 0))
+      if (name !== "") parse(name)
+      parse(`${name}:other`)
+      assert.deepStrictEqual(parse(input), Reference.parseNormalized(input), input)
+    }
+    // the name is read once: the second tag of a name gives the same parts with its own tag
+    assert.deepStrictEqual(Result.getOrThrow(parse("busybox:2")), {
+      domain: "docker.io",
+      path: "library/busybox",
+      tag: "2"
+    })
+  })
+})

@@ -1,15 +1,15 @@
 /**
- * `save -o PATH`'s file: docker's checks of the path, and its atomic writer (a temporary file renamed over the
- * target once every byte is written).
+ * `save -o PATH`'s file: docker's checks of the path, and the write through the client's atomic writer (a temporary
+ * file renamed over the target once every byte is written).
  *
  * @internal
  */
 import type { DockerError } from "@dockhand/client"
+import * as ClientAtomicFile from "@dockhand/client/AtomicFile"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { randomBytes } from "node:crypto"
-import { closeSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs"
-import { dirname, join, posix } from "node:path"
+import { lstatSync, statSync } from "node:fs"
+import { posix } from "node:path"
 import * as Failure from "./Failure.ts"
 import * as Memory from "./Memory.ts"
 
@@ -51,45 +51,19 @@ export const validateOutputPath = (path: string) => {
 }
 
 /**
- * Writes a byte stream to `path` as docker's `CopyToFile` does: into a new temporary file (mode 0600) next to it,
- * renamed over `path` only once every byte is written, so that a failed save leaves an existing file alone. Each
- * chunk is written before the next is read, synchronously: a write lands in the page cache at once, and handing
- * tens of thousands of chunks to a thread pool and back made `save -o` a third slower than docker's.
+ * Writes a byte stream to `path` as docker's `CopyToFile` does, through the client's {@link ClientAtomicFile.write}:
+ * into a new temporary file (`.docker_temp_…`, mode 0600) next to it, renamed over `path` only once every byte is
+ * written, so that a failed or interrupted save leaves an existing file alone (whose mode a replaced file keeps).
+ * Chunks are written synchronously, each before the next is read, and counted for {@link Memory.tracker}.
  */
 export const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.DockerError>) => {
-  const goFailure = (cause: unknown) => Failure.message(Failure.goError(cause))
-  return Effect.acquireUseRelease(
-    Effect.try({
-      try: () => {
-        const temp = join(dirname(path), `.docker_temp_${randomBytes(5).toString("hex")}`)
-        return { temp, fd: openSync(temp, "wx", 0o600), closed: false, renamed: false, track: Memory.tracker() }
-      },
-      catch: goFailure
+  const track = Memory.tracker()
+  return ClientAtomicFile.write(
+    path,
+    Stream.map(bytes, (chunk) => {
+      track(chunk.byteLength)
+      return chunk
     }),
-    (file) =>
-      Stream.runForEach(bytes, (chunk) =>
-        Effect.try({
-          try: () => {
-            for (let offset = 0; offset < chunk.byteLength;) offset += writeSync(file.fd, chunk, offset)
-            file.track(chunk.byteLength)
-          },
-          catch: goFailure
-        })).pipe(
-          Effect.andThen(Effect.try({
-            try: () => {
-              closeSync(file.fd)
-              file.closed = true
-              renameSync(file.temp, path)
-              file.renamed = true
-            },
-            catch: goFailure
-          }))
-        ),
-    // on failure or interruption: the temporary file goes, whatever `path` held stays
-    (file) =>
-      Effect.sync(() => {
-        if (!file.closed) closeSync(file.fd)
-        if (!file.renamed) rmSync(file.temp, { force: true })
-      })
+    { operation: "ImageSave", tempPrefix: ".docker_temp_" }
   )
 }

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as ControlChars from "./ControlChars.ts"
+import * as LocalRead from "./LocalRead.ts"
 import * as Memory from "./Memory.ts"
 
 /** The process's standard streams. */
@@ -71,10 +72,7 @@ export const layer = Layer.sync(Terminal, () => {
         return write(process.stdout, chunk)
       })
     },
-    stdin: Stream.fromAsyncIterable(
-      process.stdin as AsyncIterable<Uint8Array>,
-      (cause) => cause instanceof Error ? cause : new Error(String(cause))
-    ),
+    stdin: LocalRead.fromReadable(process.stdin),
     stdoutIsTerminal,
     stderrIsTerminal,
     stdinIsTerminal: process.stdin.isTTY === true,

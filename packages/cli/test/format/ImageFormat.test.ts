@@ -332,3 +332,86 @@ describe("parseReference (the name remembered, the tag checked alone)", () => {
     }
   })
 })
+
+/**
+ * The reference grammar ImageFormat had of its own before it used the codecs' parser, kept as the oracle that the
+ * listing's answers did not change (its one difference: it limited domain and path together to 255 characters,
+ * where distribution/reference v0.6, as docker 28 vendors it, limits the path alone).
+ */
+const pathComponent = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
+const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+const domainAndPort = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`
+const referencePattern = new RegExp(
+  `^((?:${domainAndPort}/)?${pathComponent}(?:/${pathComponent})*)` +
+    "(?::([\\w][\\w.-]{0,127}))?" +
+    "(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
+)
+const namePattern = new RegExp(`^(?:(${domainAndPort})/)?(${pathComponent}(?:/${pathComponent})*)$`)
+const digestLengths: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 }
+
+const ownGrammar = (ref: string): ImageFormat.Reference | undefined => {
+  if (/^[a-f0-9]{64}$/.test(ref)) return undefined
+  const slash = ref.indexOf("/")
+  let domain = "docker.io"
+  let remainder = ref
+  if (slash >= 0) {
+    const first = ref.slice(0, slash)
+    if (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first) {
+      domain = first
+      remainder = ref.slice(slash + 1)
+    }
+  }
+  if (domain === "index.docker.io") domain = "docker.io"
+  if (domain === "docker.io" && !remainder.includes("/")) remainder = "library/" + remainder
+  const colon = remainder.indexOf(":")
+  const remote = colon >= 0 ? remainder.slice(0, colon) : remainder
+  if (remote.toLowerCase() !== remote) return undefined
+  const m = referencePattern.exec(`${domain}/${remainder}`)
+  if (m === null || m[1]!.length > 255) return undefined
+  const digest = m[3]
+  if (digest !== undefined) {
+    const [algorithm, encoded] = digest.split(":") as [string, string]
+    if (digestLengths[algorithm] !== encoded.length || !/^[a-f0-9]+$/.test(encoded)) return undefined
+  }
+  const name = namePattern.exec(m[1]!)!
+  const nameDomain = name[1]
+  let path = name[2]!
+  let familiarName: string
+  if (nameDomain === "docker.io") {
+    if (path.startsWith("library/") && !path.slice("library/".length).includes("/")) {
+      path = path.slice("library/".length)
+    }
+    familiarName = path
+  } else familiarName = nameDomain === undefined ? path : `${nameDomain}/${path}`
+  return { familiarName, tag: m[2], digest }
+}
+
+describe("image references through the codecs' parser: the listing's answers unchanged", () => {
+  const piece = Schema.String.check(
+    Schema.isPattern(
+      /^(?:[a-z0-9]{1,5}|[A-Z]{1,2}|localhost|docker\.io|index\.docker\.io|library|[0-9]{2,4}|[a-f0-9]{64}|[.:/@_<>-]{1,2}|__|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}|\[::1\]){1,6}$/
+    )
+  )
+  // imageRows, defaultImageTable and diskUsageImageRows read references only through parseReference
+  it.prop("parseReference and parseReferenceByGrammar give what the old grammar gave", [
+    Schema.Array(piece),
+    Schema.Boolean
+  ], ([pieces, twice]) => {
+    const ref = pieces.join("")
+    if (twice) ImageFormat.parseReference(ref)
+    const expected = ownGrammar(ref)
+    assert.deepStrictEqual(ImageFormat.parseReference(ref), expected, ref)
+    assert.deepStrictEqual(ImageFormat.parseReferenceByGrammar(ref), expected, ref)
+  }, { arbitrary: { runs: 3000 } })
+
+  it("a registry name and a path of 255 characters together over 255: listed, as docker 28 lists it", () => {
+    const ref = `localhost:5000/${"a".repeat(250)}:1`
+    assert.isUndefined(ownGrammar(ref))
+    assert.deepStrictEqual(ImageFormat.parseReference(ref), {
+      familiarName: `localhost:5000/${"a".repeat(250)}`,
+      tag: "1",
+      digest: undefined
+    })
+    assert.isUndefined(ImageFormat.parseReference(`localhost:5000/${"a".repeat(256)}:1`))
+  })
+})

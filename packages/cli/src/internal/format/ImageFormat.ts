@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import * as Ref from "@dockhand/codecs/Reference"
 import type { Image } from "@dockhand/models"
 import * as Result from "effect/Result"
 import * as V from "./GoValue.ts"
@@ -14,19 +15,8 @@ import * as Table from "./Table.ts"
 import * as Units from "./Units.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
-// References (github.com/distribution/reference)
+// References (read by the codecs' parser, distribution/reference's grammar)
 // ---------------------------------------------------------------------------------------------------------------
-
-const pathComponent = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
-const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-const domainAndPort = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`
-const referencePattern = new RegExp(
-  `^((?:${domainAndPort}/)?${pathComponent}(?:/${pathComponent})*)` +
-    "(?::([\\w][\\w.-]{0,127}))?" +
-    "(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$"
-)
-const namePattern = new RegExp(`^(?:(${domainAndPort})/)?(${pathComponent}(?:/${pathComponent})*)$`)
-const digestLengths: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 }
 
 /** A parsed image reference: its short ("familiar") repository name and its tag and digest when present. */
 export interface Reference {
@@ -36,74 +26,27 @@ export interface Reference {
   readonly digest: string | undefined
 }
 
-/**
- * `reference.ParseNormalizedNamed` followed by `FamiliarName`: docker.io and `library/` are dropped from the name;
- * `undefined` when the reference is invalid (such as `<none>:<none>`). Matches the whole reference against the
- * grammar; {@link parseReference} gives the same answers faster for lists of tags.
- */
-export const parseReferenceByGrammar = (ref: string): Reference | undefined => {
-  if (/^[a-f0-9]{64}$/.test(ref)) return undefined
-  const slash = ref.indexOf("/")
-  let domain = "docker.io"
-  let remainder = ref
-  if (slash >= 0) {
-    const first = ref.slice(0, slash)
-    if (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first) {
-      domain = first
-      remainder = ref.slice(slash + 1)
-    }
-  }
-  if (domain === "index.docker.io") domain = "docker.io"
-  if (domain === "docker.io" && !remainder.includes("/")) remainder = "library/" + remainder
-  const colon = remainder.indexOf(":")
-  const remote = colon >= 0 ? remainder.slice(0, colon) : remainder
-  if (remote.toLowerCase() !== remote) return undefined
-  const m = referencePattern.exec(`${domain}/${remainder}`)
-  if (m === null || m[1]!.length > 255) return undefined
-  const digest = m[3]
-  if (digest !== undefined) {
-    const [algorithm, encoded] = digest.split(":") as [string, string]
-    if (digestLengths[algorithm] !== encoded.length || !/^[a-f0-9]+$/.test(encoded)) return undefined
-  }
-  const name = namePattern.exec(m[1]!)!
-  const nameDomain = name[1]
-  let path = name[2]!
-  let familiarName: string
-  if (nameDomain === "docker.io") {
-    if (path.startsWith("library/") && !path.slice("library/".length).includes("/")) {
-      path = path.slice("library/".length)
-    }
-    familiarName = path
-  } else familiarName = nameDomain === undefined ? path : `${nameDomain}/${path}`
-  return { familiarName, tag: m[2], digest }
+const familiar = (result: Result.Result<Ref.Reference, Ref.InvalidReference>): Reference | undefined => {
+  if (Result.isFailure(result)) return undefined
+  const ref = result.success
+  return { familiarName: Ref.familiarName(ref), tag: ref.tag, digest: ref.digest }
 }
 
-const tagPattern = /^\w[\w.-]{0,127}$/
-const identifierPattern = /^[a-f0-9]{64}$/
-/** Familiar names by repository name, as met in this process (a list has many tags of few repositories). */
-const familiarNames = new Map<string, string | undefined>()
+/**
+ * `reference.ParseNormalizedNamed` followed by `FamiliarName` (the codecs' {@link Ref.parseNormalized}): docker.io
+ * and `library/` are dropped from the name; `undefined` when the reference is invalid (such as `<none>:<none>`).
+ * {@link parseReference} gives the same answers faster for lists of tags.
+ */
+export const parseReferenceByGrammar = (ref: string): Reference | undefined => familiar(Ref.parseNormalized(ref))
+
+/** The parser of this process's listings: it remembers each repository name (a list has many tags of few). */
+const parseNormalized = Ref.makeNormalizedParser()
 
 /**
- * {@link parseReferenceByGrammar}, with the work on the repository name done once per name: a `name:tag` reference
- * is its name (checked and shortened once, then remembered) and a tag checked on its own. References with a digest,
- * without a tag, or whose name is 64 hex digits go the whole way.
+ * {@link parseReferenceByGrammar}, with the work on the repository name done once per name (the codecs'
+ * {@link Ref.makeNormalizedParser}): a `name:tag` reference is its remembered name and a tag checked on its own.
  */
-export const parseReference = (ref: string): Reference | undefined => {
-  const colon = ref.lastIndexOf(":")
-  if (colon <= ref.lastIndexOf("/") || ref.includes("@")) return parseReferenceByGrammar(ref)
-  const name = ref.slice(0, colon)
-  const tag = ref.slice(colon + 1)
-  if (identifierPattern.test(name)) return parseReferenceByGrammar(ref)
-  if (!tagPattern.test(tag)) return undefined
-  let familiarName = familiarNames.get(name)
-  if (familiarName === undefined && !familiarNames.has(name)) {
-    // the name alone must parse as a bare name ("localhost:5000" would read as a name and a tag)
-    const parsed = parseReferenceByGrammar(name)
-    familiarName = parsed?.tag === undefined && parsed?.digest === undefined ? parsed?.familiarName : undefined
-    familiarNames.set(name, familiarName)
-  }
-  return familiarName === undefined ? undefined : { familiarName, tag, digest: undefined }
-}
+export const parseReference = (ref: string): Reference | undefined => familiar(parseNormalized(ref))
 
 // ---------------------------------------------------------------------------------------------------------------
 // docker image ls

@@ -5,30 +5,9 @@
  *
  * @internal
  */
-import { formatFloat } from "./GoValue.ts"
 
-const decimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
-
-const scale = (size: number, base: number, units: ReadonlyArray<string>): [number, string] => {
-  let i = 0
-  while (size >= base && i < units.length - 1) {
-    size = size / base
-    i++
-  }
-  return [size, units[i]!]
-}
-
-/**
- * go-units' `HumanSizeWithPrecision`: the size in decimal units (B, kB, MB, …) with `precision` significant digits
- * and Go's `%g` rules, e.g. 1982256 → `1.98MB`, 1125 → `1.12kB` (ties round to even), 999999 → `1e+03kB`.
- */
-export const humanSizeWithPrecision = (size: number, precision: number): string => {
-  const [value, unit] = scale(size, 1000, decimalUnits)
-  return formatFloat(value, "g", precision) + unit
-}
-
-/** go-units' `HumanSize`: {@link humanSizeWithPrecision} with 4 significant digits (999999 → `1000kB`). */
-export const humanSize = (size: number): string => humanSizeWithPrecision(size, 4)
+/** go-units' `HumanSize` and `HumanSizeWithPrecision`, owned by the client (its progress bars print sizes too). */
+export { humanSize, humanSizeWithPrecision } from "@dockhand/client/HumanSize"
 
 /**
  * go-units' `HumanDuration` of a duration in seconds: `Less than a second`, `1 second`, `N seconds`,

@@ -1,0 +1,145 @@
+/**
+ * Files replaced whole or not at all, on any runtime with Node's `node:fs` (Node, Bun, Deno): the bytes go to a new
+ * temporary file in the target's directory, which is renamed over the target once every byte is written and the
+ * file is closed; if anything fails, or the write is interrupted, the temporary file is removed and the target is
+ * as it was. A symbolic link at the target is followed (the link stays, the file it points to is replaced), a file
+ * being replaced keeps its mode and a new one gets 0600. The docker CLI's `config.json` and `dockhand save -o` are
+ * written this way.
+ *
+ * **Gotchas**
+ *
+ * As the docker CLI's writers, this does not `fsync`: a crash of the machine (not of the process) soon after the
+ * rename may leave the old content or an empty file. The target's directory must exist.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import * as nodePath from "node:path"
+import * as DockerError from "./DockerError.ts"
+import * as DockerPlatform from "./DockerPlatform.ts"
+import * as Errno from "./Errno.ts"
+
+/**
+ * How to write: `operation` names the caller in errors (default `AtomicFile.write`); `tempPrefix` starts the name
+ * of the temporary file (default `.NAME.tmp-` for a target named NAME; `dockhand save -o` uses docker's
+ * `.docker_temp_`), which a random suffix completes.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly operation?: string | undefined
+  readonly tempPrefix?: string | undefined
+}
+
+/**
+ * The mode of a new file (0600: it may hold credentials or a private image).
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const newFileMode = 0o600
+
+type ErrnoException = NodeJS.ErrnoException
+
+/** A failed system call on `path` as a `SystemError` worded as Go words it: `open /x/.tmp-1: permission denied`. */
+const failure = (operation: string, syscall: string, path: string, target?: string) => (cause: unknown) => {
+  const code = (cause as ErrnoException | undefined)?.code
+  const text = Errno.goText(code) ?? code ?? (cause instanceof Error ? cause.message : String(cause))
+  const subject = target === undefined ? path : `${path} ${target}`
+  return DockerPlatform.localError(operation, `${syscall} ${subject}: ${text}`, {
+    kind: DockerError.systemErrorKind(code),
+    path,
+    syscall,
+    cause
+  })
+}
+
+const attempt = <A>(operation: string, syscall: string, path: string, run: () => A) =>
+  Effect.try({ try: run, catch: failure(operation, syscall, path) })
+
+/**
+ * The file a write to `path` replaces: `path` itself, or the file a symbolic link at `path` points to (a dangling
+ * link included, so that the link survives, as the docker CLI keeps a linked `config.json`).
+ */
+const resolveTarget = (operation: string, path: string): Effect.Effect<string, DockerError.DockerError> =>
+  Effect.try({ try: () => fs.realpathSync(path), catch: (cause) => cause as ErrnoException }).pipe(
+    Effect.catch((error) =>
+      error.code === "ENOENT"
+        ? Effect.try({ try: () => fs.readlinkSync(path), catch: () => path }).pipe(
+          Effect.map((link) => nodePath.resolve(nodePath.dirname(path), link)),
+          Effect.orElseSucceed(() => path)
+        )
+        : Effect.fail(failure(operation, "stat", path)(error))
+    )
+  )
+
+const randomSuffix = (): string =>
+  Array.from(globalThis.crypto.getRandomValues(new Uint8Array(5)), (byte) => byte.toString(16).padStart(2, "0"))
+    .join("")
+
+/** Writes every byte of `bytes` at the file's current position. */
+const writeAll = (fd: number, bytes: Uint8Array): void => {
+  for (let offset = 0; offset < bytes.byteLength;) offset += fs.writeSync(fd, bytes, offset)
+}
+
+/**
+ * Replaces the file at `path` with `content` (text as UTF-8, bytes, or a byte stream) atomically, as described
+ * above. A stream's chunks are written synchronously, each before the next is read: a write lands in the page cache
+ * at once, and for the tens of thousands of chunks of an image archive a thread-pool round trip each costs more
+ * than the writes. Failures of the file system are `SystemError`s with the errno's kind, the file and the call; a
+ * failure of the stream is passed on as it is.
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const write = <E = never, R = never>(
+  path: string,
+  content: string | Uint8Array | Stream.Stream<Uint8Array, E, R>,
+  options: Options = {}
+): Effect.Effect<void, E | DockerError.DockerError, R> => {
+  const operation = options.operation ?? "AtomicFile.write"
+  return Effect.acquireUseRelease(
+    Effect.gen(function*() {
+      const target = yield* resolveTarget(operation, path)
+      // the mode of the file replaced; a new file's when there is none or it cannot be read
+      const existing = yield* Effect.try({ try: () => fs.statSync(target, { throwIfNoEntry: false }), catch: () => 0 })
+        .pipe(Effect.orElseSucceed(() => undefined))
+      const mode = existing === undefined ? newFileMode : existing.mode & 0o7777
+      const prefix = options.tempPrefix ?? `.${nodePath.basename(target)}.tmp-`
+      const temp = nodePath.join(nodePath.dirname(target), `${prefix}${randomSuffix()}`)
+      const fd = yield* attempt(operation, "open", temp, () => fs.openSync(temp, "wx", newFileMode))
+      return { target, mode, temp, fd, closed: false, renamed: false }
+    }),
+    (file) => {
+      const bytes = (chunk: Uint8Array) => attempt(operation, "write", file.temp, () => writeAll(file.fd, chunk))
+      const written: Effect.Effect<void, E | DockerError.DockerError, R> = typeof content === "string"
+        ? bytes(new TextEncoder().encode(content))
+        : content instanceof Uint8Array
+        ? bytes(content)
+        : Stream.runForEach(content, bytes)
+      return written.pipe(
+        Effect.andThen(attempt(operation, "close", file.temp, () => {
+          fs.closeSync(file.fd)
+          file.closed = true
+        })),
+        Effect.andThen(attempt(operation, "chmod", file.temp, () => fs.chmodSync(file.temp, file.mode))),
+        Effect.andThen(Effect.try({
+          try: () => {
+            fs.renameSync(file.temp, file.target)
+            file.renamed = true
+          },
+          catch: failure(operation, "rename", file.temp, file.target)
+        }))
+      )
+    },
+    // on failure or interruption: the temporary file goes, whatever the target held stays
+    (file) =>
+      Effect.sync(() => {
+        if (!file.closed) fs.closeSync(file.fd)
+        if (!file.renamed) fs.rmSync(file.temp, { force: true })
+      })
+  )
+}

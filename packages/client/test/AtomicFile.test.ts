@@ -1,0 +1,106 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as AtomicFile from "../src/AtomicFile.ts"
+import * as DockerError from "../src/DockerError.ts"
+
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-atomic-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+const modeOf = (file: string) => fs.statSync(file).mode & 0o777
+const bytes = (text: string) => new TextEncoder().encode(text)
+
+describe("AtomicFile.write (config.json and save -o)", () => {
+  it.effect("text, bytes or a stream; a new file is 0600, a replaced one keeps its mode; no temporary file stays", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "config.json")
+      yield* AtomicFile.write(file, "{}")
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "{}")
+      assert.strictEqual(modeOf(file), 0o600)
+      fs.chmodSync(file, 0o644)
+      yield* AtomicFile.write(file, bytes("é"))
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "é")
+      assert.strictEqual(modeOf(file), 0o644)
+      yield* AtomicFile.write(file, Stream.make(bytes("a"), bytes("b"), bytes("c")))
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "abc")
+      assert.deepStrictEqual(fs.readdirSync(dir), ["config.json"])
+    }))
+
+  it.effect("a symbolic link is followed and stays, a dangling one included", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      fs.writeFileSync(path.join(dir, "real"), "old", { mode: 0o640 })
+      fs.symlinkSync("real", path.join(dir, "link"))
+      yield* AtomicFile.write(path.join(dir, "link"), "new")
+      assert.strictEqual(fs.readlinkSync(path.join(dir, "link")), "real")
+      assert.strictEqual(fs.readFileSync(path.join(dir, "real"), "utf8"), "new")
+      assert.strictEqual(modeOf(path.join(dir, "real")), 0o640)
+      fs.symlinkSync("later", path.join(dir, "dangling"))
+      yield* AtomicFile.write(path.join(dir, "dangling"), "made")
+      assert.strictEqual(fs.readFileSync(path.join(dir, "later"), "utf8"), "made")
+      assert.isTrue(fs.lstatSync(path.join(dir, "dangling")).isSymbolicLink())
+    }))
+
+  it.effect("a failing stream: its own error, the old file kept, the temporary file (named with tempPrefix) removed", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "out.tar")
+      fs.writeFileSync(file, "keep me")
+      let seen: ReadonlyArray<string> = []
+      const failing = Stream.make(bytes("part")).pipe(
+        Stream.concat(
+          Stream.fromEffect(Effect.sync(() => {
+            seen = fs.readdirSync(dir)
+          })).pipe(Stream.drain)
+        ),
+        Stream.concat(Stream.fail("daemon gone" as const))
+      )
+      const error = yield* Effect.flip(AtomicFile.write(file, failing, { tempPrefix: ".docker_temp_" }))
+      assert.strictEqual(error, "daemon gone")
+      assert.strictEqual(seen.length, 2)
+      assert.isTrue(seen.some((name) => /^\.docker_temp_[0-9a-f]{10}$/.test(name)), seen.join(","))
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "keep me")
+      assert.deepStrictEqual(fs.readdirSync(dir), ["out.tar"])
+    }))
+
+  it.effect("interrupted while writing: the temporary file removed, the old file kept", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "out.tar")
+      fs.writeFileSync(file, "keep me")
+      const written = yield* Deferred.make<void>()
+      const stalled = Stream.make(bytes("x")).pipe(
+        Stream.concat(Stream.fromEffect(Deferred.succeed(written, undefined)).pipe(Stream.drain)),
+        Stream.concat(Stream.never)
+      )
+      const fiber = yield* Effect.forkChild(AtomicFile.write(file, stalled))
+      yield* Deferred.await(written)
+      assert.strictEqual(fs.readdirSync(dir).length, 2)
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual(fs.readdirSync(dir), ["out.tar"])
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "keep me")
+    }))
+
+  it.effect("a failure of the file system: a SystemError in Go's words with kind, call, path and cause", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const missing = path.join(dir, "no", "config.json")
+      const error = yield* Effect.flip(AtomicFile.write(missing, "{}", { operation: "Test.write" }))
+      assert.isTrue(DockerError.isDockerError(error))
+      assert.strictEqual(error.reason._tag, "SystemError")
+      if (error.reason._tag !== "SystemError") return
+      assert.strictEqual(error.reason.kind, "NotFound")
+      assert.strictEqual(error.reason.syscall, "open")
+      assert.strictEqual(error.reason.operation, "Test.write")
+      assert.match(error.reason.path ?? "", /^.*\/no\/\.config\.json\.tmp-[0-9a-f]{10}$/)
+      assert.strictEqual(error.message, `open ${error.reason.path}: no such file or directory`)
+      assert.strictEqual((error.reason.cause as NodeJS.ErrnoException).code, "ENOENT")
+    }))
+})
