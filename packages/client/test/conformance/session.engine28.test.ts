@@ -11,6 +11,7 @@ import { assert, describe, layer } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
@@ -191,6 +192,49 @@ if (C.entryName === "bun") {
           )
           assert.strictEqual(error.reason._tag, "StreamError")
           assert.include(error.message, "missing")
+        }))
+
+      it.effect("a FROM on the htpasswd registry pulls with the credentials the session's auth service gives", () =>
+        Effect.gen(function*() {
+          const engines = yield* C.engines
+          const config = yield* C.tempDir("session-config")
+          const password = Redacted.value(engines.registryPassword)
+          fs.writeFileSync(
+            path.join(config, "config.json"),
+            JSON.stringify({
+              auths: {
+                [engines.registryTls]: { auth: Buffer.from(`${engines.registryUser}:${password}`).toString("base64") }
+              }
+            })
+          )
+          const withAuth = yield* Layer.build(
+            C.Runtime.layerWith({ host: `unix://${socket()}`, configDir: config })
+          ).pipe(C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV }))
+          const base = `${engines.registryTls}/dockhand-session/${RUN_ID}:base`
+          yield* Effect.gen(function*() {
+            const images = yield* Images.Images
+            yield* images.build(C.buildContext("FROM scratch\nCOPY busybox /bin/sh\n"), { version: "2", tags: [base] })
+              .outcome
+            yield* images.push(base).outcome
+            yield* images.remove(base, { force: true })
+            const dir = contextDir(`FROM ${base}\nRUN busybox echo pulled-${RUN_ID}\n`)
+            const tag = `${REPO}:from-registry`
+            // no X-Registry-Config: the daemon can only get the credentials through the session
+            const messages = yield* Stream.runCollect(
+              images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                tags: [tag],
+                authConfigs: {},
+                session: { context: dir }
+              }).messages
+            )
+            assert.include(output(messages).text, `pulled-${RUN_ID}`)
+            assert.notInclude(JSON.stringify(messages), password)
+            yield* images.remove(tag, { force: true })
+            yield* images.remove(base, { force: true }).pipe(Effect.ignore)
+          }).pipe(Effect.provide(withAuth))
         }))
 
       it.effect("an interrupted build closes its session connection", () =>
