@@ -80,6 +80,29 @@ const matchOrFail = (m: DockerIgnore.Matcher, path: string) =>
 const literalOnly = (m: DockerIgnore.Matcher) => m.patterns.every((p) => p.exclusion || p.kind === "exact")
 
 /**
+ * fsutil's `FollowLinks`: the paths, and for each one that is a symbolic link the paths it leads to inside `root`
+ * (a link's target taken relative to the link's directory, an absolute one relative to `root`), followed again.
+ */
+const followLinks = (root: string, paths: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const posix = process.getBuiltinModule("node:path").posix
+    const out = new Set<string>()
+    for (const start of paths) {
+      let current = posix.normalize(`/${start}`).slice(1)
+      for (let hops = 0; hops < 255 && current !== "" && !out.has(current); hops++) {
+        out.add(current)
+        const link = current
+        const target = yield* Effect.promise(() =>
+          fs().promises.readlink(`${root}/${link}`).catch((): string | undefined => undefined)
+        )
+        if (target === undefined) break
+        current = posix.normalize(target.startsWith("/") ? target : `/${posix.dirname(current)}/${target}`).slice(1)
+      }
+    }
+    return [...out]
+  })
+
+/**
  * The DiffCopy handler for the directories `dirs` (by the names the daemon asks for).
  */
 export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (call) =>
@@ -89,7 +112,9 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
     if (root === undefined) {
       return yield* new Grpc.GrpcStatus({ code: Grpc.code.notFound, message: `no access allowed to dir "${dirName}"` })
     }
-    const includes = yield* matcher(values(call.metadata, "include-patterns"), "includepatterns")
+    const follow = values(call.metadata, "followpaths")
+    const followed = follow.length === 0 ? [] : yield* followLinks(root, follow)
+    const includes = yield* matcher([...values(call.metadata, "include-patterns"), ...followed], "includepatterns")
     const excludes = yield* matcher(values(call.metadata, "exclude-patterns"), "excludepatterns")
     const files = new Map<number, string>()
     let index = 0
