@@ -258,9 +258,9 @@ if (C.entryName === "bun") {
             Effect.forkChild
           )
           yield* Deferred.await(running)
-          assert.isAbove(openFds(), before)
           yield* Fiber.interrupt(fiber)
-          yield* Effect.sleep("200 millis")
+          // the session's socket is destroyed when the build's scope closes (a 5 s bound, not a timing)
+          for (let i = 0; i < 50 && openFds() > before; i++) yield* Effect.sleep("100 millis")
           assert.isAtMost(openFds(), before)
         }), { timeout: 60_000 })
     })
