@@ -235,6 +235,27 @@ if (C.entryName === "bun") {
             yield* images.remove(tag, { force: true })
             yield* images.remove(base, { force: true }).pipe(Effect.ignore)
           }).pipe(Effect.provide(withAuth))
+          // the same build without stored credentials: the registry refuses the anonymous pull
+          const empty = yield* C.tempDir("session-noauth")
+          fs.writeFileSync(path.join(empty, "config.json"), "{}")
+          const withoutAuth = yield* Layer.build(
+            C.Runtime.layerWith({ host: `unix://${socket()}`, configDir: empty })
+          ).pipe(C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV }))
+          const refused = yield* Effect.flip(
+            Effect.gen(function*() {
+              const images = yield* Images.Images
+              const dir = contextDir(`FROM ${base}\nRUN busybox echo again\n`)
+              return yield* images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                pull: true,
+                authConfigs: {},
+                session: { context: dir }
+              }).outcome
+            }).pipe(Effect.provide(withoutAuth))
+          )
+          assert.match(refused.message, /401|[Uu]nauthorized|authoriz/)
         }))
 
       it.effect("an interrupted build closes its session connection", () =>
