@@ -1,5 +1,5 @@
-// Generates the TypeScript of BuildKit's progress messages (packages/codecs/src/internal/buildkit/*_pb.ts) from the
-// .proto subset in packages/codecs/proto (see the header of each file for the BuildKit tag and source path), with
+// Generates the TypeScript of BuildKit's progress and session messages (packages/codecs/src/internal/{buildkit,fsutil,
+// grpc}/*_pb.ts) from the .proto subset in packages/codecs/proto (see the header of each file for the BuildKit tag and source path), with
 // the pinned `@bufbuild/buf` and `@bufbuild/protoc-gen-es` of the root package, then formats the output as the rest
 // of the sources (dprint, dprint.json). Run with `npm run gen:proto` after changing a .proto file; commit the result.
 import { createFromBuffer } from "@dprint/formatter"
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("../", import.meta.url))
 const protoDir = join(root, "packages/codecs/proto")
-const outDir = join(root, "packages/codecs/src/internal/buildkit")
+const outDirs = ["buildkit", "fsutil", "grpc"].map((dir) => `packages/codecs/src/internal/${dir}`)
 const bin = join(root, "node_modules/.bin")
 
 execFileSync(join(bin, "buf"), ["generate"], {
@@ -24,9 +24,11 @@ const require = createRequire(import.meta.url)
 const { lineWidth, indentWidth, typescript } = JSON.parse(readFileSync(join(root, "dprint.json"), "utf8"))
 const formatter = createFromBuffer(readFileSync(require("@dprint/typescript").getPath()))
 formatter.setConfig({ lineWidth, indentWidth }, typescript)
-const generated = readdirSync(outDir).filter((name) => name.endsWith("_pb.ts"))
-for (const name of generated) {
-  const path = join(outDir, name)
+const generated = outDirs.flatMap((dir) =>
+  readdirSync(join(root, dir)).filter((name) => name.endsWith("_pb.ts")).map((name) => `${dir}/${name}`)
+)
+for (const file of generated) {
+  const path = join(root, file)
   writeFileSync(path, formatter.formatText({ filePath: path, fileText: readFileSync(path, "utf8") }))
 }
-console.log(`generated ${generated.map((name) => `packages/codecs/src/internal/buildkit/${name}`).join(", ")}`)
+console.log(`generated ${generated.join(", ")}`)

@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as Layer from "effect/Layer"
+import * as BuildSession from "./BuildSession.ts"
 import * as Credentials from "./Credentials.ts"
 import * as DockerEngine from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
@@ -120,7 +121,10 @@ const fromOptions = (
   options: DockerEngine.Options,
   layerOptions: Options = {}
 ): Layer.Layer<EndpointServices> =>
-  Layer.mergeAll(Layer.fresh(Images.layer), Layer.fresh(SystemApi.layer)).pipe(
+  Layer.mergeAll(
+    Layer.fresh(Images.layer).pipe(Layer.provide(BuildSession.layerDialer(options.endpoint))),
+    Layer.fresh(SystemApi.layer)
+  ).pipe(
     Layer.provideMerge(DockerEngine.layer(options)),
     Layer.provide(transportFor(transport, options.endpoint, layerOptions))
   )

@@ -16,8 +16,10 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as ApiVersion from "./ApiVersion.ts"
+import * as BuildSession from "./BuildSession.ts"
 import * as Credentials from "./Credentials.ts"
 import { DockerEngine } from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
@@ -273,6 +275,13 @@ export interface BuildOptions {
   readonly buildId?: string | undefined
   /** Credentials for every registry the build may pull from, keyed by registry host. */
   readonly authConfigs?: Readonly<Record<string, Registry.AuthConfig>> | undefined
+  /**
+   * Build through a BuildKit session (as `docker buildx build`): the daemon reads the context directory and the
+   * Dockerfile from disk through it (the `context` stream is not read), asks for `secrets` and for registry
+   * credentials (from the `Credentials` service). BuildKit only; not with `remote`. Node and Deno; on Bun it fails
+   * with a `WrongRuntime` reason. See {@link BuildSession}.
+   */
+  readonly session?: BuildSession.Options | undefined
 }
 
 /**
@@ -442,6 +451,7 @@ export const make = Effect.gen(function*() {
   const engine = yield* DockerEngine
   const host = engine.host
   const credentials = yield* Effect.serviceOption(Credentials.Credentials)
+  const dialer = yield* Effect.serviceOption(BuildSession.SessionDialer)
 
   /**
    * The caller's credentials, else (with a `Credentials` service) the stored ones for `registry`, like the CLI.
@@ -580,7 +590,7 @@ export const make = Effect.gen(function*() {
   /** A progress operation: validation and the request happen when the stream runs. */
   const progress = (
     call: { readonly operation: string; readonly reference?: string | undefined },
-    request: Effect.Effect<HttpClientRequest.HttpClientRequest, DockerError.DockerError>,
+    request: Effect.Effect<HttpClientRequest.HttpClientRequest, DockerError.DockerError, Scope.Scope>,
     messages: typeof Request.messages = Request.messages
   ) =>
     Progress.make(
@@ -718,6 +728,24 @@ export const make = Effect.gen(function*() {
     [(options.securityOpt?.length ?? 0) > 0, "securityopt"]
   ]
 
+  /** Opens the build's session (BuildKit only, not with `remote`), for as long as the progress stream runs. */
+  const openSession = (session: BuildSession.Options, options: BuildOptions) =>
+    Effect.gen(function*() {
+      if (options.version !== "2") {
+        return yield* Request.invalid("ImageBuild", "a session needs the BuildKit builder (version 2)")
+      }
+      if (options.remote !== undefined) {
+        return yield* Request.invalid("ImageBuild", "a session serves a local context: it cannot be used with remote")
+      }
+      if (Option.isNone(dialer)) {
+        return yield* Request.invalid(
+          "ImageBuild",
+          "a session needs a connection of the runtime entry (@dockhand/client/node or /deno layers)"
+        )
+      }
+      return yield* BuildSession.open(dialer.value, yield* engine.apiVersion, session, credentials)
+    })
+
   const build = (context: Stream.Stream<Uint8Array, DockerError.DockerError>, options: BuildOptions = {}) =>
     progress(
       { operation: "ImageBuild", reference: options.tags?.[0] },
@@ -741,15 +769,17 @@ export const make = Effect.gen(function*() {
           return yield* Request.invalid("ImageBuild", "outputs need the BuildKit builder (version 2)")
         }
         for (const tag of options.tags ?? []) yield* Reference.parseNamed("ImageBuild", tag)
+        const session = options.session === undefined ? undefined : yield* openSession(options.session, options)
         const authConfigs = options.authConfigs !== undefined || Option.isNone(credentials)
           ? options.authConfigs
           : yield* credentials.value.all()
         const request = HttpClientRequest.post("/build").pipe(
           Request.withQuery({
             t: options.tags,
-            dockerfile: options.dockerfile,
+            dockerfile: session === undefined ? options.dockerfile : session.dockerfileName,
             q: Request.flag(options.quiet),
-            remote: options.remote,
+            remote: session === undefined ? options.remote : "client-session",
+            session: session?.id,
             nocache: Request.flag(options.noCache),
             pull: Request.flag(options.pull),
             rm: options.remove === false ? "0" : undefined,
@@ -785,7 +815,7 @@ export const make = Effect.gen(function*() {
             authConfigs === undefined ? undefined : RegistryAuth.encodeConfig(authConfigs)
           )
         )
-        return options.remote !== undefined
+        return options.remote !== undefined || session !== undefined
           ? request
           : HttpClientRequest.bodyStream(request, context, { contentType: "application/x-tar" })
       }),

@@ -25,6 +25,8 @@ export * as DockerSettings from "./DockerSettings.ts"
 export * as GoPath from "./GoPath.ts"
 /** Go's words for errno codes, as the docker CLI prints local failures. @since 0.1.0 */
 export * as Errno from "./Errno.ts"
+/** BuildKit sessions (filesync, secrets, registry credentials) for `Images.build`. @since 0.1.0 */
+export * as BuildSession from "./BuildSession.ts"
 /** The `Images` service: every image endpoint. @since 0.1.0 */
 export * as Images from "./Images.ts"
 /** What the client needs from the runtime: environment, files, helper processes. @since 0.1.0 */

@@ -418,6 +418,30 @@ const recordedBuildkit = (name: string): Array<unknown> =>
     .map((line) => JSON.parse(line))
 
 describe("Images.build with BuildKit", () => {
+  it.effect("a session is refused with the classic builder and with remote, before any request", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines([]))
+      const classic = yield* Effect.flip(
+        run(daemon, (images) => images.build(Stream.empty, { session: { context: "." } }).outcome)
+      )
+      assert.strictEqual(classic.reason._tag, "InvalidArgument")
+      assert.include(classic.message, "a session needs the BuildKit builder (version 2)")
+      const remote = yield* Effect.flip(
+        run(
+          daemon,
+          (images) =>
+            images.build(Stream.empty, {
+              version: "2",
+              remote: "https://example.invalid/x.git",
+              session: { context: "." }
+            })
+              .outcome
+        )
+      )
+      assert.include(remote.message, "cannot be used with remote")
+      assert.deepStrictEqual(withoutPing(daemon.requests), [])
+    }))
+
   it.effect("sends version=2 with BuildKit's options and gives the image ID of a recorded build", () =>
     Effect.gen(function*() {
       const daemon = FakeDaemon.make(() => FakeDaemon.jsonLines(recordedBuildkit("ok.jsonl")))

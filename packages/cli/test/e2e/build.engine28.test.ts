@@ -219,10 +219,82 @@ describe("build with BuildKit on Engine 28.5, side by side with docker build --p
     assert.strictEqual(fs.readFileSync(iid, "utf8"), dockhand.stdout.toString().trim())
   })
 
+  it("a local directory goes through a session: buildx's internal load steps, .dockerignore honoured", async () => {
+    const dir = Harness.writeTree(world, "session-ctx", {
+      "Dockerfile":
+        `FROM scratch\nCOPY busybox /bin/sh\nCOPY . /ctx\nRUN echo ${world.runId} && cd /ctx && find . | sort\n`,
+      ".dockerignore": "ignored\n*.log\n!keep.log\n",
+      "kept/a.txt": "a\n",
+      "ignored/no.txt": "no\n",
+      "x.log": "no\n",
+      "keep.log": "yes\n",
+      "busybox": fs.readFileSync(Harness.BUSYBOX)
+    })
+    fs.chmodSync(path.join(dir, "busybox"), 0o755)
+    const { docker, dockhand } = await both(["build", "--progress=plain", "--network", "none", "--no-cache", dir])
+    assert.strictEqual(dockhand.code, docker.code, dockhand.stderr)
+    assert.strictEqual(dockhand.code, 0)
+    const internal = (stderr: string) =>
+      [...stderr.matchAll(
+        /^#\d+ (\[internal\] load (?:build definition from Dockerfile|\.dockerignore|build context))$/gm
+      )]
+        .map((m) => m[1]).filter((name, i, all) => all.indexOf(name) === i)
+    if (Harness.runtimeName === "bun") {
+      // Bun cannot serve a session: the context goes as a tar, without buildx's load steps
+      assert.deepStrictEqual(internal(dockhand.stderr), [])
+    } else {
+      assert.sameMembers(internal(dockhand.stderr), internal(docker.stderr))
+      assert.lengthOf(internal(dockhand.stderr), 3)
+    }
+    assert.deepStrictEqual(steps(dockhand.stderr), steps(docker.stderr))
+    assert.include(steps(dockhand.stderr).join("\n"), "./kept/a.txt")
+    assert.notInclude(dockhand.stderr, "ignored/no.txt")
+    assert.notInclude(dockhand.stderr, "./x.log")
+  })
+
+  it("--secret from a file and an environment variable, as docker passes them", async () => {
+    const dir = Harness.writeTree(world, "secret-ctx", {
+      "Dockerfile": "FROM scratch\nCOPY busybox /bin/sh\n" +
+        "RUN --mount=type=secret,id=f --mount=type=secret,id=e cat /run/secrets/f /run/secrets/e | busybox md5sum\n",
+      "busybox": fs.readFileSync(Harness.BUSYBOX),
+      "token": `file-${world.runId}`
+    })
+    fs.chmodSync(path.join(dir, "busybox"), 0o755)
+    const args = [
+      "build",
+      "--progress=plain",
+      "--network",
+      "none",
+      "--no-cache",
+      "--secret",
+      `id=f,src=${path.join(dir, "token")}`,
+      "--secret",
+      "id=e,env=DOCKHAND_E2E_SECRET",
+      dir
+    ]
+    const env = { ...world, env: { ...world.env, DOCKHAND_E2E_SECRET: `env-${world.runId}` } }
+    const docker = await Harness.run("docker", args, env)
+    const dockhand = await Harness.run("dockhand", args, env)
+    if (Harness.runtimeName === "bun") {
+      assert.strictEqual(dockhand.code, 1)
+      assert.include(dockhand.stderr, "needs Node or Deno")
+      return
+    }
+    assert.strictEqual(dockhand.code, docker.code, dockhand.stderr)
+    assert.strictEqual(dockhand.code, 0)
+    assert.deepStrictEqual(steps(dockhand.stderr), steps(docker.stderr))
+    assert.notInclude(dockhand.stderr, world.runId)
+    for (const bad of ["foo=bar", "type=bad,id=x", "src", "id=x,src=/nonexistent-dockhand"]) {
+      const both2 = await both(["build", "--progress=plain", "--secret", bad, dir])
+      assert.strictEqual(both2.dockhand.code, both2.docker.code, bad)
+      assert.strictEqual(both2.dockhand.stderr.trim().split("\n").at(-1), both2.docker.stderr.trim().split("\n").at(-1))
+    }
+  })
+
   it("refuses what it does not do yet with a clear message", async () => {
-    const secret = await Harness.run("dockhand", ["build", "--secret", "id=x,src=/dev/null", context], world)
-    assert.strictEqual(secret.code, 1)
-    assert.strictEqual(secret.stderr, "ERROR: --secret needs a BuildKit session, which dockhand does not open yet\n")
+    const ssh = await Harness.run("dockhand", ["build", "--ssh", "default", context], world)
+    assert.strictEqual(ssh.code, 1)
+    assert.strictEqual(ssh.stderr, "ERROR: --ssh (ssh agent forwarding) is not supported by dockhand\n")
     const tty = await Harness.run("dockhand", ["build", "--progress=tty", context], world)
     assert.strictEqual(tty.code, 1)
     assert.include(tty.stderr, "--progress=tty is not supported by dockhand yet")

@@ -6,22 +6,26 @@
  *
  * @since 0.1.0
  */
-import { Images, ProgressDisplay, SystemApi } from "@dockhand/client"
+import { type BuildSession, Images, ProgressDisplay, SystemApi } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
 import { Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import { join, resolve } from "node:path"
 import * as Args from "../../internal/Args.ts"
 import * as Buildkit from "../../internal/build/Buildkit.ts"
 import * as LocalContext from "../../internal/build/LocalContext.ts"
+import * as Secrets from "../../internal/build/Secrets.ts"
 import * as StdinContext from "../../internal/build/StdinContext.ts"
 import * as BuildContext from "../../internal/BuildContext.ts"
 import * as Failure from "../../internal/Failure.ts"
 import * as Units from "../../internal/format/Units.ts"
 import * as GitContext from "../../internal/GitContext.ts"
 import * as Platforms from "../../internal/Platforms.ts"
+import * as RuntimeName from "../../internal/RuntimeName.ts"
 import * as Stdin from "../../internal/Stdin.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
@@ -101,7 +105,7 @@ export const build = (name = "build", path = "image build") =>
     ulimit: Flag.String("ulimit").pipe(Flag.atLeast(0), Flag.withDescription("Ulimit options")),
     secret: Flag.String("secret").pipe(
       Flag.atLeast(0),
-      Flag.withDescription("Secret to expose to the build (not supported yet)")
+      Flag.withDescription("Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")")
     ),
     ssh: Flag.String("ssh").pipe(Flag.atLeast(0), Flag.withDescription("SSH agent socket (not supported yet)")),
     args: Args.all
@@ -148,12 +152,23 @@ export const build = (name = "build", path = "image build") =>
           Failure.message("--progress is a BuildKit option: the classic builder (DOCKER_BUILDKIT=0) has no other view")
         )
       }
-      if (input.secret.length > 0 || input.ssh.length > 0) {
-        return yield* Effect.fail(Failure.message(
-          `ERROR: ${input.secret.length > 0 ? "--secret" : "--ssh"} needs a BuildKit session, which dockhand does ` +
-            "not open yet"
-        ))
+      if (input.ssh.length > 0) {
+        return yield* Effect.fail(Failure.message("ERROR: --ssh (ssh agent forwarding) is not supported by dockhand"))
       }
+      if (!buildkit && input.secret.length > 0) {
+        return yield* Effect.fail(
+          Failure.message("ERROR: --secret needs BuildKit (the classic builder has no session)")
+        )
+      }
+      const secrets = Secrets.parse(input.secret, terminal.env, (file) => {
+        const stat = Result.try(() => fs.statSync(file))
+        return Result.isFailure(stat) ? Failure.goError(stat.failure) : undefined
+      })
+      if (Result.isFailure(secrets)) {
+        const { build, message } = secrets.failure
+        return yield* Effect.fail(Failure.message(`ERROR: ${build ? "failed to build: " : ""}${message}`))
+      }
+      const secretList = secrets.success
       const mode = buildkit ? yield* Buildkit.progressMode(input.progress, input.quiet) : undefined
       const file = Option.getOrUndefined(input.file)
       if (context === "-" && file === "-") {
@@ -197,12 +212,23 @@ export const build = (name = "build", path = "image build") =>
             }
           }
           const local = yield* LocalContext.localContext(directory, dockerfile, stdinDockerfile, within)
+          // a local directory goes through a BuildKit session as with buildx (Node and Deno; Bun's node:http2
+          // cannot serve it, so there the tar is sent, unless a secret needs the session)
+          const session: BuildSession.Options | undefined = buildkit && isLocalDir && stdinDockerfile === undefined &&
+              (RuntimeName.name !== "bun" || secretList.length > 0)
+            ? {
+              context: local.root,
+              dockerfile: local.outside === undefined ? join(local.root, local.dockerfile) : resolve(dockerfile!),
+              secrets: secretList
+            }
+            : undefined
           const ignore = yield* BuildContext.readDockerignore(local.root).pipe(
             Effect.mapError((error) => Failure.message(error.message))
           )
           return {
             tar: BuildContext.tar(local.root, local.dockerfile, ignore, local.outside),
-            dockerfile: local.outside?.name ?? local.dockerfile
+            dockerfile: local.outside?.name ?? local.dockerfile,
+            session
           }
         })
       const platform = yield* Platforms.parseOption(input.platform)
@@ -233,8 +259,16 @@ export const build = (name = "build", path = "image build") =>
       const tar = contextTar.pipe(Stream.concat(Stream.fromEffect(announce).pipe(Stream.drain)))
       const images = yield* Images.Images
       if (buildkit) {
-        const progress = images.build(contextTar, {
+        // only a local directory's source has a session
+        const session = (source as { readonly session?: BuildSession.Options | undefined }).session
+        if (session === undefined && secretList.length > 0) {
+          return yield* Effect.fail(
+            Failure.message("ERROR: --secret needs a local directory context (a BuildKit session serves the secrets)")
+          )
+        }
+        const progress = images.build(session === undefined ? contextTar : Stream.empty, {
           version: "2",
+          ...(session === undefined ? {} : { session }),
           tags: input.tag,
           ...(source.dockerfile === undefined ? {} : { dockerfile: source.dockerfile }),
           buildArgs: keyValues(input.buildArg, terminal.env),

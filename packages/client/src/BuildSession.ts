@@ -1,0 +1,324 @@
+/**
+ * BuildKit sessions, as `docker buildx build` opens them: `POST /session` upgraded to h2c, then the client serves
+ * gRPC to the daemon on that connection — filesync (the context directory and the Dockerfile, read from disk only as
+ * the daemon asks, `.dockerignore` applied here), secrets (`RUN --mount=type=secret`), registry credentials (from
+ * the `Credentials` service) and the health check. `Images.build` opens one when given `session`; it lives as long as
+ * the build's progress stream, and its socket is closed when the build ends, fails or is interrupted.
+ *
+ * The server is `node:http2`, handed the upgraded socket: it works on Node and Deno. Bun's `node:http2` server does
+ * not take such a socket, so there a build with a session fails with a `WrongRuntime` reason (a build from a tar
+ * context still works).
+ *
+ * @since 0.1.0
+ */
+import * as BuildkitSession from "@dockhand/codecs/BuildkitSession"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { Duplex } from "node:stream"
+import * as Constants from "./Constants.ts"
+import type * as Credentials from "./Credentials.ts"
+import * as DockerError from "./DockerError.ts"
+import * as DockerHost from "./DockerHost.ts"
+import * as Filesync from "./internal/filesync.ts"
+import * as Grpc from "./internal/grpcServer.ts"
+import * as Runtime from "./internal/runtime.ts"
+
+/**
+ * Where a secret's bytes come from: a file, an environment variable, or a value the caller holds.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type SecretSource =
+  | { readonly _tag: "File"; readonly path: string }
+  | { readonly _tag: "Env"; readonly name: string }
+  | { readonly _tag: "Value"; readonly value: Redacted.Redacted<string | Uint8Array> }
+
+/**
+ * A secret the build may mount by `id` (`RUN --mount=type=secret,id=…`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Secret {
+  readonly id: string
+  readonly source: SecretSource
+}
+
+/**
+ * What a build's session serves.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The context directory (absolute, or relative to the working directory). */
+  readonly context: string
+  /** The Dockerfile's path (absolute, or relative to the working directory); `<context>/Dockerfile` by default. */
+  readonly dockerfile?: string | undefined
+  readonly secrets?: ReadonlyArray<Secret> | undefined
+}
+
+/**
+ * Opens raw connections to the engine for a session: the request line and headers are written as given, and the
+ * socket is handed over once the daemon answers `101`. Provided by the runtime entries for unix and TCP (TLS)
+ * endpoints.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class SessionDialer extends Context.Service<SessionDialer, {
+  readonly upgrade: (
+    path: string,
+    headers: ReadonlyArray<readonly [string, string]>
+  ) => Effect.Effect<Duplex, DockerError.DockerError, Scope.Scope>
+}>()("@dockhand/client/BuildSession/SessionDialer") {}
+
+const sessionError = (host: string, message: string, cause?: unknown) =>
+  DockerError.make(new DockerError.ConnectionError({ host, message, operation: "Session", cause }))
+
+/** Reads the answer's head (at most 64 KiB); the bytes after it stay on the socket. */
+const readHead = (socket: Duplex, host: string) =>
+  Effect.callback<{ readonly status: number; readonly rest: string }, DockerError.DockerError>((resume) => {
+    let head = Buffer.alloc(0)
+    const cleanup = () => {
+      socket.off("data", onData)
+      socket.off("error", onError)
+      socket.off("end", onEnd)
+    }
+    const onError = (cause: Error) => {
+      cleanup()
+      resume(Effect.fail(sessionError(host, `error during connect: ${cause.message}`, cause)))
+    }
+    const onEnd = () => {
+      cleanup()
+      resume(Effect.fail(sessionError(host, "the daemon closed the session connection before answering")))
+    }
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk])
+      const end = head.indexOf("\r\n\r\n")
+      if (end === -1) {
+        if (head.byteLength > 65536) onError(new Error("the daemon's answer to POST /session is too long"))
+        return
+      }
+      cleanup()
+      socket.pause()
+      const after = head.subarray(end + 4)
+      if (after.byteLength > 0) socket.unshift(after)
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head.toString("latin1"))?.[1] ?? 0)
+      resume(Effect.succeed({ status, rest: after.toString("utf8") }))
+    }
+    socket.on("data", onData)
+    socket.on("error", onError)
+    socket.on("end", onEnd)
+  })
+
+/**
+ * The dialer for `endpoint` over `node:net` / `node:tls`: unix sockets and TCP with or without TLS (ssh and npipe
+ * endpoints have none).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const makeDialer = (endpoint: DockerHost.Endpoint, userAgent: string = Constants.userAgent) => {
+  const host = DockerHost.format(endpoint)
+  return SessionDialer.of({
+    upgrade: (path, headers) =>
+      Effect.gen(function*() {
+        const socket = yield* Effect.acquireRelease(
+          Effect.suspend((): Effect.Effect<Duplex, DockerError.DockerError> => {
+            switch (endpoint._tag) {
+              case "Unix":
+                return Effect.sync(() => process.getBuiltinModule("node:net").connect({ path: endpoint.path }))
+              case "Tcp":
+                return Effect.sync(() =>
+                  endpoint.tls === undefined
+                    ? process.getBuiltinModule("node:net").connect({ host: endpoint.hostname, port: endpoint.port })
+                    : process.getBuiltinModule("node:tls").connect({
+                      host: endpoint.hostname,
+                      port: endpoint.port,
+                      servername: endpoint.hostname,
+                      ca: endpoint.tls.ca,
+                      cert: endpoint.tls.cert,
+                      key: endpoint.tls.key,
+                      rejectUnauthorized: endpoint.tls.verify
+                    })
+                )
+              default:
+                return Effect.fail(
+                  sessionError(host, `BuildKit sessions are not supported over ${endpoint._tag} endpoints`)
+                )
+            }
+          }),
+          (socket) => Effect.sync(() => socket.destroy())
+        )
+        const lines = [
+          `POST ${path} HTTP/1.1`,
+          `Host: ${DockerHost.hostHeader(endpoint)}`,
+          `User-Agent: ${userAgent}`,
+          "Content-Length: 0",
+          "Connection: Upgrade",
+          "Upgrade: h2c",
+          ...headers.map(([name, value]) => `${name}: ${value}`)
+        ]
+        socket.write(`${lines.join("\r\n")}\r\n\r\n`)
+        const answer = yield* readHead(socket, host)
+        if (answer.status !== 101) {
+          const body = answer.rest.trim()
+          const message = Result.getOrUndefined(
+            Result.try(() => (JSON.parse(body) as { message?: unknown }).message)
+          )
+          return yield* Effect.fail(DockerError.fromStatus({
+            status: answer.status === 0 ? 500 : answer.status,
+            message: typeof message === "string" ? message : body === "" ? `HTTP status ${answer.status}` : body,
+            operation: "Session"
+          }))
+        }
+        return socket
+      })
+  })
+}
+
+/**
+ * A layer with the dialer for `endpoint`.
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerDialer = (endpoint: DockerHost.Endpoint): Layer.Layer<SessionDialer> =>
+  Layer.succeed(SessionDialer, makeDialer(endpoint))
+
+const path = () => process.getBuiltinModule("node:path")
+
+/** The secrets handler: the caller's secrets by id; an unknown id is gRPC's NotFound, as buildx answers. */
+const secretsHandler = (secrets: ReadonlyArray<Secret>): Grpc.Handler => (call) =>
+  Effect.gen(function*() {
+    const request = yield* Stream.runHead(call.messages)
+    if (Option.isNone(request)) return
+    const id = Result.getOrUndefined(BuildkitSession.decodeSecretRequest(request.value))
+    const secret = secrets.find((s) => s.id === id)
+    if (secret === undefined) {
+      return yield* new Grpc.GrpcStatus({ code: Grpc.code.notFound, message: `secret ${id ?? ""} not found` })
+    }
+    const notFound = new Grpc.GrpcStatus({ code: Grpc.code.notFound, message: `secret ${secret.id} not found` })
+    const source = secret.source
+    const bytes: Uint8Array = source._tag === "Value"
+      ? (() => {
+        const value = Redacted.value(source.value)
+        return typeof value === "string" ? new TextEncoder().encode(value) : value
+      })()
+      : source._tag === "Env"
+      ? yield* Effect.fromNullishOr(process.env[source.name]).pipe(
+        Effect.map((value) => new TextEncoder().encode(value)),
+        Effect.mapError(() => notFound)
+      )
+      : yield* Effect.tryPromise({
+        try: () => process.getBuiltinModule("node:fs").promises.readFile(source.path),
+        catch: () => notFound
+      })
+    yield* call.send(BuildkitSession.encodeSecretResponse(bytes))
+  })
+
+/** The registry credentials handler, from the `Credentials` service; none found: anonymous. */
+const authHandler = (credentials: Option.Option<Credentials.Service>): Grpc.Handler => (call) =>
+  Effect.gen(function*() {
+    const request = yield* Stream.runHead(call.messages)
+    if (Option.isNone(request)) return
+    const host = Result.getOrElse(BuildkitSession.decodeCredentialsRequest(request.value), () => "")
+    const auth = Option.isNone(credentials) ? Option.none() : yield* credentials.value.get(host).pipe(
+      Effect.orElseSucceed(() => Option.none())
+    )
+    const answer = Option.match(auth, {
+      onNone: () => ["", ""] as const,
+      onSome: (a) => {
+        const token = a.identitytoken === undefined ? "" : Redacted.value(a.identitytoken)
+        if (token !== "") return ["", token] as const
+        if (a.username === undefined && a.auth !== undefined) {
+          const pair = atob(Redacted.value(a.auth))
+          const colon = pair.indexOf(":")
+          return colon === -1 ? ["", ""] as const : [pair.slice(0, colon), pair.slice(colon + 1)] as const
+        }
+        return [a.username ?? "", a.password === undefined ? "" : Redacted.value(a.password)] as const
+      }
+    })
+    yield* call.send(BuildkitSession.encodeCredentialsResponse(answer[0], answer[1]))
+  })
+
+const healthHandler: Grpc.Handler = (call) =>
+  Effect.andThen(Stream.runDrain(call.messages), call.send(BuildkitSession.healthServing))
+
+const unimplemented: Grpc.Handler = () =>
+  Effect.fail(new Grpc.GrpcStatus({ code: Grpc.code.unimplemented, message: "not implemented" }))
+
+/**
+ * A session open on the daemon: its id (the build's `session` parameter) and the Dockerfile's name inside the
+ * directory served as `dockerfile` (the build's `dockerfile` parameter).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Session {
+  readonly id: string
+  readonly dockerfileName: string
+}
+
+/**
+ * Opens a session for a build (`POST /v{version}/session`) and serves it until the scope closes. On Bun it fails
+ * with a `WrongRuntime` reason (its `node:http2` server cannot serve the upgraded connection).
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const open = Effect.fnUntraced(function*(
+  dialer: SessionDialer["Service"],
+  apiVersion: string,
+  options: Options,
+  credentials: Option.Option<Credentials.Service>
+) {
+  if (Runtime.current() === "bun") {
+    return yield* Effect.fail(DockerError.make(
+      new DockerError.WrongRuntime({
+        message: "a BuildKit session (local context through filesync, secrets, registry credentials) needs Node or " +
+          "Deno: Bun's node:http2 server cannot serve gRPC on the daemon's upgraded connection",
+        operation: "ImageBuild",
+        entry: "@dockhand/client/bun",
+        runtime: "bun",
+        use: "@dockhand/client/node"
+      })
+    ))
+  }
+  const context = path().resolve(options.context)
+  const dockerfile = path().resolve(options.dockerfile ?? path().join(context, "Dockerfile"))
+  const id = crypto.randomUUID()
+  const sharedKey = yield* Effect.promise(() =>
+    crypto.subtle.digest("SHA-256", new TextEncoder().encode(context)).then((digest) =>
+      Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")
+    )
+  )
+  const handlers = new Map<string, Grpc.Handler>([
+    [
+      "/moby.filesync.v1.FileSync/DiffCopy",
+      Filesync.diffCopy(new Map([["context", context], ["dockerfile", path().dirname(dockerfile)]]))
+    ],
+    ["/moby.buildkit.secrets.v1.Secrets/GetSecret", secretsHandler(options.secrets ?? [])],
+    ["/moby.filesync.v1.Auth/Credentials", authHandler(credentials)],
+    ["/moby.filesync.v1.Auth/FetchToken", unimplemented],
+    ["/moby.filesync.v1.Auth/GetTokenAuthority", unimplemented],
+    ["/moby.filesync.v1.Auth/VerifyTokenAuthority", unimplemented],
+    ["/grpc.health.v1.Health/Check", healthHandler]
+  ])
+  const socket = yield* dialer.upgrade(`/v${apiVersion}/session`, [
+    ["X-Docker-Expose-Session-Uuid", id],
+    ["X-Docker-Expose-Session-Name", path().basename(context)],
+    ["X-Docker-Expose-Session-Sharedkey", sharedKey],
+    ...Array.from(handlers.keys(), (method) => ["X-Docker-Expose-Session-Grpc-Method", method] as const)
+  ])
+  yield* Grpc.serve(socket, handlers)
+  return { id, dockerfileName: path().basename(dockerfile) } satisfies Session
+})

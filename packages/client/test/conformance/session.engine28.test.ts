@@ -1,0 +1,289 @@
+/**
+ * BuildKit builds through a session (`Images.build` with `session`, as `docker buildx build` talks to the engine)
+ * against the private Docker Engine 28.5 (`DOCKHAND_DOCKER28_SOCK`), through this runtime's entry: the daemon reads
+ * the context directory and the Dockerfile (outside the context too) through filesync with `.dockerignore` applied
+ * here, a `RUN --mount=type=secret` sees the secret (from a value, a file, an environment variable) and leaves no
+ * trace in the image or its history, and an interrupted build leaves no connection open.
+ */
+import { BuildkitTrace } from "@dockhand/codecs"
+import type { JsonMessage } from "@dockhand/models"
+import { assert, describe, layer } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as DockerHost from "../../src/DockerHost.ts"
+import * as Images from "../../src/Images.ts"
+import * as C from "./Conformance.ts"
+
+const RUN_ID = C.makeRunId()
+const REPO = `dockhand-conformance/${RUN_ID}-session`
+
+const socket = (): string => {
+  const sock = process.env["DOCKHAND_DOCKER28_SOCK"] ?? ""
+  if (sock === "" || !fs.existsSync(sock)) {
+    throw new C.EnginesMissing(
+      "The Engine 28.5 tests need DOCKHAND_DOCKER28_SOCK (a running dockerd 28.5): start the engines with " +
+        "`bash scripts/engines/start.sh` and `source $DOCKHAND_ENGINES_DIR/env.sh`."
+    )
+  }
+  return sock
+}
+
+const docker28 = C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket() }) })
+
+/** A context directory with busybox, the given files, and a Dockerfile. */
+const contextDir = (dockerfile: string, files: Readonly<Record<string, string>> = {}): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-session-"))
+  fs.copyFileSync(C.BUSYBOX_PATH, path.join(dir, "busybox"))
+  fs.writeFileSync(path.join(dir, "Dockerfile"), dockerfile)
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+    fs.writeFileSync(path.join(dir, name), content)
+  }
+  return dir
+}
+
+const output = (messages: ReadonlyArray<JsonMessage.Message>) => {
+  const lines: Array<string> = []
+  const names: Array<string> = []
+  for (const message of messages) {
+    const read = BuildkitTrace.fromMessage(message)
+    if (Result.isFailure(read) || Option.isNone(read.success)) continue
+    for (const vertex of read.success.value.vertexes) names.push(vertex.name)
+    for (const log of read.success.value.logs) lines.push(new TextDecoder().decode(log.data))
+  }
+  return { text: lines.join(""), names: [...new Set(names)] }
+}
+
+/** The sockets this process has open to the engine's socket path (Linux: `/proc/self/fd` and `/proc/net/unix`). */
+const openFds = () => fs.readdirSync("/proc/self/fd").length
+
+// Bun's node:http2 server cannot serve the daemon's upgraded connection: there a session is refused, typed.
+// (Only the suite of this runtime is registered: nothing is skipped.)
+if (C.entryName === "bun") {
+  describe("BuildKit sessions on Bun", () => {
+    layer(docker28, { excludeTestServices: true })((it) => {
+      it.effect("a build with a session fails with a WrongRuntime reason, before any request", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const dir = contextDir("FROM scratch\n")
+          const error = yield* Effect.flip(
+            images.build(Stream.empty, { version: "2", session: { context: dir } }).outcome
+          )
+          assert.strictEqual(error.reason._tag, "WrongRuntime")
+          assert.include(error.message, "needs Node or Deno")
+        }))
+    })
+  })
+} else {
+  describe("BuildKit builds through a session on Docker Engine 28.5", () => {
+    layer(docker28, { excludeTestServices: true })((it) => {
+      it.effect("the daemon reads the context and Dockerfile through filesync, with .dockerignore applied", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const dir = contextDir(
+            `FROM scratch\nCOPY busybox /bin/sh\nCOPY . /ctx\nRUN ["/bin/sh", "-c", "cd /ctx && find . | sort"]\n`,
+            {
+              ".dockerignore": "ignored\n*.log\n!keep.log\n",
+              "kept/a.txt": "a\n",
+              "ignored/secret.txt": "no\n",
+              "x.log": "no\n",
+              "keep.log": "yes\n"
+            }
+          )
+          const tag = `${REPO}:ctx`
+          const messages = yield* Stream.runCollect(
+            images.build(Stream.empty, {
+              version: "2",
+              networkMode: "none",
+              noCache: true,
+              tags: [tag],
+              labels: { [C.LABEL_KEY]: RUN_ID },
+              session: { context: dir }
+            }).messages
+          )
+          const { names, text } = output(messages)
+          assert.include(names, "[internal] load build definition from Dockerfile")
+          assert.include(names, "[internal] load .dockerignore")
+          assert.include(names, "[internal] load build context")
+          assert.include(text, "./kept/a.txt")
+          assert.include(text, "./keep.log")
+          assert.include(text, "./Dockerfile")
+          assert.notInclude(text, "ignored")
+          assert.notInclude(text, "x.log")
+          yield* images.remove(tag, { force: true })
+        }))
+
+      it.effect("a Dockerfile outside the context is read from its own directory", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const dir = contextDir("FROM scratch\n", { "hello.txt": "hello\n" })
+          const other = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-session-df-"))
+          fs.writeFileSync(path.join(other, "Build.df"), "FROM scratch\nCOPY hello.txt /\nLABEL from=outside\n")
+          const tag = `${REPO}:outside`
+          const outcome = yield* images.build(Stream.empty, {
+            version: "2",
+            tags: [tag],
+            session: { context: dir, dockerfile: path.join(other, "Build.df") }
+          }).outcome
+          assert.match(outcome.imageId ?? "", /^sha256:/)
+          assert.strictEqual((yield* images.inspect(tag)).Config?.Labels?.["from"], "outside")
+          yield* images.remove(tag, { force: true })
+        }))
+
+      it.effect("a RUN --mount=type=secret sees the secrets and leaves no trace in the image or its history", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const value = `s3cr3t-${RUN_ID}`
+          const secretFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-secret-")), "token")
+          fs.writeFileSync(secretFile, `file-${value}`)
+          process.env["DOCKHAND_TEST_SECRET"] = `env-${value}`
+          const dir = contextDir(
+            "FROM scratch\nCOPY busybox /bin/sh\n" +
+              "RUN --mount=type=secret,id=v --mount=type=secret,id=f --mount=type=secret,id=e " +
+              "cat /run/secrets/v /run/secrets/f /run/secrets/e | /bin/sh -c 'busybox md5sum'\n"
+          )
+          const tag = `${REPO}:secret`
+          const messages = yield* Stream.runCollect(
+            images.build(Stream.empty, {
+              version: "2",
+              networkMode: "none",
+              noCache: true,
+              tags: [tag],
+              session: {
+                context: dir,
+                secrets: [
+                  { id: "v", source: { _tag: "Value", value: Redacted.make(value) } },
+                  { id: "f", source: { _tag: "File", path: secretFile } },
+                  { id: "e", source: { _tag: "Env", name: "DOCKHAND_TEST_SECRET" } }
+                ]
+              }
+            }).messages
+          )
+          const { createHash } = yield* Effect.promise(() => import("node:crypto"))
+          const digest = createHash("md5").update(`${value}file-${value}env-${value}`).digest("hex")
+          const { text } = output(messages)
+          assert.include(text, digest)
+          assert.notInclude(JSON.stringify(messages), value)
+          const history = yield* images.history(tag)
+          assert.notInclude(JSON.stringify(history), value)
+          const saved = yield* Stream.runCollect(images.save([tag]))
+          const bytes = Buffer.concat(saved.map((chunk) => Buffer.from(chunk)))
+          assert.strictEqual(bytes.indexOf(value), -1)
+          yield* images.remove(tag, { force: true })
+        }))
+
+      it.effect("a secret the caller does not have fails the step", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const dir = contextDir(
+            "FROM scratch\nCOPY busybox /bin/sh\nRUN --mount=type=secret,id=missing,required=true true\n"
+          )
+          const error = yield* Effect.flip(
+            images.build(Stream.empty, { version: "2", networkMode: "none", session: { context: dir } }).outcome
+          )
+          assert.strictEqual(error.reason._tag, "StreamError")
+          assert.include(error.message, "missing")
+        }))
+
+      it.effect("a FROM on the htpasswd registry pulls with the credentials the session's auth service gives", () =>
+        Effect.gen(function*() {
+          const engines = yield* C.engines
+          const config = yield* C.tempDir("session-config")
+          const password = Redacted.value(engines.registryPassword)
+          fs.writeFileSync(
+            path.join(config, "config.json"),
+            JSON.stringify({
+              auths: {
+                [engines.registryTls]: { auth: Buffer.from(`${engines.registryUser}:${password}`).toString("base64") }
+              }
+            })
+          )
+          const withAuth = yield* Layer.build(
+            C.Runtime.layerWith({ host: `unix://${socket()}`, configDir: config })
+          ).pipe(C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV }))
+          const base = `${engines.registryTls}/dockhand-session/${RUN_ID}:base`
+          yield* Effect.gen(function*() {
+            const images = yield* Images.Images
+            yield* images.build(C.buildContext("FROM scratch\nCOPY busybox /bin/sh\n"), { version: "2", tags: [base] })
+              .outcome
+            yield* images.push(base).outcome
+            yield* images.remove(base, { force: true })
+            const dir = contextDir(`FROM ${base}\nRUN busybox echo pulled-${RUN_ID}\n`)
+            const tag = `${REPO}:from-registry`
+            // no X-Registry-Config: the daemon can only get the credentials through the session
+            const messages = yield* Stream.runCollect(
+              images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                tags: [tag],
+                authConfigs: {},
+                session: { context: dir }
+              }).messages
+            )
+            assert.include(output(messages).text, `pulled-${RUN_ID}`)
+            assert.notInclude(JSON.stringify(messages), password)
+            yield* images.remove(tag, { force: true })
+            yield* images.remove(base, { force: true }).pipe(Effect.ignore)
+          }).pipe(Effect.provide(withAuth))
+          // the same build without stored credentials: the registry refuses the anonymous pull
+          const empty = yield* C.tempDir("session-noauth")
+          fs.writeFileSync(path.join(empty, "config.json"), "{}")
+          const withoutAuth = yield* Layer.build(
+            C.Runtime.layerWith({ host: `unix://${socket()}`, configDir: empty })
+          ).pipe(C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV }))
+          const refused = yield* Effect.flip(
+            Effect.gen(function*() {
+              const images = yield* Images.Images
+              const dir = contextDir(`FROM ${base}\nRUN busybox echo again\n`)
+              return yield* images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                pull: true,
+                authConfigs: {},
+                session: { context: dir }
+              }).outcome
+            }).pipe(Effect.provide(withoutAuth))
+          )
+          assert.match(refused.message, /401|[Uu]nauthorized|authoriz/)
+        }))
+
+      it.effect("an interrupted build closes its session connection", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const dir = contextDir("FROM scratch\nCOPY busybox /bin/sh\nRUN busybox sleep 30\n")
+          const before = openFds()
+          const running = yield* Deferred.make<void>()
+          const fiber = yield* images.build(Stream.empty, {
+            version: "2",
+            networkMode: "none",
+            noCache: true,
+            session: { context: dir }
+          }).messages.pipe(
+            Stream.tap((message) =>
+              output([message]).names.some((name) => name.startsWith("[2/2] RUN"))
+                ? Deferred.succeed(running, undefined)
+                : Effect.void
+            ),
+            Stream.runDrain,
+            Effect.forkChild
+          )
+          yield* Deferred.await(running)
+          yield* Fiber.interrupt(fiber)
+          // the session's socket is destroyed when the build's scope closes (a 5 s bound, not a timing)
+          for (let i = 0; i < 50 && openFds() > before; i++) yield* Effect.sleep("100 millis")
+          assert.isAtMost(openFds(), before)
+        }), { timeout: 60_000 })
+    })
+  })
+}
