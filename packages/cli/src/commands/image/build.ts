@@ -94,7 +94,10 @@ export const build = (name = "build", path = "image build") =>
     ),
     progress: Flag.String("progress").pipe(
       Flag.withDefault("auto"),
-      Flag.withDescription("Set type of progress output (\"auto\", \"plain\", \"quiet\")")
+      Flag.withDescription(
+        "Set type of progress output (\"auto\", \"none\",  \"plain\", \"quiet\", \"rawjson\", \"tty\"). " +
+          "Use plain to show container output"
+      )
     ),
     iidfile: Flag.String("iidfile").pipe(Flag.optional, Flag.withDescription("Write the image ID to the file")),
     shmSize: Flag.String("shm-size").pipe(Flag.optional, Flag.withDescription("Size of \"/dev/shm\"")),
