@@ -149,7 +149,9 @@ describe("build --progress=tty and auto in a terminal, as docker build draws the
     assert.strictEqual(mine.lines.find((line) => line.includes("COPY busybox"))!.length, 159)
     for (const run of [mine, theirs]) {
       // the first frame where the cursor is, the next ones over the previous; finished steps blue, output faint
-      assert.isTrue(run.raw.startsWith("\x1b[1A\x1b[1B\x1b[0G\x1b[?25l[+] Building 0.0s"), run.raw.slice(0, 80))
+      // (Deno may clear its own progress lines before the program starts)
+      const first = run.raw.indexOf("[+] Building")
+      assert.strictEqual(run.raw.slice(first - 18, first), "\x1b[1A\x1b[1B\x1b[0G\x1b[?25l", run.raw.slice(0, 80))
       assert.match(run.raw, /\x1b\[\?25h(\x1b\[1A){3,}\x1b\[0G\x1b\[\?25l\[\+\] Building/)
       assert.include(run.raw, "\x1b[34m => [base 1/2] COPY busybox /bin/sh")
       assert.include(run.raw, `\x1b[2m => => # one ${world.runId}`)

@@ -221,6 +221,10 @@ export const run = (
     }
     const outcome = yield* Progress.run(progress, draw).pipe(
       Effect.onExit(() => view.finish),
+      // interrupted (SIGINT): buildx's last line once the daemon reports the cancelled solve
+      Effect.onInterrupt(() =>
+        terminal.errRaw("ERROR: failed to build: failed to solve: Canceled: context canceled\n")
+      ),
       Effect.catch((error: DockerError.DockerError) =>
         Effect.fail(
           error.reason._tag === "StreamError"
