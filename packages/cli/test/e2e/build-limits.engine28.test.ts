@@ -80,9 +80,10 @@ describe("build with BuildKit at its limits", () => {
     const run = start("dockhand", ["build", "-q", big])
     assert.strictEqual(await run.exit, 0, run.stderr())
     assert.isAbove(small.peak(), 0, "no peak RSS read from /proc")
-    // what the gigabyte added to the process is a small, fixed buffer: far below the context's size
+    // what the gigabyte added to the process is bounded, far below the context's size: Node adds ~45 MiB, Deno
+    // ~110 MiB (its heap grows lazily, then levels off: ~40 MiB at 256 MiB, ~110 MiB at 1 GiB, ~140 MiB at 2 GiB)
     const added = run.peak() - small.peak()
-    assert.isBelow(added, 96 * 1024 ** 2, `peak RSS ${run.peak()} against ${small.peak()} for a tiny context`)
+    assert.isBelow(added, 160 * 1024 ** 2, `peak RSS ${run.peak()} against ${small.peak()} for a tiny context`)
   }, 300_000)
 
   it("SIGINT while a RUN step runs: docker's exit code and last line, and the step stops in the daemon", async () => {
