@@ -38,6 +38,12 @@ beforeAll(() =>
         "RUN echo second",
         ""
       ].join("\n"),
+      "Fail.Dockerfile": [
+        "FROM scratch",
+        "COPY busybox /bin/sh",
+        `RUN echo "failing ${world.runId}" && echo "last words" && exit 3`,
+        ""
+      ].join("\n"),
       "busybox": fs.readFileSync(Harness.BUSYBOX)
     })
     fs.chmodSync(path.join(context, "busybox"), 0o755)
@@ -174,6 +180,30 @@ describe("build --progress=tty and auto in a terminal, as docker build draws the
       " => CACHED [stage-1 1/1] RUN echo second <t>"
     ])
     assert.deepStrictEqual(steps(mine.lines, `${world.prefix}:mine`), steps(theirs.lines, `${world.prefix}:theirs`))
+  })
+
+  it("a failing RUN: the step marked ERROR, its output after the last frame and docker's exit code and ERROR line", async () => {
+    const args = ["build", "--progress=tty", "--network", "none", "-f", path.join(context, "Fail.Dockerfile"), context]
+    const mine = await inTerminal("fail", [...Harness.dockhandCommand, ...args])
+    const theirs = await inTerminal("fail-docker", ["docker", ...args])
+    assert.strictEqual(mine.code, theirs.code)
+    assert.strictEqual(mine.code, 1)
+    const run = `RUN echo "failing ${world.runId}" && echo "last words" && exit 3`
+    const summary = (lines: ReadonlyArray<string>) => {
+      const from = lines.indexOf("------")
+      return lines.slice(from, lines.indexOf("------", from + 1) + 1).map((line) => line.replace(/^\d+\.\d+ /, "<t> "))
+    }
+    const expected = ["------", ` > [2/2] ${run}:`, `<t> failing ${world.runId}`, "<t> last words", "------"]
+    assert.deepStrictEqual(summary(mine.lines), expected, mine.lines.join("\n"))
+    assert.deepStrictEqual(summary(theirs.lines), expected, theirs.lines.join("\n"))
+    for (const { lines } of [mine, theirs]) {
+      assert.match(lines.find((line) => line.startsWith(" => ERROR "))!, new RegExp(`^ => ERROR \\[2/2\\] RUN echo `))
+      assert.match(lines[0]!, /^\[\+\] Building \d+\.\ds \((\d+)\/\1\) FINISHED +docker:default$/)
+    }
+    assert.include(mine.raw, "\x1b[31m => ERROR [2/2] RUN echo ")
+    assert.include(theirs.raw, "\x1b[31m => ERROR [2/2] RUN echo ")
+    // the last line (wrapped by the pane) as docker's; docker's Dockerfile excerpt needs a session (not here)
+    assert.deepStrictEqual(mine.lines.slice(-2), theirs.lines.slice(-2))
   })
 })
 
