@@ -273,8 +273,8 @@ describe("build --progress=rawjson, as docker build prints it", () => {
   })
 })
 
-describe("--progress errors, as docker build words them", () => {
-  it("tty without a terminal, tty with -q, and an unknown mode fail as docker's do", async () => {
+describe("--progress errors and quiet modes, as docker build has them", () => {
+  it("tty without a terminal, tty with -q, an unknown mode fail as docker's; quiet, none, BUILDKIT_PROGRESS", async () => {
     for (
       const args of [
         ["build", "--progress=tty", context],
@@ -286,6 +286,16 @@ describe("--progress errors, as docker build words them", () => {
       const dockhand = await Harness.run("dockhand", args, world)
       assert.strictEqual(dockhand.code, docker.code, args.join(" "))
       assert.strictEqual(dockhand.stderr, docker.stderr, args.join(" "))
+    }
+    // --progress=quiet is -q (the image ID on stdout); none prints nothing at all
+    for (const mode of ["quiet", "none"]) {
+      const args = ["build", `--progress=${mode}`, "--network", "none", context]
+      const docker = await Harness.run("docker", args, world)
+      const dockhand = await Harness.run("dockhand", args, world)
+      assert.strictEqual(dockhand.code, 0, dockhand.stderr)
+      assert.strictEqual(dockhand.stderr, docker.stderr, mode)
+      assert.match(dockhand.stdout.toString(), mode === "quiet" ? /^sha256:[0-9a-f]{64}\n$/ : /^$/)
+      assert.strictEqual(dockhand.stdout.length, docker.stdout.length, mode)
     }
     const env = { BUILDKIT_PROGRESS: "plain" }
     const plain = await Harness.run("dockhand", ["build", "--network", "none", context], world, { env })

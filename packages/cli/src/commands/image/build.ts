@@ -254,7 +254,7 @@ export const build = (name = "build", path = "image build") =>
         })
         return yield* Buildkit.run(progress, {
           mode: mode!,
-          quietId: input.quiet,
+          quietId: input.quiet || input.progress === "quiet", // buildx: --progress=quiet is -q (none is not)
           iidfile: Option.getOrUndefined(input.iidfile)
         }, terminal).pipe(
           Effect.catch((failure) =>
