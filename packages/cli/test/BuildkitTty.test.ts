@@ -159,6 +159,52 @@ describe("BuildkitTty", () => {
     assert.isTrue(small.endsWith(`${`${" ".repeat(100)}\n`.repeat(8)}\x1b[8A\x1b[0G\x1b[?25h`))
   })
 
+  it("draws a progress group as one step, a cancelled step in yellow, and output as a small terminal shows it", () => {
+    const display = BuildkitTty.make({ desc: "docker:default", colors: BuildkitTty.colors(() => undefined) })
+    const group = { id: "g1", name: "pushing layers", weak: false }
+    const vertex = (digest: string, name: string, extra: Partial<BuildkitTrace.Vertex>): BuildkitTrace.Vertex => ({
+      digest,
+      name,
+      inputs: [],
+      cached: false,
+      ...extra
+    })
+    const empty = { vertexes: [], statuses: [], logs: [], warnings: [] }
+    display.update({
+      ...empty,
+      vertexes: [
+        vertex("sha256:a", "push a", { started: 1000, completed: 1500, progressGroup: group }),
+        vertex("sha256:b", "push b", { started: 1200, completed: 2000, progressGroup: group }),
+        vertex("sha256:c", "[1/1] RUN loop", { started: 1000 })
+      ]
+    }, 1000)
+    // a progress bar redrawn with \r, a line longer than the box, an escape sequence dropped
+    const text = "10%\r50%\r99%\n" + "x".repeat(75) + "\n\x1b[1mbold\x1b[0m\n"
+    display.update(
+      { ...empty, logs: [{ vertex: "sha256:c", stream: 1, timestamp: 1100, data: Buffer.from(text) }] },
+      1100
+    )
+    const running = screen(display.frame(1500, { columns: 80, rows: 30 }, false))
+    assert.deepStrictEqual(running.filter((line) => line !== ""), [
+      // buildx counts a group once per member and once itself; it lists it after the update's other steps
+      header("[+] Building 0.5s (3/4)", 80),
+      job(" => [1/1] RUN loop", "0.5s", 80),
+      ` => => # 99%`,
+      ` => => # ${"x".repeat(70)}`,
+      ` => => # xxxxx`,
+      ` => => # bold`,
+      job(" => pushing layers", "1.0s", 80)
+    ])
+    display.update({
+      ...empty,
+      vertexes: [vertex("sha256:c", "[1/1] RUN loop", { started: 1000, completed: 1600, error: "context canceled" })]
+    }, 1600)
+    const final = display.frame(1700, { columns: 80, rows: 30 }, true)
+    assert.include(final, `\x1b[33m${job(" => CANCELED [1/1] RUN loop", "0.6s", 80)}\n\x1b[0m`)
+    assert.include(final, `\x1b[34m${job(" => pushing layers", "1.0s", 80)}\n\x1b[0m`)
+    assert.strictEqual(display.errorLogs(), "") // a cancelled step's output is not repeated
+  })
+
   it("takes its colours from NO_COLOR and BUILDKIT_COLORS as buildx does", () => {
     assert.deepStrictEqual(BuildkitTty.colors(() => undefined), {
       run: "\x1b[34m",
