@@ -29,7 +29,7 @@ out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).txt"
 failed=()
 benches=(list-images save-image cli-ls cli-save)
 # Engine 28.5 (containerd image store), when the engines' env.sh has it.
-if [ -n "${DOCKHAND_DOCKER28_SOCK:-}" ]; then benches+=(list-images-28 cli-ls28); fi
+if [ -n "${DOCKHAND_DOCKER28_SOCK:-}" ]; then benches+=(list-images-28 cli-ls28 cli-build28); fi
 for b in "${benches[@]}"; do
   "$bin/node" "bench/$b.ts" "$@" 2>&1 | tee -a "$out" || failed+=("$b")
   echo | tee -a "$out"

@@ -39,6 +39,8 @@ export interface Service {
   readonly stdinIsTerminal: boolean
   /** The terminal's width in columns, when standard output is one. */
   readonly columns: number | undefined
+  /** The size of the terminal on standard error, when it is one (read at each call: a terminal can be resized). */
+  readonly stderrSize: () => { readonly columns: number; readonly rows: number } | undefined
   /** Environment variables (`NO_COLOR`, `DOCKER_*`). */
   readonly env: (name: string) => string | undefined
 }
@@ -77,6 +79,11 @@ export const layer = Layer.sync(Terminal, () => {
     stderrIsTerminal,
     stdinIsTerminal: process.stdin.isTTY === true,
     columns: stdoutIsTerminal ? process.stdout.columns : undefined,
+    // 80×10 when the size cannot be read, as buildx's console does
+    stderrSize: () =>
+      stderrIsTerminal
+        ? { columns: process.stderr.columns || 80, rows: process.stderr.rows || 10 }
+        : undefined,
     env: (name) => process.env[name]
   })
 })
@@ -91,6 +98,7 @@ export const makeTest = (options: {
   readonly stderrIsTerminal?: boolean | undefined
   readonly stdinIsTerminal?: boolean | undefined
   readonly env?: Readonly<Record<string, string>> | undefined
+  readonly stderrSize?: { readonly columns: number; readonly rows: number } | undefined
 } = {}) => {
   const stdout: Array<string> = []
   const stderr: Array<string> = []
@@ -108,6 +116,7 @@ export const makeTest = (options: {
     stderrIsTerminal,
     stdinIsTerminal: options.stdinIsTerminal ?? false,
     columns: undefined,
+    stderrSize: () => stderrIsTerminal ? options.stderrSize ?? { columns: 80, rows: 10 } : undefined,
     env: (name) => options.env?.[name]
   })
   return {

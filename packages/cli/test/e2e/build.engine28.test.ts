@@ -297,6 +297,6 @@ describe("build with BuildKit on Engine 28.5, side by side with docker build --p
     assert.strictEqual(ssh.stderr, "ERROR: --ssh (ssh agent forwarding) is not supported by dockhand\n")
     const tty = await Harness.run("dockhand", ["build", "--progress=tty", context], world)
     assert.strictEqual(tty.code, 1)
-    assert.include(tty.stderr, "--progress=tty is not supported by dockhand yet")
+    assert.strictEqual(tty.stderr, "ERROR: failed to get console: provided file is not a console\n")
   })
 })

@@ -98,7 +98,10 @@ export const build = (name = "build", path = "image build") =>
     ),
     progress: Flag.String("progress").pipe(
       Flag.withDefault("auto"),
-      Flag.withDescription("Set type of progress output (\"auto\", \"plain\", \"quiet\")")
+      Flag.withDescription(
+        "Set type of progress output (\"auto\", \"none\",  \"plain\", \"quiet\", \"rawjson\", \"tty\"). " +
+          "Use plain to show container output"
+      )
     ),
     iidfile: Flag.String("iidfile").pipe(Flag.optional, Flag.withDescription("Write the image ID to the file")),
     shmSize: Flag.String("shm-size").pipe(Flag.optional, Flag.withDescription("Size of \"/dev/shm\"")),
@@ -285,7 +288,7 @@ export const build = (name = "build", path = "image build") =>
         })
         return yield* Buildkit.run(progress, {
           mode: mode!,
-          quietId: input.quiet,
+          quietId: input.quiet || input.progress === "quiet", // buildx: --progress=quiet is -q (none is not)
           iidfile: Option.getOrUndefined(input.iidfile)
         }, terminal).pipe(
           Effect.catch((failure) =>

@@ -1,19 +1,24 @@
 /**
  * What `build` needs for BuildKit beyond the classic builder: which builder docker 28 would pick, the flags only
  * BuildKit reads (`--progress`, `--shm-size` and `--ulimit` values), and the run itself: the daemon's trace drawn
- * as buildx's plain view on standard error, the warnings summary, and failures worded as buildx words them.
+ * as buildx draws it on standard error (its live view on a terminal, the plain view, raw JSON), the warnings
+ * summary, and failures worded as buildx words them.
  *
  * @internal
  */
 import { type DockerError, Progress } from "@dockhand/client"
 import { BuildkitTrace } from "@dockhand/codecs"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import { writeFileSync } from "node:fs"
 import * as Failure from "../Failure.ts"
 import type * as Terminal from "../Terminal.ts"
 import * as BuildkitPlain from "./BuildkitPlain.ts"
+import * as BuildkitRawJson from "./BuildkitRawJson.ts"
+import * as BuildkitTty from "./BuildkitTty.ts"
 
 /** Go's `strconv.ParseBool`. */
 const parseBool = (text: string): boolean | undefined =>
@@ -42,19 +47,44 @@ export const enabled = (env: string | undefined, builderVersion: string | undefi
 /** The `--progress` values buildx takes. */
 export type ProgressMode = "auto" | "plain" | "tty" | "quiet" | "rawjson"
 
+const MODES: ReadonlyArray<string> = ["auto", "plain", "tty", "quiet", "rawjson"]
+
 /**
- * Reads `--progress` (and `-q`, which makes it `quiet`). `tty` and `rawjson` are refused: dockhand draws only the
- * plain view so far, which `auto` also uses on a terminal.
+ * Reads `--progress` as buildx does: `quiet` (or `-q`, which makes it `quiet`; `none` is `quiet` too), and any
+ * other mode with `-q` is an error, as is an unknown mode.
  */
 export const progressMode = (value: string, quiet: boolean) => {
-  if (quiet) return Effect.succeed<ProgressMode>("quiet")
-  if (value === "auto" || value === "plain" || value === "quiet") return Effect.succeed<ProgressMode>(value)
-  if (value === "tty" || value === "rawjson") {
-    return Effect.fail(Failure.message(
-      `ERROR: --progress=${value} is not supported by dockhand yet: use --progress=plain (or auto, which is plain)`
-    ))
+  const mode = value === "none" ? "quiet" : value
+  if (quiet || mode === "quiet") {
+    return mode === "auto" || mode === "quiet"
+      ? Effect.succeed<ProgressMode>("quiet")
+      : Effect.fail(Failure.message(`ERROR: progress=${value} and quiet cannot be used together`))
   }
-  return Effect.fail(Failure.message(`ERROR: invalid progress mode ${JSON.stringify(value)}`))
+  return MODES.includes(mode)
+    ? Effect.succeed(mode as ProgressMode)
+    : Effect.fail(Failure.message(`ERROR: invalid progress mode ${value}`))
+}
+
+/**
+ * The view buildx draws for a mode: `auto` is `BUILDKIT_PROGRESS` when set, then `tty` when standard error is a
+ * terminal and `plain` otherwise; `tty` needs a terminal.
+ */
+export const displayMode = (
+  mode: ProgressMode,
+  stderrIsTerminal: boolean,
+  env: (name: string) => string | undefined
+) => {
+  const chosen = mode === "auto" ? env("BUILDKIT_PROGRESS") || "auto" : mode
+  if (chosen === "auto" || chosen === "tty") {
+    if (stderrIsTerminal) return Effect.succeed<Exclude<ProgressMode, "auto">>("tty")
+    if (chosen === "tty") {
+      return Effect.fail(Failure.message("ERROR: failed to get console: provided file is not a console"))
+    }
+    return Effect.succeed<Exclude<ProgressMode, "auto">>("plain")
+  }
+  return chosen === "plain" || chosen === "quiet" || chosen === "rawjson"
+    ? Effect.succeed<Exclude<ProgressMode, "auto">>(chosen)
+    : Effect.fail(Failure.message(`ERROR: invalid progress mode ${chosen}`))
 }
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([kmgtp])?(?:i?b)?$/i
@@ -85,32 +115,116 @@ export const writeIidFile = (path: string, id: string) =>
     catch: (cause) => Failure.message(`ERROR: writing image ID file: ${Failure.goError(cause)}`)
   })
 
+/** A Go integer from the environment (`TTY_DISPLAY_RATE`, `BUILDKIT_TTY_LOG_LINES`), else `undefined`. */
+const envInt = (text: string | undefined): number | undefined =>
+  text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : undefined
+
 /**
- * Runs a BuildKit build: the plain view on standard error (nothing with `quiet`), then the warnings summary; the
- * image ID on standard output with `-q`. A failure is worded as buildx words it (`ERROR: failed to build: failed to
- * solve: ...`, exit 1), after the failed step's last output lines.
+ * How a view takes the build: `update` for each trace, `finish` once the stream ends, fails or is interrupted (the
+ * last frame, the failed steps' output, the warnings summary).
+ */
+interface View {
+  readonly update: (trace: BuildkitTrace.Trace) => Effect.Effect<void>
+  readonly finish: Effect.Effect<void>
+}
+
+/**
+ * buildx's live view: a frame on an update at most every 100 ms and every 150 ms while nothing arrives (both
+ * `TTY_DISPLAY_RATE` ms when set), the final frame and the failed steps' output at the end, then the warnings.
+ */
+const ttyView = (terminal: Terminal.Service) =>
+  Effect.gen(function*() {
+    const size = () => terminal.stderrSize() ?? { columns: 80, rows: 10 }
+    const display = BuildkitTty.make({
+      desc: "docker:default",
+      colors: BuildkitTty.colors(terminal.env),
+      logLines: envInt(terminal.env("BUILDKIT_TTY_LOG_LINES")),
+      columns: size().columns
+    })
+    const rate = envInt(terminal.env("TTY_DISPLAY_RATE"))
+    const displayEvery = rate ?? 100
+    const tickEvery = rate ?? 150
+    let lastFrame = Number.NEGATIVE_INFINITY
+    let lastUpdate = Number.NEGATIVE_INFINITY
+    const draw = (now: number) => terminal.errRaw(display.frame(now, size(), false))
+    const ticker = yield* Effect.forkChild(Effect.forever(
+      Effect.sleep(`${Math.max(tickEvery, 1)} millis`).pipe(
+        Effect.andThen(Clock.currentTimeMillis),
+        Effect.flatMap((now) => now - lastUpdate >= tickEvery ? draw(now) : Effect.void)
+      )
+    ))
+    const view: View = {
+      update: (trace) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          display.update(trace, now)
+          lastUpdate = now
+          if (now - lastFrame < displayEvery) return Effect.void
+          lastFrame = now
+          return draw(now)
+        }),
+      finish: Effect.gen(function*() {
+        yield* Fiber.interrupt(ticker)
+        const now = yield* Clock.currentTimeMillis
+        yield* terminal.errRaw(
+          display.frame(now, size(), true) + display.errorLogs() + BuildkitPlain.warningsSummary(display.warnings())
+        )
+      })
+    }
+    return view
+  })
+
+/** buildx's plain view, then the warnings. */
+const plainView = (terminal: Terminal.Service): View => {
+  const plain = BuildkitPlain.make("building with \"default\" instance using docker driver")
+  return {
+    update: (trace) => {
+      const text = plain.update(trace)
+      return text === "" ? Effect.void : terminal.errRaw(text)
+    },
+    finish: Effect.suspend(() => terminal.errRaw(plain.done() + BuildkitPlain.warningsSummary(plain.warnings())))
+  }
+}
+
+/** buildx's raw JSON: each update as a line, nothing at the end (no warnings summary). */
+const rawJsonView = (terminal: Terminal.Service): View => ({
+  update: (trace) => terminal.errRaw(BuildkitRawJson.line(trace)),
+  finish: Effect.void
+})
+
+const quietView: View = { update: () => Effect.void, finish: Effect.void }
+
+/**
+ * Runs a BuildKit build: the view `--progress` asks for on standard error (the live view on a terminal, the plain
+ * one otherwise, raw JSON, or nothing with `quiet`), then the warnings summary; the image ID on standard output
+ * with `-q`. A failure is worded as buildx words it (`ERROR: failed to build: failed to solve: ...`, exit 1), after
+ * the failed step's last output lines.
  */
 export const run = (
   progress: Progress.Progress,
   options: { readonly mode: ProgressMode; readonly quietId: boolean; readonly iidfile: string | undefined },
   terminal: Terminal.Service
 ) =>
-  Effect.gen(function*() {
-    const plain = options.mode === "quiet"
-      ? undefined
-      : BuildkitPlain.make("building with \"default\" instance using docker driver")
+  Effect.scoped(Effect.gen(function*() {
+    const mode = yield* displayMode(options.mode, terminal.stderrIsTerminal, terminal.env)
+    const view = mode === "tty"
+      ? yield* ttyView(terminal)
+      : mode === "plain"
+      ? plainView(terminal)
+      : mode === "rawjson"
+      ? rawJsonView(terminal)
+      : quietView
     const draw = (message: Parameters<typeof BuildkitTrace.fromMessage>[0]) => {
-      if (plain === undefined) return Effect.void
+      if (view === quietView) return Effect.void
       const trace = BuildkitTrace.fromMessage(message)
       if (Result.isFailure(trace) || Option.isNone(trace.success)) return Effect.void
-      const text = plain.update(trace.success.value)
-      return text === "" ? Effect.void : terminal.errRaw(text)
+      return view.update(trace.success.value)
     }
-    const finish = plain === undefined
-      ? Effect.void
-      : Effect.suspend(() => terminal.errRaw(plain.done() + BuildkitPlain.warningsSummary(plain.warnings())))
     const outcome = yield* Progress.run(progress, draw).pipe(
-      Effect.tapError(() => finish),
+      Effect.onExit(() => view.finish),
+      // interrupted (SIGINT): buildx's last line once the daemon reports the cancelled solve
+      Effect.onInterrupt(() =>
+        terminal.errRaw("ERROR: failed to build: failed to solve: Canceled: context canceled\n")
+      ),
       Effect.catch((error: DockerError.DockerError) =>
         Effect.fail(
           error.reason._tag === "StreamError"
@@ -119,8 +233,7 @@ export const run = (
         )
       )
     )
-    yield* finish
     const id = outcome.imageId ?? ""
     if (options.quietId) yield* terminal.outRaw(`${id}\n`)
     if (options.iidfile !== undefined) yield* writeIidFile(options.iidfile, id)
-  })
+  }))

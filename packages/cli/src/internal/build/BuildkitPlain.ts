@@ -70,7 +70,7 @@ const mergeIntervals = (intervals: ReadonlyArray<Interval>): Array<Interval> => 
 }
 
 /** tonistiigi/units' `%.2f` of a byte count: `123B`, `1.98MB`. */
-const bytes = (n: number): string => {
+export const bytes = (n: number): string => {
   const unitNames = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
   let unit = 0
   let base = 1

@@ -1,0 +1,119 @@
+/**
+ * `build` with BuildKit on Docker Engine 28.5 at its limits: a 1 GiB context sent as a tar in flat memory (the peak
+ * RSS of dockhand's process, polled from `/proc/<pid>/status`, stays near that of a build of a tiny context), and a
+ * build interrupted with SIGINT while a `RUN` step runs, side by side with `docker build` (buildx 0.29): the same
+ * exit code and last line, and nothing left running in the daemon (the step's process is gone).
+ */
+import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import * as Harness from "./Harness.ts"
+
+let world: Harness.World
+let context = ""
+
+const setup = Harness.guardedSetup()
+
+beforeAll(() =>
+  setup.run(async () => {
+    const base = Harness.makeWorld28("buildlimits")
+    world = { ...base, env: { ...base.env, DOCKER_BUILDKIT: "" } }
+    context = Harness.writeTree(world, "ctx", {
+      "Dockerfile": "FROM scratch\nCOPY busybox /bin/sh\n",
+      "busybox": fs.readFileSync(Harness.BUSYBOX)
+    })
+  })
+)
+beforeEach(setup.check)
+afterAll(async () => {
+  if (world !== undefined) await Harness.cleanWorld(world)
+})
+
+/** A running program: its output so far, its exit, and its peak RSS (VmHWM) as last read from /proc. */
+const start = (program: "docker" | "dockhand", args: ReadonlyArray<string>) => {
+  const [command, ...prefix] = program === "docker" ? ["docker"] : Harness.dockhandCommand
+  const child = spawn(command!, [...prefix, ...args], { cwd: world.dir, env: world.env, stdio: "pipe" })
+  let stderr = ""
+  let peak = 0
+  child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()))
+  child.stdout.resume()
+  const poll = setInterval(() => {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))
+      if (match !== null) peak = Math.max(peak, Number(match[1]) * 1024)
+    } catch { /* exited */ }
+  }, 20)
+  const exit = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000)
+    child.on("error", reject)
+    child.on("close", (code, signal) => {
+      clearTimeout(timer)
+      clearInterval(poll)
+      resolve(code ?? (signal === null ? -1 : 128))
+    })
+  })
+  return { child, stderr: () => stderr, peak: () => peak, exit }
+}
+
+/** Whether a process whose command line holds `text` is running on this machine (the daemon's build steps too). */
+const running = (text: string) =>
+  fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).some((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(text)
+    } catch {
+      return false
+    }
+  })
+
+describe("build with BuildKit at its limits", () => {
+  it("sends a 1 GiB context as a tar in flat memory", async () => {
+    const small = start("dockhand", ["build", "-q", context])
+    assert.strictEqual(await small.exit, 0, small.stderr())
+    const big = path.join(world.dir, "big")
+    fs.mkdirSync(big)
+    fs.copyFileSync(path.join(context, "Dockerfile"), path.join(big, "Dockerfile"))
+    fs.copyFileSync(path.join(context, "busybox"), path.join(big, "busybox"))
+    // 1 GiB the daemon receives in full (a sparse file: no disk on this side)
+    fs.closeSync(fs.openSync(path.join(big, "gigabyte"), "w"))
+    fs.truncateSync(path.join(big, "gigabyte"), 1024 ** 3)
+    const run = start("dockhand", ["build", "-q", big])
+    assert.strictEqual(await run.exit, 0, run.stderr())
+    assert.isAbove(small.peak(), 0, "no peak RSS read from /proc")
+    // what the gigabyte added to the process is bounded, far below the context's size: Node adds ~45 MiB, Deno
+    // ~110 MiB (its heap grows lazily, then levels off: ~40 MiB at 256 MiB, ~110 MiB at 1 GiB, ~140 MiB at 2 GiB)
+    const added = run.peak() - small.peak()
+    assert.isBelow(added, 160 * 1024 ** 2, `peak RSS ${run.peak()} against ${small.peak()} for a tiny context`)
+  }, 300_000)
+
+  it("SIGINT while a RUN step runs: docker's exit code and last line, and the step stops in the daemon", async () => {
+    for (const program of ["docker", "dockhand"] as const) {
+      const marker = String(3000 + Math.floor(Math.random() * 6000))
+      const dir = Harness.writeTree(world, `int-${program}`, {
+        "Dockerfile": `FROM scratch\nCOPY busybox /bin/sh\nRUN echo started && sleep ${marker} && echo never\n`,
+        "busybox": fs.readFileSync(Harness.BUSYBOX)
+      })
+      fs.chmodSync(path.join(dir, "busybox"), 0o755)
+      const build = start(program, ["build", "--progress=plain", "--no-cache", "--network", "none", dir])
+      const deadline = Date.now() + 90_000
+      while (!/^#\d+ \d+\.\d+ started$/m.test(build.stderr())) {
+        if (Date.now() > deadline) throw new Error(`${program}: the RUN step did not start: ${build.stderr()}`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      assert.isTrue(running(`sleep ${marker}`), `${program}: the step's process is not running`)
+      build.child.kill("SIGINT")
+      const code = await build.exit
+      assert.strictEqual(code, 130, `${program}: ${build.stderr()}`)
+      assert.strictEqual(
+        build.stderr().trimEnd().split("\n").at(-1),
+        "ERROR: failed to build: failed to solve: Canceled: context canceled",
+        program
+      )
+      const gone = Date.now() + 15_000
+      while (running(`sleep ${marker}`)) {
+        if (Date.now() > gone) throw new Error(`${program}: the RUN step still runs in the daemon after SIGINT`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+  }, 300_000)
+})
