@@ -10,8 +10,9 @@
  *   list raised the process's peak RSS (VmHWM, reset just before the list) over the RSS before it, as a multiple of
  *   the JSON body's size: ≤ 3× for the client (the raw `JSON.parse` figure is printed as the floor).
  *
- * Making 20,000 images is one `docker load` of configs sharing one tiny layer (tens of seconds); removing them takes
- * a few minutes (one DELETE each). Both happen in the run, also on failure or Ctrl-C.
+ * Making 20,000 images is one `docker load` of configs sharing one tiny layer, and removing them one DELETE each,
+ * also on failure or Ctrl-C: on Engine 20.10 (overlay2) on a shared 2-core machine the 18,000-image load took 12
+ * minutes and the removal about as long. An interrupted removal leaves images for `node bench/cleanup.ts`.
  *
  *   node bench/list-growth.ts [--growth-images=20000] [--growth-base=2000] [--rounds=9]
  *   node bench/list-growth.ts --peak=client|raw   (internal: one list in this process, prints its peak growth)
