@@ -10,7 +10,8 @@
 #     engines' env.sh), else each runtime only imports the packages;
 #   - `bun add @dockhand/client effect` and `deno add npm:@dockhand/client npm:effect` in fresh projects, the same
 #     program run on Bun and on Deno from each;
-#   - `npm i -g @dockhand/cli` into a fresh prefix: one package, no dependencies, `dockhand --version` printing the
+#   - `npm i -g @dockhand/cli` into a fresh prefix: the package and its optional standalone executable
+#     (`@dockhand/cli-linux-x64`) only, `dockhand --version` printing the
 #     package.json version on Node 22 and 24; then `bun add -g` and the README's `deno install -g` line.
 # Verdaccio is started and stopped here (trap); the work directory is removed at the end.
 set -euo pipefail
@@ -43,13 +44,14 @@ trap cleanup EXIT
 step "build, versions in the sources"
 "$bin/tsc" -b tsconfig.json
 "$node24" packages/cli/scripts/bundle.mjs >/dev/null
+"$node24" packages/cli/scripts/standalone.mjs >/dev/null # @dockhand/cli-linux-x64's executable (linux-x64 only)
 "$node24" scripts/sync-versions.mjs --check
 
 step "npm pack --workspaces"
 mkdir -p "$work/packs"
 npm pack --workspaces --pack-destination "$work/packs" --silent >/dev/null
 version=$("$node24" -p 'require("./packages/client/package.json").version')
-for pkg in models codecs client cli; do
+for pkg in models codecs client cli cli-linux-x64; do
   tarball=$work/packs/dockhand-$pkg-$version.tgz
   [ -f "$tarball" ] || fail "no tarball for @dockhand/$pkg"
   listing=$(tar tzf "$tarball")
@@ -58,12 +60,16 @@ for pkg in models codecs client cli; do
   done
   cmp -s LICENSE "packages/$pkg/LICENSE" || fail "packages/$pkg/LICENSE differs from LICENSE"
 done
-# The CLI ships its bundle only, and depends on nothing.
+# The CLI ships its bundle only, and depends on nothing but its optional standalone executable, at its own version.
 cli_deps=$(tar xzOf "$work/packs/dockhand-cli-$version.tgz" package/package.json |
   "$node24" -e '
     const p = JSON.parse(require("fs").readFileSync(0, "utf8"))
-    console.log(Object.keys({ ...p.dependencies, ...p.peerDependencies, ...p.optionalDependencies }).join(" "))')
+    const { ["@dockhand/cli-linux-x64"]: platform, ...optional } = p.optionalDependencies ?? {}
+    if (platform !== process.argv[1]) console.log(`@dockhand/cli-linux-x64@${platform}`)
+    console.log(Object.keys({ ...p.dependencies, ...p.peerDependencies, ...optional }).join(" "))' "$version")
 [ -z "$cli_deps" ] || fail "@dockhand/cli has runtime dependencies: $cli_deps"
+grep -qx package/bin/dockhand <<<"$(tar tzf "$work/packs/dockhand-cli-linux-x64-$version.tgz")" ||
+  fail "@dockhand/cli-linux-x64: bin/dockhand is not in the tarball"
 
 step "publint and @arethetypeswrong/cli on each tarball"
 for pkg in models codecs client cli; do
@@ -272,7 +278,11 @@ prefix=$work/global
 npm install -g --prefix "$prefix" @dockhand/cli --registry "$registry" >/dev/null
 installed=$(ls "$prefix/lib/node_modules/@dockhand")
 [ "$installed" = cli ] || fail "npm i -g @dockhand/cli installed @dockhand/{$installed}"
-[ ! -e "$prefix/lib/node_modules/@dockhand/cli/node_modules" ] || fail "@dockhand/cli installed dependencies"
+# its one dependency, the optional standalone executable for this machine (npm nests a global package's dependencies)
+nested=$(cd "$prefix/lib/node_modules/@dockhand/cli/node_modules" && find . -mindepth 2 -maxdepth 2 | sort | tr '\n' ' ')
+[ "$nested" = "./@dockhand/cli-linux-x64 " ] || fail "@dockhand/cli installed dependencies: $nested"
+printed=$("$prefix/lib/node_modules/@dockhand/cli/node_modules/@dockhand/cli-linux-x64/bin/dockhand" --version)
+[ "$printed" = "dockhand version $version" ] || fail "the standalone dockhand --version: $printed"
 [ "$(ls "$prefix/lib/node_modules" | grep -vc '^@dockhand$')" -eq 0 ] || fail "npm i -g @dockhand/cli installed more"
 for node in "$node22" "$node24"; do
   printed=$("$node" "$prefix/lib/node_modules/@dockhand/cli/bin/dockhand.js" --version)

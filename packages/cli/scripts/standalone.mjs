@@ -4,7 +4,10 @@
 // `@dockhand/cli-linux-x64` (never committed: the test setup and the release build make it). Bun compiles for the
 // machine it runs on only: nothing is downloaded, and on another platform this script stops with a message.
 //
-//   node packages/cli/scripts/standalone.mjs [--outfile=PATH]
+//   node packages/cli/scripts/standalone.mjs [--outfile=PATH] [--if-supported]
+//
+// `--if-supported` (the platform package's `npm run build`, so that `npm run build` works on any machine): on another
+// platform, say so and stop without failing.
 import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync } from "node:fs"
 import * as path from "node:path"
@@ -16,7 +19,7 @@ const outfile = process.argv.find((a) => a.startsWith("--outfile="))?.slice("--o
 
 if (process.platform !== "linux" || process.arch !== "x64") {
   console.error(`the standalone executable is built on linux-x64 only, not ${process.platform}-${process.arch}`)
-  process.exit(1)
+  process.exit(process.argv.includes("--if-supported") ? 0 : 1)
 }
 if (!existsSync(bundle)) {
   console.error(`${bundle} is missing: run scripts/bundle.mjs first`)

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
@@ -15,7 +16,7 @@ import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Https from "node:https"
-import { Duplex, Readable } from "node:stream"
+import { Duplex } from "node:stream"
 import * as DockerHost from "./DockerHost.ts"
 import * as Exec from "./Exec.ts"
 import { NodeHttpClientResponse } from "./internal/nodeResponse.ts"
@@ -177,6 +178,37 @@ export const fromIncomingMessage = (
 }
 
 /**
+ * Writes a request body stream to `req` chunk by chunk, each chunk handed to the socket as it is (no copy, no Web
+ * stream or Node stream in between) and the next one pulled only once `req` takes more ("drain"): the memory a long
+ * upload (`load` of a 512 MiB archive) holds is a few chunks. The stream's failure destroys the request with it; a
+ * request that closes early (an error, an interruption) stops the stream.
+ */
+const writeBody = (req: Http.ClientRequest, stream: Stream.Stream<Uint8Array, unknown>): void => {
+  const write = (chunk: Uint8Array) =>
+    Effect.callback<void>((resume) => {
+      if (req.write(chunk)) return resume(Effect.void)
+      const go = () => {
+        req.off("drain", go)
+        req.off("close", go)
+        resume(Effect.void)
+      }
+      req.on("drain", go)
+      req.on("close", go)
+    })
+  const fiber = Effect.runFork(
+    Stream.runForEachWhile(stream, (chunk) => req.destroyed ? Effect.succeed(false) : Effect.as(write(chunk), true))
+  )
+  const stop = () => fiber.interruptUnsafe()
+  req.once("close", stop)
+  fiber.addObserver((exit) => {
+    req.off("close", stop)
+    if (req.destroyed) return
+    if (exit._tag === "Success") req.end()
+    else req.destroy(Cause.squash(exit.cause) as Error)
+  })
+}
+
+/**
  * An `HttpClient` for `endpoint` over Node's own HTTP stack. The endpoint decides where to connect; the URL's path
  * and query are sent, with {@link DockerHost.hostHeader} as the `Host` header (the host of the URL's origin,
  * {@link DockerHost.origin}, with its port always written, as the docker CLI sends it). Interrupting a call, or
@@ -242,11 +274,7 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
         case "Stream": {
           if (body.contentType) req.setHeader("content-type", body.contentType)
           if (body.contentLength !== undefined) req.setHeader("content-length", body.contentLength)
-          const source = Readable.fromWeb(
-            Stream.toReadableStream(body.stream) as unknown as import("node:stream/web").ReadableStream
-          )
-          source.on("error", (cause) => req.destroy(cause))
-          source.pipe(req)
+          writeBody(req, body.stream)
           break
         }
         case "FormData":

@@ -5,13 +5,18 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
+import * as http from "node:http"
 import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as DockerHost from "../src/DockerHost.ts"
 import * as Images from "../src/Images.ts"
 import * as NodeClient from "../src/node.ts"
+import * as NodeDockerTransport from "../src/NodeDockerTransport.ts"
 
 const summary = {
   Containers: -1,
@@ -87,6 +92,67 @@ describe("NodeDockerTransport", () => {
         `${body.length.toString(16)}\r\n${body}\r\n`
       )
       const exit = yield* Effect.exit(list(daemon.socket))
+      assert.isTrue(Exit.isFailure(exit))
+    }).pipe(Effect.scoped))
+
+  it.effect("streams a long request body and a long answer whole and in order, through a slow reader", () =>
+    Effect.gen(function*() {
+      // a daemon that reads the body slowly, answers with its length and hash, then sends 8 MiB back
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-transport-"))
+      const socket = path.join(dir, "docker.sock")
+      const answer = Uint8Array.from({ length: 8 * 1024 * 1024 }, (_, i) => (i * 13 + (i >> 11)) & 0xff)
+      const server = http.createServer((req, res) => {
+        const hash = createHash("sha256")
+        let size = 0
+        req.on("data", (chunk: Buffer) => {
+          hash.update(chunk)
+          size += chunk.length
+          req.pause()
+          setTimeout(() => req.resume(), 0)
+        })
+        req.on("end", () => {
+          res.setHeader("x-size", String(size))
+          res.setHeader("x-sha256", hash.digest("hex"))
+          res.end(answer)
+        })
+      })
+      yield* Effect.acquireRelease(
+        Effect.promise(() => new Promise<void>((resolve) => server.listen(socket, resolve))),
+        () => Effect.sync(() => (server.close(), fs.rmSync(dir, { recursive: true, force: true })))
+      )
+      const client = yield* NodeDockerTransport.make(new DockerHost.Unix({ path: socket }))
+      const chunk = (i: number) => Uint8Array.from({ length: 100_000 }, (_, j) => (i + j) & 0xff)
+      const sent = createHash("sha256")
+      for (let i = 0; i < 100; i++) sent.update(chunk(i))
+      const response = yield* client.execute(
+        HttpClientRequest.post("http://docker/load").pipe(
+          HttpClientRequest.bodyStream(Stream.range(0, 99).pipe(Stream.map(chunk)))
+        )
+      )
+      assert.strictEqual(response.headers["x-size"], String(100 * 100_000))
+      assert.strictEqual(response.headers["x-sha256"], sent.digest("hex"))
+      const received = createHash("sha256")
+      let size = 0
+      yield* Stream.runForEach(response.stream, (bytes) =>
+        Effect.map(Effect.sleep(0), () => {
+          received.update(bytes)
+          size += bytes.byteLength
+        }))
+      assert.strictEqual(size, answer.length)
+      assert.strictEqual(received.digest("hex"), createHash("sha256").update(answer).digest("hex"))
+    }).pipe(Effect.scoped))
+
+  it.effect("a request body stream that fails fails the request", () =>
+    Effect.gen(function*() {
+      const daemon = yield* scripted(() => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+      const client = yield* NodeDockerTransport.make(new DockerHost.Unix({ path: daemon.socket }))
+      const exit = yield* Effect.exit(client.execute(
+        HttpClientRequest.post("http://docker/load").pipe(
+          HttpClientRequest.bodyStream(
+            Stream.concat(Stream.make(new Uint8Array(10)), Stream.fail(new Error("the file went away")))
+          )
+        )
+      ))
       assert.isTrue(Exit.isFailure(exit))
     }).pipe(Effect.scoped))
 })

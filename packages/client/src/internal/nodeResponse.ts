@@ -5,6 +5,7 @@
  * @internal
  */
 import * as Bytes from "effect/Bytes"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Cookies from "effect/http/Cookies"
 import * as Headers from "effect/http/Headers"
@@ -77,6 +78,76 @@ const readAll = (source: http.IncomingMessage, max: number): Effect.Effect<Uint8
     })
   })
 
+/**
+ * The body of `source` as a stream of the chunks Node reads from the socket, each passed on as it came: the message
+ * is paused while chunks wait to be pulled and resumed when they are taken, so a slow consumer (a file, a pipe) holds
+ * back the daemon and no more than a few chunks are held. (The stream's async iterator, used before, joins the chunks
+ * buffered between two pulls into a new buffer: a copy of most of a 512 MiB `save`.) A connection that closes before
+ * the end fails; a consumer that stops early destroys the message, and with it the socket.
+ */
+const chunksOf = (source: http.IncomingMessage): Stream.Stream<Uint8Array, Error> =>
+  Stream.suspend(() => {
+    const queue: Array<Uint8Array> = []
+    let ended = source.readableEnded
+    let failure: Error | undefined = !ended && source.destroyed
+      ? source.errored ?? new Error("the answer was already closed")
+      : undefined
+    let wake: (() => void) | undefined
+    const notify = () => {
+      const waiting = wake
+      wake = undefined
+      waiting?.()
+    }
+    const onData = (chunk: Uint8Array) => {
+      queue.push(chunk)
+      source.pause()
+      notify()
+    }
+    const onEnd = () => {
+      ended = true
+      notify()
+    }
+    const onError = (error: Error) => {
+      failure ??= error
+      notify()
+    }
+    const onClose = () => {
+      if (!ended) onError(new Error("the connection closed before the end of the answer"))
+    }
+    const cleanup = Effect.sync(() => {
+      source.off("data", onData)
+      source.off("end", onEnd)
+      source.off("error", onError)
+      source.off("close", onClose)
+      if (!ended) source.destroy()
+    })
+    if (!ended && failure === undefined) {
+      source.on("data", onData)
+      source.on("end", onEnd)
+      source.on("error", onError)
+      source.on("close", onClose)
+    }
+    const pull: Effect.Effect<readonly [Uint8Array, ...Array<Uint8Array>], Error | Cause.Done> = Effect.suspend(() => {
+      if (queue.length > 0) {
+        const chunks = queue.splice(0, queue.length) as [Uint8Array, ...Array<Uint8Array>]
+        if (!ended) source.resume()
+        return Effect.succeed(chunks)
+      }
+      if (failure !== undefined) return Effect.fail(failure)
+      if (ended) return Cause.done()
+      return Effect.andThen(
+        Effect.callback<void>((resume) => {
+          wake = () => resume(Effect.void)
+          return Effect.sync(() => {
+            wake = undefined
+          })
+        }),
+        pull
+      )
+    })
+    return Stream.fromPull(Effect.succeed(pull)).pipe(Stream.ensuring(cleanup))
+  })
+
 /** A response whose body is `source` (or none, for HEAD, 204 and 304 answers). */
 export class NodeHttpClientResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: typeof HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
@@ -134,8 +205,7 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
         })
       )
     }
-    // The async iterator of a Readable destroys it (and so the socket) when the consumer stops early.
-    return Stream.fromAsyncIterable(this.source as AsyncIterable<Uint8Array>, (cause) => this.decodeError(cause))
+    return Stream.mapError(chunksOf(this.source), (cause) => this.decodeError(cause))
   }
 
   private arrayBufferBody?: Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError>

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import * as BuildkitTrace from "@dockhand/codecs/BuildkitTrace"
+import type * as BuildkitTrace from "@dockhand/codecs/BuildkitTrace"
 import * as JsonMessageStream from "@dockhand/codecs/JsonMessageStream"
 import * as WireJson from "@dockhand/codecs/WireJson"
 import type { JsonMessage } from "@dockhand/models"
@@ -162,25 +162,39 @@ export const messages =
 /**
  * A BuildKit build's answer as progress messages: as {@link messages}, and the `StreamError` of a failed build names
  * the step that failed and carries its last lines of output, read from the `moby.buildkit.trace` lines.
+ *
+ * BuildKit's trace decoder is loaded here, on the first build: it evaluates BuildKit's protobuf descriptors, a fifth
+ * of the module evaluation of every program that imports the client (measured on `dockhand image ls`).
  */
 export const buildkitMessages =
   (call: DockerEngine.Call, host: string) =>
   (response: HttpClientResponse.HttpClientResponse): Stream.Stream<JsonMessage.Message, DockerError.DockerError> =>
-    Stream.suspend(() => {
-      const tracker = BuildkitTrace.makeTracker()
-      const follow = (message: JsonMessage.Message) =>
-        Effect.sync(() => {
-          const trace = BuildkitTrace.fromMessage(message)
-          // a trace that cannot be read is left to the caller's decoding: the build's own result is what counts
-          if (Result.isSuccess(trace) && Option.isSome(trace.success)) tracker.add(trace.success.value)
-        })
-      return bytes(call, host)(response).pipe(
-        JsonMessageStream.decode(),
-        Stream.tap(follow),
-        JsonMessageStream.failOnError,
-        Stream.mapError(messageError(call, () => Option.getOrUndefined(tracker.failure())))
-      )
-    })
+    Stream.unwrap(Effect.map(
+      Effect.promise(() => import("@dockhand/codecs/BuildkitTrace")),
+      (BuildkitTrace) => buildkitStream(BuildkitTrace, call, host, response)
+    ))
+
+const buildkitStream = (
+  BuildkitTrace: typeof import("@dockhand/codecs/BuildkitTrace"),
+  call: DockerEngine.Call,
+  host: string,
+  response: HttpClientResponse.HttpClientResponse
+): Stream.Stream<JsonMessage.Message, DockerError.DockerError> =>
+  Stream.suspend(() => {
+    const tracker = BuildkitTrace.makeTracker()
+    const follow = (message: JsonMessage.Message) =>
+      Effect.sync(() => {
+        const trace = BuildkitTrace.fromMessage(message)
+        // a trace that cannot be read is left to the caller's decoding: the build's own result is what counts
+        if (Result.isSuccess(trace) && Option.isSome(trace.success)) tracker.add(trace.success.value)
+      })
+    return bytes(call, host)(response).pipe(
+      JsonMessageStream.decode(),
+      Stream.tap(follow),
+      JsonMessageStream.failOnError,
+      Stream.mapError(messageError(call, () => Option.getOrUndefined(tracker.failure())))
+    )
+  })
 
 /**
  * Runs progress messages to the end and sums them up. The `Images` calls' messages come from {@link messages}, the
