@@ -284,8 +284,8 @@ for tool in bun deno; do
     fail "$tool-installed project: ${command[*]}"
 done
 
-# pnpm (the repo's pinned devDependency), with its store, caches and settings in the work directory. Its
-# `minimumReleaseAge` lets these fresh versions through on its own (it lists them as exclusions and says so).
+# pnpm (the repo's pinned devDependency), with its store, caches and settings in the work directory. It installs
+# versions published a minute ago (pnpm 12 lists them as exclusions of its `minimumReleaseAge` and goes on).
 pnpm_env=(env XDG_CACHE_HOME="$work/xdg/cache" XDG_CONFIG_HOME="$work/xdg/config" XDG_DATA_HOME="$work/xdg/data"
   XDG_STATE_HOME="$work/xdg/state" PNPM_HOME="$work/pnpm-home" PATH="$work/pnpm-home/bin:$PATH")
 pnpm_flags=(--registry "$registry" --store-dir "$work/pnpm-store")
@@ -334,7 +334,9 @@ echo "bun add -g, on Bun: $printed"
 printed=$("${pnpm_env[@]}" dockhand --version)
 [ "$printed" = "dockhand version $version" ] || fail "pnpm add -g @dockhand/cli, dockhand --version: $printed"
 echo "pnpm add -g, on Node $("$node24" --version): $printed"
-printed=$(cd "$work" && "${pnpm_env[@]}" "$bin/pnpm" dlx --reporter=silent "${pnpm_flags[@]}" @dockhand/cli --version)
+# (dlx takes settings only as --config.<key>)
+printed=$(cd "$work" && "${pnpm_env[@]}" "$bin/pnpm" dlx --reporter=silent --config.registry="$registry" \
+  --config.store-dir="$work/pnpm-store" @dockhand/cli --version)
 [ "$printed" = "dockhand version $version" ] || fail "pnpm dlx @dockhand/cli --version: $printed"
 echo "pnpm dlx, on Node $("$node24" --version): $printed"
 deno_install=$(sed -nE 's/^deno install (-g -n dockhand (--allow-[a-z]+ )+)npm:@dockhand\/cli$/\1/p' README.md)
