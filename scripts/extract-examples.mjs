@@ -1,6 +1,6 @@
 // Writes every TypeScript example the packages show to a user into a directory, one file each, for the release
 // check to type-check them in a fresh project against the published packages: the ```ts blocks of each package's
-// README.md and the ```ts blocks inside the `@example` tags of the packages' doc comments.
+// README.md and of the packages' doc comments (`@example` tags and descriptions alike, as @effect/docgen takes them).
 // Usage: node scripts/extract-examples.mjs OUT_DIR  (prints how many it wrote)
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
@@ -27,8 +27,8 @@ for (const pkg of ["models", "codecs", "client", "cli"]) {
   const readme = join(root, "packages", pkg, "README.md")
   for (const code of blocks(readFileSync(readme, "utf8"))) write(readme, code)
   for (const file of sources(join(root, "packages", pkg, "src"))) {
-    for (const tag of readFileSync(file, "utf8").matchAll(/@example\n([^]*?)(?=\n \*\s*@|\*\/)/g)) {
-      for (const code of blocks(tag[1].replace(/^ \* ?/gm, ""))) write(file, code)
+    for (const comment of readFileSync(file, "utf8").matchAll(/\/\*\*([^]*?)\*\//g)) {
+      for (const code of blocks(comment[1].replace(/^\s*\* ?/gm, ""))) write(file, code)
     }
   }
 }

@@ -3,23 +3,31 @@
 # (`npm pack --workspaces`), runs publint and @arethetypeswrong/cli on each tarball (any finding fails), publishes them
 # to a throw-away Verdaccio on 127.0.0.1 (private storage, no uplinks: nothing leaves the machine), then as a user:
 #   - `npm i @dockhand/client effect` in a fresh project: one copy of effect, the README's main.ts type-checked with
-#     the repo's TypeScript, `require` refused with ERR_PACKAGE_PATH_NOT_EXPORTED, the Bun entry on Node refused with
-#     WrongRuntime, every README and `@example` program of the packages type-checked (scripts/extract-examples.mjs),
-#     and main.ts run on Node 22, Node 24, Bun and Deno (Deno with the README's exact permissions),
+#     the repo's TypeScript and with the newest TypeScript (`npm i -D typescript` installs 7.x today; the repo pins
+#     it in scripts/typescript-latest), `require` refused with ERR_PACKAGE_PATH_NOT_EXPORTED, the Bun entry on Node
+#     refused with WrongRuntime, every README and doc-comment example of the packages type-checked with both
+#     TypeScripts (scripts/extract-examples.mjs), and main.ts run on Node 22, Node 24, Bun and Deno (Deno with the
+#     README's exact permissions),
 #     each through its own runtime entry: against the Docker Engine when DOCKHAND_DOCKER_SOCK is set (source the
 #     engines' env.sh), else each runtime only imports the packages;
 #   - `bun add @dockhand/client effect` and `deno add npm:@dockhand/client npm:effect` in fresh projects, the same
 #     program run on Bun and on Deno from each;
+#   - `pnpm add @dockhand/client effect` (the repo's pinned pnpm) in a fresh project: one copy of effect in pnpm's
+#     store layout, main.ts type-checked with both TypeScripts and run on Node 24;
 #   - `npm i -g @dockhand/cli` into a fresh prefix: the package and its optional standalone executable
-#     (`@dockhand/cli-linux-x64`) only, `dockhand --version` printing the
-#     package.json version on Node 22 and 24; then `bun add -g` and the README's `deno install -g` line.
-# Verdaccio is started and stopped here (trap); the work directory is removed at the end.
+#     (`@dockhand/cli-linux-x64`) only, `dockhand --version` printing the package.json version on Node 22 and 24;
+#     then `bun add -g`, `pnpm add -g`, `pnpm dlx` and the README's `deno install -g` line.
+# Verdaccio is started and stopped here (trap), on DOCKHAND_VERDACCIO_PORT if set (else a free port); the work
+# directory is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bin=$root/node_modules/.bin
 node24=$bin/node
 node22=$root/node_modules/node22/bin/node
+# The newest TypeScript, what `npm i -D typescript` gives a user today (a linked local package of the repo, so that the
+# repo's own `tsc` stays the root's TypeScript).
+tsc_latest=$root/scripts/typescript-latest/node_modules/.bin/tsc
 export NO_COLOR=1 FORCE_COLOR=0 DENO_NO_UPDATE_CHECK=1
 # npm runs on the repo's Node 24 (its `#!/usr/bin/env node` finds node_modules/.bin first), as it does under `npm test`.
 export PATH=$bin:$PATH
@@ -87,8 +95,9 @@ for pkg in models codecs client cli; do
 done
 
 step "a throw-away Verdaccio on 127.0.0.1"
-port=$("$node24" -e '
-  const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })')
+[ -x "$tsc_latest" ] || fail "$tsc_latest is missing (npm ci installs it)"
+port=${DOCKHAND_VERDACCIO_PORT:-$("$node24" -e '
+  const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })')}
 registry=http://127.0.0.1:$port/
 mkdir -p "$work/verdaccio"
 cat >"$work/verdaccio/config.yaml" <<EOF
@@ -189,9 +198,12 @@ EOF
 for runtime in bun deno; do
   sed "s#@dockhand/client/node#@dockhand/client/$runtime#" "$consumer/main.ts" >"$consumer/main-$runtime.ts"
 done
-(cd "$consumer" && "$bin/tsc" -p tsconfig.json) || fail "the README's main.ts does not type-check in a fresh project"
+for tsc in "$bin/tsc" "$tsc_latest"; do
+  (cd "$consumer" && "$tsc" -p tsconfig.json) ||
+    fail "the README's main.ts does not type-check in a fresh project ($("$tsc" --version))"
+done
 installed_effect=$("$node24" -p "require('$consumer/node_modules/effect/package.json').version")
-echo "main.ts type-checks ($("$bin/tsc" --version), effect $installed_effect, one copy)"
+echo "main.ts type-checks ($("$bin/tsc" --version) and $("$tsc_latest" --version), effect $installed_effect, one copy)"
 # Every other example shown to users (the packages' READMEs, the `@example`s of the doc comments), with the
 # packages they import installed as a user would.
 examples=$work/examples
@@ -200,8 +212,12 @@ printf '{ "name": "examples", "private": true, "type": "module" }\n' >"$examples
 sed 's/"types": \[\]/"types": ["node"]/' "$consumer/tsconfig.json" >"$examples/tsconfig.json"
 (cd "$examples" && npm install @dockhand/models @dockhand/codecs @dockhand/client effect @types/node \
   --registry "$registry" >/dev/null) || fail "npm install @dockhand/models @dockhand/codecs @dockhand/client effect"
-echo "$("$node24" scripts/extract-examples.mjs "$examples") examples from the packages' READMEs and @example tags"
-(cd "$examples" && "$bin/tsc" -p tsconfig.json) || fail "an example of the packages does not type-check"
+echo "$("$node24" scripts/extract-examples.mjs "$examples") examples from the packages' READMEs and doc comments"
+for tsc in "$bin/tsc" "$tsc_latest"; do
+  (cd "$examples" && "$tsc" -p tsconfig.json) ||
+    fail "an example of the packages does not type-check ($("$tsc" --version))"
+done
+echo "the examples type-check ($("$bin/tsc" --version) and $("$tsc_latest" --version))"
 
 # ESM only: require() is refused with a clear code; the Bun entry on Node names the entry to use.
 printf 'require("@dockhand/client")\n' >"$consumer/require.cjs"
@@ -273,6 +289,32 @@ for tool in bun deno; do
     fail "$tool-installed project: ${command[*]}"
 done
 
+# pnpm (the repo's pinned devDependency), with its store, caches and settings in the work directory. It installs
+# versions published a minute ago (pnpm 12 lists them as exclusions of its `minimumReleaseAge` and goes on).
+pnpm_env=(env XDG_CACHE_HOME="$work/xdg/cache" XDG_CONFIG_HOME="$work/xdg/config" XDG_DATA_HOME="$work/xdg/data"
+  XDG_STATE_HOME="$work/xdg/state" PNPM_HOME="$work/pnpm-home" PATH="$work/pnpm-home/bin:$PATH")
+pnpm_flags=(--registry "$registry" --store-dir "$work/pnpm-store")
+# (pnpm --version from the work directory: in the repo, pnpm refuses to run for a project that names npm as its
+# packageManager)
+step "pnpm add @dockhand/client effect, in a fresh project (pnpm $(cd "$work" && "$bin/pnpm" --version))"
+project=$work/pnpm-consumer
+mkdir -p "$project"
+printf '{ "name": "consumer", "private": true, "type": "module" }\n' >"$project/package.json"
+(cd "$project" && "${pnpm_env[@]}" "$bin/pnpm" add @dockhand/client effect "${pnpm_flags[@]}" \
+  >"$work/pnpm-add.log" 2>&1) || { cat "$work/pnpm-add.log" >&2; fail "pnpm add @dockhand/client effect"; }
+copies=$(find "$project/node_modules/.pnpm" -mindepth 1 -maxdepth 1 -name 'effect@*' | wc -l)
+[ "$copies" -eq 1 ] || fail "pnpm installed $copies copies of effect"
+program=main.ts
+[ -n "${DOCKHAND_DOCKER_SOCK:-}" ] || program=import-node.ts
+cp "$consumer/tsconfig.json" "$consumer/main.ts" "$project/"
+[ "$program" = main.ts ] || cp "$consumer/$program" "$project/"
+for tsc in "$bin/tsc" "$tsc_latest"; do
+  (cd "$project" && "$tsc" -p tsconfig.json) || fail "main.ts does not type-check with pnpm's layout ($("$tsc" --version))"
+done
+echo "main.ts type-checks with pnpm's layout ($("$bin/tsc" --version) and $("$tsc_latest" --version), one copy of effect)"
+printf -- '--- pnpm-installed, Node %s: %s\n' "$("$node24" --version)" "$program"
+(cd "$project" && "$node24" "$program") || fail "pnpm-installed project: node $program"
+
 step "npm i -g @dockhand/cli, into a fresh prefix"
 prefix=$work/global
 npm install -g --prefix "$prefix" @dockhand/cli --registry "$registry" >/dev/null
@@ -290,12 +332,22 @@ for node in "$node22" "$node24"; do
   echo "Node $("$node" --version): $printed"
 done
 
-step "the CLI installed as the README says with bun and deno"
+step "the CLI installed as the README says with bun, pnpm and deno"
 BUN_INSTALL=$work/bun-global BUN_INSTALL_CACHE_DIR=$work/bun-cache "$bin/bun" add -g @dockhand/cli \
   --registry "$registry" >/dev/null 2>&1 || fail "bun add -g @dockhand/cli"
 printed=$("$bin/bun" "$work/bun-global/bin/dockhand" --version)
 [ "$printed" = "dockhand version $version" ] || fail "bun add -g @dockhand/cli, dockhand --version: $printed"
 echo "bun add -g, on Bun: $printed"
+"${pnpm_env[@]}" "$bin/pnpm" add -g @dockhand/cli "${pnpm_flags[@]}" >"$work/pnpm-global.log" 2>&1 ||
+  { cat "$work/pnpm-global.log" >&2; fail "pnpm add -g @dockhand/cli"; }
+printed=$("${pnpm_env[@]}" dockhand --version)
+[ "$printed" = "dockhand version $version" ] || fail "pnpm add -g @dockhand/cli, dockhand --version: $printed"
+echo "pnpm add -g, on Node $("$node24" --version): $printed"
+# (dlx takes settings only as --config.<key>)
+printed=$(cd "$work" && "${pnpm_env[@]}" "$bin/pnpm" dlx --reporter=silent --config.registry="$registry" \
+  --config.store-dir="$work/pnpm-store" @dockhand/cli --version)
+[ "$printed" = "dockhand version $version" ] || fail "pnpm dlx @dockhand/cli --version: $printed"
+echo "pnpm dlx, on Node $("$node24" --version): $printed"
 deno_install=$(sed -nE 's/^deno install (-g -n dockhand (--allow-[a-z]+ )+)npm:@dockhand\/cli$/\1/p' README.md)
 [ -n "$deno_install" ] || fail "README.md: no 'deno install -g -n dockhand … npm:@dockhand/cli' line"
 read -r -a deno_install <<<"$deno_install"

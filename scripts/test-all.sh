@@ -19,6 +19,9 @@ step "type-check and build (tsc -b)"
 "$bin/tsc" -b tsconfig.json
 "$bin/tsc" -p tsconfig.test.json --noEmit
 
+step "API reference: docs/ as the doc comments generate it, every example in them type-checked (npm run docs)"
+"$bin/node" scripts/docs.mjs --check
+
 step "unit tests on Node $("$bin/node" --version)"
 DOCKHAND_EXPECT_RUNTIME=node24 "$bin/node" "$vitest" run --project models --project codecs --project client --project cli
 

@@ -90,7 +90,10 @@ export const AuthEntry = Schema.StructWithRest(
   }),
   [Rest]
 ).annotate({ identifier: "AuthEntry" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type AuthEntry = typeof AuthEntry.Type
 
 /**
@@ -110,7 +113,10 @@ export const ConfigFile = Schema.StructWithRest(
   }),
   [Rest]
 ).annotate({ identifier: "ConfigFile" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type ConfigFile = typeof ConfigFile.Type
 
 /**

@@ -81,7 +81,12 @@ export const defaultMaxBodySize = 256 * 1024 * 1024
  */
 export const maxErrorBodySize = 1 << 20
 
-/** What a request is about, for error messages. */
+/**
+ * What a request is about, for error messages.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface Call {
   /** The swagger operationId, e.g. `ImageList`. */
   readonly operation: string

@@ -84,7 +84,12 @@ export interface Service {
  */
 export class SystemApi extends Context.Service<SystemApi, Service>()("@dockhand/client/SystemApi") {}
 
-/** Sums up the image part of a disk-usage answer, whichever shape it has. */
+/**
+ * Sums up the image part of a disk-usage answer, whichever shape it has.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const imagesDiskUsage = (raw: System.DiskUsage): ImagesDiskUsage => {
   if (raw.ImageUsage !== undefined) {
     return {

@@ -26,14 +26,37 @@ import type * as DockerError from "./DockerError.ts"
 import * as DockerLayers from "./DockerLayers.ts"
 import type * as DockerSettings from "./DockerSettings.ts"
 
-/**
- * The types of this entry's signatures: `Options` (what `layerWith` takes besides the flags), `Services` (what
- * `layer` and `layerWith` provide), `EndpointServices` (what `layerFromOptions` provides) and `Transport`.
- *
- * @category models
- * @since 0.1.0
- */
-export type { EndpointServices, Options, Services, Transport } from "./DockerLayers.ts"
+// The types of this entry's signatures.
+export type {
+  /**
+   * The services `layerFromOptions` provides: the image and system services over one endpoint.
+   *
+   * @category models
+   * @since 0.1.0
+   */
+  EndpointServices,
+  /**
+   * What `layerWith` takes besides the flags.
+   *
+   * @category models
+   * @since 0.1.0
+   */
+  Options,
+  /**
+   * Every service `layer` and `layerWith` provide.
+   *
+   * @category models
+   * @since 0.1.0
+   */
+  Services,
+  /**
+   * A runtime's transport: an Effect `HttpClient` for an endpoint.
+   *
+   * @category models
+   * @since 0.1.0
+   */
+  Transport
+} from "./DockerLayers.ts"
 
 const entry = DockerLayers.make(Transport.layer, "deno")
 

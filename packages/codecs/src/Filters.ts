@@ -55,8 +55,9 @@ const valueText = (value: Value): string => (typeof value === "string" ? value :
  *
  * ```ts
  * import { Filters } from "@dockhand/codecs"
+ * import { pipe } from "effect/Function"
  *
- * const filters = Filters.empty.pipe(Filters.add("label", "a=b", "c"), Filters.add("dangling", true))
+ * const filters = pipe(Filters.empty, Filters.add("label", "a=b", "c"), Filters.add("dangling", true))
  * ```
  *
  * @category combinators

@@ -38,7 +38,10 @@ import * as WireJson from "./WireJson.ts"
  * @since 0.1.0
  */
 export const JsonStreamErrorReason = Schema.Literals(["Malformed", "Truncated", "Mismatch", "TooDeep", "LineTooLong"])
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type JsonStreamErrorReason = typeof JsonStreamErrorReason.Type
 
 /**

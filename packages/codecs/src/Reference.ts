@@ -51,7 +51,10 @@ export const InvalidReferenceReason = Schema.Literals([
   "DigestLength",
   "DigestAlgorithm"
 ])
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type InvalidReferenceReason = typeof InvalidReferenceReason.Type
 
 /**

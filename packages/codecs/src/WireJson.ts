@@ -60,7 +60,10 @@ export const WireJsonIssue = Schema.Struct({
   expected: Schema.String,
   found: Schema.String
 })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type WireJsonIssue = typeof WireJsonIssue.Type
 
 /**
@@ -85,7 +88,10 @@ export const WireJsonErrorReason = Schema.Literals([
   "Mismatch",
   "Unencodable"
 ])
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type WireJsonErrorReason = typeof WireJsonErrorReason.Type
 
 /**

@@ -27,7 +27,10 @@ export const CacheRecord = Schema.Struct({
   LastUsedAt: Schema.NullOr(Timestamp),
   UsageCount: Int64
 }).annotate({ identifier: "CacheRecord" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface CacheRecord extends Schema.Schema.Type<typeof CacheRecord> {}
 
 /**
@@ -40,7 +43,10 @@ export const CachePruneReport = Schema.Struct({
   CachesDeleted: NullableStrings,
   SpaceReclaimed: Uint64
 }).annotate({ identifier: "CachePruneReport" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface CachePruneReport extends Schema.Schema.Type<typeof CachePruneReport> {}
 
 /**
@@ -57,5 +63,8 @@ export const DiskUsage = Schema.Struct({
   TotalSize: Schema.optionalKey(Int64),
   Items: Schema.optionalKey(Schema.Array(CacheRecord))
 }).annotate({ identifier: "BuildCacheDiskUsage" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface DiskUsage extends Schema.Schema.Type<typeof DiskUsage> {}

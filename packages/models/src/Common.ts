@@ -14,7 +14,10 @@ import * as Schema from "effect/Schema"
 export const ErrorResponse = Schema.Struct({
   message: Schema.String
 }).annotate({ identifier: "ErrorResponse" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface ErrorResponse extends Schema.Schema.Type<typeof ErrorResponse> {}
 
 /**
@@ -27,5 +30,8 @@ export interface ErrorResponse extends Schema.Schema.Type<typeof ErrorResponse> 
 export const IDResponse = Schema.Struct({
   Id: Schema.String
 }).annotate({ identifier: "IDResponse" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface IDResponse extends Schema.Schema.Type<typeof IDResponse> {}

@@ -15,7 +15,10 @@ import { Int64, KeySet, NullableLabels, NullableStrings } from "./internal/field
  * @since 0.1.0
  */
 export const HealthConfig = HealthcheckConfig
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type HealthConfig = HealthcheckConfig
 
 /**
@@ -53,13 +56,18 @@ export const Config = Schema.Struct({
   StopTimeout: Schema.optionalKey(Schema.NullOr(Int64)),
   Shell: Schema.optionalKey(NullableStrings)
 }).annotate({ identifier: "ContainerConfig" })
-/** @category models @since 0.1.0 */
-export interface Config extends Schema.Schema.Type<typeof Config> {}
-
 /**
- * `container.CommitResponse` (= `common.IDResponse`): the id of the image `POST /commit` made.
- *
- * @category schemas
+ * @category models
  * @since 0.1.0
  */
-export { IDResponse as CommitResponse } from "./Common.ts"
+export interface Config extends Schema.Schema.Type<typeof Config> {}
+
+export {
+  /**
+   * `container.CommitResponse` (= `common.IDResponse`): the id of the image `POST /commit` made.
+   *
+   * @category schemas
+   * @since 0.1.0
+   */
+  IDResponse as CommitResponse
+} from "./Common.ts"

@@ -23,7 +23,10 @@ export const HealthcheckConfig = Schema.Struct({
   StartInterval: Schema.optionalKey(Int64),
   Retries: Schema.optionalKey(Int64)
 }).annotate({ identifier: "HealthcheckConfig" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface HealthcheckConfig extends Schema.Schema.Type<typeof HealthcheckConfig> {}
 
 /**
@@ -35,7 +38,10 @@ export interface HealthcheckConfig extends Schema.Schema.Type<typeof Healthcheck
  */
 export const StrSlice = Schema.NullOr(Schema.Union([Schema.Array(Schema.String), Schema.String]))
   .annotate({ identifier: "StrSlice" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type StrSlice = typeof StrSlice.Type
 
 /**
@@ -75,5 +81,8 @@ export const DockerOCIImageConfig = Schema.Struct({
   MacAddress: Schema.optionalKey(Schema.String),
   StopTimeout: Schema.optionalKey(Schema.NullOr(Int64))
 }).annotate({ identifier: "DockerOCIImageConfig" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface DockerOCIImageConfig extends Schema.Schema.Type<typeof DockerOCIImageConfig> {}

@@ -14,7 +14,10 @@ import * as Schema from "effect/Schema"
  */
 export const FilterSets = Schema.Record(Schema.String, Schema.Record(Schema.String, Schema.Boolean))
   .annotate({ identifier: "FilterSets" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type FilterSets = typeof FilterSets.Type
 
 /**
@@ -25,7 +28,10 @@ export type FilterSets = typeof FilterSets.Type
  */
 export const FilterArrays = Schema.Record(Schema.String, Schema.Array(Schema.String))
   .annotate({ identifier: "FilterArrays" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type FilterArrays = typeof FilterArrays.Type
 
 /**
@@ -35,5 +41,8 @@ export type FilterArrays = typeof FilterArrays.Type
  * @since 0.1.0
  */
 export const Filters = Schema.Union([FilterSets, FilterArrays]).annotate({ identifier: "Filters" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type Filters = typeof Filters.Type

@@ -28,7 +28,10 @@ export const SignatureTimestampType = Schema.String.annotate({
   identifier: "SignatureTimestampType",
   examples: ["Tlog", "TimestampAuthority"]
 })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type SignatureTimestampType = typeof SignatureTimestampType.Type
 
 /**
@@ -42,7 +45,10 @@ export const SignatureType = Schema.String.annotate({
   identifier: "SignatureType",
   examples: ["bundle-v0.3", "simplesigning-v1"]
 })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type SignatureType = typeof SignatureType.Type
 
 /**
@@ -52,7 +58,10 @@ export type SignatureType = typeof SignatureType.Type
  * @since 0.1.0
  */
 export const KnownSignerIdentity = Schema.String.annotate({ identifier: "KnownSignerIdentity", examples: ["DHI"] })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type KnownSignerIdentity = typeof KnownSignerIdentity.Type
 
 /**
@@ -66,7 +75,10 @@ export const SignatureTimestamp = Schema.Struct({
   URI: Schema.String,
   Timestamp: Timestamp
 }).annotate({ identifier: "SignatureTimestamp" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface SignatureTimestamp extends Schema.Schema.Type<typeof SignatureTimestamp> {}
 
 /**
@@ -95,7 +107,10 @@ export const SignerIdentity = Schema.Struct({
   RunInvocationURI: Schema.optionalKey(Schema.String),
   SourceRepositoryVisibilityAtSigning: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "SignerIdentity" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface SignerIdentity extends Schema.Schema.Type<typeof SignerIdentity> {}
 
 /**
@@ -115,7 +130,10 @@ export const SignatureIdentity = Schema.Struct({
   Error: Schema.optionalKey(Schema.String),
   Warnings: Schema.optionalKey(Schema.Array(Schema.String))
 }).annotate({ identifier: "SignatureIdentity" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface SignatureIdentity extends Schema.Schema.Type<typeof SignatureIdentity> {}
 
 /**
@@ -127,7 +145,10 @@ export interface SignatureIdentity extends Schema.Schema.Type<typeof SignatureId
 export const PullIdentity = Schema.Struct({
   Repository: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "PullIdentity" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface PullIdentity extends Schema.Schema.Type<typeof PullIdentity> {}
 
 /**
@@ -140,7 +161,10 @@ export const BuildIdentity = Schema.Struct({
   Ref: Schema.optionalKey(Schema.String),
   CreatedAt: Timestamp
 }).annotate({ identifier: "BuildIdentity" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface BuildIdentity extends Schema.Schema.Type<typeof BuildIdentity> {}
 
 /**
@@ -155,7 +179,10 @@ export const Identity = Schema.Struct({
   Pull: Schema.optionalKey(Schema.Array(PullIdentity)),
   Build: Schema.optionalKey(Schema.Array(BuildIdentity))
 }).annotate({ identifier: "Identity" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface Identity extends Schema.Schema.Type<typeof Identity> {}
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -171,7 +198,10 @@ export interface Identity extends Schema.Schema.Type<typeof Identity> {}
 export const ManifestKind = Schema.Literals(["image", "attestation", "unknown"]).annotate({
   identifier: "ManifestKind"
 })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type ManifestKind = typeof ManifestKind.Type
 
 /**
@@ -187,7 +217,10 @@ export const ImageProperties = Schema.Struct({
   Size: Schema.Struct({ Unpacked: Int64 }),
   Containers: NullableStrings
 }).annotate({ identifier: "ImageProperties" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface ImageProperties extends Schema.Schema.Type<typeof ImageProperties> {}
 
 /**
@@ -199,7 +232,10 @@ export interface ImageProperties extends Schema.Schema.Type<typeof ImageProperti
 export const AttestationProperties = Schema.Struct({
   For: Oci.Digest
 }).annotate({ identifier: "AttestationProperties" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface AttestationProperties extends Schema.Schema.Type<typeof AttestationProperties> {}
 
 /**
@@ -218,7 +254,10 @@ export const ManifestSummary = Schema.Struct({
   ImageData: Schema.optionalKey(ImageProperties),
   AttestationData: Schema.optionalKey(AttestationProperties)
 }).annotate({ identifier: "ManifestSummary" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface ManifestSummary extends Schema.Schema.Type<typeof ManifestSummary> {}
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -248,7 +287,10 @@ export const Summary = Schema.Struct({
   Size: Int64,
   VirtualSize: Schema.optionalKey(Int64)
 }).annotate({ identifier: "Summary" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface Summary extends Schema.Schema.Type<typeof Summary> {}
 
 /**
@@ -262,7 +304,10 @@ export const RootFS = Schema.Struct({
   Layers: Schema.optionalKey(NullableStrings),
   BaseLayer: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "RootFS" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface RootFS extends Schema.Schema.Type<typeof RootFS> {}
 
 /**
@@ -275,7 +320,10 @@ export interface RootFS extends Schema.Schema.Type<typeof RootFS> {}
 export const Metadata = Schema.Struct({
   LastTagTime: Schema.optionalKey(Timestamp)
 }).annotate({ identifier: "Metadata" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface Metadata extends Schema.Schema.Type<typeof Metadata> {}
 
 /**
@@ -313,7 +361,10 @@ export const InspectResponse = Schema.Struct({
   Manifests: Schema.optionalKey(Schema.Array(ManifestSummary)),
   Identity: Schema.optionalKey(Identity)
 }).annotate({ identifier: "InspectResponse" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface InspectResponse extends Schema.Schema.Type<typeof InspectResponse> {}
 
 /**
@@ -332,7 +383,10 @@ export const HistoryResponseItem = Schema.Struct({
   Size: Int64,
   Tags: NullableStrings
 }).annotate({ identifier: "HistoryResponseItem" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface HistoryResponseItem extends Schema.Schema.Type<typeof HistoryResponseItem> {}
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -350,7 +404,10 @@ export const DeleteResponse = Schema.Struct({
   Deleted: Schema.optionalKey(Schema.String),
   Untagged: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "DeleteResponse" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface DeleteResponse extends Schema.Schema.Type<typeof DeleteResponse> {}
 
 /**
@@ -363,7 +420,10 @@ export const PruneReport = Schema.Struct({
   ImagesDeleted: Schema.NullOr(Schema.Array(DeleteResponse)),
   SpaceReclaimed: Uint64
 }).annotate({ identifier: "PruneReport" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface PruneReport extends Schema.Schema.Type<typeof PruneReport> {}
 
 /**
@@ -380,5 +440,8 @@ export const DiskUsage = Schema.Struct({
   TotalSize: Schema.optionalKey(Int64),
   Items: Schema.optionalKey(Schema.Array(Summary))
 }).annotate({ identifier: "ImagesDiskUsage" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface DiskUsage extends Schema.Schema.Type<typeof DiskUsage> {}

@@ -22,7 +22,10 @@ export const ProgressDetail = Schema.Struct({
   hidecounts: Schema.optionalKey(Schema.Boolean),
   units: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "ProgressDetail" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface ProgressDetail extends Schema.Schema.Type<typeof ProgressDetail> {}
 
 /**
@@ -36,7 +39,10 @@ export const ErrorDetail = Schema.Struct({
   code: Schema.optionalKey(Int64),
   message: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "ErrorDetail" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface ErrorDetail extends Schema.Schema.Type<typeof ErrorDetail> {}
 
 /**
@@ -61,7 +67,10 @@ export const Message = Schema.Struct({
   error: Schema.optionalKey(Schema.String),
   aux: Schema.optionalKey(Schema.Unknown)
 }).annotate({ identifier: "Message" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface Message extends Schema.Schema.Type<typeof Message> {}
 
 /**
@@ -73,7 +82,10 @@ export interface Message extends Schema.Schema.Type<typeof Message> {}
 export const BuildResult = Schema.Struct({
   ID: Schema.String
 }).annotate({ identifier: "BuildResult" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface BuildResult extends Schema.Schema.Type<typeof BuildResult> {}
 
 /**
@@ -88,7 +100,10 @@ export const PushResult = Schema.Struct({
   Digest: Schema.String,
   Size: Int64
 }).annotate({ identifier: "PushResult" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface PushResult extends Schema.Schema.Type<typeof PushResult> {}
 
 /**
@@ -103,7 +118,10 @@ export const ManifestPushedInsteadOfIndex = Schema.Struct({
   originalIndex: Oci.Descriptor,
   selectedManifest: Oci.Descriptor
 }).annotate({ identifier: "ManifestPushedInsteadOfIndex" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface ManifestPushedInsteadOfIndex extends Schema.Schema.Type<typeof ManifestPushedInsteadOfIndex> {}
 
 /**
@@ -117,5 +135,8 @@ export const ContentMissing = Schema.Struct({
   contentMissing: Schema.Literal(true),
   desc: Oci.Descriptor
 }).annotate({ identifier: "ContentMissing" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface ContentMissing extends Schema.Schema.Type<typeof ContentMissing> {}

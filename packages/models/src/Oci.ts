@@ -16,7 +16,10 @@ import { Int64 } from "./internal/fields.ts"
 export const Digest = Schema.String.check(
   Schema.isPattern(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, { expected: "a digest algorithm:hex" })
 ).annotate({ identifier: "Digest" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type Digest = typeof Digest.Type
 
 /**
@@ -33,7 +36,10 @@ export const Platform = Schema.Struct({
   "os.features": Schema.optionalKey(Schema.Array(Schema.String)),
   variant: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "Platform" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface Platform extends Schema.Schema.Type<typeof Platform> {}
 
 /**
@@ -53,5 +59,8 @@ export const Descriptor = Schema.Struct({
   platform: Schema.optionalKey(Platform),
   artifactType: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "Descriptor" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface Descriptor extends Schema.Schema.Type<typeof Descriptor> {}

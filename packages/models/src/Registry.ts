@@ -28,7 +28,10 @@ export const AuthConfig = Schema.Struct({
   identitytoken: Schema.optionalKey(Secret),
   registrytoken: Schema.optionalKey(Secret)
 }).annotate({ identifier: "AuthConfig" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface AuthConfig extends Schema.Schema.Type<typeof AuthConfig> {}
 
 /**
@@ -41,7 +44,10 @@ export const AuthResponse = Schema.Struct({
   Status: Schema.String,
   IdentityToken: Schema.optionalKey(Schema.RedactedFromValue(Schema.String))
 }).annotate({ identifier: "AuthResponse" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface AuthResponse extends Schema.Schema.Type<typeof AuthResponse> {}
 
 /**
@@ -58,7 +64,10 @@ export const SearchResult = Schema.Struct({
   is_automated: Schema.Boolean,
   description: Schema.String
 }).annotate({ identifier: "SearchResult" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface SearchResult extends Schema.Schema.Type<typeof SearchResult> {}
 
 /**
@@ -72,5 +81,8 @@ export const DistributionInspect = Schema.Struct({
   Descriptor: Oci.Descriptor,
   Platforms: Schema.NullOr(Schema.Array(Oci.Platform))
 }).annotate({ identifier: "DistributionInspect" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface DistributionInspect extends Schema.Schema.Type<typeof DistributionInspect> {}

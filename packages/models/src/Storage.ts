@@ -17,5 +17,8 @@ export const DriverData = Schema.Struct({
   Data: NullableLabels,
   Name: Schema.String
 }).annotate({ identifier: "DriverData" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export interface DriverData extends Schema.Schema.Type<typeof DriverData> {}

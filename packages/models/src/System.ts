@@ -20,7 +20,10 @@ export const ComponentVersion = Schema.Struct({
   Version: Schema.String,
   Details: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.String)))
 }).annotate({ identifier: "ComponentVersion" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type ComponentVersion = typeof ComponentVersion.Type
 
 /**
@@ -45,7 +48,10 @@ export const VersionResponse = Schema.Struct({
   Experimental: Schema.optionalKey(Schema.Boolean),
   BuildTime: Schema.optionalKey(Schema.String)
 }).annotate({ identifier: "SystemVersion" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type VersionResponse = typeof VersionResponse.Type
 
 /**
@@ -69,5 +75,8 @@ export const DiskUsage = Schema.Struct({
   VolumeUsage: Schema.optionalKey(Schema.Unknown),
   BuildCacheUsage: Schema.optionalKey(Build.DiskUsage)
 }).annotate({ identifier: "DiskUsage" })
-/** @category models @since 0.1.0 */
+/**
+ * @category models
+ * @since 0.1.0
+ */
 export type DiskUsage = typeof DiskUsage.Type
