@@ -23,6 +23,8 @@ import * as GoRegexp from "./internal/goRegexp.ts"
  * A `.dockerignore` docker refuses, with docker's text: `reason` "LineTooLong" (`bufio.Scanner: token too long`, which
  * docker prints as `error reading .dockerignore: …`), "IllegalExclusion" (`illegal exclusion pattern: "!"`) or
  * "BadPattern" (`syntax error in pattern`; these two docker prints as `error checking context: …`).
+ *
+ * @since 0.1.0
  */
 export class DockerIgnoreError extends Data.TaggedError("DockerIgnoreError")<{
   readonly reason: "LineTooLong" | "IllegalExclusion" | "BadPattern"
@@ -64,6 +66,8 @@ const maxLineBytes = 64 * 1024 - 1
  * (one `\r` before it dropped), a UTF-8 BOM dropped from the first line, lines starting with `#` skipped before
  * trimming, then trimmed and empty ones skipped; a leading `!` (exception) kept in front of the rest, which is trimmed,
  * cleaned and stripped of one leading `/`. A line of 64 KiB or more fails as docker's reader does.
+ *
+ * @since 0.1.0
  */
 export const readAll = (content: string | Uint8Array): Result.Result<ReadonlyArray<string>, DockerIgnoreError> => {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content
@@ -237,6 +241,8 @@ const goMatchRejects = (pattern: string): boolean => {
  * One compiled pattern: `text` is the cleaned pattern without its `!`. As docker does, a pattern without wildcards is
  * compared as it is (`exact`), `abc/**` by prefix and `**…` without further wildcards by suffix; any other through
  * its regular expression (`program`; `undefined` when Go's regexp rejects it, and matching then fails).
+ *
+ * @since 0.1.0
  */
 export interface Pattern {
   readonly text: string
@@ -245,7 +251,11 @@ export interface Pattern {
   readonly program: GoRegexp.Program | undefined
 }
 
-/** A compiled `.dockerignore`: its patterns in order, and whether any is an exception. */
+/**
+ * A compiled `.dockerignore`: its patterns in order, and whether any is an exception.
+ *
+ * @since 0.1.0
+ */
 export interface Matcher {
   readonly patterns: ReadonlyArray<Pattern>
   readonly exclusions: boolean
@@ -296,6 +306,8 @@ const translate = (text: string): { readonly kind: Pattern["kind"]; readonly sou
 /**
  * Compiles pattern lines ({@link readAll}'s) as docker's `patternmatcher.New`: each trimmed, empty ones skipped, then
  * cleaned; `!` alone is an illegal exclusion, and a pattern Go's `filepath.Match` rejects a syntax error.
+ *
+ * @since 0.1.0
  */
 export const compile = (lines: ReadonlyArray<string>): Result.Result<Matcher, DockerIgnoreError> => {
   const patterns: Array<Pattern> = []
@@ -322,7 +334,11 @@ export const compile = (lines: ReadonlyArray<string>): Result.Result<Matcher, Do
   return Result.succeed({ patterns, exclusions: patterns.some((p) => p.exclusion) })
 }
 
-/** Reads a `.dockerignore` file's content ({@link readAll}) and compiles its patterns ({@link compile}). */
+/**
+ * Reads a `.dockerignore` file's content ({@link readAll}) and compiles its patterns ({@link compile}).
+ *
+ * @since 0.1.0
+ */
 export const parse = (content: string | Uint8Array): Result.Result<Matcher, DockerIgnoreError> =>
   Result.flatMap(readAll(content), compile)
 
@@ -367,7 +383,11 @@ const matchCuts = (
   }
 }
 
-/** Whether one pattern matches `path` itself (moby's `Pattern.match`); a failure when Go's regexp rejects it. */
+/**
+ * Whether one pattern matches `path` itself (moby's `Pattern.match`); a failure when Go's regexp rejects it.
+ *
+ * @since 0.1.0
+ */
 export const matches = (pattern: Pattern, path: string): Result.Result<boolean, DockerIgnoreError> =>
   matchCuts(pattern, path, [])
 
@@ -397,6 +417,8 @@ const matchesOrParent = (pattern: Pattern, path: string): Result.Result<boolean,
  * Whether `path` (relative, slash-separated) is excluded, as docker's `MatchesOrParentMatches`: the patterns in order,
  * an exclusion looked at only while the path is not excluded and an exception only while it is, each matching the
  * path or a directory above it. Fails when a pattern looked at is one Go's regexp rejects (`[Local-Only]`).
+ *
+ * @since 0.1.0
  */
 export const isExcluded = (matcher: Matcher, path: string): Result.Result<boolean, DockerIgnoreError> => {
   let matched = false
@@ -413,6 +435,8 @@ export const isExcluded = (matcher: Matcher, path: string): Result.Result<boolea
  * Whether the walk must still go into the excluded directory `dir`, as docker's context walk decides: never when no
  * pattern is an exception, else when some exception's text followed by `/` starts with `dir/` (so `!**\/keep` does
  * not bring anything back from an excluded directory).
+ *
+ * @since 0.1.0
  */
 export const hasExceptionsBelow = (matcher: Matcher, dir: string): boolean =>
   matcher.exclusions && matcher.patterns.some((p) => p.exclusion && `${p.text}/`.startsWith(`${dir}/`))

@@ -65,9 +65,17 @@ export * as GoPath from "./GoPath.ts"
  * @since 0.1.0
  */
 export * as Errno from "./Errno.ts"
-/** BuildKit sessions (filesync, secrets, registry credentials) for `Images.build`. @since 0.1.0 */
+/**
+ * BuildKit sessions (filesync, secrets, registry credentials) for `Images.build`.
+ *
+ * @since 0.1.0
+ */
 export * as BuildSession from "./BuildSession.ts"
-/** The `Images` service: every image endpoint. @since 0.1.0 */
+/**
+ * The `Images` service: every image endpoint.
+ *
+ * @since 0.1.0
+ */
 export * as Images from "./Images.ts"
 /**
  * What the client needs from the runtime: environment, files, helper processes.

@@ -16,9 +16,17 @@ export * as RegistryAuth from "./RegistryAuth.ts"
  * @since 0.1.0
  */
 export * as Filters from "./Filters.ts"
-/** The wire formats of a BuildKit session (gRPC framing, filesync packets, secrets, auth, health). @since 0.1.0 */
+/**
+ * The wire formats of a BuildKit session (gRPC framing, filesync packets, secrets, auth, health).
+ *
+ * @since 0.1.0
+ */
 export * as BuildkitSession from "./BuildkitSession.ts"
-/** BuildKit's build progress (`moby.buildkit.trace` lines) as typed values. @since 0.1.0 */
+/**
+ * BuildKit's build progress (`moby.buildkit.trace` lines) as typed values.
+ *
+ * @since 0.1.0
+ */
 export * as BuildkitTrace from "./BuildkitTrace.ts"
 /**
  * The JSON progress stream of pull, push, load, import and build.
