@@ -24,7 +24,8 @@ import * as Errno from "./Errno.ts"
 /**
  * How to write: `operation` names the caller in errors (default `AtomicFile.write`); `tempPrefix` starts the name
  * of the temporary file (default `.NAME.tmp-` for a target named NAME; `dockhand save -o` uses docker's
- * `.docker_temp_`), which a random suffix completes.
+ * `.docker_temp_`), which a random suffix completes. `keepMode` (default `true`) gives a replaced file's mode to the
+ * new one; with `false` the result always has {@link newFileMode}, as docker's `save -o` leaves it.
  *
  * @category models
  * @since 0.1.0
@@ -32,6 +33,7 @@ import * as Errno from "./Errno.ts"
 export interface Options {
   readonly operation?: string | undefined
   readonly tempPrefix?: string | undefined
+  readonly keepMode?: boolean | undefined
 }
 
 /**
@@ -107,7 +109,7 @@ export const write = <E = never, R = never>(
       // the mode of the file replaced; a new file's when there is none or it cannot be read
       const existing = yield* Effect.try({ try: () => fs.statSync(target, { throwIfNoEntry: false }), catch: () => 0 })
         .pipe(Effect.orElseSucceed(() => undefined))
-      const mode = existing === undefined ? newFileMode : existing.mode & 0o7777
+      const mode = existing === undefined || options.keepMode === false ? newFileMode : existing.mode & 0o7777
       const prefix = options.tempPrefix ?? `.${nodePath.basename(target)}.tmp-`
       const temp = nodePath.join(nodePath.dirname(target), `${prefix}${randomSuffix()}`)
       const fd = yield* attempt(operation, "open", temp, () => fs.openSync(temp, "wx", newFileMode))

@@ -31,6 +31,9 @@ describe("AtomicFile.write (config.json and save -o)", () => {
       yield* AtomicFile.write(file, Stream.make(bytes("a"), bytes("b"), bytes("c")))
       assert.strictEqual(fs.readFileSync(file, "utf8"), "abc")
       assert.deepStrictEqual(fs.readdirSync(dir), ["config.json"])
+      // keepMode: false (docker's save -o): 0600 even over a file of another mode
+      yield* AtomicFile.write(file, "x", { keepMode: false })
+      assert.strictEqual(modeOf(file), 0o600)
     }))
 
   it.effect("a symbolic link is followed and stays, a dangling one included", () =>

@@ -53,7 +53,8 @@ export const validateOutputPath = (path: string) => {
 /**
  * Writes a byte stream to `path` as docker's `CopyToFile` does, through the client's {@link ClientAtomicFile.write}:
  * into a new temporary file (`.docker_temp_…`, mode 0600) next to it, renamed over `path` only once every byte is
- * written, so that a failed or interrupted save leaves an existing file alone (whose mode a replaced file keeps).
+ * written, so that a failed or interrupted save leaves an existing file alone; the saved file is 0600, replaced or not,
+ * as docker's is.
  * Chunks are written synchronously, each before the next is read, and counted for {@link Memory.tracker}.
  */
 export const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.DockerError>) => {
@@ -64,6 +65,6 @@ export const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerE
       track(chunk.byteLength)
       return chunk
     }),
-    { operation: "ImageSave", tempPrefix: ".docker_temp_" }
+    { operation: "ImageSave", tempPrefix: ".docker_temp_", keepMode: false }
   )
 }

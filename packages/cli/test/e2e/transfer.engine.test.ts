@@ -148,6 +148,13 @@ describe("image save", () => {
     Harness.assertSame("save -o", out, mine)
     assert.isTrue(fs.readFileSync(d).equals(fs.readFileSync(h)), "the saved tars differ")
     assert.strictEqual(fs.statSync(h).mode & 0o777, fs.statSync(d).mode & 0o777)
+    // over an existing file of another mode: docker's result is its new temporary file's 0600, and so is dockhand's
+    fs.chmodSync(d, 0o644)
+    fs.chmodSync(h, 0o644)
+    await Harness.run("docker", ["save", "-o", d, `${R}/layers:1`], world)
+    await Harness.run("dockhand", ["image", "save", "-o", h, `${R}/layers:1`], world)
+    assert.strictEqual(fs.statSync(d).mode & 0o777, 0o600)
+    assert.strictEqual(fs.statSync(h).mode & 0o777, 0o600)
   })
   it("to a pipe: the same tar bytes", async () => {
     const { docker: d, dockhand: h } = await Harness.compare(["save", `${R}/layers:1`], world)
