@@ -18,6 +18,7 @@ npm run --silent lint
 step "type-check and build (tsc -b)"
 "$bin/tsc" -b tsconfig.json
 "$bin/tsc" -p tsconfig.test.json --noEmit
+"$bin/tsc" -p examples/tsconfig.json
 
 step "API reference: docs/ as the doc comments generate it, every example in them type-checked (npm run docs)"
 "$bin/node" scripts/docs.mjs --check
