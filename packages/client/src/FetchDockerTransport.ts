@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
+import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as DockerHost from "./DockerHost.ts"
 
@@ -31,6 +32,12 @@ export const layer = (
   _endpoint: DockerHost.Endpoint,
   requestInit: Layer.Layer<FetchHttpClient.RequestInit>
 ): Layer.Layer<HttpClient.HttpClient> =>
-  // `Layer.fresh`: `FetchHttpClient.layer` is a shared constant that captures the `RequestInit` (the socket) it is
-  // built with; memoized, a second endpoint's transport would reuse the first endpoint's client.
-  Layer.fresh(FetchHttpClient.layer).pipe(Layer.provide(requestInit))
+  // Each request runs with this endpoint's `RequestInit` (the socket) provided. `FetchHttpClient` reads it from the
+  // fiber's context at request time, where a `RequestInit` already there wins over the one its layer captured: a
+  // request made while another engine's request runs (this engine's `save` pulled as the body of another's `load`)
+  // would otherwise go to that other engine. `Layer.fresh`: `FetchHttpClient.layer` is a shared constant.
+  Layer.effect(HttpClient.HttpClient)(Effect.gen(function*() {
+    const init = yield* FetchHttpClient.RequestInit
+    const client = yield* HttpClient.HttpClient
+    return HttpClient.transformResponse(client, Effect.provideService(FetchHttpClient.RequestInit, init))
+  })).pipe(Layer.provide(Layer.fresh(FetchHttpClient.layer)), Layer.provide(requestInit))

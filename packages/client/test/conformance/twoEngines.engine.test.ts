@@ -1,0 +1,48 @@
+/**
+ * Two engines in one program, through this runtime's entry: the private Docker Engine's `save` stream is the body of
+ * Podman's `load`, with no queue or file between them. Each engine's requests must go to its own socket even when one
+ * is made while the other's is running (the save is pulled by the load's upload). The Fetch transport (Bun, Deno)
+ * once sent the save to Podman here (`image not known`).
+ */
+import { assert, describe, layer } from "@effect/vitest"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Images from "../../src/Images.ts"
+import * as C from "./Conformance.ts"
+
+const RUN_ID = C.makeRunId()
+const NAME = `dockhand-two-engines/${RUN_ID}:1`
+
+/** Removes the run's images from Podman when the file ends. */
+const podmanCleanup = Layer.effectDiscard(
+  Effect.addFinalizer(() =>
+    Effect.gen(function*() {
+      const images = yield* Images.Images
+      for (const image of yield* images.list({ filters: { label: [C.runLabel(RUN_ID)] } })) {
+        yield* images.remove(image.Id, { force: true })
+      }
+    }).pipe(Effect.provide(C.podmanLayer), Effect.ignore)
+  )
+)
+
+const services = Layer.mergeAll(Layer.provideMerge(C.sweeperLayer(RUN_ID, "two-engines"), C.dockerLayer), podmanCleanup)
+
+// unnamed: a layer that cannot be built (engines missing) fails every test instead of skipping them
+describe("two engines in one program", () =>
+  layer(services, { excludeTestServices: true })((it) => {
+    it.effect("one engine's save stream is the body of the other's load, each request on its own socket", () =>
+      Effect.gen(function*() {
+        const docker = yield* Images.Images
+        yield* docker.import({ _tag: "Stream", stream: C.tarStream(C.rootfsEntries(RUN_ID)) }, {
+          reference: NAME,
+          changes: [`LABEL ${C.runLabel(RUN_ID)}`]
+        }).outcome
+        const podman = Context.get(yield* Layer.build(C.podmanLayer), Images.Images)
+        yield* podman.load(docker.save([NAME])).outcome
+        const copied = yield* podman.inspect(NAME)
+        const original = yield* docker.inspect(NAME)
+        assert.deepStrictEqual(copied.RootFS?.Layers, original.RootFS?.Layers)
+        assert.strictEqual(copied.Config?.Labels?.[C.LABEL_KEY], RUN_ID)
+      }).pipe(Effect.scoped))
+  }))
