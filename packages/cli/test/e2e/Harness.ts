@@ -420,7 +420,10 @@ const normalizeFixed = (text: string, options: Normalize): string => {
   // Whether the daemon reports a small layer's `Waiting`, `Verifying Checksum` and `Download complete` depends on
   // timing (a layer fetched while another one was reported may skip them), not on the CLI: they are dropped.
   if (options.layers === true) {
-    out = groupLayerLines(out.replace(/^[0-9a-f]{12}: (?:Waiting|Verifying Checksum|Download complete)\n/gm, ""))
+    // (`<id>:` when `ids` masked the layer ids already)
+    out = groupLayerLines(
+      out.replace(/^(?:[0-9a-f]{12}|<id>): (?:Waiting|Verifying Checksum|Download complete)\n/gm, "")
+    )
   }
   return out
 }

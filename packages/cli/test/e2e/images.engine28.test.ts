@@ -106,6 +106,14 @@ afterAll(async () => {
 
 beforeEach(setup.check)
 
+/** Engine 20.10's socket (env.sh's `DOCKHAND_DOCKER20_SOCK`; CI points `DOCKHAND_DOCKER_SOCK` at 28.5 here). */
+const engine20Sock = (): string => {
+  const sock = process.env["DOCKHAND_DOCKER20_SOCK"]
+  if (sock === undefined || !fs.existsSync(sock)) {
+    throw new Error(`DOCKHAND_DOCKER20_SOCK=${sock ?? ""} is not Engine 20.10's socket: start the engines`)
+  }
+  return sock
+}
 describe("image ls --tree (docker CLI 28.5 on Engine 28.5)", () => {
   it("to a pipe: platforms, sizes, in-use marks, header and legend", async () => {
     const { dockhand } = await Harness.compare(["image", "ls", "--tree", ...mine()], world)
@@ -134,7 +142,7 @@ describe("image ls --tree (docker CLI 28.5 on Engine 28.5)", () => {
 
   it("needs API 1.47: DOCKER_API_VERSION=1.46 here, and Engine 20.10", async () => {
     await Harness.compare(["image", "ls", "--tree"], world, { env: { DOCKER_API_VERSION: "1.46" } })
-    const old = process.env["DOCKHAND_DOCKER_SOCK"]!
+    const old = engine20Sock()
     const { dockhand } = await Harness.compare(["image", "ls", "--tree", "-q"], world, {
       env: { DOCKER_HOST: `unix://${old}` }
     })
@@ -309,7 +317,7 @@ describe("--platform on the image commands (docker CLI 28.5)", () => {
 
 describe("--platform needs a newer API: docker's version check, on Engine 20.10 (API 1.41)", () => {
   it("inspect 1.49, history, save and load 1.48, rm 1.50, push 1.46", async () => {
-    const env = { DOCKER_HOST: `unix://${process.env["DOCKHAND_DOCKER_SOCK"]!}` }
+    const env = { DOCKER_HOST: `unix://${engine20Sock()}` }
     const image = `${world.prefix}-absent:1`
     for (
       const args of [
