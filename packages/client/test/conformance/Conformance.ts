@@ -163,6 +163,19 @@ export const podmanLayer = Layer.unwrap(
 // Run ids, names, labels
 // ---------------------------------------------------------------------------------------------------------------
 
+/** A layer that removes the run's images from Podman when the test file ends (errors ignored). */
+export const podmanCleanupLayer = (runId: string) =>
+  Layer.effectDiscard(
+    Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        const images = yield* Images.Images
+        for (const image of yield* images.list({ filters: { label: [runLabel(runId)] } })) {
+          yield* images.remove(image.Id, { force: true })
+        }
+      }).pipe(Effect.provide(podmanLayer), Effect.ignore)
+    )
+  )
+
 /** A fresh id for this run (per test file): lower-case, as it goes into repository names. */
 export const makeRunId = (): string => `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`
 

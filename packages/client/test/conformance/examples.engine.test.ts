@@ -69,22 +69,13 @@ const exampleOk = (name: string, args: ReadonlyArray<string>) =>
     return run.stdout.trimEnd().split("\n")
   })
 
-/** Removes the run's images from Podman when the file ends. */
-const podmanCleanup = Layer.effectDiscard(
-  Effect.addFinalizer(() =>
-    Effect.gen(function*() {
-      const images = yield* Images.Images
-      for (const image of yield* images.list({ filters: { label: [C.runLabel(RUN_ID)] } })) {
-        yield* images.remove(image.Id, { force: true })
-      }
-    }).pipe(Effect.provide(C.podmanLayer), Effect.ignore)
-  )
-)
-
 let builtId = ""
 let configId = ""
 
-const services = Layer.mergeAll(Layer.provideMerge(C.sweeperLayer(RUN_ID, "examples"), C.dockerLayer), podmanCleanup)
+const services = Layer.mergeAll(
+  Layer.provideMerge(C.sweeperLayer(RUN_ID, "examples"), C.dockerLayer),
+  C.podmanCleanupLayer(RUN_ID)
+)
 
 // unnamed: a layer that cannot be built (engines missing) fails every test instead of skipping them
 describe("examples/ on the engine", () =>

@@ -14,19 +14,10 @@ import * as C from "./Conformance.ts"
 const RUN_ID = C.makeRunId()
 const NAME = `dockhand-two-engines/${RUN_ID}:1`
 
-/** Removes the run's images from Podman when the file ends. */
-const podmanCleanup = Layer.effectDiscard(
-  Effect.addFinalizer(() =>
-    Effect.gen(function*() {
-      const images = yield* Images.Images
-      for (const image of yield* images.list({ filters: { label: [C.runLabel(RUN_ID)] } })) {
-        yield* images.remove(image.Id, { force: true })
-      }
-    }).pipe(Effect.provide(C.podmanLayer), Effect.ignore)
-  )
+const services = Layer.mergeAll(
+  Layer.provideMerge(C.sweeperLayer(RUN_ID, "two-engines"), C.dockerLayer),
+  C.podmanCleanupLayer(RUN_ID)
 )
-
-const services = Layer.mergeAll(Layer.provideMerge(C.sweeperLayer(RUN_ID, "two-engines"), C.dockerLayer), podmanCleanup)
 
 // unnamed: a layer that cannot be built (engines missing) fails every test instead of skipping them
 describe("two engines in one program", () =>
