@@ -78,8 +78,8 @@ export const QUIRKS: ReadonlyArray<string> = [
   "`save` with one `platform` writes that platform's manifest alone (no index, no attestation): loaded back, the " +
   "image is a one-platform manifest. [tag, save and load]",
   "`load` with `platform` unpacks only that platform; the other platform's manifest may still show " +
-  "`Available: true` (with `Unpacked: 0`) when blobs of an image removed just before are not yet garbage-collected. " +
-  "[tag, save and load]",
+  "`Available: true` (with `Unpacked: 0`) when blobs of an image removed just before are not yet garbage-collected, " +
+  "and the chosen platform itself can show `Unpacked: 0` when its snapshot was left by such an image. [tag, save and load]",
   "`push` without `platform` of an index of which one platform is present pushes that platform's manifest instead " +
   "of the index (overwriting the tag with it) and sends `aux {manifestPushedInsteadOfIndex, originalIndex, " +
   "selectedManifest}` with `progressDetail: {}` (model `JsonMessage.ManifestPushedInsteadOfIndex`); with an explicit " +
@@ -404,7 +404,9 @@ describe("Images and System on Docker Engine 28.5 (API 1.51, containerd image st
 
         // the whole index loaded with platforms: only the chosen platform is unpacked. The other one's blobs are not
         // imported, but it can still show `Available: true` when the image removed just before left them behind
-        // (containerd collects garbage asynchronously), so only what was unpacked is asserted
+        // (containerd collects garbage asynchronously). The chosen one's `Unpacked` can read 0 for the same reason (its
+        // snapshot, left by the one-platform image removed above, is found and then collected), so what shows the
+        // platforms reached the engine is the host's own platform left packed: a load without them unpacks amd64
         const loaded = yield* Stream.runCollect(
           images.load(Stream.make(new Uint8Array(savedAll)), { platforms: [Fx.ARM64] }).messages
         )
@@ -414,11 +416,11 @@ describe("Images and System on Docker Engine 28.5 (API 1.51, containerd image st
         const unpacked = (back.Manifests ?? []).filter((m) => m.Kind === "image").map((m) => [
           m.ImageData?.Platform.architecture,
           m.ImageData?.Platform.architecture === "arm64" ? m.Available : "either",
-          (m.ImageData?.Size.Unpacked ?? 0) > 0
+          m.ImageData?.Platform.architecture === "arm64" ? "either" : (m.ImageData?.Size.Unpacked ?? 0) > 0
         ])
         assert.sameDeepMembers(
           unpacked,
-          [["amd64", "either", false], ["arm64", true, true]],
+          [["amd64", "either", false], ["arm64", true, "either"]],
           JSON.stringify(back.Manifests)
         )
         yield* images.remove(own, { force: true })
