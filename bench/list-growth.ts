@@ -31,18 +31,7 @@ import * as Stats from "./lib/stats.ts"
 const socket = Engine.socketPath()
 
 /** The baseline: what any Node program would write by hand. */
-const rawBytes = (agent?: http.Agent): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    http.get({ socketPath: socket, path: `${Engine.API}/images/json`, agent, headers: { host: "docker" } }, (res) => {
-      const chunks: Array<Buffer> = []
-      res.on("data", (c: Buffer) => chunks.push(c))
-      res.on(
-        "end",
-        () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`)))
-      )
-      res.on("error", reject)
-    }).on("error", reject)
-  })
+const rawBytes = (agent?: http.Agent): Promise<Buffer> => Engine.rawGet("/images/json", { socket, agent })
 
 /** The process's RSS and peak RSS in bytes (Linux). */
 const memory = (): { readonly rss: number; readonly hwm: number } => {

@@ -58,22 +58,7 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "list28" }),
   // The baseline: what any Node program would write by hand (keep-alive agent, like the client's).
   const agent = new http.Agent({ keepAlive: true })
   const rawBytes = (): Promise<Buffer> =>
-    new Promise((resolve, reject) => {
-      http.get(
-        { socketPath: socket28, path: `${API}/images/json?manifests=1`, agent, headers: { host: "docker" } },
-        (res) => {
-          const chunks: Array<Buffer> = []
-          res.on("data", (c: Buffer) => chunks.push(c))
-          res.on(
-            "end",
-            () => (res.statusCode === 200
-              ? resolve(Buffer.concat(chunks))
-              : reject(new Error(`HTTP ${res.statusCode}`)))
-          )
-          res.on("error", reject)
-        }
-      ).on("error", reject)
-    })
+    Engine.rawGet("/images/json?manifests=1", { socket: socket28, agent, api: API })
   const raw = async () => JSON.parse((await rawBytes()).toString("utf8")) as Array<{ Manifests?: Array<unknown> }>
 
   const first = await runtime.runPromise(list)

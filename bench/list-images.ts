@@ -49,18 +49,7 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "list" }), a
 
   // The baseline: what any Node program would write by hand (keep-alive agent, like the client's).
   const agent = new http.Agent({ keepAlive: true })
-  const rawBytes = (): Promise<Buffer> =>
-    new Promise((resolve, reject) => {
-      http.get({ socketPath: socket, path: `${Engine.API}/images/json`, agent, headers: { host: "docker" } }, (res) => {
-        const chunks: Array<Buffer> = []
-        res.on("data", (c: Buffer) => chunks.push(c))
-        res.on(
-          "end",
-          () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`)))
-        )
-        res.on("error", reject)
-      }).on("error", reject)
-    })
+  const rawBytes = (): Promise<Buffer> => Engine.rawGet("/images/json", { socket, agent })
   const raw = async () => JSON.parse((await rawBytes()).toString("utf8")) as Array<unknown>
 
   const Dockerode = await loadDockerode()

@@ -57,6 +57,31 @@ export const request = (
     else body.pipe(req)
   })
 
+/**
+ * The baseline the list benchmarks measure the client against: one GET with plain `node:http` on a unix socket, the
+ * body joined, as any Node program would write it by hand; fails on an answer other than 200.
+ */
+export const rawGet = (
+  path: string,
+  options: { readonly socket?: string; readonly agent?: http.Agent | undefined; readonly api?: string } = {}
+): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    http.get({
+      socketPath: options.socket ?? socketPath(),
+      path: (options.api ?? API) + path,
+      agent: options.agent,
+      headers: { host: "docker" }
+    }, (res) => {
+      const chunks: Array<Buffer> = []
+      res.on("data", (c: Buffer) => chunks.push(c))
+      res.on(
+        "end",
+        () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`HTTP ${res.statusCode}`)))
+      )
+      res.on("error", reject)
+    }).on("error", reject)
+  })
+
 /** The answer, or an error naming `what` when its status is not 2xx. */
 export const ok = (answer: Answer, what: string): Answer => {
   if (answer.status < 200 || answer.status >= 300) {
