@@ -87,12 +87,24 @@ const writeAll = (fd: number, bytes: Uint8Array): void => {
   for (let offset = 0; offset < bytes.byteLength;) offset += fs.writeSync(fd, bytes, offset)
 }
 
+/** Writes every byte of `chunks`, in order, at the file's current position: one `writev` call for all of them. */
+const writeAllOf = (fd: number, chunks: ReadonlyArray<Uint8Array>): void => {
+  if (chunks.length === 1) return writeAll(fd, chunks[0]!)
+  let rest = chunks
+  while (rest.length > 0) {
+    let written = fs.writevSync(fd, rest as Array<Uint8Array>)
+    let first = 0
+    while (first < rest.length && written >= rest[first]!.byteLength) written -= rest[first++]!.byteLength
+    rest = first === rest.length ? [] : [rest[first]!.subarray(written), ...rest.slice(first + 1)]
+  }
+}
+
 /**
  * Replaces the file at `path` with `content` (text as UTF-8, bytes, or a byte stream) atomically, as described
- * above. A stream's chunks are written synchronously, each before the next is read: a write lands in the page cache
- * at once, and for the tens of thousands of chunks of an image archive a thread-pool round trip each costs more
- * than the writes. Failures of the file system are `SystemError`s with the errno's kind, the file and the call; a
- * failure of the stream is passed on as it is.
+ * above. A stream's chunks are written synchronously, each array of them the stream hands on in one call, before the
+ * next is read: a write lands in the page cache at once, and for the tens of thousands of chunks of an image archive
+ * a thread-pool round trip each costs more than the writes. Failures of the file system are `SystemError`s with the
+ * errno's kind, the file and the call; a failure of the stream is passed on as it is.
  *
  * @category constructors
  * @since 0.1.0
@@ -116,12 +128,13 @@ export const write = <E = never, R = never>(
       return { target, mode, temp, fd, closed: false, renamed: false }
     }),
     (file) => {
-      const bytes = (chunk: Uint8Array) => attempt(operation, "write", file.temp, () => writeAll(file.fd, chunk))
+      const bytes = (chunks: ReadonlyArray<Uint8Array>) =>
+        attempt(operation, "write", file.temp, () => writeAllOf(file.fd, chunks))
       const written: Effect.Effect<void, E | DockerError.DockerError, R> = typeof content === "string"
-        ? bytes(new TextEncoder().encode(content))
+        ? bytes([new TextEncoder().encode(content)])
         : content instanceof Uint8Array
-        ? bytes(content)
-        : Stream.runForEach(content, bytes)
+        ? bytes([content])
+        : Stream.runForEachArray(content, bytes)
       return written.pipe(
         Effect.andThen(attempt(operation, "close", file.temp, () => {
           fs.closeSync(file.fd)

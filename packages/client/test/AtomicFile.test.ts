@@ -36,6 +36,23 @@ describe("AtomicFile.write (config.json and save -o)", () => {
       assert.strictEqual(modeOf(file), 0o600)
     }))
 
+  it.effect("a stream's arrays of chunks (views, empty ones, more than a writev takes) are written whole, in order", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "x.tar")
+      const source = Uint8Array.from({ length: 5 * 1024 * 1024 }, (_, i) => (i * 7 + (i >> 9)) & 0xff)
+      // views into one buffer, of sizes 0 to 4 KiB, then a few large ones: 2,000 chunks in the first array
+      const small: Array<Uint8Array> = []
+      let offset = 1
+      for (let i = 0; i < 2000; i++) {
+        small.push(source.subarray(offset, offset + (i * 37) % 4096))
+        offset += (i * 37) % 4096
+      }
+      const large = [source.subarray(offset, offset + 300_000), source.subarray(offset + 300_000)]
+      yield* AtomicFile.write(file, Stream.fromArrays(small, large, [new Uint8Array(0)]))
+      assert.isTrue(Buffer.from(fs.readFileSync(file)).equals(Buffer.from(source.subarray(1))))
+    }))
+
   it.effect("a symbolic link is followed and stays, a dangling one included", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir

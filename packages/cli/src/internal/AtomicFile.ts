@@ -55,15 +55,16 @@ export const validateOutputPath = (path: string) => {
  * into a new temporary file (`.docker_temp_…`, mode 0600) next to it, renamed over `path` only once every byte is
  * written, so that a failed or interrupted save leaves an existing file alone; the saved file is 0600, replaced or not,
  * as docker's is.
- * Chunks are written synchronously, each before the next is read, and counted for {@link Memory.tracker}.
+ * Chunks are written synchronously, each array the stream hands on in one call, and counted for
+ * {@link Memory.tracker}.
  */
 export const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.DockerError>) => {
   const track = Memory.tracker()
   return ClientAtomicFile.write(
     path,
-    Stream.map(bytes, (chunk) => {
-      track(chunk.byteLength)
-      return chunk
+    Stream.mapArray(bytes, (chunks) => {
+      for (const chunk of chunks) track(chunk.byteLength)
+      return chunks
     }),
     { operation: "ImageSave", tempPrefix: ".docker_temp_", keepMode: false }
   )

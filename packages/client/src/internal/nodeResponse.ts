@@ -78,12 +78,16 @@ const readAll = (source: http.IncomingMessage, max: number): Effect.Effect<Uint8
     })
   })
 
+/** How many bytes of an answer may wait to be pulled before the message is paused. */
+const highWater = 1024 * 1024
+
 /**
- * The body of `source` as a stream of the chunks Node reads from the socket, each passed on as it came: the message
- * is paused while chunks wait to be pulled and resumed when they are taken, so a slow consumer (a file, a pipe) holds
- * back the daemon and no more than a few chunks are held. (The stream's async iterator, used before, joins the chunks
- * buffered between two pulls into a new buffer: a copy of most of a 512 MiB `save`.) A connection that closes before
- * the end fails; a consumer that stops early destroys the message, and with it the socket.
+ * The body of `source` as a stream of the chunks Node reads from the socket, each passed on as it came (no joined
+ * copies). The chunks of one socket read (an answer in chunked encoding gives two or three per read) are handed on
+ * together, once the read is parsed, so that a consumer writes them in one call; the message is paused only when
+ * {@link highWater} bytes wait, and resumed when they are taken, so a slow consumer (a file, a pipe) holds back the
+ * daemon without the pause and resume of the socket at every chunk. A connection that closes before the end fails; a
+ * consumer that stops early destroys the message, and with it the socket.
  */
 const chunksOf = (source: http.IncomingMessage): Stream.Stream<Uint8Array, Error> =>
   Stream.suspend(() => {
@@ -92,24 +96,38 @@ const chunksOf = (source: http.IncomingMessage): Stream.Stream<Uint8Array, Error
     let failure: Error | undefined = !ended && source.destroyed
       ? source.errored ?? new Error("the answer was already closed")
       : undefined
+    let queued = 0
+    let paused = false
     let wake: (() => void) | undefined
+    let scheduled = false
     const notify = () => {
+      scheduled = false
       const waiting = wake
       wake = undefined
       waiting?.()
     }
+    // the consumer runs after the read that woke it is parsed, with all of that read's chunks
+    const notifySoon = () => {
+      if (scheduled || wake === undefined) return
+      scheduled = true
+      queueMicrotask(notify)
+    }
     const onData = (chunk: Uint8Array) => {
       queue.push(chunk)
-      source.pause()
-      notify()
+      queued += chunk.byteLength
+      if (queued >= highWater && !paused) {
+        paused = true
+        source.pause()
+      }
+      notifySoon()
     }
     const onEnd = () => {
       ended = true
-      notify()
+      notifySoon()
     }
     const onError = (error: Error) => {
       failure ??= error
-      notify()
+      notifySoon()
     }
     const onClose = () => {
       if (!ended) onError(new Error("the connection closed before the end of the answer"))
@@ -130,7 +148,11 @@ const chunksOf = (source: http.IncomingMessage): Stream.Stream<Uint8Array, Error
     const pull: Effect.Effect<readonly [Uint8Array, ...Array<Uint8Array>], Error | Cause.Done> = Effect.suspend(() => {
       if (queue.length > 0) {
         const chunks = queue.splice(0, queue.length) as [Uint8Array, ...Array<Uint8Array>]
-        if (!ended) source.resume()
+        queued = 0
+        if (paused) {
+          paused = false
+          if (!ended) source.resume()
+        }
         return Effect.succeed(chunks)
       }
       if (failure !== undefined) return Effect.fail(failure)
