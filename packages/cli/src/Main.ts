@@ -23,7 +23,6 @@ import * as Result from "effect/Result"
 import * as os from "node:os"
 import * as Commands from "./commands/index.ts"
 import * as GlobalFlags from "./GlobalFlags.ts"
-import * as Completion from "./internal/Completion.ts"
 import * as Failure from "./internal/Failure.ts"
 import * as GlobalHelp from "./internal/GlobalHelp.ts"
 import * as Runtime from "./internal/Runtime.ts"
@@ -197,6 +196,8 @@ export const runWith = (
       return 0
     }
     if (flags.rest[0] === "completion") {
+      // loaded only here: no other command needs it
+      const Completion = yield* Effect.promise(() => import("./internal/Completion.ts"))
       const shell = flags.rest.length === 2 && !flags.help ? flags.rest[1]! : ""
       if (!Completion.shells.includes(shell as (typeof Completion.shells)[number])) {
         yield* terminal.out(Completion.help)
