@@ -23,7 +23,6 @@ import * as Result from "effect/Result"
 import * as os from "node:os"
 import * as Commands from "./commands/index.ts"
 import * as GlobalFlags from "./GlobalFlags.ts"
-import * as Completion from "./internal/Completion.ts"
 import * as Failure from "./internal/Failure.ts"
 import * as GlobalHelp from "./internal/GlobalHelp.ts"
 import * as Runtime from "./internal/Runtime.ts"
@@ -197,6 +196,8 @@ export const runWith = (
       return 0
     }
     if (flags.rest[0] === "completion") {
+      // loaded only here: no other command needs it
+      const Completion = yield* Effect.promise(() => import("./internal/Completion.ts"))
       const shell = flags.rest.length === 2 && !flags.help ? flags.rest[1]! : ""
       if (!Completion.shells.includes(shell as (typeof Completion.shells)[number])) {
         yield* terminal.out(Completion.help)
@@ -228,8 +229,15 @@ export const runWith = (
     // The client's own log lines (a warning that credentials went into config.json, …) are not docker's output:
     // they show only with `-D` or `--log-level`.
     const logLevel = flags.debug ? "Debug" : logLevels[flags.logLevel?.toLowerCase() ?? ""] ?? "None"
-    const program = configWarning.pipe(
-      Effect.andThen(Command.runWith(Commands.root, { version, renderErrors: false })(args)),
+    // The client layer (transport, config file, credentials) is built, and the config file's warning shown, once the
+    // command line is parsed and a command runs: a command's help or a parse error needs neither, as with docker.
+    // Settings that cannot be resolved (an unknown context, a bad host) then fail before the command runs, as docker's
+    // "Failed to initialize".
+    const root = Commands.root.pipe(
+      Command.provideEffectDiscard(configWarning),
+      Command.provide(clientLayer(flags.settings).pipe(Layer.catchTag("DockerError", initializationFailure)))
+    )
+    const program = Command.runWith(root, { version, renderErrors: false })(args).pipe(
       Effect.provideService(CliOutput.Presenter, presenter),
       // effect/cli's own global flags: only --help and --version, as docker's commands have; not --wizard,
       // --completions (`dockhand completion` is docker's way) or a second --log-level
@@ -237,9 +245,6 @@ export const runWith = (
       Effect.provideService(References.MinimumLogLevel, logLevel),
       // log lines are diagnostics, as docker's: standard error, never mixed into the output
       Effect.provideService(Logger.LogToStderr, true),
-      // Settings that cannot be resolved (an unknown context, a bad host) fail before any command, as docker's
-      // "Failed to initialize".
-      Effect.provide(clientLayer(flags.settings).pipe(Layer.catchTag("DockerError", initializationFailure))),
       Effect.provide(platform)
     )
     const exit = yield* Effect.exit(program)

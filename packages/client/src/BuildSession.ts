@@ -11,22 +11,18 @@
  *
  * @since 0.1.0
  */
-import * as BuildkitSession from "@dockhand/codecs/BuildkitSession"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import type { Duplex } from "node:stream"
 import * as Constants from "./Constants.ts"
 import type * as Credentials from "./Credentials.ts"
 import * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
-import * as Filesync from "./internal/filesync.ts"
-import * as Grpc from "./internal/grpcServer.ts"
 import * as Runtime from "./internal/runtime.ts"
 
 /**
@@ -196,66 +192,6 @@ export const layerDialer = (endpoint: DockerHost.Endpoint): Layer.Layer<SessionD
 
 const path = () => process.getBuiltinModule("node:path")
 
-/** The secrets handler: the caller's secrets by id; an unknown id is gRPC's NotFound, as buildx answers. */
-const secretsHandler = (secrets: ReadonlyArray<Secret>): Grpc.Handler => (call) =>
-  Effect.gen(function*() {
-    const request = yield* Stream.runHead(call.messages)
-    if (Option.isNone(request)) return
-    const id = Result.getOrUndefined(BuildkitSession.decodeSecretRequest(request.value))
-    const secret = secrets.find((s) => s.id === id)
-    if (secret === undefined) {
-      return yield* new Grpc.GrpcStatus({ code: Grpc.code.notFound, message: `secret ${id ?? ""} not found` })
-    }
-    const notFound = new Grpc.GrpcStatus({ code: Grpc.code.notFound, message: `secret ${secret.id} not found` })
-    const source = secret.source
-    const bytes: Uint8Array = source._tag === "Value"
-      ? (() => {
-        const value = Redacted.value(source.value)
-        return typeof value === "string" ? new TextEncoder().encode(value) : value
-      })()
-      : source._tag === "Env"
-      ? yield* Effect.fromNullishOr(process.env[source.name]).pipe(
-        Effect.map((value) => new TextEncoder().encode(value)),
-        Effect.mapError(() => notFound)
-      )
-      : yield* Effect.tryPromise({
-        try: () => process.getBuiltinModule("node:fs").promises.readFile(source.path),
-        catch: () => notFound
-      })
-    yield* call.send(BuildkitSession.encodeSecretResponse(bytes))
-  })
-
-/** The registry credentials handler, from the `Credentials` service; none found: anonymous. */
-const authHandler = (credentials: Option.Option<Credentials.Service>): Grpc.Handler => (call) =>
-  Effect.gen(function*() {
-    const request = yield* Stream.runHead(call.messages)
-    if (Option.isNone(request)) return
-    const host = Result.getOrElse(BuildkitSession.decodeCredentialsRequest(request.value), () => "")
-    const auth = Option.isNone(credentials) ? Option.none() : yield* credentials.value.get(host).pipe(
-      Effect.orElseSucceed(() => Option.none())
-    )
-    const answer = Option.match(auth, {
-      onNone: () => ["", ""] as const,
-      onSome: (a) => {
-        const token = a.identitytoken === undefined ? "" : Redacted.value(a.identitytoken)
-        if (token !== "") return ["", token] as const
-        if (a.username === undefined && a.auth !== undefined) {
-          const pair = atob(Redacted.value(a.auth))
-          const colon = pair.indexOf(":")
-          return colon === -1 ? ["", ""] as const : [pair.slice(0, colon), pair.slice(colon + 1)] as const
-        }
-        return [a.username ?? "", a.password === undefined ? "" : Redacted.value(a.password)] as const
-      }
-    })
-    yield* call.send(BuildkitSession.encodeCredentialsResponse(answer[0], answer[1]))
-  })
-
-const healthHandler: Grpc.Handler = (call) =>
-  Effect.andThen(Stream.runDrain(call.messages), call.send(BuildkitSession.healthServing))
-
-const unimplemented: Grpc.Handler = () =>
-  Effect.fail(new Grpc.GrpcStatus({ code: Grpc.code.unimplemented, message: "not implemented" }))
-
 /**
  * A session open on the daemon: its id (the build's `session` parameter) and the Dockerfile's name inside the
  * directory served as `dockerfile` (the build's `dockerfile` parameter).
@@ -301,24 +237,19 @@ export const open = Effect.fnUntraced(function*(
       Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")
     )
   )
-  const handlers = new Map<string, Grpc.Handler>([
-    [
-      "/moby.filesync.v1.FileSync/DiffCopy",
-      Filesync.diffCopy(new Map([["context", context], ["dockerfile", path().dirname(dockerfile)]]))
-    ],
-    ["/moby.buildkit.secrets.v1.Secrets/GetSecret", secretsHandler(options.secrets ?? [])],
-    ["/moby.filesync.v1.Auth/Credentials", authHandler(credentials)],
-    ["/moby.filesync.v1.Auth/FetchToken", unimplemented],
-    ["/moby.filesync.v1.Auth/GetTokenAuthority", unimplemented],
-    ["/moby.filesync.v1.Auth/VerifyTokenAuthority", unimplemented],
-    ["/grpc.health.v1.Health/Check", healthHandler]
-  ])
+  // the gRPC server and the session's protobuf descriptors are loaded here, by the first build with a session
+  const server = yield* Effect.promise(() => import("./internal/sessionServer.ts"))
+  const handlers = server.handlers(
+    new Map([["context", context], ["dockerfile", path().dirname(dockerfile)]]),
+    options.secrets ?? [],
+    credentials
+  )
   const socket = yield* dialer.upgrade(`/v${apiVersion}/session`, [
     ["X-Docker-Expose-Session-Uuid", id],
     ["X-Docker-Expose-Session-Name", path().basename(context)],
     ["X-Docker-Expose-Session-Sharedkey", sharedKey],
     ...Array.from(handlers.keys(), (method) => ["X-Docker-Expose-Session-Grpc-Method", method] as const)
   ])
-  yield* Grpc.serve(socket, handlers)
+  yield* server.serve(socket, handlers)
   return { id, dockerfileName: path().basename(dockerfile) } satisfies Session
 })

@@ -3,8 +3,13 @@
  * counts and unknown commands (exit 1), the global flags, help (asked for: stdout; a bare command group: stderr),
  * `login` (credentials stored once, docker's warning about the file store) and `logout`.
  */
+import { DockerError } from "@dockhand/client"
 import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { readFileSync } from "node:fs"
+import * as Terminal from "../../src/internal/Terminal.ts"
+import * as Main from "../../src/Main.ts"
 import * as Fake from "./FakeClient.ts"
 
 const stderr = async (...argv: Array<string>) => {
@@ -243,6 +248,41 @@ describe("help", () => {
   it("--version prints the package's version", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"))
     expect(await stderr("--version")).toEqual([0, `dockhand version ${version}\n`, ""])
+  })
+})
+
+describe("the client is built only for a command that runs", () => {
+  it("help, a parse error and a command's --version print as docker does where the settings cannot be resolved", async () => {
+    let built = 0
+    const unresolvable = () =>
+      Layer.unwrap(
+        Effect.sync(() => built++).pipe(Effect.andThen(Effect.fail(DockerError.make(
+          new DockerError.InvalidArgument({
+            message: "unable to resolve docker endpoint: invalid bind address format: bogus://x",
+            operation: "DockerSettings"
+          })
+        )))) as Effect.Effect<Layer.Layer<Main.ClientServices>, DockerError.DockerError>
+      )
+    const run = async (...argv: Array<string>) => {
+      const term = Terminal.makeTest({})
+      const code = await Effect.runPromise(Main.runWith(argv, unresolvable).pipe(Effect.provide(term.layer)))
+      return [code, term.stdout(), term.stderr()] as const
+    }
+    const help = await run("image", "ls", "--help")
+    expect([help[0], help[2]]).toEqual([0, ""])
+    expect(help[1]).toContain("List images")
+    const parse = await run("image", "ls", "--bogus")
+    expect([parse[0], parse[1]]).toEqual([125, ""])
+    expect(parse[2]).toContain("unknown flag: --bogus")
+    const version = await run("image", "ls", "--version")
+    expect([version[0], version[2]]).toEqual([0, ""])
+    expect(built).toBe(0)
+    expect(await run("image", "ls")).toEqual([
+      1,
+      "",
+      "Failed to initialize: unable to resolve docker endpoint: invalid bind address format: bogus://x\n"
+    ])
+    expect(built).toBe(1)
   })
 })
 

@@ -17,17 +17,40 @@ import * as fs from "node:fs"
 import { join, resolve } from "node:path"
 import * as Args from "../../internal/Args.ts"
 import * as Buildkit from "../../internal/build/Buildkit.ts"
-import * as LocalContext from "../../internal/build/LocalContext.ts"
+import type * as LocalContext from "../../internal/build/LocalContext.ts"
 import * as Secrets from "../../internal/build/Secrets.ts"
-import * as StdinContext from "../../internal/build/StdinContext.ts"
-import * as BuildContext from "../../internal/BuildContext.ts"
+import type * as StdinContext from "../../internal/build/StdinContext.ts"
+import type * as BuildContext from "../../internal/BuildContext.ts"
 import * as Failure from "../../internal/Failure.ts"
 import * as Units from "../../internal/format/Units.ts"
-import * as GitContext from "../../internal/GitContext.ts"
+import type * as GitContext from "../../internal/GitContext.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import * as RuntimeName from "../../internal/RuntimeName.ts"
 import * as Stdin from "../../internal/Stdin.ts"
 import { Terminal } from "../../internal/Terminal.ts"
+
+/**
+ * What reads a build's context (a directory, a git checkout, stdin) and sends it as a tar: loaded when a build runs,
+ * so that no other command evaluates them at start-up.
+ */
+const loadContexts: Effect.Effect<{
+  readonly BuildContext: typeof BuildContext
+  readonly GitContext: typeof GitContext
+  readonly LocalContext: typeof LocalContext
+  readonly StdinContext: typeof StdinContext
+}> = Effect.promise(() =>
+  Promise.all([
+    import("../../internal/BuildContext.ts"),
+    import("../../internal/GitContext.ts"),
+    import("../../internal/build/LocalContext.ts"),
+    import("../../internal/build/StdinContext.ts")
+  ])
+).pipe(Effect.map(([BuildContext, GitContext, LocalContext, StdinContext]) => ({
+  BuildContext,
+  GitContext,
+  LocalContext,
+  StdinContext
+})))
 
 /** `KEY=VALUE` pairs into a record; a bare `KEY` takes the value of the environment variable, or `null`. */
 const keyValues = (pairs: ReadonlyArray<string>, env: (name: string) => string | undefined) => {
@@ -181,6 +204,7 @@ export const build = (name = "build", path = "image build") =>
       }
       const readError = (cause: Error) => Failure.message(`unable to prepare context: ${Failure.goError(cause)}`)
       const prepare = (message: string) => Failure.message(`unable to prepare context: ${message}`)
+      const { BuildContext, GitContext, LocalContext, StdinContext } = yield* loadContexts
       // docker's order: stdin, a local directory, a git URL, any other URL
       const isLocalDir = context !== "-" && LocalContext.isDirectory(context!)
       const remote = !isLocalDir && context !== "-" && GitContext.isUrl(context!) && !GitContext.isGitUrl(context!)

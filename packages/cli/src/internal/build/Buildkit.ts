@@ -7,7 +7,7 @@
  * @internal
  */
 import { type DockerError, Progress } from "@dockhand/client"
-import { BuildkitTrace } from "@dockhand/codecs"
+import type * as BuildkitTrace from "@dockhand/codecs/BuildkitTrace"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -16,9 +16,9 @@ import * as Result from "effect/Result"
 import { writeFileSync } from "node:fs"
 import * as Failure from "../Failure.ts"
 import type * as Terminal from "../Terminal.ts"
-import * as BuildkitPlain from "./BuildkitPlain.ts"
-import * as BuildkitRawJson from "./BuildkitRawJson.ts"
-import * as BuildkitTty from "./BuildkitTty.ts"
+import type * as BuildkitPlain from "./BuildkitPlain.ts"
+import type * as BuildkitRawJson from "./BuildkitRawJson.ts"
+import type * as BuildkitTty from "./BuildkitTty.ts"
 
 /** Go's `strconv.ParseBool`. */
 const parseBool = (text: string): boolean | undefined =>
@@ -120,6 +120,27 @@ const envInt = (text: string | undefined): number | undefined =>
   text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : undefined
 
 /**
+ * What a BuildKit build draws with: BuildKit's trace decoder (its protobuf descriptors) and the views. They are loaded
+ * by {@link run}, on the first BuildKit build, so that no other command evaluates them at start-up.
+ */
+interface Modules {
+  readonly trace: typeof BuildkitTrace
+  readonly plain: typeof BuildkitPlain
+  readonly tty: typeof BuildkitTty
+  readonly rawJson: typeof BuildkitRawJson
+}
+
+/** Loads the {@link Modules}. */
+const loadModules: Effect.Effect<Modules> = Effect.promise(() =>
+  Promise.all([
+    import("@dockhand/codecs/BuildkitTrace"),
+    import("./BuildkitPlain.ts"),
+    import("./BuildkitTty.ts"),
+    import("./BuildkitRawJson.ts")
+  ])
+).pipe(Effect.map(([trace, plain, tty, rawJson]) => ({ trace, plain, tty, rawJson })))
+
+/**
  * How a view takes the build: `update` for each trace, `finish` once the stream ends, fails or is interrupted (the
  * last frame, the failed steps' output, the warnings summary).
  */
@@ -132,7 +153,7 @@ interface View {
  * buildx's live view: a frame on an update at most every 100 ms and every 150 ms while nothing arrives (both
  * `TTY_DISPLAY_RATE` ms when set), the final frame and the failed steps' output at the end, then the warnings.
  */
-const ttyView = (terminal: Terminal.Service) =>
+const ttyView = (terminal: Terminal.Service, { plain: BuildkitPlain, tty: BuildkitTty }: Modules) =>
   Effect.gen(function*() {
     const size = () => terminal.stderrSize() ?? { columns: 80, rows: 10 }
     const display = BuildkitTty.make({
@@ -174,7 +195,7 @@ const ttyView = (terminal: Terminal.Service) =>
   })
 
 /** buildx's plain view, then the warnings. */
-const plainView = (terminal: Terminal.Service): View => {
+const plainView = (terminal: Terminal.Service, { plain: BuildkitPlain }: Modules): View => {
   const plain = BuildkitPlain.make("building with \"default\" instance using docker driver")
   return {
     update: (trace) => {
@@ -186,7 +207,7 @@ const plainView = (terminal: Terminal.Service): View => {
 }
 
 /** buildx's raw JSON: each update as a line, nothing at the end (no warnings summary). */
-const rawJsonView = (terminal: Terminal.Service): View => ({
+const rawJsonView = (terminal: Terminal.Service, { rawJson: BuildkitRawJson }: Modules): View => ({
   update: (trace) => terminal.errRaw(BuildkitRawJson.line(trace)),
   finish: Effect.void
 })
@@ -206,16 +227,17 @@ export const run = (
 ) =>
   Effect.scoped(Effect.gen(function*() {
     const mode = yield* displayMode(options.mode, terminal.stderrIsTerminal, terminal.env)
+    const modules = yield* loadModules
     const view = mode === "tty"
-      ? yield* ttyView(terminal)
+      ? yield* ttyView(terminal, modules)
       : mode === "plain"
-      ? plainView(terminal)
+      ? plainView(terminal, modules)
       : mode === "rawjson"
-      ? rawJsonView(terminal)
+      ? rawJsonView(terminal, modules)
       : quietView
     const draw = (message: Parameters<typeof BuildkitTrace.fromMessage>[0]) => {
       if (view === quietView) return Effect.void
-      const trace = BuildkitTrace.fromMessage(message)
+      const trace = modules.trace.fromMessage(message)
       if (Result.isFailure(trace) || Option.isNone(trace.success)) return Effect.void
       return view.update(trace.success.value)
     }
