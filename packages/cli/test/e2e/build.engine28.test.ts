@@ -2,8 +2,9 @@
  * `build` with BuildKit on Docker Engine 28.5, side by side with `docker build --progress=plain` (docker CLI 28.5 and
  * buildx 0.29 on the same engine, `DOCKER_BUILDKIT` unset so both pick BuildKit from the daemon's ping): the
  * Dockerfile's steps, cache hits and `RUN` output, a multi-stage build stopped at `--target`, a rebuild from the
- * cache, a failing `RUN` (exit code, the step's `ERROR:` line, its last output lines and buildx's `ERROR: failed to
- * build: ...` line), build args and labels, `-q` and `--iidfile`. `RUN` steps run with `--network none`.
+ * cache, a failing `RUN` (exit code, the step's `ERROR:` line, its last output lines, the `Dockerfile:N` excerpt and
+ * buildx's `ERROR: failed to build: ...` line), build args and labels, `-q` and `--iidfile`. `RUN` steps run with
+ * `--network none`.
  *
  * What is compared is the blocks of the Dockerfile's own steps (`#N [stage i/n] ...`), renumbered and with times
  * masked: buildx reads the context through a session (`[internal] load build definition`, `load .dockerignore`,
@@ -110,6 +111,10 @@ const errorLogs = (stderr: string): string => {
   return sortOutput(summary.split("\n"), (line) => line.startsWith("<t> ")).join("\n")
 }
 
+/** The `Dockerfile:N` excerpt buildx prints before its last line (`undefined` when there is none). */
+const excerpt = (stderr: string): string | undefined =>
+  /(?:^|\n)([^\n]+:\d+\n-{20}\n[\s\S]*?\n-{20}\n)ERROR: failed to build: /.exec(stderr)?.[1]
+
 const both = async (args: ReadonlyArray<string>) => {
   const docker = await Harness.run("docker", args, world)
   const dockhand = await Harness.run("dockhand", args, world)
@@ -195,10 +200,21 @@ describe("build with BuildKit on Engine 28.5, side by side with docker build --p
     assert.deepStrictEqual(steps(dockhand.stderr), steps(docker.stderr))
     assert.strictEqual(errorLogs(dockhand.stderr), errorLogs(docker.stderr))
     assert.include(errorLogs(dockhand.stderr), `<t> failing ${world.runId}\n<t> last words\n`)
-    // KNOWN difference: buildx then prints the Dockerfile excerpt (`Fail.Dockerfile:3` and the lines around it) from
-    // the error's source location, which reaches a client only through the session's gRPC status
-    assert.include(docker.stderr, "Fail.Dockerfile:3\n")
-    assert.notInclude(dockhand.stderr, "Fail.Dockerfile:3\n")
+    // then the Dockerfile excerpt around the failing instruction
+    assert.strictEqual(excerpt(dockhand.stderr), excerpt(docker.stderr))
+    assert.strictEqual(
+      excerpt(dockhand.stderr),
+      [
+        "Fail.Dockerfile:3",
+        "--------------------",
+        "   1 |     FROM scratch",
+        "   2 |     COPY busybox /bin/sh",
+        `   3 | >>> RUN echo "failing ${world.runId}" && echo "last words" && exit 3`,
+        "   4 |     ",
+        "--------------------",
+        ""
+      ].join("\n")
+    )
     const last = (stderr: string) => stderr.trimEnd().split("\n").at(-1)
     assert.strictEqual(last(dockhand.stderr), last(docker.stderr))
     assert.strictEqual(
@@ -206,6 +222,53 @@ describe("build with BuildKit on Engine 28.5, side by side with docker build --p
       `ERROR: failed to build: failed to solve: process "/bin/sh -c echo \\"failing ${world.runId}\\" && echo ` +
         `\\"last words\\" && exit 3" did not complete successfully: exit code: 3`
     )
+  })
+
+  it("the Dockerfile excerpt of a failed multi-line step in a named stage, in every progress mode and from stdin", async () => {
+    const dockerfile = [
+      "# escape=`",
+      "FROM scratch AS base",
+      "COPY busybox /bin/sh",
+      "",
+      "FROM base AS Tools",
+      "WORKDIR /",
+      "RUN echo one && `",
+      "  # a comment in the instruction",
+      `  echo "${world.runId}" && exit 4`,
+      "LABEL after=yes",
+      ""
+    ].join("\n")
+    const dir = Harness.writeTree(world, "excerpt-ctx", {
+      "Multi.Dockerfile": dockerfile,
+      "busybox": fs.readFileSync(Harness.BUSYBOX)
+    })
+    fs.chmodSync(path.join(dir, "busybox"), 0o755)
+    const expected = [
+      "Multi.Dockerfile:7",
+      "--------------------",
+      "   6 |     WORKDIR /",
+      "   7 | >>> RUN echo one && `",
+      "   8 | >>>   # a comment in the instruction",
+      `   9 | >>>   echo "${world.runId}" && exit 4`,
+      "  10 |     LABEL after=yes",
+      "--------------------",
+      ""
+    ].join("\n")
+    for (const mode of ["--progress=plain", "--progress=rawjson", "-q"]) {
+      const args = ["build", mode, "--network", "none", "--no-cache", "-f", path.join(dir, "Multi.Dockerfile"), dir]
+      const { docker, dockhand } = await both(args)
+      assert.strictEqual(docker.code, 1, docker.stderr)
+      assert.strictEqual(dockhand.code, docker.code, mode)
+      assert.strictEqual(excerpt(docker.stderr), expected, mode)
+      assert.strictEqual(excerpt(dockhand.stderr), expected, mode)
+    }
+    // from standard input, the Dockerfile is called Dockerfile
+    const args = ["build", "--progress=plain", "--network", "none", "--no-cache", "-f", "-", dir]
+    const docker = await Harness.run("docker", args, world, { stdin: dockerfile })
+    const dockhand = await Harness.run("dockhand", args, world, { stdin: dockerfile })
+    assert.strictEqual(dockhand.code, docker.code)
+    assert.strictEqual(excerpt(docker.stderr), expected.replace("Multi.Dockerfile:7", "Dockerfile:7"))
+    assert.strictEqual(excerpt(dockhand.stderr), excerpt(docker.stderr))
   })
 
   it("-q prints only the image ID and --iidfile writes it", async () => {
