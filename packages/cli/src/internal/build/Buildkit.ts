@@ -175,17 +175,37 @@ const ttyView = (terminal: Terminal.Service) =>
     return view
   })
 
-/** buildx's plain view, then the warnings. */
-const plainView = (terminal: Terminal.Service): View => {
-  const plain = BuildkitPlain.make("building with \"default\" instance using docker driver")
-  return {
-    update: (trace) => {
-      const text = plain.update(trace)
-      return text === "" ? Effect.void : terminal.errRaw(text)
-    },
-    finish: Effect.suspend(() => terminal.errRaw(plain.done() + BuildkitPlain.warningsSummary(plain.warnings())))
-  }
-}
+/**
+ * buildx's plain view, then the warnings: an update printed at most every 100 ms, the others with the next one or
+ * a refresh 150 ms after the last update (both `TTY_DISPLAY_RATE` ms when set).
+ */
+const plainView = (terminal: Terminal.Service) =>
+  Effect.gen(function*() {
+    const plain = BuildkitPlain.make("building with \"default\" instance using docker driver")
+    const rate = envInt(terminal.env("TTY_DISPLAY_RATE"))
+    const paced = BuildkitPlain.paced(plain, rate ?? 100)
+    const tickEvery = rate ?? 150
+    let lastUpdate = Number.NEGATIVE_INFINITY
+    const write = (text: string) => text === "" ? Effect.void : terminal.errRaw(text)
+    const ticker = yield* Effect.forkChild(Effect.forever(
+      Effect.sleep(`${Math.max(tickEvery, 1)} millis`).pipe(
+        Effect.andThen(Clock.currentTimeMillis),
+        Effect.flatMap((now) => now - lastUpdate >= tickEvery ? write(paced.refresh()) : Effect.void)
+      )
+    ))
+    const view: View = {
+      update: (trace) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          lastUpdate = now
+          return write(paced.update(trace, now))
+        }),
+      finish: Effect.gen(function*() {
+        yield* Fiber.interrupt(ticker)
+        yield* terminal.errRaw(plain.done() + BuildkitPlain.warningsSummary(plain.warnings()))
+      })
+    }
+    return view
+  })
 
 /** buildx's raw JSON: each update as a line, nothing at the end (no warnings summary). */
 const rawJsonView = (terminal: Terminal.Service): View => ({
@@ -301,7 +321,7 @@ export const run = (
     const view = mode === "tty"
       ? yield* ttyView(terminal)
       : mode === "plain"
-      ? plainView(terminal)
+      ? yield* plainView(terminal)
       : mode === "rawjson"
       ? rawJsonView(terminal)
       : quietView

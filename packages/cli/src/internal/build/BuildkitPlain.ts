@@ -88,6 +88,10 @@ const logTime = (seconds: number): string => seconds.toFixed(seconds < 10 ? 3 : 
 export interface Printer {
   /** Takes one update and returns the text to print for it. */
   readonly update: (trace: BuildkitTrace.Trace) => string
+  /** Takes one update without printing it. */
+  readonly add: (trace: BuildkitTrace.Trace) => void
+  /** The text to print for the updates taken since the last print (buildx's refresh). */
+  readonly print: () => string
   /** The text to print when the stream ends: what is still pending, then the failed steps' last output lines. */
   readonly done: () => string
   /** Every warning the build reported, in order. */
@@ -332,6 +336,11 @@ export const make = (description: string | undefined): Printer => {
       print()
       return take()
     },
+    add,
+    print: () => {
+      print()
+      return take()
+    },
     done: () => {
       print()
       for (const step of started) {
@@ -345,6 +354,33 @@ export const make = (description: string | undefined): Printer => {
       return take()
     },
     warnings: () => allWarnings
+  }
+}
+
+/** The plain view printed at buildx's pace. */
+export interface Paced {
+  /** Takes one update received at `now` (milliseconds); the text to print now (empty while updates are held back). */
+  readonly update: (trace: BuildkitTrace.Trace, now: number) => string
+  /** The text of a refresh (buildx's ticker, 150 ms after the last update). */
+  readonly refresh: () => string
+}
+
+/**
+ * Prints at buildx's pace: an update is printed only when `every` ms (100) have passed since the last printed one;
+ * the ones in between are taken in and printed together by the next printed update or refresh. A step the daemon
+ * completes and starts again within that time (a session's `[internal] load build context`) is printed once, as
+ * buildx prints it.
+ */
+export const paced = (printer: Printer, every: number): Paced => {
+  let last = Number.NEGATIVE_INFINITY
+  return {
+    update: (trace, now) => {
+      printer.add(trace)
+      if (now - last < every) return ""
+      last = now
+      return printer.print()
+    },
+    refresh: printer.print
   }
 }
 
