@@ -15,6 +15,7 @@
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as BuildHarness from "./BuildHarness.ts"
 import * as Harness from "./Harness.ts"
 
 let world: Harness.World
@@ -22,35 +23,10 @@ let context = ""
 
 const setup = Harness.guardedSetup()
 
-/** The Engine 28.5 variables of env.sh; missing ones fail every test. */
-const engine28 = () => {
-  const sock = process.env["DOCKHAND_DOCKER28_SOCK"] ?? ""
-  const bin = process.env["DOCKHAND_DOCKER28_BIN_DIR"] ?? ""
-  const plugins = process.env["DOCKHAND_DOCKER28_CLI_PLUGINS"] ?? ""
-  if (sock === "" || bin === "" || plugins === "" || !fs.existsSync(sock)) {
-    throw new Error(
-      "The Engine 28.5 e2e tests need DOCKHAND_DOCKER28_SOCK, DOCKHAND_DOCKER28_BIN_DIR and " +
-        "DOCKHAND_DOCKER28_CLI_PLUGINS: start the engines (scripts/engines/start.sh) and source env.sh"
-    )
-  }
-  return { sock, bin, plugins }
-}
-
 beforeAll(() =>
   setup.run(async () => {
-    const e = engine28()
-    const base = Harness.makeWorld("build28")
     // docker 28.5 first on PATH, buildx reachable, the 28.5 engine, and DOCKER_BUILDKIT unset (empty) on both sides
-    fs.writeFileSync(path.join(base.configDir, "config.json"), JSON.stringify({ cliPluginsExtraDirs: [e.plugins] }))
-    world = {
-      ...base,
-      env: {
-        ...base.env,
-        DOCKER_HOST: `unix://${e.sock}`,
-        PATH: `${e.bin}:${base.env["PATH"]}`,
-        DOCKER_BUILDKIT: ""
-      }
-    }
+    world = BuildHarness.makeWorld("build28")
     context = Harness.writeTree(world, "ctx", {
       "Dockerfile": [
         "FROM scratch AS base",
