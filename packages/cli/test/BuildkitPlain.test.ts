@@ -73,3 +73,62 @@ describe("BuildkitPlain", () => {
     )
   })
 })
+
+describe("BuildkitPlain.paced", () => {
+  /** A session's `[internal] load build context`: checked (started and completed at once), then started again. */
+  const vertex = (times: { readonly started?: number; readonly completed?: number }): BuildkitTrace.Vertex => ({
+    digest: "sha256:c0",
+    inputs: [],
+    name: "[internal] load build context",
+    cached: false,
+    ...times
+  })
+  const trace = (
+    vertexes: ReadonlyArray<BuildkitTrace.Vertex>,
+    statuses: ReadonlyArray<BuildkitTrace.VertexStatus> = []
+  ): BuildkitTrace.Trace => ({ vertexes, statuses, logs: [], warnings: [] })
+  const status = (completed?: number): BuildkitTrace.VertexStatus => ({
+    id: "transferring context:",
+    vertex: "sha256:c0",
+    name: "transferring",
+    current: completed === undefined ? 0 : 945,
+    total: 0,
+    timestamp: completed ?? 1001,
+    started: 1001,
+    ...(completed === undefined ? {} : { completed })
+  })
+  /** The updates, each with the time (ms) it arrives at. */
+  const updates: ReadonlyArray<readonly [BuildkitTrace.Trace, number]> = [
+    [trace([vertex({})]), 0],
+    [trace([vertex({ started: 1000, completed: 1000.2 })]), 0.3],
+    [trace([vertex({ started: 1000.5 })]), 0.6],
+    [trace([], [status()]), 2],
+    [trace([], [status(1005)]), 6],
+    [trace([vertex({ started: 1000.5, completed: 1006 })]), 7]
+  ]
+
+  it("prints a step the daemon completes and starts again within 100 ms once, as buildx does", () => {
+    const plain = BuildkitPlain.make(undefined)
+    const paced = BuildkitPlain.paced(plain, 100)
+    let out = ""
+    for (const [update, now] of updates) out += paced.update(update, now)
+    out += paced.refresh() + plain.done()
+    assert.strictEqual(
+      out,
+      "#1 [internal] load build context\n#1 transferring context: 945B done\n#1 DONE 0.0s\n"
+    )
+  })
+
+  it("prints every update when they arrive 100 ms apart or more", () => {
+    const plain = BuildkitPlain.make(undefined)
+    const paced = BuildkitPlain.paced(plain, 100)
+    let out = ""
+    updates.forEach(([update], i) => out += paced.update(update, i * 100))
+    out += plain.done()
+    assert.strictEqual(
+      out,
+      "#1 [internal] load build context\n#1 DONE 0.0s\n\n#1 [internal] load build context\n" +
+        "#1 transferring context:\n#1 transferring context: 945B done\n#1 DONE 0.0s\n"
+    )
+  })
+})

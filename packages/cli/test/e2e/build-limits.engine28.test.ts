@@ -8,6 +8,7 @@ import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/v
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import * as BuildHarness from "./BuildHarness.ts"
 import * as Harness from "./Harness.ts"
 
 let world: Harness.World
@@ -17,8 +18,7 @@ const setup = Harness.guardedSetup()
 
 beforeAll(() =>
   setup.run(async () => {
-    const base = Harness.makeWorld28("buildlimits")
-    world = { ...base, env: { ...base.env, DOCKER_BUILDKIT: "" } }
+    world = BuildHarness.makeWorld("buildlimits")
     context = Harness.writeTree(world, "ctx", {
       "Dockerfile": "FROM scratch\nCOPY busybox /bin/sh\n",
       "busybox": fs.readFileSync(Harness.BUSYBOX)

@@ -255,7 +255,8 @@ export const build = (name = "build", path = "image build") =>
           return {
             tar: BuildContext.tar(local.root, local.dockerfile, ignore, local.outside),
             dockerfile: local.outside?.name ?? local.dockerfile,
-            session
+            session,
+            excerpt: Buildkit.localDockerfile({ file, git: within !== undefined, local, stdinDockerfile })
           }
         })
       const platform = yield* Platforms.parseOption(input.platform)
@@ -313,7 +314,8 @@ export const build = (name = "build", path = "image build") =>
         return yield* Buildkit.run(progress, {
           mode: mode!,
           quietId: input.quiet || input.progress === "quiet", // buildx: --progress=quiet is -q (none is not)
-          iidfile: Option.getOrUndefined(input.iidfile)
+          iidfile: Option.getOrUndefined(input.iidfile),
+          dockerfile: source.excerpt
         }, terminal).pipe(
           Effect.catch((failure) =>
             contextError === undefined ? Effect.fail(failure) : Effect.fail(Failure.message(contextError))

@@ -13,12 +13,14 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
-import { writeFileSync } from "node:fs"
+import { readFileSync, statSync, writeFileSync } from "node:fs"
+import { basename, isAbsolute, join } from "node:path"
 import * as Failure from "../Failure.ts"
 import type * as Terminal from "../Terminal.ts"
 import type * as BuildkitPlain from "./BuildkitPlain.ts"
 import type * as BuildkitRawJson from "./BuildkitRawJson.ts"
 import type * as BuildkitTty from "./BuildkitTty.ts"
+import type * as DockerfileExcerpt from "./DockerfileExcerpt.ts"
 
 /** Go's `strconv.ParseBool`. */
 const parseBool = (text: string): boolean | undefined =>
@@ -128,6 +130,7 @@ interface Modules {
   readonly plain: typeof BuildkitPlain
   readonly tty: typeof BuildkitTty
   readonly rawJson: typeof BuildkitRawJson
+  readonly excerpt: typeof DockerfileExcerpt
 }
 
 /** Loads the {@link Modules}. */
@@ -136,9 +139,10 @@ const loadModules: Effect.Effect<Modules> = Effect.promise(() =>
     import("@dockhand/codecs/BuildkitTrace"),
     import("./BuildkitPlain.ts"),
     import("./BuildkitTty.ts"),
-    import("./BuildkitRawJson.ts")
+    import("./BuildkitRawJson.ts"),
+    import("./DockerfileExcerpt.ts")
   ])
-).pipe(Effect.map(([trace, plain, tty, rawJson]) => ({ trace, plain, tty, rawJson })))
+).pipe(Effect.map(([trace, plain, tty, rawJson, excerpt]) => ({ trace, plain, tty, rawJson, excerpt })))
 
 /**
  * How a view takes the build: `update` for each trace, `finish` once the stream ends, fails or is interrupted (the
@@ -194,17 +198,37 @@ const ttyView = (terminal: Terminal.Service, { plain: BuildkitPlain, tty: Buildk
     return view
   })
 
-/** buildx's plain view, then the warnings. */
-const plainView = (terminal: Terminal.Service, { plain: BuildkitPlain }: Modules): View => {
-  const plain = BuildkitPlain.make("building with \"default\" instance using docker driver")
-  return {
-    update: (trace) => {
-      const text = plain.update(trace)
-      return text === "" ? Effect.void : terminal.errRaw(text)
-    },
-    finish: Effect.suspend(() => terminal.errRaw(plain.done() + BuildkitPlain.warningsSummary(plain.warnings())))
-  }
-}
+/**
+ * buildx's plain view, then the warnings: an update printed at most every 100 ms, the others with the next one or
+ * a refresh 150 ms after the last update (both `TTY_DISPLAY_RATE` ms when set).
+ */
+const plainView = (terminal: Terminal.Service, { plain: BuildkitPlain }: Modules) =>
+  Effect.gen(function*() {
+    const plain = BuildkitPlain.make("building with \"default\" instance using docker driver")
+    const rate = envInt(terminal.env("TTY_DISPLAY_RATE"))
+    const paced = BuildkitPlain.paced(plain, rate ?? 100)
+    const tickEvery = rate ?? 150
+    let lastUpdate = Number.NEGATIVE_INFINITY
+    const write = (text: string) => text === "" ? Effect.void : terminal.errRaw(text)
+    const ticker = yield* Effect.forkChild(Effect.forever(
+      Effect.sleep(`${Math.max(tickEvery, 1)} millis`).pipe(
+        Effect.andThen(Clock.currentTimeMillis),
+        Effect.flatMap((now) => now - lastUpdate >= tickEvery ? write(paced.refresh()) : Effect.void)
+      )
+    ))
+    const view: View = {
+      update: (trace) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          lastUpdate = now
+          return write(paced.update(trace, now))
+        }),
+      finish: Effect.gen(function*() {
+        yield* Fiber.interrupt(ticker)
+        yield* terminal.errRaw(plain.done() + BuildkitPlain.warningsSummary(plain.warnings()))
+      })
+    }
+    return view
+  })
 
 /** buildx's raw JSON: each update as a line, nothing at the end (no warnings summary). */
 const rawJsonView = (terminal: Terminal.Service, { rawJson: BuildkitRawJson }: Modules): View => ({
@@ -215,14 +239,108 @@ const rawJsonView = (terminal: Terminal.Service, { rawJson: BuildkitRawJson }: M
 const quietView: View = { update: () => Effect.void, finish: Effect.void }
 
 /**
+ * The Dockerfile a build uses, for the `Dockerfile:N` excerpt of a failed step: its name as buildx shows it
+ * (`Dockerfile`, the base name of `-f`) and its content, read when a step fails (`undefined` when it cannot be).
+ */
+export interface DockerfileSource {
+  readonly name: string
+  readonly read: Effect.Effect<Uint8Array | undefined>
+}
+
+/** A Dockerfile larger than this is not read for an excerpt. */
+const EXCERPT_MAX_BYTES = 4 * 1024 * 1024
+
+/** A {@link DockerfileSource} read from a file (nothing when it cannot be read or is very large). */
+export const dockerfileFromFile = (name: string, path: string): DockerfileSource => ({
+  name,
+  read: Effect.try(() => statSync(path).size <= EXCERPT_MAX_BYTES ? readFileSync(path) : undefined).pipe(
+    Effect.orElseSucceed(() => undefined)
+  )
+})
+
+/** A {@link DockerfileSource} of a content already read. */
+export const dockerfileFromBytes = (name: string, content: Uint8Array): DockerfileSource => ({
+  name,
+  read: Effect.succeed(content)
+})
+
+/**
+ * The Dockerfile of a local directory or git checkout context, named as buildx names it: the base name of `-f`
+ * (for a git context, `-f` as given unless absolute), else `Dockerfile` (or `dockerfile` when only that exists);
+ * `Dockerfile` when it comes from standard input (`-f -`).
+ */
+export const localDockerfile = (options: {
+  readonly file: string | undefined
+  readonly git: boolean
+  readonly local: {
+    readonly root: string
+    readonly dockerfile: string
+    readonly outside: { readonly content: Uint8Array } | undefined
+  }
+  readonly stdinDockerfile: Uint8Array | undefined
+}): DockerfileSource => {
+  const { file, local } = options
+  if (options.stdinDockerfile !== undefined) return dockerfileFromBytes("Dockerfile", options.stdinDockerfile)
+  const name = file === undefined || file === ""
+    ? options.git ? "Dockerfile" : basename(local.dockerfile)
+    : options.git && !isAbsolute(file)
+    ? file
+    : basename(file)
+  return local.outside === undefined
+    ? dockerfileFromFile(name, join(local.root, local.dockerfile))
+    : dockerfileFromBytes(name, local.outside.content)
+}
+
+/**
+ * The steps that failed in a build (their names by error text), to tell which one a solve error is about: the one
+ * whose error is the solve error's text, else the only one (cancelled steps left out).
+ */
+const failedSteps = () => {
+  const failed = new Map<string, string>()
+  return {
+    add: (trace: BuildkitTrace.Trace) => {
+      for (const vertex of trace.vertexes) {
+        if (vertex.error === undefined || vertex.error.endsWith("context canceled")) continue
+        if (!failed.has(vertex.error)) failed.set(vertex.error, vertex.name)
+      }
+    },
+    find: (message: string): string | undefined =>
+      failed.get(message) ?? (failed.size === 1 ? [...failed.values()][0] : undefined)
+  }
+}
+
+/** The excerpt buildx prints before the error line, for the step a solve error is about (empty if none). */
+const excerptFor = (
+  { excerpt: DockerfileExcerpt }: Modules,
+  dockerfile: DockerfileSource | undefined,
+  vertex: string | undefined
+) =>
+  dockerfile === undefined || vertex === undefined ? Effect.succeed("") : Effect.map(
+    dockerfile.read,
+    (content) =>
+      content === undefined
+        ? ""
+        : DockerfileExcerpt.excerpt(
+          dockerfile.name,
+          new TextDecoder("utf-8", { ignoreBOM: true }).decode(content),
+          vertex
+        )
+  )
+
+/**
  * Runs a BuildKit build: the view `--progress` asks for on standard error (the live view on a terminal, the plain
  * one otherwise, raw JSON, or nothing with `quiet`), then the warnings summary; the image ID on standard output
  * with `-q`. A failure is worded as buildx words it (`ERROR: failed to build: failed to solve: ...`, exit 1), after
- * the failed step's last output lines.
+ * the failed step's last output lines and, in every mode, the excerpt of the `dockerfile` around its instruction.
  */
 export const run = (
   progress: Progress.Progress,
-  options: { readonly mode: ProgressMode; readonly quietId: boolean; readonly iidfile: string | undefined },
+  options: {
+    readonly mode: ProgressMode
+    readonly quietId: boolean
+    readonly iidfile: string | undefined
+    readonly dockerfile?: DockerfileSource | undefined
+  },
   terminal: Terminal.Service
 ) =>
   Effect.scoped(Effect.gen(function*() {
@@ -231,14 +349,16 @@ export const run = (
     const view = mode === "tty"
       ? yield* ttyView(terminal, modules)
       : mode === "plain"
-      ? plainView(terminal, modules)
+      ? yield* plainView(terminal, modules)
       : mode === "rawjson"
       ? rawJsonView(terminal, modules)
       : quietView
+    const failed = failedSteps()
     const draw = (message: Parameters<typeof BuildkitTrace.fromMessage>[0]) => {
-      if (view === quietView) return Effect.void
+      if (view === quietView && options.dockerfile === undefined) return Effect.void
       const trace = modules.trace.fromMessage(message)
       if (Result.isFailure(trace) || Option.isNone(trace.success)) return Effect.void
+      failed.add(trace.success.value)
       return view.update(trace.success.value)
     }
     const outcome = yield* Progress.run(progress, draw).pipe(
@@ -247,13 +367,16 @@ export const run = (
       Effect.onInterrupt(() =>
         terminal.errRaw("ERROR: failed to build: failed to solve: Canceled: context canceled\n")
       ),
-      Effect.catch((error: DockerError.DockerError) =>
-        Effect.fail(
-          error.reason._tag === "StreamError"
-            ? Failure.message(`ERROR: failed to build: failed to solve: ${error.reason.message}`)
-            : Failure.message(`ERROR: failed to build: ${error.message}`)
+      Effect.catch((error: DockerError.DockerError) => {
+        if (error.reason._tag !== "StreamError") {
+          return Effect.fail(Failure.message(`ERROR: failed to build: ${error.message}`))
+        }
+        const message = error.reason.message
+        return Effect.flatMap(
+          excerptFor(modules, options.dockerfile, failed.find(message)),
+          (excerpt) => Effect.fail(Failure.message(`${excerpt}ERROR: failed to build: failed to solve: ${message}`))
         )
-      )
+      })
     )
     const id = outcome.imageId ?? ""
     if (options.quietId) yield* terminal.outRaw(`${id}\n`)

@@ -11,28 +11,12 @@
  * @internal
  */
 import type { BuildkitTrace } from "@dockhand/codecs"
+import * as StepTracker from "./StepTracker.ts"
 
-interface Interval {
-  readonly start: number
-  readonly stop: number | undefined
-}
-
-interface Status {
-  value: BuildkitTrace.VertexStatus
-}
-
-interface Step {
-  vertex: BuildkitTrace.Vertex
+interface Step extends StepTracker.Step {
   index: number
-  intervals: Map<number, Interval>
-  merged: Array<Interval>
-  statuses: Array<Status>
-  byId: Map<string, Status>
   statusUpdates: Set<string>
-  warnings: Array<BuildkitTrace.VertexWarning>
   warningIndex: number
-  logs: Array<string>
-  logsPartial: boolean
   logsOffset: number
   /** The last lines of output (at most 10), for the error summary. */
   lastLines: Array<string>
@@ -47,28 +31,6 @@ const LAST_LINES = 10
 const MIN_PROGRESS_DELTA = 0.05
 const MIN_TIME_DELTA_MS = 5000
 
-/** Overlapping intervals joined, in start order; an open interval absorbs every later one. */
-const mergeIntervals = (intervals: ReadonlyArray<Interval>): Array<Interval> => {
-  const sorted = [...intervals].sort((a, b) => a.start - b.start)
-  if (sorted.length === 0) return []
-  const merged: Array<Interval> = []
-  let current = sorted[0]!
-  for (const next of sorted.slice(1)) {
-    if (current.stop === undefined) break
-    if (current.stop < next.start) {
-      merged.push(current)
-      current = next
-      continue
-    }
-    current = {
-      start: current.start,
-      stop: next.stop === undefined ? undefined : Math.max(current.stop, next.stop)
-    }
-  }
-  merged.push(current)
-  return merged
-}
-
 /** tonistiigi/units' `%.2f` of a byte count: `123B`, `1.98MB`. */
 export const bytes = (n: number): string => {
   const unitNames = ["B", "kB", "MB", "GB", "TB", "PB", "EB"]
@@ -81,13 +43,14 @@ export const bytes = (n: number): string => {
   return unit === 0 ? `${n}B` : `${(n / base).toFixed(2)}${unitNames[unit]}`
 }
 
-/** A log line's time since the step started, as buildx writes it: 3 decimals under 10 s, 2 under 100 s, else 1. */
-const logTime = (seconds: number): string => seconds.toFixed(seconds < 10 ? 3 : seconds < 100 ? 2 : 1)
-
 /** The plain view's state over one build. */
 export interface Printer {
   /** Takes one update and returns the text to print for it. */
   readonly update: (trace: BuildkitTrace.Trace) => string
+  /** Takes one update without printing it. */
+  readonly add: (trace: BuildkitTrace.Trace) => void
+  /** The text to print for the updates taken since the last print (buildx's refresh). */
+  readonly print: () => string
   /** The text to print when the stream ends: what is still pending, then the failed steps' last output lines. */
   readonly done: () => string
   /** Every warning the build reported, in order. */
@@ -99,20 +62,27 @@ export interface Printer {
  * docker driver`).
  */
 export const make = (description: string | undefined): Printer => {
-  const steps = new Map<string, Step>()
+  const tracker = StepTracker.make<Step>((vertex) => ({
+    ...StepTracker.newStep(vertex),
+    index: 0,
+    statusUpdates: new Set(),
+    warningIndex: 0,
+    logsOffset: 0,
+    lastLines: [],
+    lastPartial: undefined,
+    previous: undefined
+  }))
+  const steps = tracker.steps
   /** Steps in the order they started, for the error summary. */
   const started: Array<Step> = []
   const updates = new Set<string>()
   const lastStatus = new Map<string, { current: number; timestamp: number }>()
-  const allWarnings: Array<BuildkitTrace.VertexWarning> = []
   let current: string | undefined
   let notFirst = false
   let nextIndex = 0
   let out = ""
 
-  const isStarted = (step: Step) => step.merged.length > 0
-  const mostRecent = (step: Step) => step.merged[step.merged.length - 1]
-  const isCompleted = (step: Step) => mostRecent(step)?.stop !== undefined
+  const { isCompleted, isStarted } = StepTracker
   const hidden = (step: Step) => step.vertex.progressGroup !== undefined
 
   const vertexChanged = (previous: BuildkitTrace.Vertex | undefined, next: BuildkitTrace.Vertex) =>
@@ -122,76 +92,24 @@ export const make = (description: string | undefined): Printer => {
 
   const add = (trace: BuildkitTrace.Trace) => {
     for (const vertex of trace.vertexes) {
-      let step = steps.get(vertex.digest)
-      const wasStarted = step !== undefined && isStarted(step)
-      if (step === undefined) {
-        step = {
-          vertex,
-          index: 0,
-          intervals: new Map(),
-          merged: [],
-          statuses: [],
-          byId: new Map(),
-          statusUpdates: new Set(),
-          warnings: [],
-          warningIndex: 0,
-          logs: [],
-          logsPartial: false,
-          logsOffset: 0,
-          lastLines: [],
-          lastPartial: undefined,
-          previous: undefined
-        }
-        steps.set(vertex.digest, step)
-      }
+      const { started: newlyStarted, step } = tracker.vertex(vertex)
       if (vertex.started !== undefined) {
         if (vertexChanged(step.previous, vertex)) updates.add(vertex.digest)
         step.previous = vertex
       }
-      if (vertex.started !== undefined && !wasStarted) started.push(step)
-      if (!wasStarted || vertex.started !== undefined) step.vertex = vertex
-      if (vertex.started !== undefined) {
-        step.intervals.set(vertex.started, { start: vertex.started, stop: vertex.completed })
-        step.merged = mergeIntervals([...step.intervals.values()])
-      }
+      if (newlyStarted) started.push(step)
     }
     for (const status of trace.statuses) {
-      const step = steps.get(status.vertex)
+      const step = tracker.status(status)
       if (step === undefined) continue
-      let entry = step.byId.get(status.id)
-      const first = entry === undefined
-      if (entry === undefined) {
-        entry = { value: status }
-        step.byId.set(status.id, entry)
-      }
-      if (status.started !== undefined && (first || entry.value.started === undefined)) step.statuses.push(entry)
-      entry.value = status
       step.statusUpdates.add(status.id)
       updates.add(status.vertex)
     }
-    for (const warning of trace.warnings) {
-      allWarnings.push(warning)
-      steps.get(warning.vertex)?.warnings.push(warning)
-    }
+    for (const warning of trace.warnings) tracker.warning(warning)
     for (const log of trace.logs) {
       const step = steps.get(log.vertex)
       if (step === undefined) continue
-      const text = new TextDecoder().decode(log.data)
-      const parts = text.split("\n")
-      const complete = text.endsWith("\n")
-      if (complete) parts.pop()
-      parts.forEach((part, i) => {
-        if (step.logsPartial && step.logs.length > 0 && i === 0) {
-          step.logs[step.logs.length - 1] += part
-        } else {
-          const interval = mostRecent(step)
-          const seconds = interval === undefined || log.timestamp === undefined
-            ? 0
-            : (log.timestamp - interval.start) / 1000
-          step.logs.push(`${logTime(seconds)} ${part}`)
-        }
-      })
-      step.logsPartial = !complete
+      tracker.text(step, new TextDecoder().decode(log.data), log.timestamp)
       updates.add(log.vertex)
     }
   }
@@ -273,13 +191,13 @@ export const make = (description: string | undefined): Printer => {
       current = undefined
       if (step.logsPartial) out += "\n"
       if (step.vertex.error !== undefined) {
-        out += step.vertex.error.endsWith("context canceled")
+        out += StepTracker.isCanceled(step.vertex.error)
           ? `#${n} CANCELED\n`
           : `#${n} ERROR: ${step.vertex.error}\n`
       } else if (step.vertex.cached) {
         out += `#${n} CACHED\n`
       } else {
-        const seconds = step.merged.reduce((sum, i) => sum + ((i.stop ?? i.start) - i.start), 0) / 1000
+        const seconds = StepTracker.seconds(step.merged)
         out += `#${n} DONE ${seconds.toFixed(1)}s\n`
       }
     }
@@ -296,7 +214,7 @@ export const make = (description: string | undefined): Printer => {
     }
     const now = current
     if (now !== undefined && completed.includes(now)) printStep(now)
-    const stop = (digest: string) => mostRecent(steps.get(digest)!)?.stop ?? 0
+    const stop = (digest: string) => StepTracker.mostRecent(steps.get(digest)!)?.stop ?? 0
     for (const digest of completed.sort((a, b) => stop(a) - stop(b))) {
       if (digest !== now) printStep(digest)
     }
@@ -332,11 +250,16 @@ export const make = (description: string | undefined): Printer => {
       print()
       return take()
     },
+    add,
+    print: () => {
+      print()
+      return take()
+    },
     done: () => {
       print()
       for (const step of started) {
         const error = step.vertex.error
-        if (error === undefined || error.endsWith("context canceled")) continue
+        if (error === undefined || StepTracker.isCanceled(error)) continue
         out += `------\n > ${step.vertex.name}:\n`
         for (const line of step.lastLines) out += `${line}\n`
         if (step.lastPartial !== undefined) out += `${step.lastPartial}\n`
@@ -344,7 +267,34 @@ export const make = (description: string | undefined): Printer => {
       }
       return take()
     },
-    warnings: () => allWarnings
+    warnings: () => tracker.warnings
+  }
+}
+
+/** The plain view printed at buildx's pace. */
+export interface Paced {
+  /** Takes one update received at `now` (milliseconds); the text to print now (empty while updates are held back). */
+  readonly update: (trace: BuildkitTrace.Trace, now: number) => string
+  /** The text of a refresh (buildx's ticker, 150 ms after the last update). */
+  readonly refresh: () => string
+}
+
+/**
+ * Prints at buildx's pace: an update is printed only when `every` ms (100) have passed since the last printed one;
+ * the ones in between are taken in and printed together by the next printed update or refresh. A step the daemon
+ * completes and starts again within that time (a session's `[internal] load build context`) is printed once, as
+ * buildx prints it.
+ */
+export const paced = (printer: Printer, every: number): Paced => {
+  let last = Number.NEGATIVE_INFINITY
+  return {
+    update: (trace, now) => {
+      printer.add(trace)
+      if (now - last < every) return ""
+      last = now
+      return printer.print()
+    },
+    refresh: printer.print
   }
 }
 

@@ -15,6 +15,7 @@
  */
 import type { BuildkitTrace } from "@dockhand/codecs"
 import * as BuildkitPlain from "./BuildkitPlain.ts"
+import * as StepTracker from "./StepTracker.ts"
 
 /** Columns a step's virtual terminal leaves for ` => => # `. */
 const TERM_PAD = 10
@@ -177,48 +178,8 @@ class Term {
   }
 }
 
-interface Interval {
-  readonly start: number
-  readonly stop: number | undefined
-}
-
-/** buildx's interval merge: overlapping intervals joined; one that does not stop absorbs every later one. */
-const mergeIntervals = (intervals: ReadonlyArray<Interval>): Array<Interval> => {
-  const sorted = [...intervals].sort((a, b) => a.start - b.start)
-  if (sorted.length === 0) return []
-  const merged: Array<Interval> = []
-  let current = sorted[0]!
-  for (const next of sorted.slice(1)) {
-    if (current.stop === undefined) {
-      merged.push(current)
-      return merged
-    }
-    if (current.stop < next.start) {
-      merged.push(current)
-      current = next
-      continue
-    }
-    if (next.stop === undefined) {
-      merged.push({ start: current.start, stop: undefined })
-      return merged
-    }
-    if (current.stop >= next.stop) continue
-    current = { start: current.start, stop: next.stop }
-  }
-  merged.push(current)
-  return merged
-}
-
-interface Step {
-  vertex: BuildkitTrace.Vertex
-  intervals: Map<number, Interval>
-  merged: Array<Interval>
-  statuses: Array<{ value: BuildkitTrace.VertexStatus }>
-  byId: Map<string, { value: BuildkitTrace.VertexStatus }>
-  warnings: Array<BuildkitTrace.VertexWarning>
-  /** Output lines (`0.123 text`), kept for the summary of a failed step; dropped when the step succeeds. */
-  logs: Array<string>
-  logsPartial: boolean
+/** A step (its `logs` kept for the summary of a failed step, dropped when the step succeeds) and its terminal. */
+interface Step extends StepTracker.Step {
   term: Term
   termBytes: number
   termCount: number
@@ -228,7 +189,7 @@ interface Step {
 }
 
 interface Job {
-  readonly intervals: ReadonlyArray<Interval>
+  readonly intervals: ReadonlyArray<StepTracker.Interval>
   readonly completed: boolean
   readonly name: string
   readonly status: string
@@ -276,34 +237,26 @@ export const make = (options: {
     : TERM_HEIGHT_MIN
   let termHeight = termHeightInitial
   let width = options.columns ?? 80
-  const byDigest = new Map<string, Step>()
-  const groups = new Map<string, Step>()
-  /** Steps in the order they started (a progress group when it shows). */
-  const order: Array<Step> = []
-  const allWarnings: Array<BuildkitTrace.VertexWarning> = []
-  let startTime: number | undefined
-  let localTimeDiff = 0
-  let lineCount = 0
-  let repeated = false
-
   const newStep = (vertex: BuildkitTrace.Vertex, members?: Map<string, BuildkitTrace.Vertex>): Step => ({
-    vertex,
-    intervals: new Map(),
-    merged: [],
-    statuses: [],
-    byId: new Map(),
-    warnings: [],
-    logs: [],
-    logsPartial: false,
+    ...StepTracker.newStep(vertex),
     term: new Term(termHeight, Math.max(width - TERM_PAD, 1)),
     termBytes: 0,
     termCount: 0,
     members,
     hidden: members !== undefined
   })
-  const isStarted = (step: Step) => step.merged.length > 0
-  const mostRecent = (step: Step) => step.merged[step.merged.length - 1]
-  const isCompleted = (step: Step) => mostRecent(step)?.stop !== undefined
+  const tracker = StepTracker.make<Step>((vertex) => newStep(vertex))
+  /** The steps by digest; a progress group's members and its id lead to the group. */
+  const byDigest = tracker.steps
+  const groups = new Map<string, Step>()
+  /** Steps in the order they started (a progress group when it shows). */
+  const order: Array<Step> = []
+  let startTime: number | undefined
+  let localTimeDiff = 0
+  let lineCount = 0
+  let repeated = false
+
+  const { isCompleted, isStarted, mostRecent } = StepTracker
 
   /** A progress group takes in its members: their intervals, cached only if all are, the first error. */
   const refreshGroup = (group: Step, now: number) => {
@@ -323,7 +276,7 @@ export const make = (options: {
       else group.hidden = false
     }
     group.vertex = { ...group.vertex, cached, error }
-    group.merged = mergeIntervals([...group.intervals.values()])
+    group.merged = StepTracker.mergeIntervals([...group.intervals.values()])
     if (newlyStarted && localTimeDiff === 0 && group.merged.length > 0) localTimeDiff = now - group.merged[0]!.start
     if (!group.hidden && wasHidden) order.push(group)
   }
@@ -347,39 +300,15 @@ export const make = (options: {
         byDigest.set(vertex.digest, group)
         continue
       }
-      let step = byDigest.get(vertex.digest)
-      const wasStarted = step !== undefined && isStarted(step)
-      if (step === undefined) {
-        step = newStep(vertex)
-        byDigest.set(vertex.digest, step)
-      }
-      if (vertex.started !== undefined && !wasStarted) {
-        if (localTimeDiff === 0) localTimeDiff = now - vertex.started
+      const { started, step } = tracker.vertex(vertex)
+      if (started) {
+        if (localTimeDiff === 0) localTimeDiff = now - vertex.started!
         order.push(step)
-      }
-      if (!wasStarted || vertex.started !== undefined) step.vertex = vertex
-      if (vertex.started !== undefined) {
-        step.intervals.set(vertex.started, { start: vertex.started, stop: vertex.completed })
-        step.merged = mergeIntervals([...step.intervals.values()])
       }
     }
     for (const group of touched) refreshGroup(group, now)
-    for (const status of trace.statuses) {
-      const step = byDigest.get(status.vertex)
-      if (step === undefined) continue
-      let entry = step.byId.get(status.id)
-      const first = entry === undefined
-      if (entry === undefined) {
-        entry = { value: status }
-        step.byId.set(status.id, entry)
-      }
-      if (status.started !== undefined && (first || entry.value.started === undefined)) step.statuses.push(entry)
-      entry.value = status
-    }
-    for (const warning of trace.warnings) {
-      allWarnings.push(warning)
-      byDigest.get(warning.vertex)?.warnings.push(warning)
-    }
+    for (const status of trace.statuses) tracker.status(status)
+    for (const warning of trace.warnings) tracker.warning(warning)
     for (const log of trace.logs) {
       const step = byDigest.get(log.vertex)
       if (step === undefined) continue
@@ -389,22 +318,7 @@ export const make = (options: {
       step.termBytes += log.data.length
       step.term.write(log.data)
       const text = new TextDecoder().decode(log.data)
-      if (text === "") continue
-      const parts = text.split("\n")
-      const complete = text.endsWith("\n")
-      if (complete) parts.pop()
-      parts.forEach((part, i) => {
-        if (step.logsPartial && step.logs.length > 0 && i === 0) {
-          step.logs[step.logs.length - 1] += part
-          return
-        }
-        const interval = mostRecent(step)
-        const seconds = interval === undefined || log.timestamp === undefined
-          ? 0
-          : (log.timestamp - interval.start) / 1000
-        step.logs.push(`${seconds.toFixed(seconds < 10 ? 3 : seconds < 100 ? 2 : 1)} ${part}`)
-      })
-      step.logsPartial = !complete
+      if (text !== "") tracker.text(step, text, log.timestamp)
     }
     // Only a failed step's output is printed at the end: a step's lines go when it completes without error.
     for (const step of byDigest.values()) {
@@ -412,7 +326,7 @@ export const make = (options: {
     }
   }
 
-  const duration = (interval: Interval, now: number) => ((interval.stop ?? now) - interval.start) / 1000
+  const duration = (interval: StepTracker.Interval, now: number) => ((interval.stop ?? now) - interval.start) / 1000
 
   /** The jobs buildx lists: each step (named with its ERROR/CANCELED/CACHED marks), its sub-tasks, its warnings. */
   const jobs = (): Array<Job> => {
@@ -423,7 +337,7 @@ export const make = (options: {
       let error = false
       let canceled = false
       if (v.error !== undefined) {
-        if (v.error.endsWith("context canceled")) {
+        if (StepTracker.isCanceled(v.error)) {
           canceled = true
           name = `CANCELED ${name}`
         } else {
@@ -432,7 +346,7 @@ export const make = (options: {
         }
       }
       if (v.cached) name = `CACHED ${name}`
-      const intervals = mergeIntervals(
+      const intervals = StepTracker.mergeIntervals(
         [...step.intervals.values()].map((i) => ({
           start: i.start + localTimeDiff,
           stop: i.stop === undefined ? undefined : i.stop + localTimeDiff
@@ -594,7 +508,7 @@ export const make = (options: {
     let out = ""
     for (const step of order) {
       const error = step.vertex.error
-      if (error === undefined || error.endsWith("context canceled")) continue
+      if (error === undefined || StepTracker.isCanceled(error)) continue
       out += `------\n > ${step.vertex.name}:\n`
       for (const line of step.logs) out += `${line}\n`
       out += "------\n"
@@ -602,5 +516,5 @@ export const make = (options: {
     return out
   }
 
-  return { update, frame, errorLogs, warnings: () => allWarnings }
+  return { update, frame, errorLogs, warnings: () => tracker.warnings }
 }

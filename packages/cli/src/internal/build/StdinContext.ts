@@ -10,6 +10,7 @@ import * as Stream from "effect/Stream"
 import * as BuildContext from "../BuildContext.ts"
 import * as Failure from "../Failure.ts"
 import { readAll } from "../Stdin.ts"
+import * as Buildkit from "./Buildkit.ts"
 
 /**
  * A context read from standard input (`build -`), as docker's `GetContextFromReader` reads it: an archive (tar,
@@ -28,7 +29,12 @@ export const stdinContext = (stdin: Stream.Stream<Uint8Array, Error>, file: stri
     )
     const first = Bytes.concat(head)
     if (BuildContext.isArchive(first)) {
-      return { tar: Stream.concat(Stream.make(first), rest), dockerfile: file === "" ? undefined : file }
+      // the Dockerfile is inside the archive: no excerpt of it on failure
+      return {
+        tar: Stream.concat(Stream.make(first), rest),
+        dockerfile: file === "" ? undefined : file,
+        excerpt: undefined
+      }
     }
     if (file !== undefined && file !== "") {
       return yield* Effect.fail(Failure.message(
@@ -36,5 +42,9 @@ export const stdinContext = (stdin: Stream.Stream<Uint8Array, Error>, file: stri
       ))
     }
     const content = yield* readAll(Stream.concat(Stream.make(first), rest))
-    return { tar: BuildContext.dockerfileOnly(content), dockerfile: "Dockerfile" }
+    return {
+      tar: BuildContext.dockerfileOnly(content),
+      dockerfile: "Dockerfile",
+      excerpt: Buildkit.dockerfileFromBytes("Dockerfile", content)
+    }
   })
