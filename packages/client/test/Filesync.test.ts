@@ -47,7 +47,13 @@ const receive = (dir: string, metadata: ReadonlyArray<readonly [string, string]>
           data.set(packet.ID, chunks)
         }
       })
-    const call: Grpc.Call = { metadata, messages: Stream.fromQueue(inbound), send }
+    // a framed message: its 5-byte gRPC prefix must give the length of what follows it
+    const sendFramed = (framed: Uint8Array) =>
+      Effect.andThen(
+        Effect.sync(() => assert.strictEqual(Buffer.from(framed).readUInt32BE(1), framed.byteLength - 5)),
+        send(framed.subarray(5))
+      )
+    const call: Grpc.Call = { metadata, messages: Stream.fromQueue(inbound), send, sendFramed }
     yield* Filesync.diffCopy(new Map([["context", dir]]))(call)
     const received: Record<string, string> = {}
     for (const [id, chunks] of data) received[walk[id]!.path] = Buffer.concat(chunks).toString()

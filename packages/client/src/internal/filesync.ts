@@ -6,6 +6,10 @@
  * entry before it; the daemon then asks for the files it needs by their index in the walk, and only those are read,
  * 32 KiB at a time, each chunk sent before the next is read.
  *
+ * The file system calls are blocking, as the tar context's are: each is short (one directory listing, one `lstat`,
+ * one 32 KiB read), and a promise per call cost more CPU than the whole transfer (and, on Deno, memory per call).
+ * Each chunk is read straight into the buffer that is sent, behind the room for its gRPC and packet heads.
+ *
  * @internal
  */
 import * as BuildkitSession from "@dockhand/codecs/BuildkitSession"
@@ -55,8 +59,8 @@ const ioFailure = (what: string) => (cause: unknown) =>
   })
 
 const lstat = (path: string) =>
-  Effect.tryPromise({
-    try: () => fs().promises.lstat(path, { bigint: true }),
+  Effect.try({
+    try: () => fs().lstatSync(path, { bigint: true }),
     catch: ioFailure(`lstat ${path}`)
   })
 
@@ -92,8 +96,8 @@ const followLinks = (root: string, paths: ReadonlyArray<string>) =>
       for (let hops = 0; hops < 255 && current !== "" && !out.has(current); hops++) {
         out.add(current)
         const link = current
-        const target = yield* Effect.promise(() =>
-          fs().promises.readlink(`${root}/${link}`).catch((): string | undefined => undefined)
+        const target = yield* Effect.try(() => fs().readlinkSync(`${root}/${link}`)).pipe(
+          Effect.orElseSucceed((): string | undefined => undefined)
         )
         if (target === undefined) break
         current = posix.normalize(target.startsWith("/") ? target : `/${posix.dirname(current)}/${target}`).slice(1)
@@ -124,7 +128,7 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
       const regular = (mode & 0x8f000000) === 0 && (Number(stat.mode) & 0o170000) === 0o100000
       if (regular) files.set(index, path)
       index++
-      return call.send(BuildkitSession.encodePacket({
+      return call.sendFramed(BuildkitSession.framePacket({
         type: BuildkitSession.PacketType.PACKET_STAT,
         id: 0,
         data: new Uint8Array(0),
@@ -151,8 +155,8 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
     const walk = (dir: string, pending: ReadonlyArray<Pending>): Effect.Effect<void, Grpc.GrpcStatus> =>
       Effect.gen(function*() {
         const absolute = dir === "" ? root : `${root}/${dir}`
-        const names = yield* Effect.tryPromise({
-          try: () => fs().promises.readdir(absolute),
+        const names = yield* Effect.try({
+          try: () => fs().readdirSync(absolute),
           catch: ioFailure(`readdir ${dir === "" ? "." : dir}`)
         })
         names.sort(byteOrder)
@@ -179,8 +183,8 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
           for (const parent of waiting) yield* sendStat(parent.path, parent.stat, "")
           waiting = []
           const linkname = stat.isSymbolicLink()
-            ? yield* Effect.tryPromise({
-              try: () => fs().promises.readlink(`${root}/${path}`),
+            ? yield* Effect.try({
+              try: () => fs().readlinkSync(`${root}/${path}`),
               catch: ioFailure(`readlink ${path}`)
             })
             : ""
@@ -204,9 +208,6 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
       )
     )
 
-    const data = (id: number, bytes: Uint8Array) =>
-      call.send(BuildkitSession.encodePacket({ type: BuildkitSession.PacketType.PACKET_DATA, id, data: bytes }))
-
     // A file that cannot be opened is sent empty, as fsutil's sender does.
     const sendFile = (id: number) =>
       Effect.gen(function*() {
@@ -216,22 +217,28 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
         }
         files.delete(id)
         yield* Effect.acquireUseRelease(
-          Effect.tryPromise({ try: () => fs().promises.open(`${root}/${path}`, "r"), catch: ioFailure("open") }),
-          (handle) => {
-            const buffer = new Uint8Array(chunkSize)
-            const loop: Effect.Effect<void, Grpc.GrpcStatus> = Effect.tryPromise({
-              try: () => handle.read(buffer, 0, chunkSize, null),
-              catch: ioFailure(`read ${path}`)
-            }).pipe(
-              Effect.flatMap(({ bytesRead }) =>
-                bytesRead === 0 ? Effect.void : data(id, buffer.slice(0, bytesRead)).pipe(Effect.andThen(loop))
+          Effect.try({ try: () => fs().openSync(`${root}/${path}`, "r"), catch: ioFailure("open") }),
+          (fd) => {
+            const loop: Effect.Effect<void, Grpc.GrpcStatus> = Effect.suspend(() => {
+              const buffer = new Uint8Array(BuildkitSession.dataHeadroom + chunkSize)
+              return Effect.try({
+                try: () => fs().readSync(fd, buffer, BuildkitSession.dataHeadroom, chunkSize, null),
+                catch: ioFailure(`read ${path}`)
+              }).pipe(
+                Effect.flatMap((bytesRead) =>
+                  bytesRead === 0
+                    ? Effect.void
+                    : call.sendFramed(BuildkitSession.frameData(buffer, id, bytesRead)).pipe(Effect.andThen(loop))
+                )
               )
-            )
+            })
             return loop
           },
-          (handle) => Effect.promise(() => handle.close().catch(() => undefined))
+          (fd) => Effect.sync(() => fs().closeSync(fd))
         ).pipe(Effect.catchIf((error) => error.message === "open: ENOENT", () => Effect.void))
-        yield* data(id, new Uint8Array(0))
+        yield* call.sendFramed(
+          BuildkitSession.frameData(new Uint8Array(BuildkitSession.dataHeadroom), id, 0)
+        )
       })
 
     const requests = call.messages.pipe(
@@ -254,7 +261,7 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
               })
             )
           case BuildkitSession.PacketType.PACKET_FIN:
-            return call.send(BuildkitSession.encodePacket({
+            return call.sendFramed(BuildkitSession.framePacket({
               type: BuildkitSession.PacketType.PACKET_FIN,
               id: 0,
               data: new Uint8Array(0)
