@@ -8,7 +8,9 @@
  *
  * The file system calls are blocking, as the tar context's are: each is short (one directory listing, one `lstat`,
  * one 32 KiB read), and a promise per call cost more CPU than the whole transfer (and, on Deno, memory per call).
- * Each chunk is read straight into the buffer that is sent, behind the room for its gRPC and packet heads.
+ * Each chunk is read straight into the buffer that is sent, behind the room for its gRPC and packet heads; the
+ * buffers are used again once written out, so that a large context does not leave tens of MiB of spent buffers
+ * for the garbage collector.
  *
  * @internal
  */
@@ -22,6 +24,8 @@ import * as Grpc from "./grpcServer.ts"
 
 const fs = () => process.getBuiltinModule("node:fs")
 const chunkSize = 32 * 1024
+/** The most chunk buffers kept for reuse (more than the sends in flight at once). */
+const maxPooled = 32
 
 /** The values of a metadata key, URL-decoded when the client sent `<key>-encoded: true` (BuildKit's encoding). */
 const values = (metadata: ReadonlyArray<readonly [string, string]>, key: string): ReadonlyArray<string> => {
@@ -208,6 +212,12 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
       )
     )
 
+    // the chunk buffers written out, to be read into again (as many as are in flight at once, at most `maxPooled`)
+    const buffers: Array<Uint8Array> = []
+    const release = (buffer: Uint8Array) => {
+      if (buffers.length < maxPooled) buffers.push(buffer)
+    }
+
     // A file that cannot be opened is sent empty, as fsutil's sender does.
     const sendFile = (id: number) =>
       Effect.gen(function*() {
@@ -220,15 +230,17 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
           Effect.try({ try: () => fs().openSync(`${root}/${path}`, "r"), catch: ioFailure("open") }),
           (fd) => {
             const loop: Effect.Effect<void, Grpc.GrpcStatus> = Effect.suspend(() => {
-              const buffer = new Uint8Array(BuildkitSession.dataHeadroom + chunkSize)
+              const buffer = buffers.pop() ?? new Uint8Array(BuildkitSession.dataHeadroom + chunkSize)
               return Effect.try({
                 try: () => fs().readSync(fd, buffer, BuildkitSession.dataHeadroom, chunkSize, null),
                 catch: ioFailure(`read ${path}`)
               }).pipe(
                 Effect.flatMap((bytesRead) =>
                   bytesRead === 0
-                    ? Effect.void
-                    : call.sendFramed(BuildkitSession.frameData(buffer, id, bytesRead)).pipe(Effect.andThen(loop))
+                    ? Effect.sync(() => release(buffer))
+                    : call.sendFramed(BuildkitSession.frameData(buffer, id, bytesRead), () => release(buffer)).pipe(
+                      Effect.andThen(loop)
+                    )
                 )
               )
             })

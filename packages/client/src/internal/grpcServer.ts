@@ -30,8 +30,11 @@ export interface Call {
   readonly messages: Stream.Stream<Uint8Array, GrpcStatus>
   /** Sends one message; waits while HTTP/2 flow control holds the stream back. */
   readonly send: (message: Uint8Array) => Effect.Effect<void, GrpcStatus>
-  /** Sends one message already framed (its 5-byte prefix included), as `send` does. */
-  readonly sendFramed: (framed: Uint8Array) => Effect.Effect<void, GrpcStatus>
+  /**
+   * Sends one message already framed (its 5-byte prefix included), as `send` does; `written` is called once its
+   * bytes are written out (or the stream failed), after which its buffer may be used again.
+   */
+  readonly sendFramed: (framed: Uint8Array, written?: () => void) => Effect.Effect<void, GrpcStatus>
 }
 
 /** A method's implementation. */
@@ -76,7 +79,7 @@ const sender = (stream: Http2.ServerHttp2Stream) => {
     corked = false
     stream.uncork()
   }
-  return (framed: Uint8Array): Effect.Effect<void, GrpcStatus> =>
+  return (framed: Uint8Array, written?: () => void): Effect.Effect<void, GrpcStatus> =>
     Effect.callback<void, GrpcStatus>((resume) => {
       if (stream.destroyed || stream.closed) return resume(Effect.fail(cancelled))
       if (!corked) {
@@ -84,7 +87,8 @@ const sender = (stream: Http2.ServerHttp2Stream) => {
         stream.cork()
         process.nextTick(uncork)
       }
-      if (stream.write(framed) || stream.writableLength < maxBuffered) return resume(Effect.void)
+      const ready = written === undefined ? stream.write(framed) : stream.write(framed, () => written())
+      if (ready || stream.writableLength < maxBuffered) return resume(Effect.void)
       const drained = () => {
         stream.off("close", gone)
         resume(Effect.void)
