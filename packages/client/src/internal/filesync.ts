@@ -3,7 +3,8 @@
  * fsutil's DiffCopy protocol. The daemon names the directory (`dir-name`: `context` or `dockerfile`) and sends the
  * patterns to apply (`include-patterns`, `exclude-patterns`: the `.dockerignore` it read first); the walk sends
  * one STAT packet per entry kept, depth first with names in byte order (fsutil's order), the directories above a kept
- * entry before it; the daemon then asks for the files it needs by their index in the walk, and only those are read,
+ * entry before it (a later link to a file already sent goes as a hard link to it, a device with its numbers, as
+ * fsutil sends them); the daemon then asks for the files it needs by their index in the walk, and only those are read,
  * 32 KiB at a time, each chunk sent before the next is read.
  *
  * The file system calls are blocking, as the tar context's are: each is short (one directory listing, one `lstat`,
@@ -127,11 +128,25 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
     const files = new Map<number, string>()
     let index = 0
 
-    const sendStat = (path: string, stat: BigIntStats, linkname: string) => {
+    // the first path sent of each inode with more than one link (fsutil's hard-link map, after its filter)
+    const inodes = new Map<string, string>()
+
+    const sendStat = (path: string, stat: BigIntStats, symlink: string) => {
       const mode = goMode(stat)
-      const regular = (mode & 0x8f000000) === 0 && (Number(stat.mode) & 0o170000) === 0o100000
+      const type = Number(stat.mode) & 0o170000
+      const regular = (mode & 0x8f000000) === 0 && type === 0o100000
       if (regular) files.set(index, path)
       index++
+      // a later link to an inode already sent is sent as a hard link to the first path (its size kept, as fsutil)
+      let linkname = symlink
+      if (type !== 0o040000 && type !== 0o120000 && stat.nlink > 1n) {
+        const inode = `${stat.dev}:${stat.ino}`
+        const first = inodes.get(inode)
+        if (first === undefined) inodes.set(inode, path)
+        else linkname = first
+      }
+      // fsutil's device numbers: for what is not a directory and has a device type bit (its `major` is 12 bits)
+      const device = type !== 0o040000 && (type & 0o060000) !== 0
       return call.sendFramed(BuildkitSession.framePacket({
         type: BuildkitSession.PacketType.PACKET_STAT,
         id: 0,
@@ -144,8 +159,8 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
           size: (mode & BuildkitSession.fileMode.dir) !== 0 ? 0n : stat.size,
           modTime: stat.mtimeNs,
           linkname,
-          devmajor: 0n,
-          devminor: 0n
+          devmajor: device ? (stat.rdev >> 8n) & 0xfffn : 0n,
+          devminor: device ? (stat.rdev & 0xffn) | ((stat.rdev >> 12n) & 0xfff00n) : 0n
         }
       }))
     }
