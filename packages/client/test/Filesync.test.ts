@@ -26,7 +26,7 @@ const tree = (files: Readonly<Record<string, string>>) => {
 const receive = (dir: string, metadata: ReadonlyArray<readonly [string, string]>, want: (path: string) => boolean) =>
   Effect.gen(function*() {
     const inbound = yield* Queue.unbounded<Uint8Array, import("effect/Cause").Done>()
-    const walk: Array<{ path: string; mode: number }> = []
+    const walk: Array<{ path: string; mode: number; linkname: string; size: bigint }> = []
     const data = new Map<number, Array<Uint8Array>>()
     const send = (bytes: Uint8Array) =>
       Effect.sync(() => {
@@ -40,18 +40,27 @@ const receive = (dir: string, metadata: ReadonlyArray<readonly [string, string]>
             })
             Queue.offerUnsafe(inbound, new Uint8Array([0x08, 0x03]))
             Queue.endUnsafe(inbound)
-          } else walk.push({ path: packet.stat.path, mode: packet.stat.mode })
+          } else {
+            const { linkname, mode, path, size } = packet.stat
+            walk.push({ path, mode, linkname, size })
+          }
         } else if (packet.type === Wire.Packet_PacketType.PACKET_DATA) {
           const chunks = data.get(packet.ID) ?? []
           chunks.push(packet.data)
           data.set(packet.ID, chunks)
         }
       })
-    const call: Grpc.Call = { metadata, messages: Stream.fromQueue(inbound), send }
+    // a framed message: its 5-byte gRPC prefix must give the length of what follows it
+    const sendFramed = (framed: Uint8Array) =>
+      Effect.andThen(
+        Effect.sync(() => assert.strictEqual(Buffer.from(framed).readUInt32BE(1), framed.byteLength - 5)),
+        send(framed.subarray(5))
+      )
+    const call: Grpc.Call = { metadata, messages: Stream.fromQueue(inbound), send, sendFramed }
     yield* Filesync.diffCopy(new Map([["context", dir]]))(call)
     const received: Record<string, string> = {}
     for (const [id, chunks] of data) received[walk[id]!.path] = Buffer.concat(chunks).toString()
-    return { paths: walk.map((entry) => entry.path), received }
+    return { paths: walk.map((entry) => entry.path), received, walk }
   })
 
 describe("filesync DiffCopy", () => {
@@ -95,5 +104,35 @@ describe("filesync DiffCopy", () => {
         code: 5,
         message: "no access allowed to dir \"nope\""
       })
+    }))
+
+  it.effect("sends a later link to an inode as a hard link to the first path sent, excluded ones left out", () =>
+    Effect.gen(function*() {
+      const dir = tree({ "a": "one", "skip/x": "two", "z": "" })
+      fs.linkSync(path.join(dir, "a"), path.join(dir, "b"))
+      fs.mkdirSync(path.join(dir, "d"))
+      fs.linkSync(path.join(dir, "a"), path.join(dir, "d/c"))
+      fs.linkSync(path.join(dir, "skip/x"), path.join(dir, "y"))
+      fs.linkSync(path.join(dir, "skip/x"), path.join(dir, "y2"))
+      const { received, walk } = yield* receive(
+        dir,
+        [["dir-name", "context"], ["exclude-patterns", "skip"]],
+        (p) => p === "a" || p === "y"
+      )
+      assert.deepStrictEqual(
+        walk.map(({ linkname, path, size }) => ({ path, linkname, size })),
+        [
+          { path: "a", linkname: "", size: 3n },
+          { path: "b", linkname: "a", size: 3n },
+          { path: "d", linkname: "", size: 0n },
+          { path: "d/c", linkname: "a", size: 3n },
+          // the first link of `skip/x` sent is `y`: it goes as the file, `y2` as a link to it
+          { path: "y", linkname: "", size: 3n },
+          { path: "y2", linkname: "y", size: 3n },
+          { path: "z", linkname: "", size: 0n }
+        ]
+      )
+      // a linked path keeps its place among the files that may be asked for, as fsutil's sender keeps it
+      assert.deepStrictEqual(received, { a: "one", y: "two" })
     }))
 })

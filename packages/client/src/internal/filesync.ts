@@ -3,8 +3,15 @@
  * fsutil's DiffCopy protocol. The daemon names the directory (`dir-name`: `context` or `dockerfile`) and sends the
  * patterns to apply (`include-patterns`, `exclude-patterns`: the `.dockerignore` it read first); the walk sends
  * one STAT packet per entry kept, depth first with names in byte order (fsutil's order), the directories above a kept
- * entry before it; the daemon then asks for the files it needs by their index in the walk, and only those are read,
+ * entry before it (a later link to a file already sent goes as a hard link to it, a device with its numbers, as
+ * fsutil sends them); the daemon then asks for the files it needs by their index in the walk, and only those are read,
  * 32 KiB at a time, each chunk sent before the next is read.
+ *
+ * The file system calls are blocking, as the tar context's are: each is short (one directory listing, one `lstat`,
+ * one 32 KiB read), and a promise per call cost more CPU than the whole transfer (and, on Deno, memory per call).
+ * Each chunk is read straight into the buffer that is sent, behind the room for its gRPC and packet heads; the
+ * buffers are used again once written out, so that a large context does not leave tens of MiB of spent buffers
+ * for the garbage collector.
  *
  * @internal
  */
@@ -18,6 +25,8 @@ import * as Grpc from "./grpcServer.ts"
 
 const fs = () => process.getBuiltinModule("node:fs")
 const chunkSize = 32 * 1024
+/** The most chunk buffers kept for reuse (more than the sends in flight at once). */
+const maxPooled = 32
 
 /** The values of a metadata key, URL-decoded when the client sent `<key>-encoded: true` (BuildKit's encoding). */
 const values = (metadata: ReadonlyArray<readonly [string, string]>, key: string): ReadonlyArray<string> => {
@@ -55,8 +64,8 @@ const ioFailure = (what: string) => (cause: unknown) =>
   })
 
 const lstat = (path: string) =>
-  Effect.tryPromise({
-    try: () => fs().promises.lstat(path, { bigint: true }),
+  Effect.try({
+    try: () => fs().lstatSync(path, { bigint: true }),
     catch: ioFailure(`lstat ${path}`)
   })
 
@@ -92,8 +101,8 @@ const followLinks = (root: string, paths: ReadonlyArray<string>) =>
       for (let hops = 0; hops < 255 && current !== "" && !out.has(current); hops++) {
         out.add(current)
         const link = current
-        const target = yield* Effect.promise(() =>
-          fs().promises.readlink(`${root}/${link}`).catch((): string | undefined => undefined)
+        const target = yield* Effect.try(() => fs().readlinkSync(`${root}/${link}`)).pipe(
+          Effect.orElseSucceed((): string | undefined => undefined)
         )
         if (target === undefined) break
         current = posix.normalize(target.startsWith("/") ? target : `/${posix.dirname(current)}/${target}`).slice(1)
@@ -119,12 +128,26 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
     const files = new Map<number, string>()
     let index = 0
 
-    const sendStat = (path: string, stat: BigIntStats, linkname: string) => {
+    // the first path sent of each inode with more than one link (fsutil's hard-link map, after its filter)
+    const inodes = new Map<string, string>()
+
+    const sendStat = (path: string, stat: BigIntStats, symlink: string) => {
       const mode = goMode(stat)
-      const regular = (mode & 0x8f000000) === 0 && (Number(stat.mode) & 0o170000) === 0o100000
+      const type = Number(stat.mode) & 0o170000
+      const regular = (mode & 0x8f000000) === 0 && type === 0o100000
       if (regular) files.set(index, path)
       index++
-      return call.send(BuildkitSession.encodePacket({
+      // a later link to an inode already sent is sent as a hard link to the first path (its size kept, as fsutil)
+      let linkname = symlink
+      if (type !== 0o040000 && type !== 0o120000 && stat.nlink > 1n) {
+        const inode = `${stat.dev}:${stat.ino}`
+        const first = inodes.get(inode)
+        if (first === undefined) inodes.set(inode, path)
+        else linkname = first
+      }
+      // fsutil's device numbers: for what is not a directory and has a device type bit (its `major` is 12 bits)
+      const device = type !== 0o040000 && (type & 0o060000) !== 0
+      return call.sendFramed(BuildkitSession.framePacket({
         type: BuildkitSession.PacketType.PACKET_STAT,
         id: 0,
         data: new Uint8Array(0),
@@ -136,8 +159,8 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
           size: (mode & BuildkitSession.fileMode.dir) !== 0 ? 0n : stat.size,
           modTime: stat.mtimeNs,
           linkname,
-          devmajor: 0n,
-          devminor: 0n
+          devmajor: device ? (stat.rdev >> 8n) & 0xfffn : 0n,
+          devminor: device ? (stat.rdev & 0xffn) | ((stat.rdev >> 12n) & 0xfff00n) : 0n
         }
       }))
     }
@@ -151,8 +174,8 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
     const walk = (dir: string, pending: ReadonlyArray<Pending>): Effect.Effect<void, Grpc.GrpcStatus> =>
       Effect.gen(function*() {
         const absolute = dir === "" ? root : `${root}/${dir}`
-        const names = yield* Effect.tryPromise({
-          try: () => fs().promises.readdir(absolute),
+        const names = yield* Effect.try({
+          try: () => fs().readdirSync(absolute),
           catch: ioFailure(`readdir ${dir === "" ? "." : dir}`)
         })
         names.sort(byteOrder)
@@ -179,8 +202,8 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
           for (const parent of waiting) yield* sendStat(parent.path, parent.stat, "")
           waiting = []
           const linkname = stat.isSymbolicLink()
-            ? yield* Effect.tryPromise({
-              try: () => fs().promises.readlink(`${root}/${path}`),
+            ? yield* Effect.try({
+              try: () => fs().readlinkSync(`${root}/${path}`),
               catch: ioFailure(`readlink ${path}`)
             })
             : ""
@@ -204,8 +227,11 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
       )
     )
 
-    const data = (id: number, bytes: Uint8Array) =>
-      call.send(BuildkitSession.encodePacket({ type: BuildkitSession.PacketType.PACKET_DATA, id, data: bytes }))
+    // the chunk buffers written out, to be read into again (as many as are in flight at once, at most `maxPooled`)
+    const buffers: Array<Uint8Array> = []
+    const release = (buffer: Uint8Array) => {
+      if (buffers.length < maxPooled) buffers.push(buffer)
+    }
 
     // A file that cannot be opened is sent empty, as fsutil's sender does.
     const sendFile = (id: number) =>
@@ -216,22 +242,30 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
         }
         files.delete(id)
         yield* Effect.acquireUseRelease(
-          Effect.tryPromise({ try: () => fs().promises.open(`${root}/${path}`, "r"), catch: ioFailure("open") }),
-          (handle) => {
-            const buffer = new Uint8Array(chunkSize)
-            const loop: Effect.Effect<void, Grpc.GrpcStatus> = Effect.tryPromise({
-              try: () => handle.read(buffer, 0, chunkSize, null),
-              catch: ioFailure(`read ${path}`)
-            }).pipe(
-              Effect.flatMap(({ bytesRead }) =>
-                bytesRead === 0 ? Effect.void : data(id, buffer.slice(0, bytesRead)).pipe(Effect.andThen(loop))
+          Effect.try({ try: () => fs().openSync(`${root}/${path}`, "r"), catch: ioFailure("open") }),
+          (fd) => {
+            const loop: Effect.Effect<void, Grpc.GrpcStatus> = Effect.suspend(() => {
+              const buffer = buffers.pop() ?? new Uint8Array(BuildkitSession.dataHeadroom + chunkSize)
+              return Effect.try({
+                try: () => fs().readSync(fd, buffer, BuildkitSession.dataHeadroom, chunkSize, null),
+                catch: ioFailure(`read ${path}`)
+              }).pipe(
+                Effect.flatMap((bytesRead) =>
+                  bytesRead === 0
+                    ? Effect.sync(() => release(buffer))
+                    : call.sendFramed(BuildkitSession.frameData(buffer, id, bytesRead), () => release(buffer)).pipe(
+                      Effect.andThen(loop)
+                    )
+                )
               )
-            )
+            })
             return loop
           },
-          (handle) => Effect.promise(() => handle.close().catch(() => undefined))
+          (fd) => Effect.sync(() => fs().closeSync(fd))
         ).pipe(Effect.catchIf((error) => error.message === "open: ENOENT", () => Effect.void))
-        yield* data(id, new Uint8Array(0))
+        yield* call.sendFramed(
+          BuildkitSession.frameData(new Uint8Array(BuildkitSession.dataHeadroom), id, 0)
+        )
       })
 
     const requests = call.messages.pipe(
@@ -254,7 +288,7 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
               })
             )
           case BuildkitSession.PacketType.PACKET_FIN:
-            return call.send(BuildkitSession.encodePacket({
+            return call.sendFramed(BuildkitSession.framePacket({
               type: BuildkitSession.PacketType.PACKET_FIN,
               id: 0,
               data: new Uint8Array(0)

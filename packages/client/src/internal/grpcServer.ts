@@ -30,6 +30,11 @@ export interface Call {
   readonly messages: Stream.Stream<Uint8Array, GrpcStatus>
   /** Sends one message; waits while HTTP/2 flow control holds the stream back. */
   readonly send: (message: Uint8Array) => Effect.Effect<void, GrpcStatus>
+  /**
+   * Sends one message already framed (its 5-byte prefix included), as `send` does; `written` is called once its
+   * bytes are written out (or the stream failed), after which its buffer may be used again.
+   */
+  readonly sendFramed: (framed: Uint8Array, written?: () => void) => Effect.Effect<void, GrpcStatus>
 }
 
 /** A method's implementation. */
@@ -57,21 +62,47 @@ const incoming = (stream: Http2.ServerHttp2Stream): Stream.Stream<Uint8Array, Gr
     })
   )
 
-const sender = (stream: Http2.ServerHttp2Stream) => (message: Uint8Array): Effect.Effect<void, GrpcStatus> =>
-  Effect.callback<void, GrpcStatus>((resume) => {
-    if (stream.destroyed || stream.closed) return resume(Effect.fail(cancelled))
-    if (stream.write(BuildkitSession.frame(message))) return resume(Effect.void)
-    const drained = () => {
-      stream.off("close", gone)
-      resume(Effect.void)
-    }
-    const gone = () => {
-      stream.off("drain", drained)
-      resume(Effect.fail(cancelled))
-    }
-    stream.once("drain", drained)
-    stream.once("close", gone)
-  })
+/**
+ * The bytes a stream may hold unsent before a send waits for them to drain: several file chunks in flight, so that
+ * a send rarely waits a turn of the event loop, and memory stays bounded.
+ */
+const maxBuffered = 256 * 1024
+
+/**
+ * A stream's sender of framed messages. The writes of one turn of the event loop are corked and go out together (one
+ * `writev`: many small STAT packets share HTTP/2 DATA frames); a send waits for `drain` only once `maxBuffered`
+ * bytes are queued.
+ */
+const sender = (stream: Http2.ServerHttp2Stream) => {
+  let corked = false
+  const uncork = () => {
+    corked = false
+    stream.uncork()
+  }
+  return (framed: Uint8Array, written?: () => void): Effect.Effect<void, GrpcStatus> =>
+    Effect.callback<void, GrpcStatus>((resume) => {
+      if (stream.destroyed || stream.closed) return resume(Effect.fail(cancelled))
+      if (!corked) {
+        corked = true
+        stream.cork()
+        process.nextTick(uncork)
+      }
+      const ready = written === undefined ? stream.write(framed) : stream.write(framed, () => written())
+      if (ready || stream.writableLength < maxBuffered) return resume(Effect.void)
+      const drained = () => {
+        stream.off("close", gone)
+        resume(Effect.void)
+      }
+      const gone = () => {
+        stream.off("drain", drained)
+        resume(Effect.fail(cancelled))
+      }
+      stream.once("drain", drained)
+      stream.once("close", gone)
+      // what is corked is written out now, or `drain` would wait for it
+      if (corked) uncork()
+    })
+}
 
 /** Pairs the flat `[name, value, name, value, …]` list node:http2 gives. */
 const pairs = (raw: ReadonlyArray<string>): ReadonlyArray<readonly [string, string]> => {
@@ -105,7 +136,15 @@ const handle = (
     Effect.andThen(
       handler === undefined
         ? Effect.fail(new GrpcStatus({ code: code.unimplemented, message: `unknown method ${path}` }))
-        : handler({ metadata: pairs(raw), messages: incoming(stream), send: sender(stream) })
+        : Effect.suspend(() => {
+          const sendFramed = sender(stream)
+          return handler({
+            metadata: pairs(raw),
+            messages: incoming(stream),
+            send: (message) => sendFramed(BuildkitSession.frame(message)),
+            sendFramed
+          })
+        })
     ),
     Effect.exit,
     Effect.flatMap((exit) => {

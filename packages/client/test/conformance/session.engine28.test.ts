@@ -2,7 +2,7 @@
  * BuildKit builds through a session (`Images.build` with `session`, as `docker buildx build` talks to the engine)
  * against the private Docker Engine 28.5 (`DOCKHAND_DOCKER28_SOCK`), through this runtime's entry: the daemon reads
  * the context directory and the Dockerfile (outside the context too) through filesync with `.dockerignore` applied
- * here, a `RUN --mount=type=secret` sees the secret (from a value, a file, an environment variable) and leaves no
+ * here (files of many chunks and many files arrive whole, hard links stay links), a `RUN --mount=type=secret` sees the secret (from a value, a file, an environment variable) and leaves no
  * trace in the image or its history, and an interrupted build leaves no connection open.
  */
 import { BuildkitTrace } from "@dockhand/codecs"
@@ -16,6 +16,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -119,6 +120,76 @@ if (C.entryName === "bun") {
           assert.include(text, "./Dockerfile")
           assert.notInclude(text, "ignored")
           assert.notInclude(text, "x.log")
+          yield* images.remove(tag, { force: true })
+        }))
+
+      it.effect("files of many chunks and many files arrive whole (their bytes checked in the build)", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const dir = contextDir(
+            `FROM scratch\nCOPY busybox /bin/sh\nCOPY . /ctx\n` +
+              `RUN ["/bin/sh", "-c", "cd /ctx && find data many -type f | sort | xargs sha256sum"]\n`
+          )
+          // deterministic bytes: chunk boundaries (32 KiB) met exactly, just past, within many chunks
+          let seed = 7
+          const bytes = (size: number) =>
+            new Uint8Array(size).map(() => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 16)
+          const files: Record<string, Uint8Array> = {
+            "data/big.bin": bytes(300_000),
+            "data/exact.bin": bytes(32768),
+            "data/past.bin": bytes(32769),
+            "data/empty.bin": new Uint8Array(0)
+          }
+          for (let i = 0; i < 300; i++) files[`many/f${i}`] = bytes(i * 97)
+          for (const [name, content] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+            fs.writeFileSync(path.join(dir, name), content)
+          }
+          const tag = `${REPO}:bytes`
+          const messages = yield* Stream.runCollect(
+            images.build(Stream.empty, {
+              version: "2",
+              networkMode: "none",
+              noCache: true,
+              tags: [tag],
+              labels: { [C.LABEL_KEY]: RUN_ID },
+              session: { context: dir }
+            }).messages
+          )
+          const { text } = output(messages)
+          for (const [name, content] of Object.entries(files)) {
+            assert.include(text, `${createHash("sha256").update(content).digest("hex")}  ${name}\n`)
+          }
+          yield* images.remove(tag, { force: true })
+        }))
+
+      it.effect("hard links in the context stay hard links in the image", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const dir = contextDir(
+            `FROM scratch\nCOPY busybox /bin/sh\nCOPY . /ctx\n` +
+              `RUN ["/bin/sh", "-c", "stat -c 'inode=%i links=%h %n' /ctx/h/a /ctx/h/b /ctx/z"]\n`,
+            { "h/a": "linked\n", "z": "alone\n" }
+          )
+          fs.linkSync(path.join(dir, "h/a"), path.join(dir, "h/b"))
+          const tag = `${REPO}:links`
+          const messages = yield* Stream.runCollect(
+            images.build(Stream.empty, {
+              version: "2",
+              networkMode: "none",
+              noCache: true,
+              tags: [tag],
+              labels: { [C.LABEL_KEY]: RUN_ID },
+              session: { context: dir }
+            }).messages
+          )
+          const { text } = output(messages)
+          const inode = (name: string) => new RegExp(`inode=(\\d+) links=(\\d+) ${name}\n`).exec(text)?.slice(1)
+          const a = inode("/ctx/h/a")
+          assert.isDefined(a)
+          assert.deepStrictEqual(inode("/ctx/h/b"), a)
+          assert.strictEqual(a?.[1], "2")
+          assert.strictEqual(inode("/ctx/z")?.[1], "1")
           yield* images.remove(tag, { force: true })
         }))
 
