@@ -1,8 +1,10 @@
 /**
  * BuildKit sessions, as `docker buildx build` opens them: `POST /session` upgraded to h2c, then the client serves
  * gRPC to the daemon on that connection — filesync (the context directory and the Dockerfile, read from disk only as
- * the daemon asks, `.dockerignore` applied here), secrets (`RUN --mount=type=secret`), registry credentials (from
- * the `Credentials` service) and the health check. `Images.build` opens one when given `session`; it lives as long as
+ * the daemon asks, `.dockerignore` applied here), secrets (`RUN --mount=type=secret`), ssh-agent forwarding
+ * (`RUN --mount=type=ssh`: each connection a step makes to its agent socket is carried to a new connection to the
+ * agent's unix socket, closed when the step closes it or the build ends), registry credentials (from the
+ * `Credentials` service) and the health check. `Images.build` opens one when given `session`; it lives as long as
  * the build's progress stream, and its socket is closed when the build ends, fails or is interrupted.
  *
  * The server is `node:http2`, handed the upgraded socket: it works on Node and Deno. Bun's `node:http2` server does
@@ -28,6 +30,7 @@ import * as DockerHost from "./DockerHost.ts"
 import * as Filesync from "./internal/filesync.ts"
 import * as Grpc from "./internal/grpcServer.ts"
 import * as Runtime from "./internal/runtime.ts"
+import * as SshForward from "./internal/sshForward.ts"
 
 /**
  * Where a secret's bytes come from: a file, an environment variable, or a value the caller holds.
@@ -52,6 +55,21 @@ export interface Secret {
 }
 
 /**
+ * An ssh-agent the build may use by `id` (`RUN --mount=type=ssh,id=…`; an empty id is `default`, the id a mount
+ * without one asks for): the agent's unix socket, `$SSH_AUTH_SOCK` when omitted (as buildx's `--ssh default`).
+ * Private key files are not supported (buildx loads them into an agent of its own): give the socket of an
+ * `ssh-agent` that holds the key (`ssh-add`). The socket is checked when the session opens: a missing one fails with
+ * a `SystemError`, a path that is not a socket, an id given twice or no socket at all with an `InvalidArgument`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SshAgent {
+  readonly id: string
+  readonly socket?: string | undefined
+}
+
+/**
  * What a build's session serves.
  *
  * @category models
@@ -63,6 +81,8 @@ export interface Options {
   /** The Dockerfile's path (absolute, or relative to the working directory); `<context>/Dockerfile` by default. */
   readonly dockerfile?: string | undefined
   readonly secrets?: ReadonlyArray<Secret> | undefined
+  /** The ssh-agents forwarded to `RUN --mount=type=ssh` steps; none by default (such a step finds no agent). */
+  readonly ssh?: ReadonlyArray<SshAgent> | undefined
 }
 
 /**
@@ -284,8 +304,9 @@ export const open = Effect.fnUntraced(function*(
   if (Runtime.current() === "bun") {
     return yield* Effect.fail(DockerError.make(
       new DockerError.WrongRuntime({
-        message: "a BuildKit session (local context through filesync, secrets, registry credentials) needs Node or " +
-          "Deno: Bun's node:http2 server cannot serve gRPC on the daemon's upgraded connection",
+        message: "a BuildKit session (local context through filesync, secrets, ssh-agent forwarding, registry " +
+          "credentials) needs Node or Deno: Bun's node:http2 server cannot serve gRPC on the daemon's upgraded " +
+          "connection",
         operation: "ImageBuild",
         entry: "@dockhand/client/bun",
         runtime: "bun",
@@ -293,6 +314,7 @@ export const open = Effect.fnUntraced(function*(
       })
     ))
   }
+  const agents = yield* SshForward.resolve(options.ssh ?? [], process.env["SSH_AUTH_SOCK"], "ImageBuild")
   const context = path().resolve(options.context)
   const dockerfile = path().resolve(options.dockerfile ?? path().join(context, "Dockerfile"))
   const id = crypto.randomUUID()
@@ -307,6 +329,8 @@ export const open = Effect.fnUntraced(function*(
       Filesync.diffCopy(new Map([["context", context], ["dockerfile", path().dirname(dockerfile)]]))
     ],
     ["/moby.buildkit.secrets.v1.Secrets/GetSecret", secretsHandler(options.secrets ?? [])],
+    ["/moby.sshforward.v1.SSH/CheckAgent", SshForward.checkAgent(agents)],
+    ["/moby.sshforward.v1.SSH/ForwardAgent", SshForward.forwardAgent(agents)],
     ["/moby.filesync.v1.Auth/Credentials", authHandler(credentials)],
     ["/moby.filesync.v1.Auth/FetchToken", unimplemented],
     ["/moby.filesync.v1.Auth/GetTokenAuthority", unimplemented],
