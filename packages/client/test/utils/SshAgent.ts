@@ -51,6 +51,7 @@ export const start = (comment: string): Agent => {
  */
 export const writeContext = (dir: string, busybox: string, mount = ",required=true"): void => {
   const sshAdd = execFileSync("sh", ["-c", "command -v ssh-add"], { encoding: "utf8" }).trim()
+  fs.mkdirSync(dir, { recursive: true })
   fs.copyFileSync(busybox, path.join(dir, "busybox"))
   fs.chmodSync(path.join(dir, "busybox"), 0o755)
   fs.copyFileSync(sshAdd, path.join(dir, "ssh-add"))
