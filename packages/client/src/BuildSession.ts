@@ -57,6 +57,8 @@ export interface Secret {
 /**
  * An ssh-agent the build may use by `id` (`RUN --mount=type=ssh,id=…`; an empty id is `default`, the id a mount
  * without one asks for): the agent's unix socket, `$SSH_AUTH_SOCK` when omitted (as buildx's `--ssh default`).
+ * The agent is read-only to the build, as with buildx: a step may list its keys and sign, while adding, removing or
+ * locking keys and extensions are answered with a failure and never reach the agent.
  * Private key files are not supported (buildx loads them into an agent of its own): give the socket of an
  * `ssh-agent` that holds the key (`ssh-add`). The socket is checked when the session opens: a missing one fails with
  * a `SystemError`, a path that is not a socket, an id given twice or no socket at all with an `InvalidArgument`.

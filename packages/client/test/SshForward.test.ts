@@ -15,9 +15,17 @@ import * as DockerError from "../src/DockerError.ts"
 import * as Grpc from "../src/internal/grpcServer.ts"
 import * as SshForward from "../src/internal/sshForward.ts"
 
+/** An agent protocol message: the 4-byte length, the type, the body. */
+const agentMessage = (type: number, body: string) => {
+  const bytes = Buffer.concat([Buffer.from([0, 0, 0, 0, type]), Buffer.from(body)])
+  bytes.writeUInt32BE(bytes.byteLength - 4, 0)
+  return bytes
+}
+
 /**
- * A fake agent on a unix socket in a temp dir: it answers each chunk it reads with `agent:` + the chunk, records
- * what it read, and ends its side when the client ends its own. Closed (and the dir removed) with the scope.
+ * A fake agent on a unix socket in a temp dir: it answers each whole message it reads with a type 12 message whose
+ * body is `agent:` + the request's body, records the requests' types and bodies, and ends its side when the client
+ * ends its own. Closed (and the dir removed) with the scope.
  */
 const fakeAgent = Effect.acquireRelease(
   Effect.callback<{
@@ -33,9 +41,16 @@ const fakeAgent = Effect.acquireRelease(
     const server = net.createServer({ allowHalfOpen: true }, (connection) => {
       connections.add(connection)
       connection.on("close", () => connections.delete(connection))
+      let pending = Buffer.alloc(0)
       connection.on("data", (chunk: Buffer) => {
-        received.push(chunk.toString())
-        connection.write(`agent:${chunk.toString()}`)
+        pending = Buffer.concat([pending, chunk])
+        while (pending.byteLength >= 4 && pending.byteLength >= 4 + pending.readUInt32BE(0)) {
+          const length = pending.readUInt32BE(0)
+          const body = pending.subarray(5, 4 + length).toString()
+          received.push(`${pending[4]}:${body}`)
+          connection.write(agentMessage(12, `agent:${body}`))
+          pending = pending.subarray(4 + length)
+        }
       })
       connection.on("end", () => connection.end())
     })
@@ -54,10 +69,9 @@ const fakeAgent = Effect.acquireRelease(
   (agent) => Effect.sync(agent.close)
 )
 
-const bytesMessage = (text: string) =>
-  toBinary(Ssh.BytesMessageSchema, create(Ssh.BytesMessageSchema, { data: new TextEncoder().encode(text) }))
+const bytesMessage = (data: Uint8Array) => toBinary(Ssh.BytesMessageSchema, create(Ssh.BytesMessageSchema, { data }))
 
-const text = (message: Uint8Array) => new TextDecoder().decode(fromBinary(Ssh.BytesMessageSchema, message).data)
+const bytes = (message: Uint8Array) => Buffer.from(fromBinary(Ssh.BytesMessageSchema, message).data)
 
 /** A call whose incoming messages the test offers (and ends), and whose sent messages it collects. */
 const makeCall = (metadata: ReadonlyArray<readonly [string, string]>) =>
@@ -103,25 +117,46 @@ describe("ssh-agent forwarding", () => {
       })
     }))
 
-  it.effect("ForwardAgent carries bytes both ways to the agent named in the metadata, then closes the connection", () =>
+  it.effect("ForwardAgent passes list and sign requests to the agent named in the metadata, one at a time", () =>
     Effect.scoped(Effect.gen(function*() {
       const agent = yield* fakeAgent
       const { call, inbound, sent } = yield* makeCall([["buildkit.ssh.id", "deploy"]])
       const fiber = yield* Effect.forkChild(SshForward.forwardAgent(new Map([["deploy", agent.socket]]))(call))
-      yield* Queue.offer(inbound, bytesMessage("request-1"))
-      assert.strictEqual(text(yield* Queue.take(sent)), "agent:request-1")
-      yield* Queue.offer(inbound, bytesMessage("request-2"))
-      assert.strictEqual(text(yield* Queue.take(sent)), "agent:request-2")
+      // a request split over two messages, then two in one message
+      const list = agentMessage(11, "list")
+      yield* Queue.offer(inbound, bytesMessage(list.subarray(0, 3)))
+      yield* Queue.offer(inbound, bytesMessage(list.subarray(3)))
+      assert.deepStrictEqual(bytes(yield* Queue.take(sent)), agentMessage(12, "agent:list"))
+      yield* Queue.offer(inbound, bytesMessage(Buffer.concat([agentMessage(13, "sign"), agentMessage(11, "again")])))
+      assert.deepStrictEqual(bytes(yield* Queue.take(sent)), agentMessage(12, "agent:sign"))
+      assert.deepStrictEqual(bytes(yield* Queue.take(sent)), agentMessage(12, "agent:again"))
       assert.strictEqual(agent.open(), 1)
-      // the daemon half-closes: the agent sees the end, closes its side, and the call ends
+      // the daemon half-closes: the call ends and the agent connection is closed
       yield* Queue.end(inbound)
       const exit = yield* Fiber.await(fiber)
       assert.isTrue(Exit.isSuccess(exit))
-      assert.deepStrictEqual(agent.received, ["request-1", "request-2"])
+      assert.deepStrictEqual(agent.received, ["11:list", "13:sign", "11:again"])
       for (let i = 0; i < 100 && agent.open() > 0; i++) {
         yield* Effect.promise(() => new Promise((r) => setTimeout(r, 10)))
       }
       assert.strictEqual(agent.open(), 0)
+    })))
+
+  it.effect("ForwardAgent is read-only as BuildKit's agent: add, remove, lock and extensions fail, unsent", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const agent = yield* fakeAgent
+      const { call, inbound, sent } = yield* makeCall([])
+      const fiber = yield* Effect.forkChild(SshForward.forwardAgent(new Map([["default", agent.socket]]))(call))
+      // ADD_IDENTITY, REMOVE_IDENTITY, REMOVE_ALL_IDENTITIES, LOCK, ADD_ID_CONSTRAINED, EXTENSION
+      for (const type of [17, 18, 19, 22, 25, 27]) {
+        yield* Queue.offer(inbound, bytesMessage(agentMessage(type, "no")))
+        assert.deepStrictEqual(bytes(yield* Queue.take(sent)), Buffer.from([0, 0, 0, 1, 5]), String(type))
+      }
+      yield* Queue.offer(inbound, bytesMessage(agentMessage(11, "list")))
+      assert.deepStrictEqual(bytes(yield* Queue.take(sent)), agentMessage(12, "agent:list"))
+      yield* Queue.end(inbound)
+      assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
+      assert.deepStrictEqual(agent.received, ["11:list"])
     })))
 
   it.effect("ForwardAgent with no id uses default; an interrupted call closes the agent connection", () =>
@@ -129,14 +164,26 @@ describe("ssh-agent forwarding", () => {
       const agent = yield* fakeAgent
       const { call, inbound, sent } = yield* makeCall([])
       const fiber = yield* Effect.forkChild(SshForward.forwardAgent(new Map([["default", agent.socket]]))(call))
-      yield* Queue.offer(inbound, bytesMessage("hello"))
-      assert.strictEqual(text(yield* Queue.take(sent)), "agent:hello")
+      yield* Queue.offer(inbound, bytesMessage(agentMessage(11, "hello")))
+      assert.deepStrictEqual(bytes(yield* Queue.take(sent)), agentMessage(12, "agent:hello"))
       assert.strictEqual(agent.open(), 1)
       yield* Fiber.interrupt(fiber)
       for (let i = 0; i < 100 && agent.open() > 0; i++) {
         yield* Effect.promise(() => new Promise((r) => setTimeout(r, 10)))
       }
       assert.strictEqual(agent.open(), 0)
+    })))
+
+  it.effect("ForwardAgent fails a message longer than an agent takes", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const agent = yield* fakeAgent
+      const { call, inbound } = yield* makeCall([])
+      yield* Queue.offer(inbound, bytesMessage(new Uint8Array([0x7f, 0xff, 0xff, 0xff, 11])))
+      const failure = failureOf(
+        yield* Effect.exit(SshForward.forwardAgent(new Map([["default", agent.socket]]))(call))
+      )
+      assert.strictEqual(failure?.code, Grpc.code.invalidArgument)
+      assert.deepStrictEqual(agent.received, [])
     })))
 
   it.effect("ForwardAgent fails an unknown id before dialing, and a dead socket with a dial error", () =>

@@ -4,8 +4,9 @@
  * forwarded (an unknown one fails with `unset ssh forward key <id>`, as BuildKit's own provider answers, which lets
  * the daemon skip an optional mount); each `ForwardAgent` call is one connection a build step made to its agent
  * socket, carried as `BytesMessage`s both ways to a new connection to the agent (the id in the `buildkit.ssh.id`
- * metadata). That connection is closed when the call ends, fails or is interrupted (the build ended or was
- * interrupted). Only the agent protocol's bytes pass; no key is read here.
+ * metadata), read-only as BuildKit's own provider makes it: the step may list keys and sign, not add, remove or lock
+ * them. That connection is closed when the call ends, fails or is interrupted (the build ended or was interrupted).
+ * No key is read here.
  *
  * @internal
  */
@@ -118,11 +119,7 @@ const dial = (id: string, path: string) =>
 const fromAgent = (socket: Socket): Stream.Stream<Uint8Array, Grpc.GrpcStatus> =>
   Stream.callback<Uint8Array, Grpc.GrpcStatus>((queue) =>
     Effect.sync(() => {
-      socket.on("data", (chunk: Uint8Array) => {
-        for (let at = 0; at < chunk.byteLength; at += chunkBytes) {
-          Queue.offerUnsafe(queue, chunk.subarray(at, at + chunkBytes))
-        }
-      })
+      socket.on("data", (chunk: Uint8Array) => Queue.offerUnsafe(queue, chunk))
       socket.on("end", () => Queue.endUnsafe(queue))
       socket.on("close", (hadError) => {
         if (hadError) {
@@ -153,10 +150,63 @@ const toAgent = (socket: Socket) => (bytes: Uint8Array): Effect.Effect<void, Grp
     socket.once("close", closed)
   })
 
+/** The longest agent message passed on (OpenSSH's agent refuses longer ones too). */
+const maxAgentMessage = 256 * 1024
+
 /**
- * `ForwardAgent`: the daemon's messages are written to a new agent connection, the agent's bytes sent back. When the
- * daemon half-closes, the agent connection is half-closed and read to its end; when the agent closes, the call ends
- * (the step's connection sees the end); when the daemon cancels, the call fails and the connection is destroyed.
+ * Splits the agent protocol's byte stream into whole messages (a 4-byte big-endian length, then the type byte and
+ * the body): `push` gives the messages a chunk completes, or a failure for one longer than {@link maxAgentMessage}.
+ */
+export const makeAgentFramer = () => {
+  let pending = new Uint8Array(0)
+  return (chunk: Uint8Array): Result.Result<ReadonlyArray<Uint8Array>, string> => {
+    const joined = new Uint8Array(pending.byteLength + chunk.byteLength)
+    joined.set(pending)
+    joined.set(chunk, pending.byteLength)
+    const messages: Array<Uint8Array> = []
+    let at = 0
+    while (joined.byteLength - at >= 4) {
+      const length = new DataView(joined.buffer, joined.byteOffset + at, 4).getUint32(0)
+      if (length > maxAgentMessage) return Result.fail(`ssh agent message of ${length} bytes is too long`)
+      if (joined.byteLength - at < 4 + length) break
+      messages.push(joined.slice(at, at + 4 + length))
+      at += 4 + length
+    }
+    pending = joined.slice(at)
+    return Result.succeed(messages)
+  }
+}
+
+/**
+ * The requests a build step may make of the agent, as BuildKit's read-only agent lets through: list the keys
+ * (`REQUEST_IDENTITIES`), sign (`SIGN_REQUEST`), unlock. Adding or removing keys, locking and extensions are answered
+ * `SSH_AGENT_FAILURE` here and never reach the agent.
+ */
+const passed = new Set([11, 13, 23])
+
+/** `SSH_AGENT_FAILURE`, as a whole message. */
+const agentFailure = new Uint8Array([0, 0, 0, 1, 5])
+
+/** Frames a byte stream into agent messages, failing the call on an oversized one. */
+const framed = (stream: Stream.Stream<Uint8Array, Grpc.GrpcStatus>) => {
+  const push = makeAgentFramer()
+  return stream.pipe(
+    Stream.mapEffect((chunk) => {
+      const messages = push(chunk)
+      return Result.isFailure(messages)
+        ? Effect.fail(new Grpc.GrpcStatus({ code: Grpc.code.invalidArgument, message: messages.failure }))
+        : Effect.succeed(messages.success)
+    }),
+    Stream.flattenIterable
+  )
+}
+
+/**
+ * `ForwardAgent`: one request at a time, as the agent protocol goes, the way BuildKit's provider serves it: each
+ * request the step sends is checked ({@link passed}), written to a new connection to the agent and its answer sent
+ * back (in chunks of at most 32 KiB); a refused one is answered `SSH_AGENT_FAILURE`. The call ends when the daemon
+ * half-closes or the agent closes its side; when the daemon cancels, the call fails. The agent connection is
+ * destroyed when the call ends either way (or the build is interrupted).
  */
 export const forwardAgent = (agents: ReadonlyMap<string, string>): Grpc.Handler => (call) =>
   Effect.scoped(Effect.gen(function*() {
@@ -166,21 +216,35 @@ export const forwardAgent = (agents: ReadonlyMap<string, string>): Grpc.Handler 
     if (path === undefined) return yield* unset(id)
     const socket = yield* dial(id, path)
     const write = toAgent(socket)
-    const upstream = call.messages.pipe(
-      Stream.runForEach((message) => {
+    const answers = yield* Queue.unbounded<Uint8Array, Grpc.GrpcStatus | Cause.Done>()
+    yield* Effect.forkScoped(Stream.runIntoQueue(framed(fromAgent(socket)), answers))
+    const agentGone = new Grpc.GrpcStatus({ code: Grpc.code.unknown, message: "the agent closed the connection" })
+    const send = (message: Uint8Array) =>
+      Effect.forEach(
+        Array.from({ length: Math.ceil(message.byteLength / chunkBytes) }, (_, i) =>
+          message.subarray(i * chunkBytes, (i + 1) * chunkBytes)),
+        (chunk) =>
+          call.send(BuildkitSession.encodeBytesMessage(chunk)),
+        { discard: true }
+      )
+    const requests = framed(call.messages.pipe(
+      Stream.mapEffect((message) => {
         const data = BuildkitSession.decodeBytesMessage(message)
         return Result.isFailure(data)
           ? Effect.fail(new Grpc.GrpcStatus({ code: Grpc.code.invalidArgument, message: data.failure }))
-          : data.success.byteLength === 0
-          ? Effect.void
-          : write(data.success)
-      }),
-      Effect.andThen(Effect.sync(() => socket.end())),
-      // the daemon is done sending: only a failure (a cancelled call) may end the race from this side
-      Effect.andThen(Effect.never)
+          : Effect.succeed(data.success)
+      })
+    ))
+    yield* requests.pipe(
+      Stream.runForEach((request) =>
+        passed.has(request[4] ?? 0)
+          ? write(request).pipe(
+            Effect.andThen(Queue.take(answers)),
+            Effect.mapError((error) => Cause.isDone(error) ? agentGone : error),
+            Effect.flatMap(send)
+          )
+          : send(agentFailure)
+      ),
+      Effect.catchIf((error) => error === agentGone, () => Effect.void)
     )
-    const downstream = fromAgent(socket).pipe(
-      Stream.runForEach((chunk) => call.send(BuildkitSession.encodeBytesMessage(chunk)))
-    )
-    yield* Effect.raceFirst(downstream, upstream)
   }))

@@ -2,7 +2,8 @@
  * ssh-agent forwarding through a BuildKit session (`Images.build` with `session.ssh`) against the private Docker
  * Engine 28.5 (`DOCKHAND_DOCKER28_SOCK`), through this runtime's entry: a `RUN --mount=type=ssh` step runs `ssh-add
  * -l` against a real `ssh-agent` the test starts (a throwaway key in a temp dir), by the default id and by a named
- * one; a required mount of an id the session does not forward fails the step with BuildKit's message; the agent
+ * one; the agent is read-only to the step (`ssh-add -D` fails, the key stays), as BuildKit's own provider makes it; a
+ * required mount of an id the session does not forward fails the step with BuildKit's message; the agent
  * connections are closed when the build ends. On Bun a session is refused with a `WrongRuntime` reason.
  */
 import { BuildkitTrace } from "@dockhand/codecs"
@@ -37,9 +38,9 @@ const socket = (): string => {
 const docker28 = C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket() }) })
 
 /** A context with ssh-add and its libraries, and a Dockerfile ending in `RUN --mount=type=ssh<mount> ssh-add -l`. */
-const contextDir = (mount?: string): string => {
+const contextDir = (mount?: string, command?: string): string => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-ctx-"))
-  SshAgent.writeContext(dir, C.BUSYBOX_PATH, mount)
+  SshAgent.writeContext(dir, C.BUSYBOX_PATH, mount, command)
   return dir
 }
 
@@ -129,6 +130,33 @@ if (C.entryName === "bun") {
               }).messages
             )
             assert.include(logText(messages), agent.fingerprint)
+          })
+        ))
+
+      it.effect("the forwarded agent is read-only as with buildx: ssh-add -D fails, the key stays", () =>
+        withAgent((agent) =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const messages = yield* Stream.runCollect(
+              images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                labels: { [C.LABEL_KEY]: RUN_ID },
+                session: {
+                  context: contextDir(",required=true", "ssh-add -D; echo removed=$?; ssh-add -l"),
+                  ssh: [{ id: "default", socket: agent.socket }]
+                }
+              }).messages
+            )
+            const text = logText(messages)
+            assert.include(text, "removed=1")
+            assert.include(text, agent.fingerprint)
+            const listed = execFileSync("ssh-add", ["-l"], {
+              env: { ...process.env, SSH_AUTH_SOCK: agent.socket },
+              encoding: "utf8"
+            })
+            assert.include(listed, agent.fingerprint)
           })
         ))
 

@@ -47,9 +47,14 @@ export const start = (comment: string): Agent => {
 
 /**
  * Writes into `dir` busybox as `busybox`, the host's `ssh-add` and its shared libraries under `root/`, and a
- * Dockerfile whose last step is `RUN --mount=type=ssh<mount> ssh-add -l`.
+ * Dockerfile whose last step is `RUN --mount=type=ssh<mount> <command>` (`ssh-add -l` by default).
  */
-export const writeContext = (dir: string, busybox: string, mount = ",required=true"): void => {
+export const writeContext = (
+  dir: string,
+  busybox: string,
+  mount = ",required=true",
+  command = "ssh-add -l"
+): void => {
   const sshAdd = execFileSync("sh", ["-c", "command -v ssh-add"], { encoding: "utf8" }).trim()
   fs.mkdirSync(dir, { recursive: true })
   fs.copyFileSync(busybox, path.join(dir, "busybox"))
@@ -69,7 +74,7 @@ export const writeContext = (dir: string, busybox: string, mount = ",required=tr
       "COPY busybox /bin/sh",
       "COPY root/ /",
       "COPY ssh-add /bin/ssh-add",
-      `RUN --mount=type=ssh${mount} ssh-add -l`,
+      `RUN --mount=type=ssh${mount} ${command}`,
       ""
     ].join("\n")
   )
