@@ -1,8 +1,10 @@
 /**
  * BuildKit sessions, as `docker buildx build` opens them: `POST /session` upgraded to h2c, then the client serves
  * gRPC to the daemon on that connection — filesync (the context directory and the Dockerfile, read from disk only as
- * the daemon asks, `.dockerignore` applied here), secrets (`RUN --mount=type=secret`), registry credentials (from
- * the `Credentials` service) and the health check. `Images.build` opens one when given `session`; it lives as long as
+ * the daemon asks, `.dockerignore` applied here), secrets (`RUN --mount=type=secret`), ssh-agent forwarding
+ * (`RUN --mount=type=ssh`: each connection a step makes to its agent socket is carried to a new connection to the
+ * agent's unix socket, closed when the step closes it or the build ends), registry credentials (from the
+ * `Credentials` service) and the health check. `Images.build` opens one when given `session`; it lives as long as
  * the build's progress stream, and its socket is closed when the build ends, fails or is interrupted.
  *
  * The server is `node:http2`, handed the upgraded socket: it works on Node and Deno. Bun's `node:http2` server does
@@ -48,6 +50,23 @@ export interface Secret {
 }
 
 /**
+ * An ssh-agent the build may use by `id` (`RUN --mount=type=ssh,id=…`; an empty id is `default`, the id a mount
+ * without one asks for): the agent's unix socket, `$SSH_AUTH_SOCK` when omitted (as buildx's `--ssh default`).
+ * The agent is read-only to the build, as with buildx: a step may list its keys and sign, while adding, removing or
+ * locking keys and extensions are answered with a failure and never reach the agent.
+ * Private key files are not supported (buildx loads them into an agent of its own): give the socket of an
+ * `ssh-agent` that holds the key (`ssh-add`). The socket is checked when the session opens: a missing one fails with
+ * a `SystemError`, a path that is not a socket, an id given twice or no socket at all with an `InvalidArgument`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SshAgent {
+  readonly id: string
+  readonly socket?: string | undefined
+}
+
+/**
  * What a build's session serves.
  *
  * @category models
@@ -59,6 +78,8 @@ export interface Options {
   /** The Dockerfile's path (absolute, or relative to the working directory); `<context>/Dockerfile` by default. */
   readonly dockerfile?: string | undefined
   readonly secrets?: ReadonlyArray<Secret> | undefined
+  /** The ssh-agents forwarded to `RUN --mount=type=ssh` steps; none by default (such a step finds no agent). */
+  readonly ssh?: ReadonlyArray<SshAgent> | undefined
 }
 
 /**
@@ -220,8 +241,9 @@ export const open = Effect.fnUntraced(function*(
   if (Runtime.current() === "bun") {
     return yield* Effect.fail(DockerError.make(
       new DockerError.WrongRuntime({
-        message: "a BuildKit session (local context through filesync, secrets, registry credentials) needs Node or " +
-          "Deno: Bun's node:http2 server cannot serve gRPC on the daemon's upgraded connection",
+        message: "a BuildKit session (local context through filesync, secrets, ssh-agent forwarding, registry " +
+          "credentials) needs Node or Deno: Bun's node:http2 server cannot serve gRPC on the daemon's upgraded " +
+          "connection",
         operation: "ImageBuild",
         entry: "@dockhand/client/bun",
         runtime: "bun",
@@ -229,6 +251,9 @@ export const open = Effect.fnUntraced(function*(
       })
     ))
   }
+  // the gRPC server and the session's protobuf descriptors are loaded here, by the first build with a session
+  const server = yield* Effect.promise(() => import("./internal/sessionServer.ts"))
+  const agents = yield* server.resolveAgents(options.ssh ?? [], process.env["SSH_AUTH_SOCK"], "ImageBuild")
   const context = path().resolve(options.context)
   const dockerfile = path().resolve(options.dockerfile ?? path().join(context, "Dockerfile"))
   const id = crypto.randomUUID()
@@ -237,11 +262,10 @@ export const open = Effect.fnUntraced(function*(
       Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")
     )
   )
-  // the gRPC server and the session's protobuf descriptors are loaded here, by the first build with a session
-  const server = yield* Effect.promise(() => import("./internal/sessionServer.ts"))
   const handlers = server.handlers(
     new Map([["context", context], ["dockerfile", path().dirname(dockerfile)]]),
     options.secrets ?? [],
+    agents,
     credentials
   )
   const socket = yield* dialer.upgrade(`/v${apiVersion}/session`, [

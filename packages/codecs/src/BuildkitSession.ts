@@ -1,7 +1,8 @@
 /**
  * The wire formats of a BuildKit session, the gRPC services a client serves to the Docker daemon over `POST /session`:
  * gRPC's message framing (a flag byte and a 4-byte big-endian length before each message), fsutil's DiffCopy
- * packets (filesync), the secrets and registry-credentials messages and gRPC's health check. The protobuf code is
+ * packets (filesync), the secrets, registry-credentials and ssh-agent forwarding messages and gRPC's health check.
+ * The protobuf code is
  * generated from fsutil's, BuildKit's and gRPC's own `.proto` files (`npm run gen:proto`).
  *
  * @since 0.1.0
@@ -11,6 +12,7 @@ import { getTextEncoding } from "@bufbuild/protobuf/wire"
 import * as Result from "effect/Result"
 import * as Auth from "./internal/buildkit/auth_pb.ts"
 import * as Secrets from "./internal/buildkit/secrets_pb.ts"
+import * as Ssh from "./internal/buildkit/ssh_pb.ts"
 import * as Wire from "./internal/fsutil/wire_pb.ts"
 import * as Health from "./internal/grpc/health_pb.ts"
 
@@ -325,6 +327,58 @@ export const encodeCredentialsResponse = (username: string, secret: string): Uin
     Auth.CredentialsResponseSchema,
     create(Auth.CredentialsResponseSchema, { Username: username, Secret: secret })
   )
+
+/**
+ * The gRPC metadata key holding the agent id of a `ForwardAgent` call (absent or empty: `default`).
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const sshIdMetadataKey = "buildkit.ssh.id"
+
+/**
+ * Decodes a `CheckAgent` request: the agent id, `default` when the daemon sends none.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const decodeCheckAgentRequest = (bytes: Uint8Array): Result.Result<string, string> =>
+  Result.try({
+    try: () => fromBinary(Ssh.CheckAgentRequestSchema, bytes, { readUnknownFields: false }).ID || "default",
+    catch: () => "invalid CheckAgent request"
+  })
+
+/**
+ * The `CheckAgent` answer (empty: the id is forwarded).
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const checkAgentResponse: Uint8Array = toBinary(
+  Ssh.CheckAgentResponseSchema,
+  create(Ssh.CheckAgentResponseSchema, {})
+)
+
+/**
+ * Decodes one `BytesMessage` of a `ForwardAgent` stream: a chunk of the agent connection's bytes.
+ *
+ * @category decoding
+ * @since 0.1.0
+ */
+export const decodeBytesMessage = (bytes: Uint8Array): Result.Result<Uint8Array, string> =>
+  Result.try({
+    try: () => fromBinary(Ssh.BytesMessageSchema, bytes, { readUnknownFields: false }).data,
+    catch: () => "invalid BytesMessage"
+  })
+
+/**
+ * Encodes a chunk of the agent connection's bytes as a `BytesMessage`.
+ *
+ * @category encoding
+ * @since 0.1.0
+ */
+export const encodeBytesMessage = (data: Uint8Array): Uint8Array =>
+  toBinary(Ssh.BytesMessageSchema, create(Ssh.BytesMessageSchema, { data }))
 
 /**
  * The health check's answer, `SERVING`.

@@ -335,9 +335,6 @@ describe("build with BuildKit on Engine 28.5, side by side with docker build --p
   })
 
   it("refuses what it does not do yet with a clear message", async () => {
-    const ssh = await Harness.run("dockhand", ["build", "--ssh", "default", context], world)
-    assert.strictEqual(ssh.code, 1)
-    assert.strictEqual(ssh.stderr, "ERROR: --ssh (ssh agent forwarding) is not supported by dockhand\n")
     const tty = await Harness.run("dockhand", ["build", "--progress=tty", context], world)
     assert.strictEqual(tty.code, 1)
     assert.strictEqual(tty.stderr, "ERROR: failed to get console: provided file is not a console\n")

@@ -15,6 +15,7 @@ import type { Secret } from "../BuildSession.ts"
 import type * as Credentials from "../Credentials.ts"
 import * as Filesync from "./filesync.ts"
 import * as Grpc from "./grpcServer.ts"
+import * as SshForward from "./sshForward.ts"
 
 /** The secrets handler: the caller's secrets by id; an unknown id is gRPC's NotFound, as buildx answers. */
 const secretsHandler = (secrets: ReadonlyArray<Secret>): Grpc.Handler => (call) =>
@@ -77,23 +78,29 @@ const unimplemented: Grpc.Handler = () =>
   Effect.fail(new Grpc.GrpcStatus({ code: Grpc.code.unimplemented, message: "not implemented" }))
 
 /**
- * The session's handlers by gRPC method: `dirs` served by filesync (`context`, `dockerfile`), `secrets` by id, and
- * the registry credentials from `credentials`.
+ * The session's handlers by gRPC method: `dirs` served by filesync (`context`, `dockerfile`), `secrets` by id, the
+ * ssh-agents by id (from {@link resolveAgents}), and the registry credentials from `credentials`.
  */
 export const handlers = (
   dirs: ReadonlyMap<string, string>,
   secrets: ReadonlyArray<Secret>,
+  agents: ReadonlyMap<string, string>,
   credentials: Option.Option<Credentials.Service>
 ): ReadonlyMap<string, Grpc.Handler> =>
   new Map<string, Grpc.Handler>([
     ["/moby.filesync.v1.FileSync/DiffCopy", Filesync.diffCopy(dirs)],
     ["/moby.buildkit.secrets.v1.Secrets/GetSecret", secretsHandler(secrets)],
+    ["/moby.sshforward.v1.SSH/CheckAgent", SshForward.checkAgent(agents)],
+    ["/moby.sshforward.v1.SSH/ForwardAgent", SshForward.forwardAgent(agents)],
     ["/moby.filesync.v1.Auth/Credentials", authHandler(credentials)],
     ["/moby.filesync.v1.Auth/FetchToken", unimplemented],
     ["/moby.filesync.v1.Auth/GetTokenAuthority", unimplemented],
     ["/moby.filesync.v1.Auth/VerifyTokenAuthority", unimplemented],
     ["/grpc.health.v1.Health/Check", healthHandler]
   ])
+
+/** The ssh-agents a session forwards, by id, checked before the session opens (see `sshForward`). */
+export const resolveAgents = SshForward.resolve
 
 /** Serves the handlers on the daemon's upgraded connection until the scope closes (see `grpcServer`). */
 export const serve = Grpc.serve

@@ -19,6 +19,7 @@ import * as Args from "../../internal/Args.ts"
 import * as Buildkit from "../../internal/build/Buildkit.ts"
 import type * as LocalContext from "../../internal/build/LocalContext.ts"
 import * as Secrets from "../../internal/build/Secrets.ts"
+import * as Ssh from "../../internal/build/Ssh.ts"
 import type * as StdinContext from "../../internal/build/StdinContext.ts"
 import type * as BuildContext from "../../internal/BuildContext.ts"
 import * as Failure from "../../internal/Failure.ts"
@@ -133,7 +134,10 @@ export const build = (name = "build", path = "image build") =>
       Flag.atLeast(0),
       Flag.withDescription("Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")")
     ),
-    ssh: Flag.String("ssh").pipe(Flag.atLeast(0), Flag.withDescription("SSH agent socket (not supported yet)")),
+    ssh: Flag.String("ssh").pipe(
+      Flag.atLeast(0),
+      Flag.withDescription("SSH agent socket to expose to the build (format: \"default|<id>[=<socket>]\")")
+    ),
     args: Args.all
   }, (input) =>
     Effect.scoped(Effect.gen(function*() {
@@ -178,9 +182,6 @@ export const build = (name = "build", path = "image build") =>
           Failure.message("--progress is a BuildKit option: the classic builder (DOCKER_BUILDKIT=0) has no other view")
         )
       }
-      if (input.ssh.length > 0) {
-        return yield* Effect.fail(Failure.message("ERROR: --ssh (ssh agent forwarding) is not supported by dockhand"))
-      }
       if (!buildkit && input.secret.length > 0) {
         return yield* Effect.fail(
           Failure.message("ERROR: --secret needs BuildKit (the classic builder has no session)")
@@ -195,6 +196,15 @@ export const build = (name = "build", path = "image build") =>
         return yield* Effect.fail(Failure.message(`ERROR: ${build ? "failed to build: " : ""}${message}`))
       }
       const secretList = secrets.success
+      if (!buildkit && input.ssh.length > 0) {
+        return yield* Effect.fail(Failure.message("ERROR: --ssh needs BuildKit (the classic builder has no session)"))
+      }
+      const ssh = Ssh.parse(input.ssh, terminal.env, (file) => {
+        const stat = Result.try(() => fs.statSync(file))
+        return Result.isFailure(stat) ? Failure.goError(stat.failure) : { socket: stat.success.isSocket() }
+      })
+      if (Result.isFailure(ssh)) return yield* Effect.fail(Failure.message(`ERROR: failed to build: ${ssh.failure}`))
+      const sshAgents = ssh.success
       const mode = buildkit ? yield* Buildkit.progressMode(input.progress, input.quiet) : undefined
       const file = Option.getOrUndefined(input.file)
       if (context === "-" && file === "-") {
@@ -240,13 +250,14 @@ export const build = (name = "build", path = "image build") =>
           }
           const local = yield* LocalContext.localContext(directory, dockerfile, stdinDockerfile, within)
           // a local directory goes through a BuildKit session as with buildx (Node and Deno; Bun's node:http2
-          // cannot serve it, so there the tar is sent, unless a secret needs the session)
+          // cannot serve it, so there the tar is sent, unless a secret or an ssh agent needs the session)
           const session: BuildSession.Options | undefined = buildkit && isLocalDir && stdinDockerfile === undefined &&
-              (RuntimeName.name !== "bun" || secretList.length > 0)
+              (RuntimeName.name !== "bun" || secretList.length > 0 || sshAgents.length > 0)
             ? {
               context: local.root,
               dockerfile: local.outside === undefined ? join(local.root, local.dockerfile) : resolve(dockerfile!),
-              secrets: secretList
+              secrets: secretList,
+              ssh: sshAgents
             }
             : undefined
           const ignore = yield* BuildContext.readDockerignore(local.root).pipe(
@@ -292,6 +303,11 @@ export const build = (name = "build", path = "image build") =>
         if (session === undefined && secretList.length > 0) {
           return yield* Effect.fail(
             Failure.message("ERROR: --secret needs a local directory context (a BuildKit session serves the secrets)")
+          )
+        }
+        if (session === undefined && sshAgents.length > 0) {
+          return yield* Effect.fail(
+            Failure.message("ERROR: --ssh needs a local directory context (a BuildKit session forwards the agent)")
           )
         }
         const progress = images.build(session === undefined ? contextTar : Stream.empty, {

@@ -1,0 +1,194 @@
+/**
+ * ssh-agent forwarding through a BuildKit session (`Images.build` with `session.ssh`) against the private Docker
+ * Engine 28.5 (`DOCKHAND_DOCKER28_SOCK`), through this runtime's entry: a `RUN --mount=type=ssh` step runs `ssh-add
+ * -l` against a real `ssh-agent` the test starts (a throwaway key in a temp dir), by the default id and by a named
+ * one; the agent is read-only to the step (`ssh-add -D` fails, the key stays), as BuildKit's own provider makes it; a
+ * required mount of an id the session does not forward fails the step with BuildKit's message; the agent
+ * connections are closed when the build ends. On Bun a session is refused with a `WrongRuntime` reason.
+ */
+import { BuildkitTrace } from "@dockhand/codecs"
+import type { JsonMessage } from "@dockhand/models"
+import { assert, describe, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as DockerHost from "../../src/DockerHost.ts"
+import * as Images from "../../src/Images.ts"
+import * as SshAgent from "../utils/SshAgent.ts"
+import * as C from "./Conformance.ts"
+
+const RUN_ID = C.makeRunId()
+
+const socket = (): string => {
+  const sock = process.env["DOCKHAND_DOCKER28_SOCK"] ?? ""
+  if (sock === "" || !fs.existsSync(sock)) {
+    throw new C.EnginesMissing(
+      "The Engine 28.5 tests need DOCKHAND_DOCKER28_SOCK (a running dockerd 28.5): start the engines with " +
+        "`bash scripts/engines/start.sh` and `source $DOCKHAND_ENGINES_DIR/env.sh`."
+    )
+  }
+  return sock
+}
+
+const docker28 = C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket() }) })
+
+/** A context with ssh-add and its libraries, and a Dockerfile ending in `RUN --mount=type=ssh<mount> ssh-add -l`. */
+const contextDir = (mount?: string, command?: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-ctx-"))
+  SshAgent.writeContext(dir, C.BUSYBOX_PATH, mount, command)
+  return dir
+}
+
+const logText = (messages: ReadonlyArray<JsonMessage.Message>) => {
+  const lines: Array<string> = []
+  for (const message of messages) {
+    const read = BuildkitTrace.fromMessage(message)
+    if (Result.isFailure(read) || Option.isNone(read.success)) continue
+    for (const log of read.success.value.logs) lines.push(new TextDecoder().decode(log.data))
+  }
+  return lines.join("")
+}
+
+/** The connections open to the agent's socket (Linux `ss`: established unix streams on that path). */
+const agentConnections = (agentSocket: string) =>
+  execFileSync("ss", ["-xH", "state", "connected", "src", agentSocket], { encoding: "utf8" }).trim().split("\n")
+    .filter((line) => line !== "").length
+
+/** Runs `f` with an agent holding a fresh key; the agent and its temp dir go away afterwards. */
+const withAgent = <A, E, R>(f: (agent: SshAgent.Agent) => Effect.Effect<A, E, R>) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => SshAgent.start(`dockhand-${RUN_ID}`)),
+    f,
+    (agent) => Effect.sync(agent.stop)
+  )
+
+if (C.entryName === "bun") {
+  describe("ssh-agent forwarding on Bun", () => {
+    layer(docker28, { excludeTestServices: true })((it) => {
+      it.effect("a build forwarding an agent fails with a WrongRuntime reason, before any request", () =>
+        withAgent((agent) =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const error = yield* Effect.flip(
+              images.build(Stream.empty, {
+                version: "2",
+                session: { context: contextDir(), ssh: [{ id: "default", socket: agent.socket }] }
+              }).outcome
+            )
+            assert.strictEqual(error.reason._tag, "WrongRuntime")
+            assert.include(error.message, "ssh-agent forwarding")
+          })
+        ))
+    })
+  })
+} else {
+  describe("ssh-agent forwarding through a session on Docker Engine 28.5", () => {
+    layer(docker28, { excludeTestServices: true })((it) => {
+      it.effect("RUN --mount=type=ssh reaches the agent: ssh-add -l lists its key (default id, SSH_AUTH_SOCK)", () =>
+        withAgent((agent) =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const before = process.env["SSH_AUTH_SOCK"]
+            process.env["SSH_AUTH_SOCK"] = agent.socket
+            const messages = yield* Stream.runCollect(
+              images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                labels: { [C.LABEL_KEY]: RUN_ID },
+                session: { context: contextDir(), ssh: [{ id: "default" }] }
+              }).messages
+            ).pipe(Effect.ensuring(Effect.sync(() => {
+              if (before === undefined) delete process.env["SSH_AUTH_SOCK"]
+              else process.env["SSH_AUTH_SOCK"] = before
+            })))
+            assert.include(logText(messages), agent.fingerprint)
+            // the build is over: no connection to the agent is left open
+            assert.strictEqual(agentConnections(agent.socket), 0)
+          })
+        ))
+
+      it.effect("a named id is forwarded to the mount that asks for it", () =>
+        withAgent((agent) =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const messages = yield* Stream.runCollect(
+              images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                labels: { [C.LABEL_KEY]: RUN_ID },
+                session: {
+                  context: contextDir(",id=deploy,required=true"),
+                  ssh: [{ id: "deploy", socket: agent.socket }]
+                }
+              }).messages
+            )
+            assert.include(logText(messages), agent.fingerprint)
+          })
+        ))
+
+      it.effect("the forwarded agent is read-only as with buildx: ssh-add -D fails, the key stays", () =>
+        withAgent((agent) =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const messages = yield* Stream.runCollect(
+              images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                labels: { [C.LABEL_KEY]: RUN_ID },
+                session: {
+                  context: contextDir(",required=true", "ssh-add -D; echo removed=$?; ssh-add -l"),
+                  ssh: [{ id: "default", socket: agent.socket }]
+                }
+              }).messages
+            )
+            const text = logText(messages)
+            assert.include(text, "removed=1")
+            assert.include(text, agent.fingerprint)
+            const listed = execFileSync("ssh-add", ["-l"], {
+              env: { ...process.env, SSH_AUTH_SOCK: agent.socket },
+              encoding: "utf8"
+            })
+            assert.include(listed, agent.fingerprint)
+          })
+        ))
+
+      it.effect("a required mount of an id the session does not forward fails the step as with buildx", () =>
+        withAgent((agent) =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const error = yield* Effect.flip(
+              images.build(Stream.empty, {
+                version: "2",
+                networkMode: "none",
+                noCache: true,
+                session: { context: contextDir(), ssh: [{ id: "other", socket: agent.socket }] }
+              }).outcome
+            )
+            assert.strictEqual(error.reason._tag, "StreamError")
+            assert.include(error.message, "unset ssh forward key default")
+          })
+        ))
+
+      it.effect("a socket that does not exist fails before the session opens", () =>
+        Effect.gen(function*() {
+          const images = yield* Images.Images
+          const error = yield* Effect.flip(
+            images.build(Stream.empty, {
+              version: "2",
+              session: { context: contextDir(), ssh: [{ id: "default", socket: "/nonexistent-dockhand-agent.sock" }] }
+            }).outcome
+          )
+          assert.strictEqual(error.reason._tag, "SystemError")
+          assert.include(error.message, "stat /nonexistent-dockhand-agent.sock: no such file or directory")
+        }))
+    })
+  })
+}
