@@ -28,18 +28,36 @@ const signalCodes = { SIGINT: 130, SIGTERM: 143 } as const
 const fiber = Effect.runFork(Main.run(process.argv.slice(2)).pipe(Effect.provide(Terminal.layer)))
 
 let signalled: number | undefined
+let finished = false
 const onSignal = (signal: keyof typeof signalCodes) => {
-  // the second signal does not wait for the finalizers of the first
-  if (signalled !== undefined) process.exit(signalCodes[signal])
+  // the second signal does not wait for the finalizers of the first, nor does one that comes while the output drains
+  if (signalled !== undefined || finished) process.exit(signalCodes[signal])
   signalled = signalCodes[signal]
   fiber.interruptUnsafe()
 }
 process.on("SIGINT", onSignal)
 process.on("SIGTERM", onSignal)
 
+/**
+ * Exits with `code` once what was written to standard output and error has been handed to them: a write to a pipe
+ * can still be queued in the process when the program ends (the reader is slower), and `process.exit` would drop
+ * it — the end of a `save` to a pipe. An empty write's callback runs after the writes queued before it.
+ */
+const exitWhenWritten = (code: number) => {
+  finished = true
+  process.exitCode = code
+  let waiting = 2
+  const written = () => {
+    waiting -= 1
+    if (waiting === 0) process.exit(code)
+  }
+  process.stdout.write("", written)
+  process.stderr.write("", written)
+}
+
 fiber.addObserver((exit) => {
   if (signalled !== undefined) process.exit(signalled)
-  if (Exit.isSuccess(exit)) process.exit(exit.value)
+  if (Exit.isSuccess(exit)) return exitWhenWritten(exit.value)
   process.stderr.write(`${Cause.pretty(exit.cause)}\n`)
-  process.exit(1)
+  exitWhenWritten(1)
 })

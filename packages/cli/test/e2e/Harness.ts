@@ -323,6 +323,8 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>> | undefined
   /** The working directory (the world's scratch directory by default). */
   readonly cwd?: string | undefined
+  /** Reads standard output slowly: waits this many milliseconds after each chunk (a consumer slower than the pipe). */
+  readonly slowReader?: number | undefined
 }
 
 /** Runs `docker` or `dockhand` with `args` in the world's environment, through pipes. */
@@ -342,7 +344,12 @@ export const run = (
     const out: Array<Buffer> = []
     const err: Array<Buffer> = []
     const timer = setTimeout(() => child.kill("SIGKILL"), 90_000)
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk))
+    child.stdout.on("data", (chunk: Buffer) => {
+      out.push(chunk)
+      if (options.slowReader === undefined) return
+      child.stdout.pause()
+      setTimeout(() => child.stdout.resume(), options.slowReader)
+    })
     child.stderr.on("data", (chunk: Buffer) => err.push(chunk))
     child.on("error", reject)
     child.on("close", (code, signal) => {

@@ -161,6 +161,17 @@ describe("image save", () => {
     assert.isAbove(h.stdout.length, 1024)
     assert.isTrue(d.stdout.equals(h.stdout))
   })
+  it("to a pipe read slower than it is written: every byte arrives before dockhand exits", async () => {
+    const image = `${P}/slow-reader:1`
+    await docker("import", Harness.busyboxTar(world, "slow-reader.tar"), image)
+    const d = await Harness.run("docker", ["save", image], world, { slowReader: 3 })
+    const h = await Harness.run("dockhand", ["save", image], world, { slowReader: 3 })
+    assert.strictEqual(d.code, 0)
+    assert.strictEqual(h.code, 0, h.stderr)
+    assert.isAbove(d.stdout.length, 1024 * 1024)
+    assert.strictEqual(h.stdout.length, d.stdout.length, "dockhand's tar is cut short")
+    assert.isTrue(d.stdout.equals(h.stdout))
+  })
   it("a missing image leaves an existing file alone", async () => {
     const file = path.join(world.dir, "keep.tar")
     fs.writeFileSync(file, "keep me")
