@@ -16,6 +16,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import * as BuildHarness from "./BuildHarness.ts"
 import * as Harness from "./Harness.ts"
+import * as TmuxPane from "./TmuxPane.ts"
 
 let world: Harness.World
 let context = ""
@@ -53,7 +54,7 @@ afterAll(async () => {
 })
 
 /** Runs a command in a fresh 160×40 tmux pane; gives the final screen, the raw bytes and the exit code. */
-const inTerminal = (name: string, command: ReadonlyArray<string>) => BuildHarness.inTerminal(world, name, command)
+const inTerminal = (name: string, command: ReadonlyArray<string>) => TmuxPane.inTerminal(world, name, command)
 
 /**
  * A final screen with times masked, reduced to what both sides draw alike: the header, the Dockerfile's steps, the

@@ -7,82 +7,21 @@
  * Needs tmux (`scripts/engines/install.sh` installs it); the test fails when it is missing.
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
-import { spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import * as fs from "node:fs"
-import * as path from "node:path"
 import * as Harness from "./Harness.ts"
+import * as TmuxPane from "./TmuxPane.ts"
 
 let world: Harness.World
 let image = ""
-let server = ""
-
-/** Runs tmux on the private server `socket` (each pane gets a server of its own: a server whose last session ends
- * shuts down, and a new session started meanwhile fails with "server exited unexpectedly"). */
-const tmuxOn = (socket: string, ...args: Array<string>) => {
-  const result = spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" })
-  if (result.error !== undefined) {
-    throw new Error(`tmux is needed (scripts/engines/install.sh installs it): ${result.error.message}`)
-  }
-  return result
-}
-
-const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
 
 /** Runs a command in a fresh tmux pane; gives the final screen, the raw bytes written to the pane, and the exit code. */
-const inTerminal = async (name: string, command: ReadonlyArray<string>) => {
-  const dir = fs.mkdtempSync(path.join(world.dir, `tty-${name}-`))
-  const go = path.join(dir, "go")
-  const done = path.join(dir, "done")
-  const raw = path.join(dir, "raw")
-  const script = path.join(dir, "run.sh")
-  fs.writeFileSync(
-    script,
-    [
-      "#!/bin/sh",
-      ...Object.entries(world.env).map(([key, value]) => `export ${key}=${quote(value)}`),
-      `cd ${quote(world.dir)}`,
-      `while [ ! -e ${quote(go)} ]; do sleep 0.05; done`,
-      command.map(quote).join(" "),
-      `echo $? > ${quote(done)}`,
-      "sleep 120",
-      ""
-    ].join("\n"),
-    { mode: 0o755 }
-  )
-  const session = `${name}-${randomBytes(3).toString("hex")}`
-  const socket = `${server}-${session}`
-  const tmux = (...args: Array<string>) => tmuxOn(socket, ...args)
-  const started = tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "40", script)
-  assert.strictEqual(started.status, 0, started.stderr)
-  try {
-    // Record the pane's raw output from before the command starts.
-    assert.strictEqual(tmux("pipe-pane", "-t", session, "-o", `cat >> ${quote(raw)}`).status, 0)
-    fs.writeFileSync(go, "")
-    const deadline = Date.now() + 90_000
-    while (!fs.existsSync(done) || fs.readFileSync(done, "utf8") === "") {
-      if (Date.now() > deadline) throw new Error(`${command.join(" ")} did not finish in a terminal`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300)) // let tmux draw the last bytes
-    const screen = tmux("capture-pane", "-p", "-t", session)
-    assert.strictEqual(screen.status, 0, screen.stderr)
-    return {
-      screen: screen.stdout.split("\n").map((line) => line.trimEnd()).join("\n").replace(/\n+$/, "\n"),
-      raw: fs.readFileSync(raw, "latin1"),
-      code: Number(fs.readFileSync(done, "utf8").trim())
-    }
-  } finally {
-    tmux("kill-server")
-  }
-}
+const inTerminal = (name: string, command: ReadonlyArray<string>) => TmuxPane.inTerminal(world, name, command)
 
 const setup = Harness.guardedSetup()
 
 beforeAll(() =>
   setup.run(async () => {
     world = Harness.makeWorld("tty")
-    server = `dockhand-e2e-${world.runId}`
     image = `${world.engines.registry}/${world.prefix}/tty:1`
     // Two layers of random bytes, big enough to report progress, unique to this run.
     const context = Harness.writeTree(world, "ctx", {
@@ -98,7 +37,6 @@ beforeAll(() =>
 beforeEach(setup.check)
 
 afterAll(async () => {
-  if (server !== "") spawnSync("tmux", ["-L", server, "kill-server"])
   if (world !== undefined) await Harness.cleanWorld(world)
 })
 
