@@ -279,9 +279,21 @@ export interface Failure {
 export interface Tracker {
   /** Takes in one update. */
   readonly add: (trace: Trace) => void
-  /** The last step that failed, if any. */
+  /**
+   * The step that failed, if any: the last one that failed on its own; a step cancelled because another one failed
+   * (its error ends in `context canceled`) only when no step failed on its own.
+   */
   readonly failure: () => Option.Option<Failure>
 }
+
+/**
+ * Whether a step's error is its cancellation (another step failed, or the build was interrupted): the progress views
+ * show such a step as `CANCELED`, not `ERROR`.
+ *
+ * @category predicates
+ * @since 0.1.0
+ */
+export const isCanceled = (error: string): boolean => error.endsWith("context canceled")
 
 /**
  * Makes a {@link Tracker}; `maxLogLines` (default 10) is how many lines of a failed step's output it keeps.
@@ -311,7 +323,10 @@ export const makeTracker = (options?: { readonly maxLogLines?: number | undefine
       if (vertex.error !== undefined) {
         const entry = lines.get(vertex.digest)
         const logs = entry === undefined ? [] : entry.partial === "" ? entry.done : [...entry.done, entry.partial]
-        failed = { vertex: vertex.name, error: vertex.error, logs: logs.slice(-maxLogLines) }
+        const canceled = isCanceled(vertex.error)
+        if (failed === undefined || !canceled || isCanceled(failed.error)) {
+          failed = { vertex: vertex.name, error: vertex.error, logs: logs.slice(-maxLogLines) }
+        }
       } else if (vertex.completed !== undefined) {
         lines.delete(vertex.digest)
       }

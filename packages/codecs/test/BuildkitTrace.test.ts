@@ -116,6 +116,29 @@ describe("BuildkitTrace", () => {
     })
   })
 
+  it("names the step that failed on its own, not one cancelled after it", () => {
+    const tracker = BuildkitTrace.makeTracker()
+    const vertex = (digest: string, error: string): BuildkitTrace.Vertex => ({
+      digest,
+      inputs: [],
+      name: `step ${digest}`,
+      cached: false,
+      error,
+      completed: 1
+    })
+    const add = (...vertexes: Array<BuildkitTrace.Vertex>) =>
+      tracker.add({ vertexes, statuses: [], warnings: [], logs: [] })
+    add(vertex("a", "canceled: context canceled"))
+    assert.strictEqual(Option.getOrThrow(tracker.failure()).vertex, "step a")
+    add(vertex("b", "process \"/bin/sh -c exit 3\" did not complete successfully: exit code: 3"))
+    add(vertex("c", "context canceled"))
+    assert.strictEqual(Option.getOrThrow(tracker.failure()).vertex, "step b")
+    add(vertex("d", "exit code: 4"))
+    assert.strictEqual(Option.getOrThrow(tracker.failure()).vertex, "step d")
+    assert.isTrue(BuildkitTrace.isCanceled("failed: context canceled"))
+    assert.isFalse(BuildkitTrace.isCanceled("context canceled: no, exit code: 1"))
+  })
+
   it("reads a payload made with the generated types, and refuses one that is not base64 or not a StatusResponse", () => {
     const response = create(Control.StatusResponseSchema, {
       vertexes: [{ digest: "sha256:1", name: "[1/1] RUN x", cached: true, started: { seconds: 2n, nanos: 500_000 } }],

@@ -295,12 +295,12 @@ export const localDockerfile = (options: {
  * The steps that failed in a build (their names by error text), to tell which one a solve error is about: the one
  * whose error is the solve error's text, else the only one (cancelled steps left out).
  */
-const failedSteps = () => {
+const failedSteps = ({ trace: BuildkitTrace }: Modules) => {
   const failed = new Map<string, string>()
   return {
     add: (trace: BuildkitTrace.Trace) => {
       for (const vertex of trace.vertexes) {
-        if (vertex.error === undefined || vertex.error.endsWith("context canceled")) continue
+        if (vertex.error === undefined || BuildkitTrace.isCanceled(vertex.error)) continue
         if (!failed.has(vertex.error)) failed.set(vertex.error, vertex.name)
       }
     },
@@ -353,7 +353,7 @@ export const run = (
       : mode === "rawjson"
       ? rawJsonView(terminal, modules)
       : quietView
-    const failed = failedSteps()
+    const failed = failedSteps(modules)
     const draw = (message: Parameters<typeof BuildkitTrace.fromMessage>[0]) => {
       if (view === quietView && options.dockerfile === undefined) return Effect.void
       const trace = modules.trace.fromMessage(message)

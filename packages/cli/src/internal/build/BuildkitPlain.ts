@@ -10,7 +10,7 @@
  *
  * @internal
  */
-import type { BuildkitTrace } from "@dockhand/codecs"
+import * as BuildkitTrace from "@dockhand/codecs/BuildkitTrace"
 import * as StepTracker from "./StepTracker.ts"
 
 interface Step extends StepTracker.Step {
@@ -191,7 +191,7 @@ export const make = (description: string | undefined): Printer => {
       current = undefined
       if (step.logsPartial) out += "\n"
       if (step.vertex.error !== undefined) {
-        out += StepTracker.isCanceled(step.vertex.error)
+        out += BuildkitTrace.isCanceled(step.vertex.error)
           ? `#${n} CANCELED\n`
           : `#${n} ERROR: ${step.vertex.error}\n`
       } else if (step.vertex.cached) {
@@ -259,7 +259,7 @@ export const make = (description: string | undefined): Printer => {
       print()
       for (const step of started) {
         const error = step.vertex.error
-        if (error === undefined || StepTracker.isCanceled(error)) continue
+        if (error === undefined || BuildkitTrace.isCanceled(error)) continue
         out += `------\n > ${step.vertex.name}:\n`
         for (const line of step.lastLines) out += `${line}\n`
         if (step.lastPartial !== undefined) out += `${step.lastPartial}\n`

@@ -13,7 +13,7 @@
  *
  * @internal
  */
-import type { BuildkitTrace } from "@dockhand/codecs"
+import * as BuildkitTrace from "@dockhand/codecs/BuildkitTrace"
 import * as BuildkitPlain from "./BuildkitPlain.ts"
 import * as StepTracker from "./StepTracker.ts"
 
@@ -337,7 +337,7 @@ export const make = (options: {
       let error = false
       let canceled = false
       if (v.error !== undefined) {
-        if (StepTracker.isCanceled(v.error)) {
+        if (BuildkitTrace.isCanceled(v.error)) {
           canceled = true
           name = `CANCELED ${name}`
         } else {
@@ -508,7 +508,7 @@ export const make = (options: {
     let out = ""
     for (const step of order) {
       const error = step.vertex.error
-      if (error === undefined || StepTracker.isCanceled(error)) continue
+      if (error === undefined || BuildkitTrace.isCanceled(error)) continue
       out += `------\n > ${step.vertex.name}:\n`
       for (const line of step.logs) out += `${line}\n`
       out += "------\n"

@@ -82,8 +82,6 @@ export const isStarted = (step: Step): boolean => step.merged.length > 0
 export const mostRecent = (step: Step): Interval | undefined => step.merged[step.merged.length - 1]
 /** Whether the step's last interval stopped. */
 export const isCompleted = (step: Step): boolean => mostRecent(step)?.stop !== undefined
-/** Whether a step's error is its cancellation (buildx shows `CANCELED`, not `ERROR`). */
-export const isCanceled = (error: string): boolean => error.endsWith("context canceled")
 
 /** How long the step ran in seconds: the sum of its merged intervals (a running one counts as not begun). */
 export const seconds = (merged: ReadonlyArray<Interval>): number =>
