@@ -30,7 +30,8 @@ export interface Screen {
 export const inTerminal = async (
   world: Harness.World,
   name: string,
-  command: ReadonlyArray<string>
+  command: ReadonlyArray<string>,
+  size: { readonly columns: number; readonly rows: number } = { columns: 160, rows: 40 }
 ): Promise<Screen> => {
   const dir = fs.mkdtempSync(path.join(world.dir, `tty-${name}-`))
   const go = path.join(dir, "go")
@@ -59,7 +60,7 @@ export const inTerminal = async (
     }
     return result
   }
-  const started = tmux("new-session", "-d", "-s", "s", "-x", "160", "-y", "40", script)
+  const started = tmux("new-session", "-d", "-s", "s", "-x", String(size.columns), "-y", String(size.rows), script)
   assert.strictEqual(started.status, 0, started.stderr)
   try {
     assert.strictEqual(tmux("pipe-pane", "-t", "s", "-o", `cat >> ${quote(raw)}`).status, 0)

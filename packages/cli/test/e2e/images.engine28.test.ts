@@ -11,17 +11,17 @@
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
-import { createHash, randomBytes } from "node:crypto"
+import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as Harness from "./Harness.ts"
+import * as TmuxPane from "./TmuxPane.ts"
 
 let world: Harness.World
 let multi = ""
 let pushed = ""
 let legacy = ""
 let container = ""
-let server = ""
 const setup = Harness.guardedSetup()
 
 /** The references of this file's images (docker's `reference` filter: `*` stays within a path component). */
@@ -55,7 +55,6 @@ const legacyTar = (tag: string): string => {
 beforeAll(() =>
   setup.run(async () => {
     world = Harness.makeWorld28("tree")
-    server = `dockhand-tree-${randomBytes(3).toString("hex")}`
     const context = (name: string) =>
       Harness.writeTree(world, name, {
         "Dockerfile": "FROM scratch\nCOPY busybox /bin/busybox\nCOPY run /etc/run\n",
@@ -156,53 +155,23 @@ describe("image ls --tree (docker CLI 28.5 on Engine 28.5)", () => {
 
   /** Runs `program image ls --tree ARGS` in a tmux pane of the given size; gives the raw bytes it wrote. */
   const inTerminal = async (program: "docker" | "dockhand", columns: number, args: ReadonlyArray<string>) => {
-    const dir = fs.mkdtempSync(path.join(world.dir, `tty-${program}-`))
-    const done = path.join(dir, "done")
-    const raw = path.join(dir, "raw")
-    const go = path.join(dir, "go")
-    const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
     const command = program === "docker" ? ["docker"] : Harness.dockhandCommand
-    const script = path.join(dir, "run.sh")
-    fs.writeFileSync(
-      script,
-      [
-        "#!/bin/sh",
-        ...Object.entries(world.env).map(([key, value]) => `export ${key}=${quote(value)}`),
-        `cd ${quote(world.dir)}`,
-        `while [ ! -e ${quote(go)} ]; do sleep 0.05; done`,
-        [...command, "image", "ls", "--tree", ...args].map(quote).join(" "),
-        `echo $? > ${quote(done)}`,
-        "sleep 120",
-        ""
-      ].join("\n"),
-      { mode: 0o755 }
-    )
-    const socket = `${server}-${program}-${columns}`
-    const tmux = (...rest: Array<string>) => {
-      const result = spawnSync("tmux", ["-L", socket, "-f", "/dev/null", ...rest], { encoding: "utf8" })
-      if (result.error !== undefined) throw new Error(`tmux is needed: ${result.error.message}`)
-      return result
-    }
-    const started = tmux("new-session", "-d", "-s", "tree", "-x", String(columns), "-y", "50", script)
-    assert.strictEqual(started.status, 0, started.stderr)
-    try {
-      assert.strictEqual(tmux("pipe-pane", "-t", "tree", "-o", `cat >> ${quote(raw)}`).status, 0)
-      fs.writeFileSync(go, "")
-      const deadline = Date.now() + 60_000
-      while (!fs.existsSync(done) || fs.readFileSync(done, "utf8") === "") {
-        if (Date.now() > deadline) throw new Error(`${program} image ls --tree did not finish in a terminal`)
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300))
-      // Deno itself clears its (module loading) progress line on a terminal before the program writes anything.
-      const text = fs.readFileSync(raw, "utf8")
-      const own = program === "dockhand" && Harness.runtime === "deno"
-        ? text.replace(/^(?:\x1b\[0G\x1b\[2K\x1b\[J)+/, "")
-        : text
-      return { raw: own, code: Number(fs.readFileSync(done, "utf8").trim()) }
-    } finally {
-      tmux("kill-server")
-    }
+    const pane = await TmuxPane.inTerminal(world, `${program}-${columns}`, [
+      ...command,
+      "image",
+      "ls",
+      "--tree",
+      ...args
+    ], {
+      columns,
+      rows: 50
+    })
+    // Deno itself clears its (module loading) progress line on a terminal before the program writes anything.
+    const text = Buffer.from(pane.raw, "latin1").toString("utf8")
+    const own = program === "dockhand" && Harness.runtime === "deno"
+      ? text.replace(/^(?:\x1b\[0G\x1b\[2K\x1b\[J)+/, "")
+      : text
+    return { raw: own, code: pane.code }
   }
 
   it(
