@@ -385,8 +385,10 @@ export interface Normalize {
    */
   readonly sections?: boolean | undefined
   /**
-   * Layer lines (`<12 hex>: …`) of concurrent transfers: group each run of them by layer, in order per layer, and
-   * drop the daemon's timing-dependent `Waiting`, `Verifying Checksum` and `Download complete` lines.
+   * Layer lines (`<12 hex>: …`) of concurrent transfers: group each run of them by layer, in order per layer, drop
+   * the daemon's timing-dependent `Waiting`, `Verifying Checksum` and `Download complete` lines, and keep one of a
+   * layer's line written twice in a row (the daemon's transfer watcher repeats its last progress when woken with
+   * nothing new; seen in CI as a doubled `Pull complete` on Engine 20.10).
    */
   readonly layers?: boolean | undefined
   /** Build output: docker's legacy-builder notice dropped, intermediate containers masked. */
@@ -435,17 +437,19 @@ const normalizeFixed = (text: string, options: Normalize): string => {
   return out
 }
 
-/** Stable-sorts each run of `<id>: …` lines by layer id, keeping each layer's own lines in order. */
+/**
+ * Stable-sorts each run of `<id>: …` lines by layer id, keeping each layer's own lines in order, and drops a line
+ * that repeats the one before it for the same layer.
+ */
 const groupLayerLines = (text: string): string => {
   const lines = text.split("\n")
   const out: Array<string> = []
   let block: Array<string> = []
   const flush = () => {
-    out.push(
-      ...block.map((line, i) => [line, i] as const).sort(([a, i], [b, j]) =>
-        a.slice(0, 12) < b.slice(0, 12) ? -1 : a.slice(0, 12) > b.slice(0, 12) ? 1 : i - j
-      ).map(([line]) => line)
-    )
+    const sorted = block.map((line, i) => [line, i] as const).sort(([a, i], [b, j]) =>
+      a.slice(0, 12) < b.slice(0, 12) ? -1 : a.slice(0, 12) > b.slice(0, 12) ? 1 : i - j
+    ).map(([line]) => line)
+    out.push(...sorted.filter((line, i) => i === 0 || line !== sorted[i - 1]))
     block = []
   }
   for (const line of lines) {
