@@ -11,6 +11,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import * as BuildHarness from "./BuildHarness.ts"
 import * as Harness from "./Harness.ts"
+import * as TmuxPane from "./TmuxPane.ts"
 
 let world: Harness.World
 let context = ""
@@ -129,4 +130,42 @@ describe("build with BuildKit at its limits", () => {
       "#N CANCELED"
     ])
   }, 300_000)
+
+  it(
+    "SIGINT mid-RUN on a terminal: the step drawn CANCELED in the last frame as docker draws it, then its last line",
+    async () => {
+      const ends: Record<string, ReadonlyArray<string>> = {}
+      const screens: Array<string> = []
+      for (const program of ["docker", "dockhand"] as const) {
+        const marker = String(3000 + Math.floor(Math.random() * 6000))
+        const dir = Harness.writeTree(world, `int-tty-${program}`, {
+          "Dockerfile": `FROM scratch\nCOPY busybox /bin/sh\nRUN echo started && sleep ${marker} && echo never\n`,
+          "busybox": fs.readFileSync(Harness.BUSYBOX)
+        })
+        fs.chmodSync(path.join(dir, "busybox"), 0o755)
+        const command = program === "docker" ? ["docker"] : Harness.dockhandCommand
+        const args = ["build", "--progress=tty", "--no-cache", "--network", "none", dir]
+        // Ctrl-C once the step is drawn (the live view shows no output lines on a screen this size)
+        const drawn = new RegExp(`RUN echo started && sleep ${marker}`)
+        const shown = await TmuxPane.inTerminal(world, `int-${program}`, [...command, ...args], undefined, drawn)
+        assert.strictEqual(shown.code, 130, `${program}: ${shown.screen}`)
+        screens.push(`${program}:\n${shown.screen}`)
+        // the interrupted step's line (its timer masked) and the last line; the terminal's echo of the key (`^C`)
+        // stays where the cursor was when it came, or is drawn over, depending on when the next frame comes
+        const lines = shown.lines.filter((line) => line !== "^C")
+        ends[program] = [
+          ...lines.filter((line) => line.includes("RUN echo started")).map((line) =>
+            line.replaceAll(marker, "<n>").replace(/\s+\d+\.\ds$/, " <t>")
+          ),
+          lines.at(-1)!
+        ]
+      }
+      assert.deepStrictEqual(ends["dockhand"], ends["docker"], screens.join("\n"))
+      assert.deepStrictEqual(ends["docker"], [
+        " => CANCELED [2/2] RUN echo started && sleep <n> && echo never <t>",
+        "ERROR: failed to build: failed to solve: Canceled: context canceled"
+      ])
+    },
+    300_000
+  )
 })
