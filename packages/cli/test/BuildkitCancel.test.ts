@@ -81,6 +81,33 @@ describe("Buildkit.run interrupted", () => {
       )
     }))
 
+  it.effect("before the daemon has reported anything, stops at once without asking it to cancel", () =>
+    Effect.gen(function*() {
+      const terminal = Terminal.makeTest()
+      const cancelled = yield* Deferred.make<void>()
+      const reading = yield* Deferred.make<void>()
+      const service = yield* Effect.gen(function*() {
+        return yield* Terminal.Terminal
+      }).pipe(Effect.provide(terminal.layer))
+      // the request is made, the daemon has sent nothing yet
+      const silent = Stream.fromEffect(Deferred.succeed(reading, undefined)).pipe(
+        Stream.drain,
+        Stream.concat(Stream.never)
+      )
+      const fiber = yield* Effect.forkChild(
+        Buildkit.run(Progress.make(silent), {
+          mode: "plain",
+          quietId: false,
+          iidfile: undefined,
+          cancel: Deferred.succeed(cancelled, undefined)
+        }, service)
+      )
+      yield* Deferred.await(reading)
+      yield* Fiber.interrupt(fiber)
+      assert.isFalse(yield* Deferred.isDone(cancelled))
+      assert.strictEqual(terminal.stderr(), "ERROR: failed to build: failed to solve: Canceled: context canceled\n")
+    }))
+
   it.effect("stops reading after 5 s when the daemon reports nothing more, with buildx's last line", () =>
     Effect.gen(function*() {
       const { cancelled, interrupting, terminal } = yield* interrupted(false)
