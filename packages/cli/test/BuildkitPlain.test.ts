@@ -59,6 +59,18 @@ describe("BuildkitPlain", () => {
     )
   })
 
+  it("draws a build cancelled in the daemon (POST /build/cancel) as buildx: the running step CANCELED, no summary", () => {
+    assert.strictEqual(
+      mask(draw("canceled.jsonl")).split("\n\n").at(-1),
+      [
+        "#4 [2/2] RUN echo started && sleep 600 && echo never",
+        "#4 <t> started",
+        "#4 CANCELED",
+        ""
+      ].join("\n")
+    )
+  })
+
   it("shows cache hits, sub-task lines with done, and the warnings summary in yellow", () => {
     const text = mask(draw("cached.jsonl"))
     assert.include(text, "#3 [base 1/2] COPY busybox /bin/sh\n#3 CACHED\n")

@@ -149,6 +149,19 @@ describe("BuildkitTty", () => {
     assert.include(lines, header("[+] Building 0.2s (6/6) FINISHED"))
   })
 
+  it("ends a build cancelled in the daemon (POST /build/cancel) with the running step CANCELED in yellow", () => {
+    const { display, now, size, text } = play(
+      "canceled.jsonl",
+      { columns: 100, rows: 40 },
+      BuildkitTty.colors(() => undefined)
+    )
+    const final = display.frame(now + 1000, size, true)
+    const lines = screen(text + final).filter((line) => line !== "")
+    assert.match(lines[0]!, /^\[\+\] Building \d+\.\ds \(4\/4\) FINISHED /)
+    assert.include(final, `\x1b[33m${job(" => CANCELED [2/2] RUN echo started && sleep 600 && echo never", "1.3s")}\n`)
+    assert.strictEqual(display.errorLogs(), "")
+  })
+
   it("while running, draws only as many steps as the screen has rows, and clears lines a shorter frame leaves", () => {
     const { display, now } = play("ok.jsonl")
     const small = display.frame(now, { columns: 100, rows: 6 }, false)

@@ -387,6 +387,12 @@ export interface Service {
     context: Stream.Stream<Uint8Array, DockerError.DockerError>,
     options?: BuildOptions
   ) => Progress.Progress
+  /**
+   * Cancels a running build by the `buildId` it was started with (`POST /build/cancel`): the daemon stops the build
+   * and ends its progress stream with what it reports last (with BuildKit, the running steps as cancelled) and a
+   * `context canceled` error. An id the daemon does not know is not an error.
+   */
+  readonly buildCancel: (buildId: string) => Effect.Effect<void, DockerError.DockerError>
   /** Removes build cache. */
   readonly buildCachePrune: (
     options?: BuildCachePruneOptions
@@ -822,6 +828,11 @@ export const make = Effect.gen(function*() {
       options.version === "2" ? Request.buildkitMessages : Request.messages
     )
 
+  const buildCancel = Effect.fn("Images.buildCancel")(function*(buildId: string) {
+    const request = HttpClientRequest.post("/build/cancel").pipe(Request.withQuery({ id: buildId }))
+    yield* engine.execute({ operation: "BuildCancel" }, request)
+  })
+
   const buildCachePrune = Effect.fn("Images.buildCachePrune")(function*(options: BuildCachePruneOptions = {}) {
     const call = { operation: "BuildPrune" }
     const version = yield* engine.apiVersion
@@ -897,6 +908,7 @@ export const make = Effect.gen(function*() {
     load,
     import: importImage,
     build,
+    buildCancel,
     buildCachePrune,
     commit,
     distributionInspect

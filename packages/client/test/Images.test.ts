@@ -529,6 +529,21 @@ describe("Images.build with BuildKit", () => {
     }))
 })
 
+describe("Images.buildCancel", () => {
+  it.effect("posts the build's id to /build/cancel; a daemon error is a typed failure", () =>
+    Effect.gen(function*() {
+      const daemon = FakeDaemon.make(() => new Response(null, { status: 200 }))
+      yield* run(daemon, (images) => images.buildCancel("b1d"))
+      const [request] = withoutPing(daemon.requests)
+      assert.strictEqual(request!.method, "POST")
+      assert.strictEqual(request!.path.replace(/^\/v[\d.]+/, ""), "/build/cancel")
+      assert.deepStrictEqual(request!.query, [["id", "b1d"]])
+      const refused = FakeDaemon.make(() => FakeDaemon.daemonError(500, "no builder"))
+      const error = yield* Effect.flip(run(refused, (images) => images.buildCancel("b1d")))
+      assert.include(error.message, "no builder")
+    }))
+})
+
 describe("Images.buildCachePrune and commit", () => {
   it.effect("sends keep-storage before API 1.48 and reserved-space from it", () =>
     Effect.gen(function*() {

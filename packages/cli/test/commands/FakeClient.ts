@@ -115,6 +115,7 @@ export const make = (daemon: FakeDaemon = {}) => {
           Effect.as(Stream.fromIterable(daemon.progress ?? []))
         )
       )),
+    buildCancel: (buildId) => record("buildCancel", buildId),
     buildCachePrune: () => Effect.succeed({ CachesDeleted: null, SpaceReclaimed: 0 }),
     commit: () => Effect.succeed({ Id: "sha256:0" }),
     distributionInspect: (reference) => Effect.fail(notFound("DistributionInspect", reference))

@@ -26,12 +26,15 @@ export interface Screen {
  * Runs a command in the world's environment in a fresh 160×40 tmux pane (a private tmux server, killed after): the
  * final screen, the raw bytes written to the pane (`pipe-pane`) and the exit code. Needs tmux
  * (`scripts/engines/install.sh` installs it); fails when it is missing or the command does not finish in 90 s.
+ * With `interruptWhen`, Ctrl-C is typed into the pane (SIGINT to its foreground processes, as a user does) once the
+ * bytes written to the pane match it.
  */
 export const inTerminal = async (
   world: Harness.World,
   name: string,
   command: ReadonlyArray<string>,
-  size: { readonly columns: number; readonly rows: number } = { columns: 160, rows: 40 }
+  size: { readonly columns: number; readonly rows: number } = { columns: 160, rows: 40 },
+  interruptWhen?: RegExp
 ): Promise<Screen> => {
   const dir = fs.mkdtempSync(path.join(world.dir, `tty-${name}-`))
   const go = path.join(dir, "go")
@@ -45,6 +48,8 @@ export const inTerminal = async (
       ...Object.entries(world.env).map(([key, value]) => `export ${key}=${quote(value)}`),
       `cd ${quote(world.dir)}`,
       `while [ ! -e ${quote(go)} ]; do sleep 0.05; done`,
+      // Ctrl-C reaches this shell too: it waits for the command's exit code (the command keeps its own handling)
+      ...(interruptWhen === undefined ? [] : ["trap : INT"]),
       command.map(quote).join(" "),
       `echo $? > ${quote(done)}`,
       "sleep 120",
@@ -66,8 +71,13 @@ export const inTerminal = async (
     assert.strictEqual(tmux("pipe-pane", "-t", "s", "-o", `cat >> ${quote(raw)}`).status, 0)
     fs.writeFileSync(go, "")
     const deadline = Date.now() + 90_000
+    let interrupt = interruptWhen
     while (!fs.existsSync(done) || fs.readFileSync(done, "utf8") === "") {
       if (Date.now() > deadline) throw new Error(`${command.join(" ")} did not finish in a terminal`)
+      if (interrupt !== undefined && fs.existsSync(raw) && interrupt.test(fs.readFileSync(raw, "latin1"))) {
+        assert.strictEqual(tmux("send-keys", "-t", "s", "C-c").status, 0)
+        interrupt = undefined
+      }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     await new Promise((resolve) => setTimeout(resolve, 300)) // let tmux draw the last bytes

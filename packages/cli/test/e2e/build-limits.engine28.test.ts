@@ -2,7 +2,8 @@
  * `build` with BuildKit on Docker Engine 28.5 at its limits: a 1 GiB context sent as a tar in flat memory (the peak
  * RSS of dockhand's process, polled from `/proc/<pid>/status`, stays near that of a build of a tiny context), and a
  * build interrupted with SIGINT while a `RUN` step runs, side by side with `docker build` (buildx 0.29): the same
- * exit code and last line, and nothing left running in the daemon (the step's process is gone).
+ * exit code, the step shown `#N CANCELED` as the daemon last reports it, the same last line, and nothing left
+ * running in the daemon (the step's process is gone).
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
@@ -10,6 +11,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import * as BuildHarness from "./BuildHarness.ts"
 import * as Harness from "./Harness.ts"
+import * as TmuxPane from "./TmuxPane.ts"
 
 let world: Harness.World
 let context = ""
@@ -86,7 +88,8 @@ describe("build with BuildKit at its limits", () => {
     assert.isBelow(added, 160 * 1024 ** 2, `peak RSS ${run.peak()} against ${small.peak()} for a tiny context`)
   }, 300_000)
 
-  it("SIGINT while a RUN step runs: docker's exit code and last line, and the step stops in the daemon", async () => {
+  it("SIGINT mid-RUN: docker's CANCELED step, exit code and last line, and the step stops in the daemon", async () => {
+    const ends: Record<string, ReadonlyArray<string>> = {}
     for (const program of ["docker", "dockhand"] as const) {
       const marker = String(3000 + Math.floor(Math.random() * 6000))
       const dir = Harness.writeTree(world, `int-${program}`, {
@@ -114,6 +117,55 @@ describe("build with BuildKit at its limits", () => {
         if (Date.now() > gone) throw new Error(`${program}: the RUN step still runs in the daemon after SIGINT`)
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
+      // the interrupted step's block as the daemon last reported it, then the last line (times and marker masked;
+      // the step's number too: on Bun the context goes as a tar, without a session's internal steps)
+      ends[program] = build.stderr().trimEnd().split("\n").slice(-4).map((line) =>
+        line.replaceAll(marker, "<n>").replace(/^#\d+ /, "#N ").replace(/^#N \d+\.\d+ /, "#N <t> ")
+      )
     }
+    assert.deepStrictEqual(ends["dockhand"], ends["docker"])
+    assert.deepStrictEqual(ends["docker"]!.slice(0, 3), [
+      "#N [2/2] RUN echo started && sleep <n> && echo never",
+      "#N <t> started",
+      "#N CANCELED"
+    ])
   }, 300_000)
+
+  it(
+    "SIGINT mid-RUN on a terminal: the step drawn CANCELED in the last frame as docker draws it, then its last line",
+    async () => {
+      const ends: Record<string, ReadonlyArray<string>> = {}
+      const screens: Array<string> = []
+      for (const program of ["docker", "dockhand"] as const) {
+        const marker = String(3000 + Math.floor(Math.random() * 6000))
+        const dir = Harness.writeTree(world, `int-tty-${program}`, {
+          "Dockerfile": `FROM scratch\nCOPY busybox /bin/sh\nRUN echo started && sleep ${marker} && echo never\n`,
+          "busybox": fs.readFileSync(Harness.BUSYBOX)
+        })
+        fs.chmodSync(path.join(dir, "busybox"), 0o755)
+        const command = program === "docker" ? ["docker"] : Harness.dockhandCommand
+        const args = ["build", "--progress=tty", "--no-cache", "--network", "none", dir]
+        // Ctrl-C once the step is drawn (the live view shows no output lines on a screen this size)
+        const drawn = new RegExp(`RUN echo started && sleep ${marker}`)
+        const shown = await TmuxPane.inTerminal(world, `int-${program}`, [...command, ...args], undefined, drawn)
+        assert.strictEqual(shown.code, 130, `${program}: ${shown.screen}`)
+        screens.push(`${program}:\n${shown.screen}`)
+        // the interrupted step's line (its timer masked) and the last line; the terminal's echo of the key (`^C`)
+        // stays where the cursor was when it came, or is drawn over, depending on when the next frame comes
+        const lines = shown.lines.filter((line) => line !== "^C")
+        ends[program] = [
+          ...lines.filter((line) => line.includes("RUN echo started")).map((line) =>
+            line.replaceAll(marker, "<n>").replace(/\s+\d+\.\ds$/, " <t>")
+          ),
+          lines.at(-1)!
+        ]
+      }
+      assert.deepStrictEqual(ends["dockhand"], ends["docker"], screens.join("\n"))
+      assert.deepStrictEqual(ends["docker"], [
+        " => CANCELED [2/2] RUN echo started && sleep <n> && echo never <t>",
+        "ERROR: failed to build: failed to solve: Canceled: context canceled"
+      ])
+    },
+    300_000
+  )
 })

@@ -17,6 +17,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http2 from "node:http2"
 import type { Duplex } from "node:stream"
+import * as DrainWrite from "./drainWrite.ts"
 
 /** A call's end other than OK: a gRPC status code and its message (never holding a secret). */
 export class GrpcStatus extends Data.TaggedError("GrpcStatus")<{ readonly code: number; readonly message: string }> {}
@@ -80,27 +81,22 @@ const sender = (stream: Http2.ServerHttp2Stream) => {
     stream.uncork()
   }
   return (framed: Uint8Array, written?: () => void): Effect.Effect<void, GrpcStatus> =>
-    Effect.callback<void, GrpcStatus>((resume) => {
-      if (stream.destroyed || stream.closed) return resume(Effect.fail(cancelled))
-      if (!corked) {
-        corked = true
-        stream.cork()
-        process.nextTick(uncork)
-      }
-      const ready = written === undefined ? stream.write(framed) : stream.write(framed, () => written())
-      if (ready || stream.writableLength < maxBuffered) return resume(Effect.void)
-      const drained = () => {
-        stream.off("close", gone)
-        resume(Effect.void)
-      }
-      const gone = () => {
-        stream.off("drain", drained)
-        resume(Effect.fail(cancelled))
-      }
-      stream.once("drain", drained)
-      stream.once("close", gone)
+    DrainWrite.write(stream, {
+      closed: () => stream.destroyed || stream.closed,
+      write: () => {
+        if (!corked) {
+          corked = true
+          stream.cork()
+          process.nextTick(uncork)
+        }
+        const ready = written === undefined ? stream.write(framed) : stream.write(framed, () => written())
+        return ready || stream.writableLength < maxBuffered
+      },
       // what is corked is written out now, or `drain` would wait for it
-      if (corked) uncork()
+      waiting: () => {
+        if (corked) uncork()
+      },
+      gone: cancelled
     })
 }
 

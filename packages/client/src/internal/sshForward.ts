@@ -21,6 +21,7 @@ import type { Socket } from "node:net"
 import * as DockerError from "../DockerError.ts"
 import * as DockerPlatform from "../DockerPlatform.ts"
 import * as Errno from "../Errno.ts"
+import * as DrainWrite from "./drainWrite.ts"
 import * as Grpc from "./grpcServer.ts"
 
 /** BuildKit's agent id when none is given. */
@@ -134,20 +135,10 @@ const fromAgent = (socket: Socket): Stream.Stream<Uint8Array, Grpc.GrpcStatus> =
 
 /** Writes to the agent, waiting while its socket buffers. */
 const toAgent = (socket: Socket) => (bytes: Uint8Array): Effect.Effect<void, Grpc.GrpcStatus> =>
-  Effect.callback<void, Grpc.GrpcStatus>((resume) => {
-    const gone = new Grpc.GrpcStatus({ code: Grpc.code.unknown, message: "the agent closed the connection" })
-    if (socket.destroyed || !socket.writable) return resume(Effect.fail(gone))
-    if (socket.write(bytes)) return resume(Effect.void)
-    const drained = () => {
-      socket.off("close", closed)
-      resume(Effect.void)
-    }
-    const closed = () => {
-      socket.off("drain", drained)
-      resume(Effect.fail(gone))
-    }
-    socket.once("drain", drained)
-    socket.once("close", closed)
+  DrainWrite.write(socket, {
+    closed: () => socket.destroyed || !socket.writable,
+    write: () => socket.write(bytes),
+    gone: new Grpc.GrpcStatus({ code: Grpc.code.unknown, message: "the agent closed the connection" })
   })
 
 /** The longest agent message passed on (OpenSSH's agent refuses longer ones too). */

@@ -14,8 +14,12 @@
  * `cliPluginsExtraDirs` points at `DOCKHAND_DOCKER28_CLI_PLUGINS`) and `DOCKER_HOST` set to the 28.5 socket, so the
  * user's own docker settings never play a part. Only loopback traffic: the registry is `DOCKHAND_REGISTRY`.
  */
+import { BuildkitTrace } from "@dockhand/codecs"
+import type { JsonMessage } from "@dockhand/models"
 import * as Effect from "effect/Effect"
 import { Tar } from "effect/encoding"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
@@ -24,7 +28,7 @@ import * as os from "node:os"
 import * as nodePath from "node:path"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
-import { BUSYBOX_PATH, Runtime } from "./Conformance.ts"
+import { BUSYBOX_PATH, EnginesMissing, Runtime } from "./Conformance.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // The engine
@@ -78,6 +82,81 @@ export const readEngine28 = (): Engine28 => {
  */
 export const layer28 = (engine: Engine28, apiVersion = "1.51") =>
   Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: engine.sock }), apiVersion })
+
+/**
+ * The unix socket of dockerd 28.5 alone, for the tests that need nothing else (the BuildKit session builds); throws
+ * {@link EnginesMissing} (the tests fail, never skip) when it is not set or not there.
+ */
+export const socket28 = (): string => {
+  const sock = process.env["DOCKHAND_DOCKER28_SOCK"] ?? ""
+  if (sock === "" || !fs.existsSync(sock)) {
+    throw new EnginesMissing(
+      "The Engine 28.5 tests need DOCKHAND_DOCKER28_SOCK (a running dockerd 28.5): start the engines with " +
+        "`bash scripts/engines/start.sh` and `source $DOCKHAND_ENGINES_DIR/env.sh`."
+    )
+  }
+  return sock
+}
+
+/**
+ * The client's services for Engine 28.5 ({@link socket28}) through this runtime's entry, the API version negotiated
+ * as a user's client negotiates it.
+ */
+export const negotiatedLayer28 = () => Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket28() }) })
+
+// ---------------------------------------------------------------------------------------------------------------
+// BuildKit builds through a session
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The start of a Dockerfile whose image has busybox as `/bin/sh` (from a context made by {@link busyboxContext}). */
+export const BUSYBOX_BASE = "FROM scratch\nCOPY busybox /bin/sh\n"
+
+/**
+ * A build context in a new temp dir (named `prefix…`): busybox as `busybox`, `dockerfile` as `Dockerfile`, and
+ * `files` (by path in the context, parent directories made).
+ */
+export const busyboxContext = (
+  prefix: string,
+  dockerfile: string,
+  files: Readonly<Record<string, string>> = {}
+): string => {
+  const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), prefix))
+  fs.copyFileSync(BUSYBOX_PATH, nodePath.join(dir, "busybox"))
+  fs.writeFileSync(nodePath.join(dir, "Dockerfile"), dockerfile)
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(nodePath.dirname(nodePath.join(dir, name)), { recursive: true })
+    fs.writeFileSync(nodePath.join(dir, name), content)
+  }
+  return dir
+}
+
+/**
+ * A BuildKit build of `session` (its context directory, secrets, agents) with `RUN` steps without network and
+ * without cache, plus `options`; every message the build streams, collected.
+ */
+export const sessionBuild = (
+  session: NonNullable<Images.BuildOptions["session"]>,
+  options: Omit<Images.BuildOptions, "session"> = {}
+) =>
+  Effect.gen(function*() {
+    const images = yield* Images.Images
+    return yield* Stream.runCollect(
+      images.build(Stream.empty, { version: "2", networkMode: "none", noCache: true, ...options, session }).messages
+    )
+  })
+
+/** What the trace of a build's messages shows: its steps' names (each once, in order) and all output text. */
+export const traceOutput = (messages: ReadonlyArray<JsonMessage.Message>) => {
+  const lines: Array<string> = []
+  const names: Array<string> = []
+  for (const message of messages) {
+    const read = BuildkitTrace.fromMessage(message)
+    if (Result.isFailure(read) || Option.isNone(read.success)) continue
+    for (const vertex of read.success.value.vertexes) names.push(vertex.name)
+    for (const log of read.success.value.logs) lines.push(new TextDecoder().decode(log.data))
+  }
+  return { text: lines.join(""), names: [...new Set(names)] }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The docker CLI 28.5

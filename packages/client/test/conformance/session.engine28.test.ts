@@ -5,64 +5,29 @@
  * here (files of many chunks and many files arrive whole, hard links stay links), a `RUN --mount=type=secret` sees the secret (from a value, a file, an environment variable) and leaves no
  * trace in the image or its history, and an interrupted build leaves no connection open.
  */
-import { BuildkitTrace } from "@dockhand/codecs"
-import type { JsonMessage } from "@dockhand/models"
 import { assert, describe, layer } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
 import * as C from "./Conformance.ts"
+import * as Fx from "./Fixtures28.ts"
 
 const RUN_ID = C.makeRunId()
 const REPO = `dockhand-conformance/${RUN_ID}-session`
 
-const socket = (): string => {
-  const sock = process.env["DOCKHAND_DOCKER28_SOCK"] ?? ""
-  if (sock === "" || !fs.existsSync(sock)) {
-    throw new C.EnginesMissing(
-      "The Engine 28.5 tests need DOCKHAND_DOCKER28_SOCK (a running dockerd 28.5): start the engines with " +
-        "`bash scripts/engines/start.sh` and `source $DOCKHAND_ENGINES_DIR/env.sh`."
-    )
-  }
-  return sock
-}
-
-const docker28 = C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket() }) })
+const docker28 = Fx.negotiatedLayer28()
 
 /** A context directory with busybox, the given files, and a Dockerfile. */
-const contextDir = (dockerfile: string, files: Readonly<Record<string, string>> = {}): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-session-"))
-  fs.copyFileSync(C.BUSYBOX_PATH, path.join(dir, "busybox"))
-  fs.writeFileSync(path.join(dir, "Dockerfile"), dockerfile)
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
-    fs.writeFileSync(path.join(dir, name), content)
-  }
-  return dir
-}
-
-const output = (messages: ReadonlyArray<JsonMessage.Message>) => {
-  const lines: Array<string> = []
-  const names: Array<string> = []
-  for (const message of messages) {
-    const read = BuildkitTrace.fromMessage(message)
-    if (Result.isFailure(read) || Option.isNone(read.success)) continue
-    for (const vertex of read.success.value.vertexes) names.push(vertex.name)
-    for (const log of read.success.value.logs) lines.push(new TextDecoder().decode(log.data))
-  }
-  return { text: lines.join(""), names: [...new Set(names)] }
-}
+const contextDir = (dockerfile: string, files: Readonly<Record<string, string>> = {}): string =>
+  Fx.busyboxContext("dockhand-session-", dockerfile, files)
 
 /** The sockets this process has open to the engine's socket path (Linux: `/proc/self/fd` and `/proc/net/unix`). */
 const openFds = () => fs.readdirSync("/proc/self/fd").length
@@ -91,7 +56,7 @@ if (C.entryName === "bun") {
         Effect.gen(function*() {
           const images = yield* Images.Images
           const dir = contextDir(
-            `FROM scratch\nCOPY busybox /bin/sh\nCOPY . /ctx\nRUN ["/bin/sh", "-c", "cd /ctx && find . | sort"]\n`,
+            `${Fx.BUSYBOX_BASE}COPY . /ctx\nRUN ["/bin/sh", "-c", "cd /ctx && find . | sort"]\n`,
             {
               ".dockerignore": "ignored\n*.log\n!keep.log\n",
               "kept/a.txt": "a\n",
@@ -101,17 +66,8 @@ if (C.entryName === "bun") {
             }
           )
           const tag = `${REPO}:ctx`
-          const messages = yield* Stream.runCollect(
-            images.build(Stream.empty, {
-              version: "2",
-              networkMode: "none",
-              noCache: true,
-              tags: [tag],
-              labels: { [C.LABEL_KEY]: RUN_ID },
-              session: { context: dir }
-            }).messages
-          )
-          const { names, text } = output(messages)
+          const messages = yield* Fx.sessionBuild({ context: dir }, { tags: [tag], labels: { [C.LABEL_KEY]: RUN_ID } })
+          const { names, text } = Fx.traceOutput(messages)
           assert.include(names, "[internal] load build definition from Dockerfile")
           assert.include(names, "[internal] load .dockerignore")
           assert.include(names, "[internal] load build context")
@@ -127,7 +83,7 @@ if (C.entryName === "bun") {
         Effect.gen(function*() {
           const images = yield* Images.Images
           const dir = contextDir(
-            `FROM scratch\nCOPY busybox /bin/sh\nCOPY . /ctx\n` +
+            `${Fx.BUSYBOX_BASE}COPY . /ctx\n` +
               `RUN ["/bin/sh", "-c", "cd /ctx && find data many -type f | sort | xargs sha256sum"]\n`
           )
           // deterministic bytes: chunk boundaries (32 KiB) met exactly, just past, within many chunks
@@ -146,17 +102,8 @@ if (C.entryName === "bun") {
             fs.writeFileSync(path.join(dir, name), content)
           }
           const tag = `${REPO}:bytes`
-          const messages = yield* Stream.runCollect(
-            images.build(Stream.empty, {
-              version: "2",
-              networkMode: "none",
-              noCache: true,
-              tags: [tag],
-              labels: { [C.LABEL_KEY]: RUN_ID },
-              session: { context: dir }
-            }).messages
-          )
-          const { text } = output(messages)
+          const messages = yield* Fx.sessionBuild({ context: dir }, { tags: [tag], labels: { [C.LABEL_KEY]: RUN_ID } })
+          const { text } = Fx.traceOutput(messages)
           for (const [name, content] of Object.entries(files)) {
             assert.include(text, `${createHash("sha256").update(content).digest("hex")}  ${name}\n`)
           }
@@ -167,23 +114,14 @@ if (C.entryName === "bun") {
         Effect.gen(function*() {
           const images = yield* Images.Images
           const dir = contextDir(
-            `FROM scratch\nCOPY busybox /bin/sh\nCOPY . /ctx\n` +
+            `${Fx.BUSYBOX_BASE}COPY . /ctx\n` +
               `RUN ["/bin/sh", "-c", "stat -c 'inode=%i links=%h %n' /ctx/h/a /ctx/h/b /ctx/z"]\n`,
             { "h/a": "linked\n", "z": "alone\n" }
           )
           fs.linkSync(path.join(dir, "h/a"), path.join(dir, "h/b"))
           const tag = `${REPO}:links`
-          const messages = yield* Stream.runCollect(
-            images.build(Stream.empty, {
-              version: "2",
-              networkMode: "none",
-              noCache: true,
-              tags: [tag],
-              labels: { [C.LABEL_KEY]: RUN_ID },
-              session: { context: dir }
-            }).messages
-          )
-          const { text } = output(messages)
+          const messages = yield* Fx.sessionBuild({ context: dir }, { tags: [tag], labels: { [C.LABEL_KEY]: RUN_ID } })
+          const { text } = Fx.traceOutput(messages)
           const inode = (name: string) => new RegExp(`inode=(\\d+) links=(\\d+) ${name}\n`).exec(text)?.slice(1)
           const a = inode("/ctx/h/a")
           assert.isDefined(a)
@@ -218,30 +156,25 @@ if (C.entryName === "bun") {
           fs.writeFileSync(secretFile, `file-${value}`)
           process.env["DOCKHAND_TEST_SECRET"] = `env-${value}`
           const dir = contextDir(
-            "FROM scratch\nCOPY busybox /bin/sh\n" +
+            Fx.BUSYBOX_BASE +
               "RUN --mount=type=secret,id=v --mount=type=secret,id=f --mount=type=secret,id=e " +
               "cat /run/secrets/v /run/secrets/f /run/secrets/e | /bin/sh -c 'busybox md5sum'\n"
           )
           const tag = `${REPO}:secret`
-          const messages = yield* Stream.runCollect(
-            images.build(Stream.empty, {
-              version: "2",
-              networkMode: "none",
-              noCache: true,
-              tags: [tag],
-              session: {
-                context: dir,
-                secrets: [
-                  { id: "v", source: { _tag: "Value", value: Redacted.make(value) } },
-                  { id: "f", source: { _tag: "File", path: secretFile } },
-                  { id: "e", source: { _tag: "Env", name: "DOCKHAND_TEST_SECRET" } }
-                ]
-              }
-            }).messages
+          const messages = yield* Fx.sessionBuild(
+            {
+              context: dir,
+              secrets: [
+                { id: "v", source: { _tag: "Value", value: Redacted.make(value) } },
+                { id: "f", source: { _tag: "File", path: secretFile } },
+                { id: "e", source: { _tag: "Env", name: "DOCKHAND_TEST_SECRET" } }
+              ]
+            },
+            { tags: [tag] }
           )
           const { createHash } = yield* Effect.promise(() => import("node:crypto"))
           const digest = createHash("md5").update(`${value}file-${value}env-${value}`).digest("hex")
-          const { text } = output(messages)
+          const { text } = Fx.traceOutput(messages)
           assert.include(text, digest)
           assert.notInclude(JSON.stringify(messages), value)
           const history = yield* images.history(tag)
@@ -256,7 +189,7 @@ if (C.entryName === "bun") {
         Effect.gen(function*() {
           const images = yield* Images.Images
           const dir = contextDir(
-            "FROM scratch\nCOPY busybox /bin/sh\nRUN --mount=type=secret,id=missing,required=true true\n"
+            `${Fx.BUSYBOX_BASE}RUN --mount=type=secret,id=missing,required=true true\n`
           )
           const error = yield* Effect.flip(
             images.build(Stream.empty, { version: "2", networkMode: "none", session: { context: dir } }).outcome
@@ -279,7 +212,7 @@ if (C.entryName === "bun") {
             })
           )
           const withAuth = yield* Layer.build(
-            C.Runtime.layerWith({ host: `unix://${socket()}`, configDir: config })
+            C.Runtime.layerWith({ host: `unix://${Fx.socket28()}`, configDir: config })
           ).pipe(C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV }))
           const base = `${engines.registryTls}/dockhand-session/${RUN_ID}:base`
           yield* Effect.gen(function*() {
@@ -291,17 +224,8 @@ if (C.entryName === "bun") {
             const dir = contextDir(`FROM ${base}\nRUN busybox echo pulled-${RUN_ID}\n`)
             const tag = `${REPO}:from-registry`
             // no X-Registry-Config: the daemon can only get the credentials through the session
-            const messages = yield* Stream.runCollect(
-              images.build(Stream.empty, {
-                version: "2",
-                networkMode: "none",
-                noCache: true,
-                tags: [tag],
-                authConfigs: {},
-                session: { context: dir }
-              }).messages
-            )
-            assert.include(output(messages).text, `pulled-${RUN_ID}`)
+            const messages = yield* Fx.sessionBuild({ context: dir }, { tags: [tag], authConfigs: {} })
+            assert.include(Fx.traceOutput(messages).text, `pulled-${RUN_ID}`)
             assert.notInclude(JSON.stringify(messages), password)
             yield* images.remove(tag, { force: true })
             yield* images.remove(base, { force: true }).pipe(Effect.ignore)
@@ -310,7 +234,7 @@ if (C.entryName === "bun") {
           const empty = yield* C.tempDir("session-noauth")
           fs.writeFileSync(path.join(empty, "config.json"), "{}")
           const withoutAuth = yield* Layer.build(
-            C.Runtime.layerWith({ host: `unix://${socket()}`, configDir: empty })
+            C.Runtime.layerWith({ host: `unix://${Fx.socket28()}`, configDir: empty })
           ).pipe(C.withProcessEnv({ ...C.CLEAN_DOCKER_ENV }))
           const refused = yield* Effect.flip(
             Effect.gen(function*() {
@@ -332,7 +256,7 @@ if (C.entryName === "bun") {
       it.effect("an interrupted build closes its session connection", () =>
         Effect.gen(function*() {
           const images = yield* Images.Images
-          const dir = contextDir("FROM scratch\nCOPY busybox /bin/sh\nRUN busybox sleep 30\n")
+          const dir = contextDir(`${Fx.BUSYBOX_BASE}RUN busybox sleep 30\n`)
           const before = openFds()
           const running = yield* Deferred.make<void>()
           const fiber = yield* images.build(Stream.empty, {
@@ -342,7 +266,7 @@ if (C.entryName === "bun") {
             session: { context: dir }
           }).messages.pipe(
             Stream.tap((message) =>
-              output([message]).names.some((name) => name.startsWith("[2/2] RUN"))
+              Fx.traceOutput([message]).names.some((name) => name.startsWith("[2/2] RUN"))
                 ? Deferred.succeed(running, undefined)
                 : Effect.void
             ),

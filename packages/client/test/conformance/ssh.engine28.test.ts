@@ -6,52 +6,27 @@
  * required mount of an id the session does not forward fails the step with BuildKit's message; the agent
  * connections are closed when the build ends. On Bun a session is refused with a `WrongRuntime` reason.
  */
-import { BuildkitTrace } from "@dockhand/codecs"
-import type { JsonMessage } from "@dockhand/models"
 import { assert, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
 import * as SshAgent from "../utils/SshAgent.ts"
 import * as C from "./Conformance.ts"
+import * as Fx from "./Fixtures28.ts"
 
 const RUN_ID = C.makeRunId()
 
-const socket = (): string => {
-  const sock = process.env["DOCKHAND_DOCKER28_SOCK"] ?? ""
-  if (sock === "" || !fs.existsSync(sock)) {
-    throw new C.EnginesMissing(
-      "The Engine 28.5 tests need DOCKHAND_DOCKER28_SOCK (a running dockerd 28.5): start the engines with " +
-        "`bash scripts/engines/start.sh` and `source $DOCKHAND_ENGINES_DIR/env.sh`."
-    )
-  }
-  return sock
-}
-
-const docker28 = C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket() }) })
+const docker28 = Fx.negotiatedLayer28()
 
 /** A context with ssh-add and its libraries, and a Dockerfile ending in `RUN --mount=type=ssh<mount> ssh-add -l`. */
 const contextDir = (mount?: string, command?: string): string => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-ctx-"))
   SshAgent.writeContext(dir, C.BUSYBOX_PATH, mount, command)
   return dir
-}
-
-const logText = (messages: ReadonlyArray<JsonMessage.Message>) => {
-  const lines: Array<string> = []
-  for (const message of messages) {
-    const read = BuildkitTrace.fromMessage(message)
-    if (Result.isFailure(read) || Option.isNone(read.success)) continue
-    for (const log of read.success.value.logs) lines.push(new TextDecoder().decode(log.data))
-  }
-  return lines.join("")
 }
 
 /** The connections open to the agent's socket (Linux `ss`: established unix streams on that path). */
@@ -92,22 +67,15 @@ if (C.entryName === "bun") {
       it.effect("RUN --mount=type=ssh reaches the agent: ssh-add -l lists its key (default id, SSH_AUTH_SOCK)", () =>
         withAgent((agent) =>
           Effect.gen(function*() {
-            const images = yield* Images.Images
             const before = process.env["SSH_AUTH_SOCK"]
             process.env["SSH_AUTH_SOCK"] = agent.socket
-            const messages = yield* Stream.runCollect(
-              images.build(Stream.empty, {
-                version: "2",
-                networkMode: "none",
-                noCache: true,
-                labels: { [C.LABEL_KEY]: RUN_ID },
-                session: { context: contextDir(), ssh: [{ id: "default" }] }
-              }).messages
-            ).pipe(Effect.ensuring(Effect.sync(() => {
+            const messages = yield* Fx.sessionBuild({ context: contextDir(), ssh: [{ id: "default" }] }, {
+              labels: { [C.LABEL_KEY]: RUN_ID }
+            }).pipe(Effect.ensuring(Effect.sync(() => {
               if (before === undefined) delete process.env["SSH_AUTH_SOCK"]
               else process.env["SSH_AUTH_SOCK"] = before
             })))
-            assert.include(logText(messages), agent.fingerprint)
+            assert.include(Fx.traceOutput(messages).text, agent.fingerprint)
             // the build is over: no connection to the agent is left open
             assert.strictEqual(agentConnections(agent.socket), 0)
           })
@@ -116,40 +84,28 @@ if (C.entryName === "bun") {
       it.effect("a named id is forwarded to the mount that asks for it", () =>
         withAgent((agent) =>
           Effect.gen(function*() {
-            const images = yield* Images.Images
-            const messages = yield* Stream.runCollect(
-              images.build(Stream.empty, {
-                version: "2",
-                networkMode: "none",
-                noCache: true,
-                labels: { [C.LABEL_KEY]: RUN_ID },
-                session: {
-                  context: contextDir(",id=deploy,required=true"),
-                  ssh: [{ id: "deploy", socket: agent.socket }]
-                }
-              }).messages
+            const messages = yield* Fx.sessionBuild(
+              {
+                context: contextDir(",id=deploy,required=true"),
+                ssh: [{ id: "deploy", socket: agent.socket }]
+              },
+              { labels: { [C.LABEL_KEY]: RUN_ID } }
             )
-            assert.include(logText(messages), agent.fingerprint)
+            assert.include(Fx.traceOutput(messages).text, agent.fingerprint)
           })
         ))
 
       it.effect("the forwarded agent is read-only as with buildx: ssh-add -D fails, the key stays", () =>
         withAgent((agent) =>
           Effect.gen(function*() {
-            const images = yield* Images.Images
-            const messages = yield* Stream.runCollect(
-              images.build(Stream.empty, {
-                version: "2",
-                networkMode: "none",
-                noCache: true,
-                labels: { [C.LABEL_KEY]: RUN_ID },
-                session: {
-                  context: contextDir(",required=true", "ssh-add -D; echo removed=$?; ssh-add -l"),
-                  ssh: [{ id: "default", socket: agent.socket }]
-                }
-              }).messages
+            const messages = yield* Fx.sessionBuild(
+              {
+                context: contextDir(",required=true", "ssh-add -D; echo removed=$?; ssh-add -l"),
+                ssh: [{ id: "default", socket: agent.socket }]
+              },
+              { labels: { [C.LABEL_KEY]: RUN_ID } }
             )
-            const text = logText(messages)
+            const text = Fx.traceOutput(messages).text
             assert.include(text, "removed=1")
             assert.include(text, agent.fingerprint)
             const listed = execFileSync("ssh-add", ["-l"], {

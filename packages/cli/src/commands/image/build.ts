@@ -310,8 +310,14 @@ export const build = (name = "build", path = "image build") =>
             Failure.message("ERROR: --ssh needs a local directory context (a BuildKit session forwards the agent)")
           )
         }
+        // the build's id, to cancel it in the daemon on an interrupt and read its last reports (as buildx does)
+        const buildId = Array.from(
+          globalThis.crypto.getRandomValues(new Uint8Array(16)),
+          (byte) => byte.toString(16).padStart(2, "0")
+        ).join("")
         const progress = images.build(session === undefined ? contextTar : Stream.empty, {
           version: "2",
+          buildId,
           ...(session === undefined ? {} : { session }),
           tags: input.tag,
           ...(source.dockerfile === undefined ? {} : { dockerfile: source.dockerfile }),
@@ -331,7 +337,8 @@ export const build = (name = "build", path = "image build") =>
           mode: mode!,
           quietId: input.quiet || input.progress === "quiet", // buildx: --progress=quiet is -q (none is not)
           iidfile: Option.getOrUndefined(input.iidfile),
-          dockerfile: source.excerpt
+          dockerfile: source.excerpt,
+          cancel: images.buildCancel(buildId)
         }, terminal).pipe(
           Effect.catch((failure) =>
             contextError === undefined ? Effect.fail(failure) : Effect.fail(Failure.message(contextError))

@@ -328,10 +328,50 @@ const excerptFor = (
   )
 
 /**
+ * How long an interrupted build goes on reading what the daemon sends once asked to cancel (buildx stops reading its
+ * status stream when nothing came for 5 s): the daemon's last reports, the running steps as cancelled, come within
+ * a fraction of a second.
+ */
+const CANCEL_GRACE = "5 seconds"
+
+/**
+ * Reads the build with `reading`; when interrupted (SIGINT) after the daemon has begun to report (`started`), asks
+ * the daemon to `cancel` the build and goes on reading until the stream ends, for at most {@link CANCEL_GRACE}, as
+ * buildx reads its status stream to the end after a cancel: the views get the steps' last state (`#N CANCELED`).
+ * Before the daemon has reported anything, an interrupt stops the reading at once (closing the connection cancels
+ * the build in the daemon too).
+ */
+const readingUntilCancelled = <A, E>(
+  reading: Effect.Effect<A, E>,
+  started: () => boolean,
+  cancel: Effect.Effect<void, unknown>
+): Effect.Effect<A, E> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.forkChild(restore(reading))
+      return yield* restore(Fiber.join(fiber)).pipe(
+        Effect.onInterrupt(() =>
+          started()
+            ? cancel.pipe(
+              Effect.ignore,
+              Effect.andThen(Fiber.await(fiber)),
+              Effect.timeout(CANCEL_GRACE),
+              Effect.ignore,
+              Effect.andThen(Fiber.interrupt(fiber))
+            )
+            : Fiber.interrupt(fiber)
+        )
+      )
+    })
+  )
+
+/**
  * Runs a BuildKit build: the view `--progress` asks for on standard error (the live view on a terminal, the plain
  * one otherwise, raw JSON, or nothing with `quiet`), then the warnings summary; the image ID on standard output
  * with `-q`. A failure is worded as buildx words it (`ERROR: failed to build: failed to solve: ...`, exit 1), after
  * the failed step's last output lines and, in every mode, the excerpt of the `dockerfile` around its instruction.
+ * Interrupted, it asks the daemon to `cancel` the build (`Images.buildCancel` of the build's id) and shows what the
+ * daemon reports then (the running steps `CANCELED`) before buildx's last line.
  */
 export const run = (
   progress: Progress.Progress,
@@ -340,6 +380,8 @@ export const run = (
     readonly quietId: boolean
     readonly iidfile: string | undefined
     readonly dockerfile?: DockerfileSource | undefined
+    /** Cancels the build in the daemon (`POST /build/cancel` of its id); without it, an interrupt stops at once. */
+    readonly cancel?: Effect.Effect<void, unknown> | undefined
   },
   terminal: Terminal.Service
 ) =>
@@ -354,14 +396,19 @@ export const run = (
       ? rawJsonView(terminal, modules)
       : quietView
     const failed = failedSteps(modules)
+    let started = false
     const draw = (message: Parameters<typeof BuildkitTrace.fromMessage>[0]) => {
+      started = true
       if (view === quietView && options.dockerfile === undefined) return Effect.void
       const trace = modules.trace.fromMessage(message)
       if (Result.isFailure(trace) || Option.isNone(trace.success)) return Effect.void
       failed.add(trace.success.value)
       return view.update(trace.success.value)
     }
-    const outcome = yield* Progress.run(progress, draw).pipe(
+    const reading = Progress.run(progress, draw)
+    const outcome = yield* (
+      options.cancel === undefined ? reading : readingUntilCancelled(reading, () => started, options.cancel)
+    ).pipe(
       Effect.onExit(() => view.finish),
       // interrupted (SIGINT): buildx's last line once the daemon reports the cancelled solve
       Effect.onInterrupt(() =>
