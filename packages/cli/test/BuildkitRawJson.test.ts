@@ -28,6 +28,29 @@ describe("BuildkitRawJson", () => {
     assert.strictEqual(BuildkitRawJson.goTime(Date.UTC(2026, 11, 3, 4, 34, 34)), "2026-12-03T04:34:34Z")
   })
 
+  it("writes the nanoseconds the daemon sent, where milliseconds would lose the last digits", () => {
+    const exact = { seconds: 1796272474, nanos: 95_559_341 }
+    const millis = exact.seconds * 1000 + exact.nanos / 1_000_000
+    assert.strictEqual(BuildkitRawJson.goTime(millis), "2026-12-03T04:34:34.095559326Z")
+    assert.strictEqual(BuildkitRawJson.goTimeExact(exact), "2026-12-03T04:34:34.095559341Z")
+    const line = BuildkitRawJson.line({
+      vertexes: [{ digest: "sha256:1", inputs: [], name: "x", cached: false, started: millis, startedExact: exact }],
+      statuses: [{
+        id: "s",
+        vertex: "sha256:1",
+        name: "",
+        current: 0,
+        total: 0,
+        timestamp: millis,
+        timestampExact: exact
+      }],
+      logs: [{ vertex: "sha256:1", stream: 1, data: new Uint8Array([0x61]), timestamp: millis, timestampExact: exact }],
+      warnings: []
+    })
+    assert.strictEqual(line.match(/2026-12-03T04:34:34\.095559341Z/g)?.length, 3)
+    assert.notInclude(line, "095559326")
+  })
+
   it("prints each update as one line of client.SolveStatus JSON with buildx's field names", () => {
     const all = [...lines("ok.jsonl"), ...lines("cached.jsonl")]
     assert.isTrue(all.every((line) => line.endsWith("}\n") && !line.slice(0, -1).includes("\n")))

@@ -35,8 +35,22 @@ export const traceId = "moby.buildkit.trace"
 export const imageIdId = "moby.image.id"
 
 /**
+ * A time exactly as BuildKit sent it (protobuf's `Timestamp`): whole Unix seconds, and the nanoseconds within that
+ * second (0 to 999,999,999). The millisecond fields beside it are the same time as a double, exact to about a
+ * microsecond; this is for output that must show every digit the daemon sent (buildx's raw JSON).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Timestamp {
+  readonly seconds: number
+  readonly nanos: number
+}
+
+/**
  * A step of the build (BuildKit's `Vertex`). Times are Unix milliseconds (with the sub-millisecond part as a
- * fraction); a vertex is sent again whenever it starts, completes or fails, with the same `digest`.
+ * fraction), each also given exactly as a {@link Timestamp}; a vertex is sent again whenever it starts, completes or
+ * fails, with the same `digest`.
  *
  * @category models
  * @since 0.1.0
@@ -51,6 +65,10 @@ export interface Vertex {
   readonly cached: boolean
   readonly started?: number | undefined
   readonly completed?: number | undefined
+  /** `started`, exactly as sent. */
+  readonly startedExact?: Timestamp | undefined
+  /** `completed`, exactly as sent. */
+  readonly completedExact?: Timestamp | undefined
   /** Why the step failed. */
   readonly error?: string | undefined
   readonly progressGroup?: { readonly id: string; readonly name: string; readonly weak: boolean } | undefined
@@ -58,7 +76,7 @@ export interface Vertex {
 
 /**
  * A sub-task of a step (BuildKit's `VertexStatus`): a layer being exported, a context being transferred.
- * `total` is 0 when unknown.
+ * `total` is 0 when unknown. Times as in {@link Vertex}.
  *
  * @category models
  * @since 0.1.0
@@ -72,11 +90,17 @@ export interface VertexStatus {
   readonly timestamp?: number | undefined
   readonly started?: number | undefined
   readonly completed?: number | undefined
+  /** `timestamp`, exactly as sent. */
+  readonly timestampExact?: Timestamp | undefined
+  /** `started`, exactly as sent. */
+  readonly startedExact?: Timestamp | undefined
+  /** `completed`, exactly as sent. */
+  readonly completedExact?: Timestamp | undefined
 }
 
 /**
  * Output a step wrote (BuildKit's `VertexLog`): `stream` 1 is stdout, 2 stderr. The bytes are a chunk, not
- * necessarily whole lines.
+ * necessarily whole lines. Times as in {@link Vertex}.
  *
  * @category models
  * @since 0.1.0
@@ -84,6 +108,8 @@ export interface VertexStatus {
 export interface VertexLog {
   readonly vertex: string
   readonly timestamp?: number | undefined
+  /** `timestamp`, exactly as sent. */
+  readonly timestampExact?: Timestamp | undefined
   readonly stream: number
   readonly data: Uint8Array
 }
@@ -167,6 +193,9 @@ export class TraceError extends Schema.TaggedError<TraceError>()("TraceError", {
 const millis = (timestamp: ProtoTimestamp | undefined): number | undefined =>
   timestamp === undefined ? undefined : Number(timestamp.seconds) * 1000 + timestamp.nanos / 1_000_000
 
+const exact = (timestamp: ProtoTimestamp | undefined): Timestamp | undefined =>
+  timestamp === undefined ? undefined : { seconds: Number(timestamp.seconds), nanos: timestamp.nanos }
+
 const fromProto = (response: Control.StatusResponse): Trace => ({
   vertexes: response.vertexes.map((vertex) => ({
     digest: vertex.digest,
@@ -175,6 +204,8 @@ const fromProto = (response: Control.StatusResponse): Trace => ({
     cached: vertex.cached,
     started: millis(vertex.started),
     completed: millis(vertex.completed),
+    startedExact: exact(vertex.started),
+    completedExact: exact(vertex.completed),
     error: vertex.error === "" ? undefined : vertex.error,
     progressGroup: vertex.progressGroup === undefined
       ? undefined
@@ -188,11 +219,15 @@ const fromProto = (response: Control.StatusResponse): Trace => ({
     total: Number(status.total),
     timestamp: millis(status.timestamp),
     started: millis(status.started),
-    completed: millis(status.completed)
+    completed: millis(status.completed),
+    timestampExact: exact(status.timestamp),
+    startedExact: exact(status.started),
+    completedExact: exact(status.completed)
   })),
   logs: response.logs.map((log) => ({
     vertex: log.vertex,
     timestamp: millis(log.timestamp),
+    timestampExact: exact(log.timestamp),
     stream: Number(log.stream),
     data: log.msg
   })),

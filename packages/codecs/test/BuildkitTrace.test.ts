@@ -156,4 +156,30 @@ describe("BuildkitTrace", () => {
     assert.strictEqual(Result.isFailure(malformed) && malformed.failure.reason, "Malformed")
     assert.isTrue(Result.isSuccess(BuildkitTrace.fromMessage({ status: "x" })))
   })
+
+  it("gives every time exactly as sent beside its milliseconds", () => {
+    // 95,559,341 ns: as a double of milliseconds it reads back as 95,559,326 ns
+    const sent = { seconds: 1796272474n, nanos: 95_559_341 }
+    const response = create(Control.StatusResponseSchema, {
+      vertexes: [{ digest: "sha256:1", name: "x", started: sent, completed: sent }],
+      statuses: [{ ID: "s", vertex: "sha256:1", timestamp: sent, started: sent, completed: sent }],
+      logs: [{ vertex: "sha256:1", timestamp: sent, stream: 1n, msg: new Uint8Array([0x61]) }]
+    })
+    const trace = Result.getOrThrow(
+      BuildkitTrace.decodePayload(Base64.encode(toBinary(Control.StatusResponseSchema, response)))
+    )
+    const exact = { seconds: 1796272474, nanos: 95_559_341 }
+    const [vertex, status, log] = [trace.vertexes[0]!, trace.statuses[0]!, trace.logs[0]!]
+    assert.deepStrictEqual([vertex.startedExact, vertex.completedExact], [exact, exact])
+    assert.deepStrictEqual([status.timestampExact, status.startedExact, status.completedExact], [exact, exact, exact])
+    assert.deepStrictEqual(log.timestampExact, exact)
+    assert.strictEqual(Math.round(vertex.started!), 1796272474096)
+    // an absent time is absent in both forms
+    const bare = Result.getOrThrow(BuildkitTrace.decodePayload(Base64.encode(toBinary(
+      Control.StatusResponseSchema,
+      create(Control.StatusResponseSchema, { vertexes: [{ digest: "sha256:2", name: "y" }] })
+    ))))
+    assert.isUndefined(bare.vertexes[0]!.started)
+    assert.isUndefined(bare.vertexes[0]!.startedExact)
+  })
 })

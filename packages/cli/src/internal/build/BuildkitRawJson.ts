@@ -4,26 +4,28 @@
  * names, empty fields left out where Go leaves them out, times in RFC 3339 with nanoseconds in UTC, bytes in base64,
  * `<`, `>` and `&` escaped as `\u003c`, `\u003e`, `\u0026`).
  *
- * Times come from the decoded trace in milliseconds, so their last digits of nanoseconds may differ from the
- * daemon's (by less than a microsecond).
+ * Times are the trace's exact ones (whole seconds and nanoseconds, as the daemon sent them); a trace built without
+ * them (in tests) falls back to its milliseconds.
  *
  * @internal
  */
 import type { BuildkitTrace } from "@dockhand/codecs"
 import * as Base64 from "effect/encoding/Base64"
 
-/** Go's `time.Time` in JSON (`RFC3339Nano`, UTC): `2026-12-03T04:34:34.09555934Z`, trailing zeros dropped. */
+/** Go's `time.Time` in JSON (`RFC3339Nano`, UTC) of an exact time: `2026-12-03T04:34:34.09555934Z`. */
+export const goTimeExact = (time: BuildkitTrace.Timestamp): string => {
+  const base = new Date(time.seconds * 1000).toISOString().slice(0, 19)
+  const fraction = time.nanos === 0 ? "" : `.${String(time.nanos).padStart(9, "0").replace(/0+$/, "")}`
+  return `${base}${fraction}Z`
+}
+
+/** {@link goTimeExact} of Unix milliseconds with a fraction (exact to about a microsecond). */
 export const goTime = (millis: number): string => {
   const seconds = Math.floor(millis / 1000)
-  let nanos = Math.round((millis - seconds * 1000) * 1_000_000)
-  let whole = seconds
-  if (nanos >= 1_000_000_000) {
-    whole += 1
-    nanos -= 1_000_000_000
-  }
-  const base = new Date(whole * 1000).toISOString().slice(0, 19)
-  const fraction = nanos === 0 ? "" : `.${String(nanos).padStart(9, "0").replace(/0+$/, "")}`
-  return `${base}${fraction}Z`
+  const nanos = Math.round((millis - seconds * 1000) * 1_000_000)
+  return nanos >= 1_000_000_000
+    ? goTimeExact({ seconds: seconds + 1, nanos: nanos - 1_000_000_000 })
+    : goTimeExact({ seconds, nanos })
 }
 
 /** Go's `time.Time{}` (an absent protobuf timestamp read with `AsTime`): the Unix epoch. */
@@ -46,7 +48,12 @@ const object = (fields: ReadonlyArray<readonly [string, string | undefined]>): s
 const str = (text: string) => text === "" ? undefined : goString(text)
 const int = (n: number) => n === 0 ? undefined : String(n)
 const bool = (b: boolean) => b ? "true" : undefined
-const time = (millis: number | undefined) => millis === undefined ? undefined : goString(goTime(millis))
+/** A time that may be absent: the exact one when the trace has it, else its milliseconds. */
+const time = (millis: number | undefined, exact: BuildkitTrace.Timestamp | undefined) =>
+  exact !== undefined ? goString(goTimeExact(exact)) : millis === undefined ? undefined : goString(goTime(millis))
+/** A time Go always writes (a non-pointer `time.Time`): the Unix epoch when absent. */
+const timeOrEpoch = (millis: number | undefined, exact: BuildkitTrace.Timestamp | undefined) =>
+  time(millis, exact) ?? goString(epoch)
 const bytes = (data: Uint8Array) => goString(Base64.encode(data))
 const list = <A>(items: ReadonlyArray<A>, each: (item: A) => string) =>
   items.length === 0 ? undefined : `[${items.map(each).join(",")}]`
@@ -56,8 +63,8 @@ const vertex = (v: BuildkitTrace.Vertex) =>
     ["digest", str(v.digest)],
     ["inputs", list(v.inputs, goString)],
     ["name", str(v.name)],
-    ["started", time(v.started)],
-    ["completed", time(v.completed)],
+    ["started", time(v.started, v.startedExact)],
+    ["completed", time(v.completed, v.completedExact)],
     ["cached", bool(v.cached)],
     ["error", v.error === undefined ? undefined : str(v.error)],
     [
@@ -77,9 +84,9 @@ const status = (s: BuildkitTrace.VertexStatus) =>
     ["name", str(s.name)],
     ["total", int(s.total)],
     ["current", String(s.current)],
-    ["timestamp", goString(s.timestamp === undefined ? epoch : goTime(s.timestamp))],
-    ["started", time(s.started)],
-    ["completed", time(s.completed)]
+    ["timestamp", timeOrEpoch(s.timestamp, s.timestampExact)],
+    ["started", time(s.started, s.startedExact)],
+    ["completed", time(s.completed, s.completedExact)]
   ])
 
 const log = (l: BuildkitTrace.VertexLog) =>
@@ -87,7 +94,7 @@ const log = (l: BuildkitTrace.VertexLog) =>
     ["vertex", str(l.vertex)],
     ["stream", int(l.stream)],
     ["data", l.data.length === 0 ? "null" : bytes(l.data)],
-    ["timestamp", goString(l.timestamp === undefined ? epoch : goTime(l.timestamp))]
+    ["timestamp", timeOrEpoch(l.timestamp, l.timestampExact)]
   ])
 
 const position = (p: BuildkitTrace.Position) => object([["line", int(p.line)], ["character", int(p.character)]])
