@@ -37,8 +37,8 @@ const collector = (): () => void => {
  * generation (up to 32 MiB here) each time as many bytes as it holds have survived a collection since it last grew,
  * which a transfer of 10,000 files reaches three times over although what is alive at any one time stays flat (a
  * build of 10,000 files peaked at about 120 MiB of RSS, about 97 MiB with this). What survives is promoted sooner;
- * the builds measured took no more CPU time for it (fewer fresh pages). Node only (Bun and Deno: nothing), best
- * effort as {@link tracker}, and off with `DOCKHAND_NO_GC=1`.
+ * the CPU time of the builds measured stayed within their noise. Node only (Bun and Deno: nothing), best effort as
+ * {@link tracker}, and off with `DOCKHAND_NO_GC=1`.
  */
 export const boundYoungGeneration = (): void => {
   if (RuntimeName.name !== "node" || process.env["DOCKHAND_NO_GC"] === "1") return
