@@ -1,7 +1,9 @@
 /**
  * `Memory.tracker` collects Node's young generation every 2 MiB on every Node the CLI supports (22 and 24),
  * and collects nothing with `DOCKHAND_NO_GC=1`. Each case runs the compiled module in a child process of that Node and
- * counts the minor collections Node reports through `perf_hooks`.
+ * counts the minor collections Node reports through `perf_hooks`. `Memory.boundYoungGeneration` keeps the young
+ * generation from growing under a long run of allocations that survive a collection or two (V8 grows it to 32–128
+ * MiB there), and leaves it to grow with `DOCKHAND_NO_GC=1`.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
@@ -37,21 +39,46 @@ for (let i = 0; i < 8; i++) track(1024 * 1024)
 setTimeout(() => { observer.disconnect(); console.log(minor) }, 100)
 `
 
+/**
+ * Bounds the young generation, then allocates 3 million small objects of which the last 50,000 stay alive (so each
+ * collection finds survivors, as in a transfer of many files), and prints the largest size of the young generation
+ * seen, in MiB.
+ */
+const growthScript = `
+import v8 from "node:v8"
+const { boundYoungGeneration } = await import(${JSON.stringify(new URL(`file://${compiled}`).href)})
+boundYoungGeneration()
+const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size
+let most = newSpace()
+const ring = new Array(50_000)
+for (let i = 0; i < 3_000_000; i++) {
+  ring[i % ring.length] = { i, s: "x" + i, a: [i, i] }
+  if (i % 10_000 === 0) most = Math.max(most, newSpace())
+}
+console.log(most / 2 ** 20)
+`
+
 const candidates: ReadonlyArray<readonly [label: string, bin: string]> = [
   ["Node 24 (the repo's)", path.join(root, "node_modules/.bin/node")],
   ["Node 22", path.join(root, "node_modules/node22/bin/node")]
 ]
 const nodes = candidates.filter(([, bin]) => fs.existsSync(bin))
 
-const minorCollections = (node: string, env: Record<string, string>) => {
-  const run = spawnSync(node, ["--input-type=module", "-e", script], {
+/** Runs `source` in a child process of `node` and reads the number it prints. */
+const run = (node: string, source: string, env: Record<string, string>) => {
+  const child = spawnSync(node, ["--input-type=module", "-e", source], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, ...env }
   })
-  assert.strictEqual(run.status, 0, run.stderr)
-  return Number(run.stdout.trim())
+  assert.strictEqual(child.status, 0, child.stderr)
+  return Number(child.stdout.trim())
 }
+
+const minorCollections = (node: string, env: Record<string, string>) => run(node, script, env)
+
+/** The largest young generation (MiB) seen while the growth script ran. */
+const youngGeneration = (node: string, env: Record<string, string>) => run(node, growthScript, env)
 
 describe("Memory.tracker", () => {
   it("runs on at least two Node versions here", () => assert.isAtLeast(nodes.length, 2))
@@ -63,6 +90,19 @@ describe("Memory.tracker", () => {
     it(`${label}: none with DOCKHAND_NO_GC=1`, () => {
       ensureCompiled()
       assert.isBelow(minorCollections(node, { DOCKHAND_NO_GC: "1" }), 4)
+    })
+  }
+})
+
+describe("Memory.boundYoungGeneration", () => {
+  for (const [label, node] of nodes) {
+    it(`${label}: the young generation stays at 8 MiB or less`, () => {
+      ensureCompiled()
+      assert.isAtMost(youngGeneration(node, {}), 8)
+    })
+    it(`${label}: it grows past 16 MiB with DOCKHAND_NO_GC=1`, () => {
+      ensureCompiled()
+      assert.isAbove(youngGeneration(node, { DOCKHAND_NO_GC: "1" }), 16)
     })
   }
 })

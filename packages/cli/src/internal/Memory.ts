@@ -31,6 +31,24 @@ const collector = (): () => void => {
   )
 }
 
+/**
+ * Keeps Node's young generation at the size it has now for the rest of the process (V8's semi-space growth factor
+ * set to 1), for a long run of small allocations such as a build sending thousands of files: V8 doubles the young
+ * generation (up to 32 MiB here) each time as many bytes as it holds have survived a collection since it last grew,
+ * which a transfer of 10,000 files reaches three times over although what is alive at any one time stays flat (a
+ * build of 10,000 files peaked at about 120 MiB of RSS, about 97 MiB with this). What survives is promoted sooner;
+ * the CPU time of the builds measured stayed within their noise. Node only (Bun and Deno: nothing), best effort as
+ * {@link tracker}, and off with `DOCKHAND_NO_GC=1`.
+ */
+export const boundYoungGeneration = (): void => {
+  if (RuntimeName.name !== "node" || process.env["DOCKHAND_NO_GC"] === "1") return
+  Effect.runSync(
+    Effect.ignore(
+      Effect.try(() => process.getBuiltinModule("node:v8").setFlagsFromString("--semi-space-growth-factor=1"))
+    )
+  )
+}
+
 /** How many bytes may pass between two collections. */
 const collectEvery = 2 * 1024 * 1024
 

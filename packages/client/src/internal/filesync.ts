@@ -296,7 +296,7 @@ export const diffCopy = (dirs: ReadonlyMap<string, string>): Grpc.Handler => (ca
           default:
             return Effect.void
         }
-      }, { concurrency: 4 }),
+      }),
       Stream.runDrain
     )
 

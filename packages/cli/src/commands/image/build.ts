@@ -25,6 +25,7 @@ import type * as BuildContext from "../../internal/BuildContext.ts"
 import * as Failure from "../../internal/Failure.ts"
 import * as Units from "../../internal/format/Units.ts"
 import type * as GitContext from "../../internal/GitContext.ts"
+import * as Memory from "../../internal/Memory.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import * as RuntimeName from "../../internal/RuntimeName.ts"
 import * as Stdin from "../../internal/Stdin.ts"
@@ -141,6 +142,7 @@ export const build = (name = "build", path = "image build") =>
     args: Args.all
   }, (input) =>
     Effect.scoped(Effect.gen(function*() {
+      Memory.boundYoungGeneration()
       // docker checks the tags while parsing the flags.
       for (const tag of input.tag) {
         const parsed = Reference.parseNormalized(tag)
