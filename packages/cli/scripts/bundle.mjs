@@ -33,6 +33,53 @@ const graphemeSegmenter = {
  */
 const lazyBuiltins = { "node:crypto": ["randomBytes"] }
 
+/**
+ * Modules of dependencies that nothing dockhand runs can reach, left out of the bundle because every command would
+ * load and evaluate them: each is replaced by a module whose exports fail loudly (an error naming the module) if
+ * they are ever called. Each maps to the names the bundle takes from it (a new name fails the build, see
+ * `logOverride` below).
+ *
+ * - effect/cli's `--wizard` (`internal/wizard.js`, with the interactive prompts of `Prompt.js`) and `--completions`
+ *   (`Completions.js`, with a script generator per shell) are built-in global flags that dockhand turns off
+ *   (`CliConfig.builtIns` in src/Main.ts: only `--help` and `--version`); `dockhand completion` has its own
+ *   scripts (src/internal/Completion.ts). `Command.runWith` and `GlobalFlag` import them for those flags only, and
+ *   `Param.withFallbackPrompt`, which no dockhand flag uses. About 40 KB of minified code.
+ */
+const unreachableModules = [
+  {
+    file: /\/effect\/dist\/cli\/internal\/wizard\.js$/,
+    names: ["run", "renderIntroduction", "renderCompletion", "renderQuit"]
+  },
+  { file: /\/effect\/dist\/cli\/Prompt\.js$/, names: ["Theme", "run", "Toggle", "isPrompt"] },
+  { file: /\/effect\/dist\/cli\/Completions\.js$/, names: ["fromCommand", "generate"] }
+]
+
+/** The esbuild plugin that applies {@link unreachableModules}. */
+const unreachableDependencies = {
+  name: "unreachable-dependency-modules",
+  setup(build) {
+    for (const { file, names } of unreachableModules) {
+      build.onLoad({ filter: file }, (args) => {
+        const module = args.path.replace(/^.*\/node_modules\//, "")
+        return {
+          contents: [
+            `const unreachable = () => { throw new Error(${
+              JSON.stringify(`dockhand: ${module} is left out of the bundle (packages/cli/scripts/bundle.mjs)`)
+            }) }`,
+            // `Prompt.Theme` is yielded rather than called: a getter-less value that fails when iterated
+            ...names.map((name) =>
+              name === "Theme"
+                ? `export const Theme = { [Symbol.iterator]: unreachable }`
+                : `export const ${name} = unreachable`
+            )
+          ].join("\n"),
+          loader: "js"
+        }
+      })
+    }
+  }
+}
+
 /** The esbuild plugin that applies {@link lazyBuiltins}: each is a module of functions that load it when called. */
 const lazyBuiltinModules = {
   name: "lazy-builtins",
@@ -79,7 +126,7 @@ const result = await build({
   minify: true,
   legalComments: "none",
   metafile: true,
-  plugins: [lazyDependencies, lazyBuiltinModules],
+  plugins: [lazyDependencies, lazyBuiltinModules, unreachableDependencies],
   // a name the lazy built-ins do not provide must fail the build, not be undefined at run time
   logOverride: { "import-is-undefined": "error" },
   // Node built-ins stay imports; `require` is needed by a few CommonJS dependencies inside the bundle.

@@ -11,7 +11,12 @@ import * as NodePath from "@effect/platform-node-shared/NodePath"
 import * as NodeStdio from "@effect/platform-node-shared/NodeStdio"
 import * as NodeTerminal from "@effect/platform-node-shared/NodeTerminal"
 import * as Cause from "effect/Cause"
-import { CliConfig, CliError, CliOutput, Command, GlobalFlag } from "effect/cli"
+import * as CliConfig from "effect/cli/CliConfig"
+import * as CliError from "effect/cli/CliError"
+import * as CliOutput from "effect/cli/CliOutput"
+import * as Command from "effect/cli/Command"
+import * as GlobalFlag from "effect/cli/GlobalFlag"
+import type * as HelpDoc from "effect/cli/HelpDoc"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -211,13 +216,14 @@ export const runWith = (
     // Help goes to stdout when asked for, and to stderr when a command group runs bare (`dockhand image`), as
     // docker does; a parse error prints no help, only docker's error text (below).
     const formatter = CliOutput.defaultFormatter({ colors: false })
-    let implicitHelp = ""
+    // the help of a command group run bare, laid out only when it is printed (a parse error presents it too, unused)
+    let implicitHelp: HelpDoc.HelpDoc | undefined
     const presenter: CliOutput.Presenter = {
       present: (event) => {
         switch (event._tag) {
           case "Help":
             if (event.reason === "Requested") return terminal.out(`${formatter.formatHelpDoc(event.helpDoc)}\n`)
-            implicitHelp = `${formatter.formatHelpDoc(event.helpDoc)}\n`
+            implicitHelp = event.helpDoc
             return Effect.void
           case "Version":
             return terminal.out(`${formatter.formatVersion(event.name, event.version)}\n`)
@@ -262,7 +268,9 @@ export const runWith = (
       : DockerError.isDockerError(error)
       ? Failure.fromDockerError(error)
       : Failure.message(String((error as { message?: unknown }).message ?? error))
-    if (worded.exitCode === 0 && implicitHelp !== "") yield* terminal.err(implicitHelp)
+    if (worded.exitCode === 0 && implicitHelp !== undefined) {
+      yield* terminal.err(`${formatter.formatHelpDoc(implicitHelp)}\n`)
+    }
     if (worded.message !== "") yield* terminal.err(worded.message)
     return worded.exitCode
   })

@@ -339,7 +339,9 @@ export const read = Effect.fn("DockerConfig.read")(function*(
   return { dir, path, exists: true, ...parsed.success }
 })
 
-const encodeConfig = Schema.encodeUnknownResult(ConfigFile)
+let configEncoder: ReturnType<typeof Schema.encodeUnknownResult<typeof ConfigFile>> | undefined
+/** Compiled on first use (only a command that writes config.json needs it), then kept. */
+const encodeConfig = (config: unknown) => (configEncoder ??= Schema.encodeUnknownResult(ConfigFile))(config)
 
 /**
  * The text the docker CLI would write for `config`: JSON indented with tabs, secrets in clear (the file is the

@@ -226,7 +226,10 @@ const DockerEndpointMeta = Schema.Struct({
   Host: Schema.optionalKey(Schema.NullOr(Schema.String)),
   SkipTLSVerify: Schema.optionalKey(Schema.NullOr(Schema.Boolean))
 }).annotate({ identifier: "docker endpoint" })
-const decodeDockerEndpoint = Schema.decodeUnknownResult(DockerEndpointMeta)
+let dockerEndpointDecoder: ReturnType<typeof Schema.decodeUnknownResult<typeof DockerEndpointMeta>> | undefined
+/** Compiled on first use (a context's metadata is read only when a context is selected), then kept. */
+const decodeDockerEndpoint = (input: unknown) =>
+  (dockerEndpointDecoder ??= Schema.decodeUnknownResult(DockerEndpointMeta))(input)
 
 const nonEmpty = (value: string | undefined): value is string => value !== undefined && value !== ""
 

@@ -361,7 +361,8 @@ export const parse = (
 
 /**
  * Builds a reader of JSON text (or UTF-8 bytes) into `schema`'s type that returns a `Result`. Build it once and
- * reuse it: the schema's parser is compiled at this point.
+ * reuse it: the schema's parser is compiled on the reader's first use (a module can build its readers when it is
+ * loaded without slowing down the start of a program that never reads with them), then kept.
  *
  * **Details**
  *
@@ -388,17 +389,21 @@ export const decodeResult = <S extends Schema.ConstraintDecoder<unknown>>(
 ): (input: string | Uint8Array) => Result.Result<S["Type"], WireJsonError> => {
   const strict = options?.strict === true
   const maxDepth = options?.maxDepth ?? defaultMaxDepth
-  const decodeValue = SchemaParser.decodeUnknownResult(schema, {
-    onExcessProperty: strict ? "error" : "ignore",
-    errors: options?.errors ?? (strict ? "all" : "first")
+  const compile = () => ({
+    decodeValue: SchemaParser.decodeUnknownResult(schema, {
+      onExcessProperty: strict ? "error" : "ignore",
+      errors: options?.errors ?? (strict ? "all" : "first")
+    }),
+    wire: strict ? SchemaWalk.encodedAst(schema) : undefined,
+    // Lenient reading of a plain (checks only) schema first tries the quick reader; what it cannot read goes to
+    // Effect's parser, which gives the same value or says what is wrong.
+    quick: strict ? undefined : FastReader.compile(schema.ast)
   })
-  const wire = strict ? SchemaWalk.encodedAst(schema) : undefined
-  // Lenient reading of a plain (checks only) schema first tries the quick reader; what it cannot read goes to
-  // Effect's parser, which gives the same value or says what is wrong.
-  const quick = strict ? undefined : FastReader.compile(schema.ast)
+  let compiled: ReturnType<typeof compile> | undefined
   return (input) => {
     const parsed = parse(input, { maxDepth })
     if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
+    const { decodeValue, quick, wire } = compiled ??= compile()
     if (quick !== undefined) {
       const value = quick(parsed.success)
       if (value !== FastReader.noFit) return Result.succeed(value as S["Type"])
@@ -493,9 +498,14 @@ export const encodeResult = <S extends Schema.ConstraintEncoder<unknown>>(
 ): (value: S["Type"]) => Result.Result<string, WireJsonError> => {
   const newline = options?.newline ?? true
   const maxDepth = options?.maxDepth ?? defaultMaxDepth
-  const encodeValue = SchemaParser.encodeUnknownResult(schema, { errors: "all" })
-  const wire = SchemaWalk.encodedAst(schema)
+  // compiled on first use, as in decodeResult
+  const compile = () => ({
+    encodeValue: SchemaParser.encodeUnknownResult(schema, { errors: "all" }),
+    wire: SchemaWalk.encodedAst(schema)
+  })
+  let compiled: ReturnType<typeof compile> | undefined
   return (value) => {
+    const { encodeValue, wire } = compiled ??= compile()
     const encoded = Result.try({ try: () => encodeValue(value), catch: () => undefined })
     if (Result.isFailure(encoded)) {
       return Result.fail(unencodable(schema.ast, [{ path: "$", expected: "an encodable value", found: "a defect" }]))

@@ -542,3 +542,38 @@ describe("the quick reader gives what Effect's parser gives", () => {
     }, { arbitrary: { runs: 60 } })
   }
 })
+
+describe("readers and writers are compiled on first use", () => {
+  /** `schema`, counting how often its AST is read (what compiling a reader or writer does). */
+  const counted = <S extends object>(schema: S) => {
+    const reads = { ast: 0 }
+    const proxy = new Proxy(schema, {
+      get: (target, key, receiver) => {
+        if (key === "ast") reads.ast++
+        return Reflect.get(target, key, receiver)
+      }
+    })
+    return { proxy, reads }
+  }
+
+  it("building a reader or a writer compiles nothing; the first use compiles once, later uses reuse it", () => {
+    for (const strict of [false, true]) {
+      const { proxy, reads } = counted(Schema.Struct({ Id: Schema.String }))
+      const read = WireJson.decodeResult(proxy, { strict })
+      assert.strictEqual(reads.ast, 0)
+      assert.deepStrictEqual(success(read("{\"Id\":\"a\"}")), { Id: "a" })
+      const afterFirst = reads.ast
+      assert.isAbove(afterFirst, 0)
+      assert.deepStrictEqual(success(read("{\"Id\":\"b\"}")), { Id: "b" })
+      assert.strictEqual(reads.ast, afterFirst)
+    }
+    const { proxy, reads } = counted(Schema.Struct({ Id: Schema.String }))
+    const write = WireJson.encodeResult(proxy)
+    assert.strictEqual(reads.ast, 0)
+    assert.strictEqual(success(write({ Id: "a" })), "{\"Id\":\"a\"}\n")
+    const afterFirst = reads.ast
+    assert.isAbove(afterFirst, 0)
+    assert.strictEqual(success(write({ Id: "b" })), "{\"Id\":\"b\"}\n")
+    assert.strictEqual(reads.ast, afterFirst)
+  })
+})

@@ -6,7 +6,8 @@
  */
 import { DockerPlatform, DockerSettings, GoPath } from "@dockhand/client"
 import * as WireJson from "@dockhand/codecs/WireJson"
-import { Command, Flag } from "effect/cli"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"

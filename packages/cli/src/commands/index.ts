@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Command } from "effect/cli"
+import * as Command from "effect/cli/Command"
 import type * as Failure from "../internal/Failure.ts"
 import { version } from "../version.ts"
 import * as Context from "./context.ts"

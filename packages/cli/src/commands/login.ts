@@ -6,7 +6,8 @@
  */
 import { Credentials, DockerConfig, DockerSettings, SystemApi } from "@dockhand/client"
 import type { Registry } from "@dockhand/models"
-import { Command, Flag } from "effect/cli"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Credentials } from "@dockhand/client"
-import { Command } from "effect/cli"
+import * as Command from "effect/cli/Command"
 import * as Effect from "effect/Effect"
 import * as Args from "../internal/Args.ts"
 import { Terminal } from "../internal/Terminal.ts"

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { Argument } from "effect/cli"
+import * as Argument from "effect/cli/Argument"
 import * as Effect from "effect/Effect"
 import * as Failure from "./Failure.ts"
 

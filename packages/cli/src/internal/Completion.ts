@@ -5,8 +5,9 @@
  *
  * @internal
  */
-import { CliOutput, Command } from "effect/cli"
-import type { HelpDoc } from "effect/cli"
+import * as CliOutput from "effect/cli/CliOutput"
+import * as Command from "effect/cli/Command"
+import type * as HelpDoc from "effect/cli/HelpDoc"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 

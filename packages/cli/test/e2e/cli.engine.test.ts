@@ -37,6 +37,30 @@ describe("runtime", () => {
     assert.strictEqual(version.code, 0, version.stderr)
     assert.match(version.stdout.toString(), new RegExp(`^ Runtime: +${Harness.runtimeName} v?\\d`, "m"))
   })
+
+  it("the bundle leaves out effect/cli's --wizard, prompts and --completions; help, completion and errors still run", async () => {
+    const dist = path.dirname(Harness.cliEntry)
+    const bundle = [
+      Harness.cliEntry,
+      ...fs.readdirSync(path.join(dist, "chunks")).map((f) => path.join(dist, "chunks", f))
+    ]
+      .map((file) => fs.readFileSync(file, "utf8")).join("\n")
+    // the wizard's text, the prompts' type id and PowerShell's completion script (dockhand's own has none)
+    for (const text of ["Wizard cancelled", "~effect/cli/Prompt", "Register-ArgumentCompleter"]) {
+      assert.notInclude(bundle, text)
+    }
+    const help = await Harness.run("dockhand", ["image", "ls", "--help"], world)
+    assert.strictEqual(help.code, 0, help.stderr)
+    assert.include(help.stdout.toString(), "List images")
+    const completion = await Harness.run("dockhand", ["completion", "bash"], world)
+    assert.strictEqual(completion.code, 0, completion.stderr)
+    assert.include(completion.stdout.toString(), "complete -o default -F __dockhand_complete dockhand")
+    const bogus = await Harness.run("dockhand", ["image", "ls", "--bogus"], world)
+    assert.strictEqual(bogus.code, 125)
+    assert.include(bogus.stderr, "unknown flag: --bogus")
+    const ls = await Harness.run("dockhand", ["image", "ls", "-q"], world)
+    assert.strictEqual(ls.code, 0, ls.stderr)
+  })
 })
 
 describe.concurrent("search", () => {

@@ -238,6 +238,56 @@ describe("formatHistory", () => {
   })
 })
 
+describe("defaultHistoryTable (the default history tables without the template interpreter)", () => {
+  const text32 = Schema.String.check(Schema.isMaxLength(60))
+  const Item = Schema.Struct({
+    Comment: Schema.Union([Schema.Literal(""), text32]),
+    Created: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_800_000_000 })),
+    CreatedBy: Schema.Union([Schema.Literal("/bin/sh -c #(nop)  CMD [\"sh\"]"), text32]),
+    Id: Schema.Union([Schema.Literal("<missing>"), Schema.String.check(Schema.isPattern(/^sha256:[a-f0-9]{64}$/))]),
+    Size: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 2 ** 45 })),
+    Tags: Schema.NullOr(Schema.Array(Schema.String))
+  })
+  /** What the template interpreter gives for the same format: the reference the shortcut must equal. */
+  const interpreted = (items: ReadonlyArray<Image.HistoryResponseItem>, human: boolean, noTrunc: boolean) =>
+    text(Table.render({
+      format: ImageFormat.historyFormat("table", false, human),
+      header: ImageFormat.historyHeader,
+      rows: items.map((item) => ImageFormat.historyContext(item, !noTrunc, human, { now }))
+    }))
+
+  it.prop("prints what the template gives, human or not, truncated or not", [
+    Schema.Array(Item),
+    Schema.Boolean,
+    Schema.Boolean
+  ], ([items, human, noTrunc]) => {
+    assert.strictEqual(
+      text(ImageFormat.formatHistory(items, { now, human, noTrunc })),
+      interpreted(items, human, noTrunc)
+    )
+  }, { arbitrary: { runs: 300 } })
+
+  it("wide and truncated cells are measured in columns; a cell holding a line break goes the general way", () => {
+    const items = [
+      {
+        Comment: "",
+        Created: 1709287200,
+        CreatedBy: "RUN echo 日本語 " + "x".repeat(60),
+        Id: "<missing>",
+        Size: 1,
+        Tags: null
+      },
+      { Comment: "é", Created: 1709287200, CreatedBy: "a\tb", Id: "<missing>", Size: 2, Tags: null }
+    ]
+    const fast = ImageFormat.defaultHistoryTable(items, true, true, { now })
+    assert.isDefined(fast)
+    assert.strictEqual(fast, interpreted(items, true, false))
+    const broken = [{ ...items[0]!, CreatedBy: "RUN <<EOF\necho\nEOF" }]
+    assert.isUndefined(ImageFormat.defaultHistoryTable(broken, true, true, { now }))
+    assert.strictEqual(text(ImageFormat.formatHistory(broken, { now })), interpreted(broken, true, false))
+  })
+})
+
 describe("defaultImageTable (the default tables without the template interpreter)", () => {
   const name = Schema.String.check(
     Schema.isPattern(

@@ -5,7 +5,8 @@
  * @since 0.1.0
  */
 import { Images } from "@dockhand/client"
-import { Command, Flag } from "effect/cli"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Args from "../../internal/Args.ts"

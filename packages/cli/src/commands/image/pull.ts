@@ -5,7 +5,8 @@
  */
 import { Images } from "@dockhand/client"
 import * as Reference from "@dockhand/codecs/Reference"
-import { Command, Flag } from "effect/cli"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Args from "../../internal/Args.ts"

@@ -5,7 +5,8 @@
  */
 import { SystemApi } from "@dockhand/client"
 import type { Build, System } from "@dockhand/models"
-import { Command, Flag } from "effect/cli"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"

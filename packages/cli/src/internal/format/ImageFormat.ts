@@ -308,20 +308,11 @@ export const historyFormat = (source: string, quiet: boolean, human: boolean): s
 /** Before this time (2000-01-01) docker shows a layer's age as `N/A`. */
 const historyEpoch = 946684800
 
-/**
- * docker's `historyContext` for one layer: `.ID` (`<missing>` stays as is), `.CreatedSince` (`N/A` before 2000;
- * the RFC 3339 time when not `human`), `.CreatedAt`, `.CreatedBy` (tabs as spaces, cut to 45 columns with `…`
- * when `trunc`), `.Size` (human or bytes), `.Comment`.
- */
-export const historyContext = (
-  item: Image.HistoryResponseItem,
-  trunc: boolean,
-  human: boolean,
-  clock: Clock
-): V.Struct => {
+/** The methods of docker's `historyContext` for one layer (see {@link historyContext}), in alphabetical order. */
+const historyMethods = (item: Image.HistoryResponseItem, trunc: boolean, human: boolean, clock: Clock) => {
   const zone = clock.timeZone ?? Units.utc
   const createdAt = () => Units.goTimeRFC3339(item.Created, zone)
-  const methods = {
+  return {
     Comment: () => item.Comment,
     CreatedAt: createdAt,
     CreatedBy: () => {
@@ -333,6 +324,20 @@ export const historyContext = (
     ID: () => trunc ? Units.truncateId(item.Id) : item.Id,
     Size: () => human ? Units.humanSizeWithPrecision(item.Size, 3) : String(item.Size)
   }
+}
+
+/**
+ * docker's `historyContext` for one layer: `.ID` (`<missing>` stays as is), `.CreatedSince` (`N/A` before 2000;
+ * the RFC 3339 time when not `human`), `.CreatedAt`, `.CreatedBy` (tabs as spaces, cut to 45 columns with `…`
+ * when `trunc`), `.Size` (human or bytes), `.Comment`.
+ */
+export const historyContext = (
+  item: Image.HistoryResponseItem,
+  trunc: boolean,
+  human: boolean,
+  clock: Clock
+): V.Struct => {
+  const methods = historyMethods(item, trunc, human, clock)
   const json = Table.methodsJson(methods)
   return V.makeStruct({
     typeName: "*image.historyContext",
@@ -362,11 +367,47 @@ export const formatHistory = (
   const source = options.format === undefined || options.format === "" ? Table.TableFormatKey : options.format
   const format = historyFormat(source, options.quiet === true, human)
   const trunc = options.noTrunc !== true
+  if (format === defaultHistoryTableFormat || format === nonHumanHistoryTableFormat) {
+    const table = defaultHistoryTable(items, human, trunc, options)
+    if (table !== undefined) return Result.succeed(table)
+  }
   return Table.render({
     format,
     header: historyHeader,
     rows: items.map((item) => historyContext(item, trunc, human, options))
   })
+}
+
+/**
+ * docker's default `history` table ({@link defaultHistoryTableFormat}, or {@link nonHumanHistoryTableFormat} when not
+ * `human`) computed cell by cell rather than through the template interpreter: the same text as rendering the
+ * format over {@link historyContext}, without loading or running the interpreter for a plain `history`. `undefined`
+ * when a cell needs the general path (see {@link Table.alignColumns}).
+ */
+export const defaultHistoryTable = (
+  items: ReadonlyArray<Image.HistoryResponseItem>,
+  human: boolean,
+  trunc: boolean,
+  clock: Clock
+): string | undefined => {
+  const lines: Array<ReadonlyArray<string>> = [[
+    historyHeader["ID"]!,
+    human ? historyHeader["CreatedSince"]! : historyHeader["CreatedAt"]!,
+    historyHeader["CreatedBy"]!,
+    historyHeader["Size"]!,
+    historyHeader["Comment"]!
+  ]]
+  for (const item of items) {
+    const cell = historyMethods(item, trunc, human, clock)
+    lines.push([
+      cell.ID(),
+      human ? cell.CreatedSince() : cell.CreatedAt(),
+      cell.CreatedBy(),
+      cell.Size(),
+      cell.Comment()
+    ])
+  }
+  return Table.alignColumns(lines)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

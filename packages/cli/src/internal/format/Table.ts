@@ -174,6 +174,39 @@ export const alignGrid = (lines: ReadonlyArray<ReadonlyArray<string>>): string |
   return out.join("\n")
 }
 
+/** What ends a cell or a line for {@link tabwrite}. */
+const cellEnds = /[\t\n\v\f]/
+
+/**
+ * {@link alignGrid} for cells of any text: the same text as {@link tabwrite} with {@link dockerTabwriter} gives for
+ * `lines.map((cells) => cells.join("\t")).join("\n") + "\n"`, cells measured in terminal columns as it measures them.
+ * `undefined` when a cell holds a tab, a line feed, a vertical tab or a form feed (they end cells or lines there)
+ * or the lines do not all have the same number of cells; use {@link tabwrite} then.
+ */
+export const alignColumns = (lines: ReadonlyArray<ReadonlyArray<string>>): string | undefined => {
+  const columns = lines[0]?.length ?? 0
+  const widths = new Array<number>(Math.max(columns - 1, 0)).fill(0)
+  const cellWidths: Array<Array<number>> = []
+  for (const line of lines) {
+    if (line.length !== columns || line.some((cell) => cellEnds.test(cell))) return undefined
+    const measured = line.slice(0, -1).map((cell) => plainAscii.test(cell) ? cell.length : stringWidth(cell))
+    for (let c = 0; c < columns - 1; c++) if (measured[c]! > widths[c]!) widths[c] = measured[c]!
+    cellWidths.push(measured)
+  }
+  for (let c = 0; c < widths.length; c++) {
+    widths[c] = Math.max(widths[c]! + dockerTabwriter.padding, dockerTabwriter.minWidth)
+  }
+  const out = new Array<string>(lines.length + 1)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    let text = ""
+    for (let c = 0; c < columns - 1; c++) text += line[c]! + " ".repeat(widths[c]! - cellWidths[i]![c]!)
+    out[i] = text + line[columns - 1]!
+  }
+  out[lines.length] = ""
+  return out.join("\n")
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // docker's formatter.Context
 // ---------------------------------------------------------------------------------------------------------------
