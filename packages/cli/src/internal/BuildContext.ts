@@ -181,36 +181,57 @@ const chunkSize = 64 * 1024
  */
 const openFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
 
+/** Opens a context file to send it (never following a link, never waiting on a FIFO). */
+const openFile = (abs: string) =>
+  Effect.try({ try: () => fs.openSync(abs, openFlags), catch: (cause) => openError(cause, abs) })
+
+const closeFile = (fd: number) => Effect.sync(() => fs.closeSync(fd))
+
+/**
+ * The next bytes (at most 64 KiB) of the file `abs` of `size` bytes from `offset`; fails when the file has become
+ * shorter than it was when listed.
+ */
+const readChunk = (fd: number, abs: string, size: number, offset: number) =>
+  Effect.try({
+    try: () => {
+      // its own memory, not zero-filled first: the read overwrites what is kept
+      const buffer = Buffer.allocUnsafeSlow(Math.min(chunkSize, size - offset))
+      return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, offset))
+    },
+    catch: (cause) => new ContextReadError(Failure.goError(cause), abs, cause)
+  }).pipe(Effect.flatMap((bytes) =>
+    bytes.length === 0
+      ? Effect.fail(new Error(`file ('${abs}') changed size while it was sent`))
+      : Effect.succeed(bytes)
+  ))
+
 /**
  * The content of the regular file `abs` of `size` bytes (its size when it was listed): opened when the tar encoder
  * reaches it, read in 64 KiB chunks, closed as soon as it is sent (or the stream stops). The reads are blocking, as
  * docker's are: Deno's callback file API keeps memory per call (230 MB more for 100,000 files), the blocking one
  * does not, and no read takes long.
  */
-const fileBody = (abs: string, size: number): Stream.Stream<Uint8Array, Error> => {
-  const open = Effect.try({ try: () => fs.openSync(abs, openFlags), catch: (cause) => openError(cause, abs) })
-  const close = (fd: number) => Effect.sync(() => fs.closeSync(fd))
-  const read = (fd: number, offset: number) =>
-    Effect.try({
-      try: () => {
-        const buffer = new Uint8Array(Math.min(chunkSize, size - offset))
-        return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, offset))
-      },
-      catch: (cause) => new ContextReadError(Failure.goError(cause), abs, cause)
-    }).pipe(Effect.flatMap((bytes) =>
-      bytes.length === 0
-        ? Effect.fail(new Error(`file ('${abs}') changed size while it was sent`))
-        : Effect.succeed(bytes)
-    ))
-  return Stream.unwrap(Effect.map(Effect.acquireRelease(open, close), (fd) =>
+const fileBody = (abs: string, size: number): Stream.Stream<Uint8Array, Error> =>
+  Stream.unwrap(Effect.map(Effect.acquireRelease(openFile(abs), closeFile), (fd) =>
     size === 0
       ? Stream.empty
       : Stream.paginate(0, (offset: number) =>
-        Effect.map(read(fd, offset), (bytes) => {
+        Effect.map(readChunk(fd, abs, size, offset), (bytes) => {
           const next = offset + bytes.length
           return [[bytes], next < size ? Option.some(next) : Option.none()] as const
         }))))
-}
+
+/**
+ * The whole content of a file of at most one chunk, read when the walk reaches it, with {@link fileBody}'s errors: the
+ * encoder then writes it without a stream and a scope of its own (most of the time a context of many small files
+ * spent per file).
+ */
+const smallFile = (abs: string, size: number): Effect.Effect<Uint8Array, Error> =>
+  Effect.acquireUseRelease(
+    openFile(abs),
+    (fd) => size === 0 ? Effect.succeed(new Uint8Array(0)) : readChunk(fd, abs, size, 0),
+    closeFile
+  )
 
 /** Linux's `major`/`minor` of a device number. */
 const deviceNumbers = (rdev: number) => ({
@@ -242,14 +263,32 @@ const special = (
   body: Stream.empty
 })
 
-/** The tar entry of one listed item, or `undefined` for what docker leaves out (sockets). */
-const entryOf = (root: string, path: string, stat: fs.Stats): Tar.Entry<Error> | undefined => {
+/**
+ * The tar entry of one listed item, or `undefined` for what docker leaves out (sockets). A regular file of at most
+ * one chunk is read here, whole; a larger one is streamed when the encoder reaches it.
+ */
+const entryOf = (root: string, path: string, stat: fs.Stats): Effect.Effect<Tar.Entry<Error> | undefined, Error> => {
   const mtime = new Date(Math.floor(stat.mtimeMs / 1000) * 1000)
   const options = { mode: stat.mode & 0o7777, mtime }
   const abs = `${root}/${path}`
+  if (stat.isFile()) {
+    return stat.size <= chunkSize
+      ? Effect.map(smallFile(abs, stat.size), (bytes) => Tar.file(path, bytes, options))
+      : Effect.succeed(Tar.fileStream(path, stat.size, fileBody(abs, stat.size), options))
+  }
+  return Effect.try({ try: () => otherEntry(path, abs, stat, options), catch: (cause) => walkError(cause, abs) })
+}
+
+/** The tar entry of what is not a regular file. */
+const otherEntry = (
+  path: string,
+  abs: string,
+  stat: fs.Stats,
+  options: { readonly mode: number; readonly mtime: Date }
+): Tar.Entry<Error> | undefined => {
+  const mtime = options.mtime
   if (stat.isDirectory()) return Tar.directory(path, options)
   if (stat.isSymbolicLink()) return Tar.symlink(path, fs.readlinkSync(abs), options)
-  if (stat.isFile()) return Tar.fileStream(path, stat.size, fileBody(abs, stat.size), options)
   if (stat.isFIFO()) return special(path, "Fifo", stat, mtime)
   if (stat.isCharacterDevice()) return special(path, "CharDevice", stat, mtime)
   if (stat.isBlockDevice()) return special(path, "BlockDevice", stat, mtime)
@@ -304,7 +343,7 @@ const entries = (
           stack.push({ rel: path, names, index: 0 })
         }
         if (excluded) continue
-        const entry = replace(path, stat) ?? (yield* attempt(() => entryOf(root, path, stat), abs))
+        const entry = replace(path, stat) ?? (yield* entryOf(root, path, stat))
         if (entry !== undefined) return entry
       }
       return undefined
