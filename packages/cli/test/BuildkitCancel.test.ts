@@ -43,22 +43,29 @@ const daemon = (cancelled: Deferred.Deferred<void>, reached: Deferred.Deferred<v
     )
   )
 
-const interrupted = (answers: boolean) =>
+/** `Buildkit.run` of `progress` in plain mode on a test terminal, forked; it completes `cancelled` to cancel. */
+const started = (progress: Progress.Progress, cancelled: Deferred.Deferred<void>) =>
   Effect.gen(function*() {
     const terminal = Terminal.makeTest()
-    const cancelled = yield* Deferred.make<void>()
-    const reached = yield* Deferred.make<void>()
     const service = yield* Effect.gen(function*() {
       return yield* Terminal.Terminal
     }).pipe(Effect.provide(terminal.layer))
     const fiber = yield* Effect.forkChild(
-      Buildkit.run(daemon(cancelled, reached, answers), {
+      Buildkit.run(progress, {
         mode: "plain",
         quietId: false,
         iidfile: undefined,
         cancel: Deferred.succeed(cancelled, undefined)
       }, service)
     )
+    return { terminal, fiber }
+  })
+
+const interrupted = (answers: boolean) =>
+  Effect.gen(function*() {
+    const cancelled = yield* Deferred.make<void>()
+    const reached = yield* Deferred.make<void>()
+    const { fiber, terminal } = yield* started(daemon(cancelled, reached, answers), cancelled)
     yield* Deferred.await(reached)
     const interrupting = yield* Effect.forkChild(Fiber.interrupt(fiber))
     return { terminal, cancelled, interrupting }
@@ -83,25 +90,14 @@ describe("Buildkit.run interrupted", () => {
 
   it.effect("before the daemon has reported anything, stops at once without asking it to cancel", () =>
     Effect.gen(function*() {
-      const terminal = Terminal.makeTest()
       const cancelled = yield* Deferred.make<void>()
       const reading = yield* Deferred.make<void>()
-      const service = yield* Effect.gen(function*() {
-        return yield* Terminal.Terminal
-      }).pipe(Effect.provide(terminal.layer))
       // the request is made, the daemon has sent nothing yet
       const silent = Stream.fromEffect(Deferred.succeed(reading, undefined)).pipe(
         Stream.drain,
         Stream.concat(Stream.never)
       )
-      const fiber = yield* Effect.forkChild(
-        Buildkit.run(Progress.make(silent), {
-          mode: "plain",
-          quietId: false,
-          iidfile: undefined,
-          cancel: Deferred.succeed(cancelled, undefined)
-        }, service)
-      )
+      const { fiber, terminal } = yield* started(Progress.make(silent), cancelled)
       yield* Deferred.await(reading)
       yield* Fiber.interrupt(fiber)
       assert.isFalse(yield* Deferred.isDone(cancelled))
