@@ -12,27 +12,14 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import * as fs from "node:fs"
-import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
 import * as C from "./Conformance.ts"
+import * as Fixtures28 from "./Fixtures28.ts"
 
 const RUN_ID = C.makeRunId()
 const REPO = `dockhand-conformance/${RUN_ID}-buildkit`
 
-/** The engine's socket; a missing engine fails every test (never skips). */
-const socket = (): string => {
-  const path = process.env["DOCKHAND_DOCKER28_SOCK"] ?? ""
-  if (path === "" || !fs.existsSync(path)) {
-    throw new C.EnginesMissing(
-      "The Engine 28.5 tests need DOCKHAND_DOCKER28_SOCK (a running dockerd 28.5): start the engines with " +
-        "`bash scripts/engines/start.sh` and `source $DOCKHAND_ENGINES_DIR/env.sh`."
-    )
-  }
-  return path
-}
-
-const docker28 = C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket() }) })
+const docker28 = Fixtures28.negotiatedLayer28()
 
 const DOCKERFILE = `FROM scratch AS base
 COPY busybox /bin/sh
