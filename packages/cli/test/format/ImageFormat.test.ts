@@ -337,13 +337,16 @@ describe("defaultImageTable (the default tables without the template interpreter
     assert.strictEqual(text(fast), interpreted(summaries, digests, noTrunc))
   }, { arbitrary: { runs: 300 } })
 
-  it("an empty list is the header alone; a cell that is not plain ASCII goes the general way", () => {
+  it("an empty list is the header alone; a cell that is not plain ASCII is measured in terminal columns", () => {
     assert.strictEqual(text(ImageFormat.formatImageList([], { now })), interpreted([], false, false))
-    const rows = [{ image: summary({}), repository: "app", tag: "ü", digest: "" }]
-    assert.isUndefined(ImageFormat.defaultImageTable(rows, false, true, { now }))
-    assert.isUndefined(Table.alignGrid([["a", "b"], ["c"]]))
+    const table = (tag: string) =>
+      ImageFormat.defaultImageTable([{ image: summary({}), repository: "app", tag, digest: "" }], false, true, { now })
+    // two wide characters take the four columns of "abcd": the columns line up as they do for it
+    assert.strictEqual(table("日本"), table("abcd")?.replace("abcd", "日本"))
+    assert.isUndefined(table("a\tb"))
+    assert.isUndefined(Table.alignColumns([["a", "b"], ["c"]]))
     assert.strictEqual(
-      Table.alignGrid([["a", "b"], ["long cell value", "c"]]),
+      Table.alignColumns([["a", "b"], ["long cell value", "c"]]),
       Table.tabwrite("a\tb\nlong cell value\tc\n", Table.dockerTabwriter)
     )
   })

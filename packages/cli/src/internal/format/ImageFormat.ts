@@ -253,7 +253,7 @@ export const formatImageList = (
  * docker's default `image ls` table (with the digest column when `withDigest`) computed cell by cell rather than
  * through the template interpreter: the same text as rendering {@link defaultImageTableFormat} or
  * {@link defaultImageTableFormatWithDigest} over {@link imageContext}, in a fraction of the time for thousands of
- * images. `undefined` when a cell needs the general path (see {@link Table.alignGrid}).
+ * images. `undefined` when a cell needs the general path (see {@link Table.alignColumns}).
  */
 export const defaultImageTable = (
   rows: ReadonlyArray<ImageRow>,
@@ -277,7 +277,7 @@ export const defaultImageTable = (
     }
     lines.push(withDigest ? [repository, tag, digest, id, created, size] : [repository, tag, id, created, size])
   }
-  return Table.alignGrid(lines)
+  return Table.alignColumns(lines)
 }
 
 // ---------------------------------------------------------------------------------------------------------------

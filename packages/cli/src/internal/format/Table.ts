@@ -146,52 +146,34 @@ export const tabwrite = (text: string, options: TabwriterOptions): string => {
 /** Printable ASCII only: one terminal column per character. */
 const plainAscii = /^[\x20-\x7e]*$/
 
-/**
- * {@link tabwrite} with {@link dockerTabwriter} for a grid of one-line cells, each line `cells.join("\t")`:
- * every column but the last is padded to its widest cell plus 3 (at least 10). The same text, without going through
- * the tab-separated text and its cell records. `undefined` when a cell is not plain printable ASCII (its width in
- * columns is not its length) or the lines do not all have the same number of cells; use {@link tabwrite} then.
- */
-export const alignGrid = (lines: ReadonlyArray<ReadonlyArray<string>>): string | undefined => {
-  const columns = lines[0]?.length ?? 0
-  const widths = new Array<number>(Math.max(columns - 1, 0)).fill(0)
-  for (const line of lines) {
-    // one test per line: a tab or newline inside a cell is not printable ASCII either
-    if (line.length !== columns || !plainAscii.test(line.join(" "))) return undefined
-    for (let c = 0; c < columns - 1; c++) if (line[c]!.length > widths[c]!) widths[c] = line[c]!.length
-  }
-  for (let c = 0; c < widths.length; c++) {
-    widths[c] = Math.max(widths[c]! + dockerTabwriter.padding, dockerTabwriter.minWidth)
-  }
-  const out = new Array<string>(lines.length + 1)
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    let text = ""
-    for (let c = 0; c < columns - 1; c++) text += line[c]!.padEnd(widths[c]!, " ")
-    out[i] = text + line[columns - 1]!
-  }
-  out[lines.length] = ""
-  return out.join("\n")
-}
-
 /** What ends a cell or a line for {@link tabwrite}. */
 const cellEnds = /[\t\n\v\f]/
 
 /**
- * {@link alignGrid} for cells of any text: the same text as {@link tabwrite} with {@link dockerTabwriter} gives for
- * `lines.map((cells) => cells.join("\t")).join("\n") + "\n"`, cells measured in terminal columns as it measures them.
- * `undefined` when a cell holds a tab, a line feed, a vertical tab or a form feed (they end cells or lines there)
- * or the lines do not all have the same number of cells; use {@link tabwrite} then.
+ * {@link tabwrite} with {@link dockerTabwriter} for a grid of one-line cells, without going through the
+ * tab-separated text and its cell records: the same text as it gives for
+ * `lines.map((cells) => cells.join("\t")).join("\n") + "\n"` (every column but the last padded to its widest cell
+ * plus 3, at least 10), cells measured in terminal columns as it measures them (a line of printable ASCII, the usual
+ * case, by length alone). `undefined` when a cell holds a tab, a line feed, a vertical tab or a form feed (they end
+ * cells or lines there) or the lines do not all have the same number of cells; use {@link tabwrite} then.
  */
 export const alignColumns = (lines: ReadonlyArray<ReadonlyArray<string>>): string | undefined => {
   const columns = lines[0]?.length ?? 0
   const widths = new Array<number>(Math.max(columns - 1, 0)).fill(0)
-  const cellWidths: Array<Array<number>> = []
-  for (const line of lines) {
-    if (line.length !== columns || line.some((cell) => cellEnds.test(cell))) return undefined
+  // each line's cell widths, or `undefined` for a line of printable ASCII (widths are lengths)
+  const cellWidths = new Array<Array<number> | undefined>(lines.length)
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    if (line.length !== columns) return undefined
+    // one test per line: a tab or line break inside a cell is not printable ASCII either
+    if (plainAscii.test(line.join(" "))) {
+      for (let c = 0; c < columns - 1; c++) if (line[c]!.length > widths[c]!) widths[c] = line[c]!.length
+      continue
+    }
+    if (line.some((cell) => cellEnds.test(cell))) return undefined
     const measured = line.slice(0, -1).map((cell) => plainAscii.test(cell) ? cell.length : stringWidth(cell))
     for (let c = 0; c < columns - 1; c++) if (measured[c]! > widths[c]!) widths[c] = measured[c]!
-    cellWidths.push(measured)
+    cellWidths[i] = measured
   }
   for (let c = 0; c < widths.length; c++) {
     widths[c] = Math.max(widths[c]! + dockerTabwriter.padding, dockerTabwriter.minWidth)
@@ -199,8 +181,13 @@ export const alignColumns = (lines: ReadonlyArray<ReadonlyArray<string>>): strin
   const out = new Array<string>(lines.length + 1)
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
+    const measured = cellWidths[i]
     let text = ""
-    for (let c = 0; c < columns - 1; c++) text += line[c]! + " ".repeat(widths[c]! - cellWidths[i]![c]!)
+    for (let c = 0; c < columns - 1; c++) {
+      text += measured === undefined
+        ? line[c]!.padEnd(widths[c]!, " ")
+        : line[c]! + " ".repeat(widths[c]! - measured[c]!)
+    }
     out[i] = text + line[columns - 1]!
   }
   out[lines.length] = ""
