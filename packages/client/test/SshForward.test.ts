@@ -71,6 +71,12 @@ const fakeAgent = Effect.acquireRelease(
   (agent) => Effect.sync(agent.close)
 )
 
+/** A temp dir, removed with the scope. */
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-keys-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+
 const bytesMessage = (data: Uint8Array) => toBinary(Ssh.BytesMessageSchema, create(Ssh.BytesMessageSchema, { data }))
 
 const bytes = (message: Uint8Array) => Buffer.from(fromBinary(Ssh.BytesMessageSchema, message).data)
@@ -228,10 +234,7 @@ describe("ssh-agent forwarding", () => {
 
   it.effect("resolve: key files are read and parsed before the session; what cannot be served fails, naming the file", () =>
     Effect.scoped(Effect.gen(function*() {
-      const dir = yield* Effect.acquireRelease(
-        Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-keys-"))),
-        (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
-      )
+      const dir = yield* tempDir
       const keygen = (name: string, ...args: ReadonlyArray<string>) => {
         execFileSync("ssh-keygen", ["-q", ...args, "-C", name, "-f", path.join(dir, name)], { stdio: "ignore" })
         return path.join(dir, name)
@@ -288,10 +291,7 @@ describe("ssh-agent forwarding", () => {
 
   it.effect("ForwardAgent for key files answers in-process: the keys listed, a sign request signed, add refused", () =>
     Effect.scoped(Effect.gen(function*() {
-      const dir = yield* Effect.acquireRelease(
-        Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-keys-"))),
-        (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
-      )
+      const dir = yield* tempDir
       const file = path.join(dir, "id")
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "in-process", "-f", file], {
         stdio: "ignore"

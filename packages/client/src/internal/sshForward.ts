@@ -61,8 +61,9 @@ const readKey = (operation: string, id: string, file: string) =>
           try: () => {
             const buffer = new Uint8Array(SshKey.maxKeyFileBytes)
             let length = 0
-            for (let n = -1; n !== 0 && length < buffer.byteLength; length += n) {
+            for (let n = 1; n > 0 && length < buffer.byteLength;) {
               n = fs.readSync(fd, buffer, length, buffer.byteLength - length, null)
+              length += n
             }
             return buffer.subarray(0, length)
           },

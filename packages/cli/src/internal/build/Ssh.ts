@@ -35,8 +35,9 @@ export const keyFileError = (path: string): string | undefined => {
   const buffer = new Uint8Array(BuildSession.maxSshKeyFileBytes)
   const read = Result.try(() => {
     let length = 0
-    for (let n = -1; n !== 0 && length < buffer.byteLength; length += n) {
+    for (let n = 1; n > 0 && length < buffer.byteLength;) {
       n = fs.readSync(fd.success, buffer, length, buffer.byteLength - length, null)
+      length += n
     }
     return length
   })
