@@ -144,6 +144,8 @@ describe("private key files", () => {
     assert.strictEqual(failure(x25519.toString()), "ssh: unsupported key type x25519")
     const garbled = "-----BEGIN OPENSSH PRIVATE KEY-----\nbm90LWEta2V5\n-----END OPENSSH PRIVATE KEY-----\n"
     assert.strictEqual(failure(garbled), "ssh: invalid openssh private key format")
+    // a block whose base64 does not decode is no key at all, as Go's pem.Decode sees it
+    assert.strictEqual(failure(garbled.replace("bm90LWEta2V5", "not-a-real-key")), "ssh: no key found")
     // a key cut short: malformed, and the message shows none of the file's bytes
     const text = fs.readFileSync(keyPath("ed25519"), "utf8")
     const lines = text.trim().split("\n")

@@ -249,11 +249,11 @@ export const parse = (bytes: Uint8Array): Result.Result<Key, string> =>
       if (type === "ENCRYPTED PRIVATE KEY") throw new Malformed(passphraseProtected)
       if (!pemTypes.has(type)) throw new Malformed(`ssh: unsupported key type ${JSON.stringify(type)}`)
       const body = block[2]!
+      // a block whose base64 does not decode is no block to Go's pem.Decode
+      const base64 = body.replace(/^[\s\S]*?\r?\n\r?\n/, (headers) => /^[\w-]+:/.test(headers) ? "" : headers)
+      if (!/^[A-Za-z0-9+/=\s]*$/.test(base64)) throw new Malformed("ssh: no key found")
       if (/^Proc-Type:\s*4,\s*ENCRYPTED/m.test(body)) throw new Malformed(passphraseProtected)
-      if (type === "OPENSSH PRIVATE KEY") {
-        if (!/^[A-Za-z0-9+/=\s]*$/.test(body)) throw new Malformed(invalidOpenSsh)
-        return parseOpenSsh(new Uint8Array(Buffer.from(body, "base64")))
-      }
+      if (type === "OPENSSH PRIVATE KEY") return parseOpenSsh(new Uint8Array(Buffer.from(base64, "base64")))
       const privateKey = Result.try(() =>
         crypto().createPrivateKey({ key: `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----\n`, format: "pem" })
       )
