@@ -3,7 +3,8 @@
  * gRPC to the daemon on that connection — filesync (the context directory and the Dockerfile, read from disk only as
  * the daemon asks, `.dockerignore` applied here), secrets (`RUN --mount=type=secret`), ssh-agent forwarding
  * (`RUN --mount=type=ssh`: each connection a step makes to its agent socket is carried to a new connection to the
- * agent's unix socket, closed when the step closes it or the build ends), registry credentials (from the
+ * agent's unix socket, closed when the step closes it or the build ends, or answered by an agent dockhand runs
+ * in-process over private key files), registry credentials (from the
  * `Credentials` service) and the health check. `Images.build` opens one when given `session`; it lives as long as
  * the build's progress stream, and its socket is closed when the build ends, fails or is interrupted.
  *
@@ -26,6 +27,7 @@ import type * as Credentials from "./Credentials.ts"
 import * as DockerError from "./DockerError.ts"
 import * as DockerHost from "./DockerHost.ts"
 import * as Runtime from "./internal/runtime.ts"
+import * as SshKey from "./internal/sshKey.ts"
 
 /**
  * Where a secret's bytes come from: a file, an environment variable, or a value the caller holds.
@@ -51,20 +53,53 @@ export interface Secret {
 
 /**
  * An ssh-agent the build may use by `id` (`RUN --mount=type=ssh,id=…`; an empty id is `default`, the id a mount
- * without one asks for): the agent's unix socket, `$SSH_AUTH_SOCK` when omitted (as buildx's `--ssh default`).
- * The agent is read-only to the build, as with buildx: a step may list its keys and sign, while adding, removing or
- * locking keys and extensions are answered with a failure and never reach the agent.
- * Private key files are not supported (buildx loads them into an agent of its own): give the socket of an
- * `ssh-agent` that holds the key (`ssh-add`). The socket is checked when the session opens: a missing one fails with
- * a `SystemError`, a path that is not a socket, an id given twice or no socket at all with an `InvalidArgument`.
+ * without one asks for), given one of two ways:
+ *
+ * - `socket`: an ssh-agent's unix socket, `$SSH_AUTH_SOCK` when neither `socket` nor `keys` is given (as buildx's
+ *   `--ssh default`); each connection a step makes is carried to a new connection to that agent.
+ * - `keys`: private key files (at least one), served by an agent dockhand runs in-process for the build, as buildx
+ *   loads key files into an agent of its own: OpenSSH's format (what `ssh-keygen` writes) or PEM (PKCS#1 RSA, SEC1
+ *   EC, PKCS#8); ed25519, RSA and ECDSA (nistp256, nistp384, nistp521) keys. A key protected by a passphrase is
+ *   refused (no passphrase is asked for): load it into an `ssh-agent` with `ssh-add` and give that agent's socket.
+ *
+ * Not both. Either agent is read-only to the build, as with buildx: a step may list its keys and sign, while adding,
+ * removing or locking keys and extensions are answered with a failure (and never reach a socket's agent).
+ * Everything is checked when the session opens, before the build: a missing socket or a key file that cannot be
+ * read fails with a `SystemError` (its `path` the file), a key file holding no key dockhand can serve (or one
+ * protected by a passphrase) with a `SystemError` of kind `InvalidData`, a path that is not a socket, both `socket`
+ * and `keys`, an empty `keys`, an id given twice or no socket at all with an `InvalidArgument`. No error shows a
+ * key's bytes.
  *
  * @category models
  * @since 0.1.0
  */
 export interface SshAgent {
   readonly id: string
+  /** The agent's unix socket (`$SSH_AUTH_SOCK` when neither this nor `keys` is given). */
   readonly socket?: string | undefined
+  /** Private key files for an in-process agent, instead of `socket`. */
+  readonly keys?: ReadonlyArray<string> | undefined
 }
+
+/**
+ * Whether a private key file's bytes hold a key a build's in-process ssh-agent can serve (see {@link SshAgent}'s
+ * `keys`): success, or why not in the words of Go's `ssh` package where it has them, as buildx reports them after
+ * `failed to parse <file>: ` (`ssh: no key found`, `ssh: this private key is passphrase protected`). Only the first
+ * {@link maxSshKeyFileBytes} are read by a session, as buildx reads them. The text never shows the bytes.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const checkSshKey = (bytes: Uint8Array): Result.Result<void, string> =>
+  Result.map(SshKey.parse(bytes.subarray(0, SshKey.maxKeyFileBytes)), () => undefined)
+
+/**
+ * The most bytes of a private key file a session reads (100 KiB, as buildx).
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const maxSshKeyFileBytes: number = SshKey.maxKeyFileBytes
 
 /**
  * What a build's session serves.

@@ -6,6 +6,8 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
+import { execFileSync } from "node:child_process"
+import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as net from "node:net"
 import * as os from "node:os"
@@ -67,6 +69,12 @@ const fakeAgent = Effect.acquireRelease(
       })))
   }),
   (agent) => Effect.sync(agent.close)
+)
+
+/** A temp dir, removed with the scope. */
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-keys-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 )
 
 const bytesMessage = (data: Uint8Array) => toBinary(Ssh.BytesMessageSchema, create(Ssh.BytesMessageSchema, { data }))
@@ -220,7 +228,106 @@ describe("ssh-agent forwarding", () => {
       fs.writeFileSync(keyFile, "not a key\n")
       const key = yield* fail([{ id: "k", socket: keyFile }])
       assert.strictEqual(key.reason._tag, "InvalidArgument")
-      assert.include(key.message, "is not a unix socket (key files are not supported")
+      assert.include(key.message, "is not a unix socket (give a private key file in keys")
       assert.notInclude(key.message, "not a key")
+    })))
+
+  it.effect("resolve: key files are read and parsed before the session; what cannot be served fails, naming the file", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const keygen = (name: string, ...args: ReadonlyArray<string>) => {
+        execFileSync("ssh-keygen", ["-q", ...args, "-C", name, "-f", path.join(dir, name)], { stdio: "ignore" })
+        return path.join(dir, name)
+      }
+      const ed25519 = keygen("ed", "-t", "ed25519", "-N", "")
+      const ecdsa = keygen("ec", "-t", "ecdsa", "-m", "PEM", "-N", "")
+      const ok = yield* SshForward.resolve([{ id: "deploy", keys: [ed25519, ecdsa] }], undefined, "ImageBuild")
+      const agent = ok.get("deploy")
+      assert.isTrue(agent !== undefined && typeof agent !== "string")
+      const keys = (agent as { keys: ReadonlyArray<{ type: string; comment: string }> }).keys
+      assert.deepStrictEqual(keys.map((k) => [k.type, k.comment]), [["ssh-ed25519", "ed"], ["ecdsa-sha2-nistp256", ""]])
+      const fail = (agents: ReadonlyArray<{ id: string; socket?: string; keys?: ReadonlyArray<string> }>) =>
+        Effect.flip(SshForward.resolve(agents, undefined, "ImageBuild")).pipe(
+          Effect.map((e: DockerError.DockerError) => e)
+        )
+      const encrypted = yield* fail([{ id: "k", keys: [ed25519, keygen("enc", "-t", "ed25519", "-N", "secret")] }])
+      assert.strictEqual(encrypted.reason._tag, "SystemError")
+      assert.deepStrictEqual(
+        [(encrypted.reason as DockerError.SystemError).kind, (encrypted.reason as DockerError.SystemError).path],
+        ["InvalidData", path.join(dir, "enc")]
+      )
+      assert.strictEqual(
+        encrypted.message,
+        `ssh agent "k": failed to parse ${path.join(dir, "enc")}: ssh: this private key is passphrase protected ` +
+          "(dockhand asks for no passphrase: load the key into an ssh-agent with ssh-add and forward the agent's " +
+          "socket)"
+      )
+      const missing = yield* fail([{ id: "k", keys: [path.join(dir, "none")] }])
+      assert.strictEqual(missing.reason._tag, "SystemError")
+      assert.strictEqual((missing.reason as DockerError.SystemError).kind, "NotFound")
+      assert.strictEqual(missing.message, `ssh agent "k": open ${path.join(dir, "none")}: no such file or directory`)
+      const directory = yield* fail([{ id: "k", keys: [dir] }])
+      assert.strictEqual((directory.reason as DockerError.SystemError).kind, "IsADirectory")
+      assert.strictEqual(directory.message, `ssh agent "k": read ${dir}: is a directory`)
+      const garbage = path.join(dir, "garbage")
+      fs.writeFileSync(
+        garbage,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0LWJ5dGVz\n-----END OPENSSH PRIVATE KEY-----\n"
+      )
+      const invalid = yield* fail([{ id: "k", keys: [garbage] }])
+      assert.strictEqual((invalid.reason as DockerError.SystemError).kind, "InvalidData")
+      assert.strictEqual(
+        invalid.message,
+        `ssh agent "k": failed to parse ${garbage}: ssh: invalid openssh private key format`
+      )
+      assert.notInclude(invalid.message, "c2VjcmV0")
+      const both = yield* fail([{ id: "k", socket: "/x.sock", keys: [ed25519] }])
+      assert.strictEqual(both.reason._tag, "InvalidArgument")
+      assert.include(both.message, "invalid combination of keys and sockets")
+      const none = yield* fail([{ id: "k", keys: [] }])
+      assert.strictEqual(none.reason._tag, "InvalidArgument")
+      assert.strictEqual(none.message, "ssh agent \"k\": no key files (give at least one, or a socket)")
+    })))
+
+  it.effect("ForwardAgent for key files answers in-process: the keys listed, a sign request signed, add refused", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "id")
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "in-process", "-f", file], {
+        stdio: "ignore"
+      })
+      const agents = yield* SshForward.resolve([{ id: "", keys: [file] }], undefined, "ImageBuild")
+      const { call, inbound, sent } = yield* makeCall([])
+      const fiber = yield* Effect.forkChild(SshForward.forwardAgent(agents)(call))
+      yield* Queue.offer(inbound, bytesMessage(agentMessage(11, "")))
+      const identities = bytes(yield* Queue.take(sent))
+      assert.strictEqual(identities[4], 12)
+      const blob = Buffer.from(fs.readFileSync(`${file}.pub`, "utf8").split(" ")[1]!, "base64")
+      assert.deepStrictEqual(identities.subarray(5, 9), Buffer.from([0, 0, 0, 1]))
+      assert.deepStrictEqual(identities.subarray(13, 13 + blob.byteLength), blob)
+      assert.strictEqual(identities.subarray(13 + blob.byteLength + 4).toString(), "in-process")
+      const sshString = (b: Uint8Array) => {
+        const out = Buffer.concat([Buffer.alloc(4), b])
+        out.writeUInt32BE(b.byteLength, 0)
+        return out
+      }
+      const data = Buffer.from("to sign")
+      const sign = Buffer.concat([Buffer.from([0, 0, 0, 0, 13]), sshString(blob), sshString(data), Buffer.alloc(4)])
+      sign.writeUInt32BE(sign.byteLength - 4, 0)
+      yield* Queue.offer(inbound, bytesMessage(sign))
+      const signed = bytes(yield* Queue.take(sent))
+      assert.strictEqual(signed[4], 14)
+      // string(string("ssh-ed25519") string(64 bytes))
+      const signature = signed.subarray(9 + 4 + "ssh-ed25519".length + 4)
+      assert.strictEqual(signature.byteLength, 64)
+      const publicKey = crypto.createPublicKey({
+        key: { kty: "OKP", crv: "Ed25519", x: blob.subarray(blob.byteLength - 32).toString("base64url") },
+        format: "jwk"
+      })
+      assert.isTrue(crypto.verify(null, data, publicKey, signature))
+      yield* Queue.offer(inbound, bytesMessage(agentMessage(17, "a key")))
+      assert.deepStrictEqual(bytes(yield* Queue.take(sent)), Buffer.from([0, 0, 0, 1, 5]))
+      yield* Queue.end(inbound)
+      assert.isTrue(Exit.isSuccess(yield* Fiber.await(fiber)))
     })))
 })

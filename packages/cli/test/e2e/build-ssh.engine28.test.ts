@@ -4,10 +4,13 @@
  * `FROM scratch` image with its shared libraries) against a real `ssh-agent` the test starts with a throwaway key in
  * a temp dir; both list the same key, by `default` (`SSH_AUTH_SOCK`) and by a named id with its socket. A required
  * mount of an id not forwarded fails on both sides alike; the `--ssh` values buildx refuses before the build are
- * refused with its texts; a key file (which buildx loads into an agent of its own) is refused by dockhand with a
- * message that never shows the key. On Bun a build with `--ssh` fails with the session's `WrongRuntime` message.
+ * refused with its texts. Key files (`--ssh id=key,key`), which buildx loads into an agent of its own, are served by
+ * dockhand's in-process agent: the step lists the keys and signs with each through the agent on both sides; the key
+ * files buildx refuses are refused with its texts, never showing the key. On Bun a build with `--ssh` fails with the
+ * session's `WrongRuntime` message.
  */
 import { afterAll, assert, beforeAll, beforeEach, describe, it } from "@effect/vitest"
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as SshAgent from "../../../client/test/utils/SshAgent.ts"
@@ -122,21 +125,76 @@ describe("build --ssh on Engine 28.5, side by side with docker build --ssh", () 
     }
   })
 
-  it("refuses a key file with a message that says what to do and never shows the key", async () => {
-    const dir = sshContext("ssh-key")
-    const keyDir = Harness.writeTree(world, "ssh-key-file", {})
-    fs.mkdirSync(keyDir, { recursive: true })
-    const key = path.join(keyDir, "id_ed25519")
-    fs.writeFileSync(key, "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n")
-    const dockhand = await Harness.run("dockhand", [...build, "--ssh", `default=${key}`, dir], world)
-    assert.strictEqual(dockhand.code, 1)
-    assert.strictEqual(
-      dockhand.stderr,
-      `ERROR: failed to build: failed to convert agent config {default [${key}] false}: failed to convert agent ` +
-        `config for ID: "default": ${key} is not a socket: dockhand forwards ssh-agent sockets only, not key files ` +
-        "(load the key into an agent with ssh-add and forward the agent's socket)\n"
-    )
-    assert.notInclude(dockhand.stderr, "not-a-real-key")
+  it("key files: the step lists the keys and signs with each through dockhand's agent, as through buildx's", async () => {
+    const keys = SshAgent.keyFiles(`dockhand-e2e-${world.runId}`)
+    try {
+      const dir = Harness.writeTree(world, "ssh-keys", {})
+      SshAgent.writeSigningContext(dir, Harness.BUSYBOX, keys.publicKeys, ",id=deploy,required=true")
+      const { docker, dockhand } = await both([...build, "--ssh", `deploy=${keys.paths.join(",")}`, dir])
+      assert.strictEqual(docker.code, 0, docker.stderr)
+      if (Harness.runtimeName === "bun") {
+        assert.strictEqual(dockhand.code, 1)
+        assert.include(dockhand.stderr, "needs Node or Deno")
+        return
+      }
+      assert.strictEqual(dockhand.code, 0, dockhand.stderr)
+      for (const fingerprint of keys.fingerprints) {
+        assert.include(steps(docker.stderr).at(-1), fingerprint)
+        assert.include(steps(dockhand.stderr).at(-1), fingerprint)
+      }
+      // buildx's agent lists its keys without their comments, dockhand's with the key file's (as ssh-add would)
+      const comment = ` dockhand-e2e-${world.runId} (`
+      assert.include(steps(dockhand.stderr).at(-1), comment)
+      const uncommented = (stderr: string) => steps(stderr).map((step) => step.replaceAll(comment, "  ("))
+      assert.deepStrictEqual(uncommented(dockhand.stderr), uncommented(docker.stderr))
+      assert.strictEqual(steps(dockhand.stderr).at(-1)!.split("Good \"file\" signature for signer").length - 1, 2)
+      assert.notInclude(dockhand.stderr + dockhand.stdout, "PRIVATE KEY")
+    } finally {
+      keys.stop()
+    }
+  })
+
+  it("refuses the key files buildx refuses before the build, with its texts, on every runtime", async () => {
+    const keys = SshAgent.keyFiles(`dockhand-e2e-${world.runId}`)
+    try {
+      const dir = sshContext("ssh-bad-keys")
+      const garbage = path.join(keys.dir, "garbage")
+      fs.writeFileSync(
+        garbage,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n"
+      )
+      const empty = path.join(keys.dir, "empty")
+      fs.writeFileSync(empty, "")
+      for (
+        const value of [
+          `default=${garbage}`,
+          `default=${empty}`,
+          `a=${keys.dir}`,
+          `a=${keys.paths[0]},${agent!.socket}`,
+          `a=${keys.paths[0]},/nonexistent-dockhand-key`
+        ]
+      ) {
+        const { docker, dockhand } = await both([...build, "--ssh", value, dir])
+        assert.strictEqual(dockhand.code, docker.code, value)
+        assert.strictEqual(dockhand.code, 1, value)
+        assert.strictEqual(dockhand.stderr, docker.stderr.slice(docker.stderr.indexOf("ERROR: ")), value)
+        assert.notInclude(dockhand.stderr, "not-a-real-key")
+      }
+      // a key protected by a passphrase: buildx's text, and what to do instead
+      const encrypted = path.join(keys.dir, "id_encrypted")
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "a passphrase", "-f", encrypted], { stdio: "ignore" })
+      const { docker, dockhand } = await both([...build, "--ssh", `default=${encrypted}`, dir])
+      assert.strictEqual(dockhand.code, docker.code)
+      const dockerError = docker.stderr.slice(docker.stderr.indexOf("ERROR: ")).trimEnd()
+      assert.strictEqual(
+        dockhand.stderr,
+        `${dockerError} (dockhand asks for no passphrase: load the key into an ssh-agent with ssh-add and forward ` +
+          "the agent's socket)\n"
+      )
+      assert.include(dockhand.stderr, `failed to parse ${encrypted}: ssh: this private key is passphrase protected`)
+    } finally {
+      keys.stop()
+    }
   })
 
   it("refuses --ssh where no session can forward it: a context on stdin, the classic builder", async () => {

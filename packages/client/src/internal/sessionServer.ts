@@ -84,7 +84,7 @@ const unimplemented: Grpc.Handler = () =>
 export const handlers = (
   dirs: ReadonlyMap<string, string>,
   secrets: ReadonlyArray<Secret>,
-  agents: ReadonlyMap<string, string>,
+  agents: ReadonlyMap<string, SshForward.Agent>,
   credentials: Option.Option<Credentials.Service>
 ): ReadonlyMap<string, Grpc.Handler> =>
   new Map<string, Grpc.Handler>([

@@ -1,12 +1,13 @@
 /**
  * ssh-agent forwarding for a BuildKit session (`moby.sshforward.v1.SSH`, what `RUN --mount=type=ssh` uses): the
- * agents the caller forwards, by id, each an ssh-agent's unix socket. `CheckAgent` answers whether an id is
+ * agents the caller forwards, by id, each an ssh-agent's unix socket or private key files served by an in-process
+ * agent (`sshAgent`, as buildx loads key files into an agent of its own). `CheckAgent` answers whether an id is
  * forwarded (an unknown one fails with `unset ssh forward key <id>`, as BuildKit's own provider answers, which lets
  * the daemon skip an optional mount); each `ForwardAgent` call is one connection a build step made to its agent
  * socket, carried as `BytesMessage`s both ways to a new connection to the agent (the id in the `buildkit.ssh.id`
- * metadata), read-only as BuildKit's own provider makes it: the step may list keys and sign, not add, remove or lock
- * them. That connection is closed when the call ends, fails or is interrupted (the build ended or was interrupted).
- * No key is read here.
+ * metadata) or answered by the in-process agent, read-only as BuildKit's own provider makes it: the step may list
+ * keys and sign, not add, remove or lock them. An agent connection is closed when the call ends, fails or is
+ * interrupted (the build ended or was interrupted). Key files are read and parsed once, before the session opens.
  *
  * @internal
  */
@@ -23,6 +24,8 @@ import * as DockerPlatform from "../DockerPlatform.ts"
 import * as Errno from "../Errno.ts"
 import * as DrainWrite from "./drainWrite.ts"
 import * as Grpc from "./grpcServer.ts"
+import * as SshAgent from "./sshAgent.ts"
+import * as SshKey from "./sshKey.ts"
 
 /** BuildKit's agent id when none is given. */
 export const defaultId = "default"
@@ -30,22 +33,96 @@ export const defaultId = "default"
 /** The most bytes read from the agent at a time (one message each). */
 const chunkBytes = 32 * 1024
 
+/** A forwarded agent: the path of an ssh-agent's unix socket, or the keys of key files for the in-process agent. */
+export type Agent = string | { readonly keys: ReadonlyArray<SshKey.Key> }
+
+/** A local failure of a key file, worded as Go words it (`open /x: permission denied`). */
+const fileError = (operation: string, id: string, file: string, syscall: string) => (cause: unknown) => {
+  const code = (cause as { code?: string }).code
+  return DockerPlatform.localError(
+    operation,
+    `ssh agent "${id}": ${syscall} ${file}: ${Errno.goText(code) ?? String(cause)}`,
+    { kind: DockerError.systemErrorKind(code), path: file, syscall, cause }
+  )
+}
+
 /**
- * The agents by id, each checked to be a unix socket now (as buildx checks before the build): an empty id is
- * `default`, no socket means `$SSH_AUTH_SOCK` (`sshAuthSock`), an id given twice, a missing socket and a path that
- * is not a socket (a key file: not supported) fail before the session opens.
+ * A key file's key: at most {@link SshKey.maxKeyFileBytes} read (as buildx reads), then parsed. A file that cannot
+ * be opened or read fails with a `SystemError` of its errno; one that holds no key dockhand can serve (or a key
+ * protected by a passphrase) with a `SystemError` of kind `InvalidData`. No message shows the file's bytes.
+ */
+const readKey = (operation: string, id: string, file: string) =>
+  Effect.gen(function*() {
+    const fs = process.getBuiltinModule("node:fs")
+    const bytes = yield* Effect.acquireUseRelease(
+      Effect.try({ try: () => fs.openSync(file, "r"), catch: fileError(operation, id, file, "open") }),
+      (fd) =>
+        Effect.try({
+          try: () => {
+            const buffer = new Uint8Array(SshKey.maxKeyFileBytes)
+            let length = 0
+            for (let n = 1; n > 0 && length < buffer.byteLength;) {
+              n = fs.readSync(fd, buffer, length, buffer.byteLength - length, null)
+              length += n
+            }
+            return buffer.subarray(0, length)
+          },
+          catch: fileError(operation, id, file, "read")
+        }),
+      (fd) => Effect.sync(() => fs.closeSync(fd))
+    )
+    const key = SshKey.parse(bytes)
+    bytes.fill(0)
+    if (Result.isSuccess(key)) return key.success
+    const hint = key.failure === SshKey.passphraseProtected
+      ? " (dockhand asks for no passphrase: load the key into an ssh-agent with ssh-add and forward the agent's " +
+        "socket)"
+      : ""
+    return yield* Effect.fail(DockerPlatform.localError(
+      operation,
+      `ssh agent "${id}": failed to parse ${file}: ${key.failure}${hint}`,
+      { kind: "InvalidData", path: file }
+    ))
+  })
+
+/**
+ * The agents by id, checked now (as buildx checks before the build): an empty id is `default`; `keys` are private
+ * key files, read and parsed now; otherwise `socket`, `$SSH_AUTH_SOCK` (`sshAuthSock`) when omitted, must be a unix
+ * socket. An id given twice, both a socket and keys, an empty `keys`, no socket at all, a path that is not a socket,
+ * and a key file that cannot be read or parsed fail before the session opens.
  */
 export const resolve = (
-  agents: ReadonlyArray<{ readonly id: string; readonly socket?: string | undefined }>,
+  agents: ReadonlyArray<{
+    readonly id: string
+    readonly socket?: string | undefined
+    readonly keys?: ReadonlyArray<string> | undefined
+  }>,
   sshAuthSock: string | undefined,
   operation: string
-): Effect.Effect<ReadonlyMap<string, string>, DockerError.DockerError> =>
+): Effect.Effect<ReadonlyMap<string, Agent>, DockerError.DockerError> =>
   Effect.gen(function*() {
-    const byId = new Map<string, string>()
+    const byId = new Map<string, Agent>()
     const fs = process.getBuiltinModule("node:fs")
     for (const agent of agents) {
       const id = agent.id === "" ? defaultId : agent.id
       if (byId.has(id)) return yield* Effect.fail(DockerPlatform.argumentError(operation, `duplicate agent ID "${id}"`))
+      if (agent.keys !== undefined) {
+        if (agent.socket !== undefined) {
+          return yield* Effect.fail(DockerPlatform.argumentError(
+            operation,
+            `ssh agent "${id}": invalid combination of keys and sockets (give either a socket or key files)`
+          ))
+        }
+        if (agent.keys.length === 0) {
+          return yield* Effect.fail(DockerPlatform.argumentError(
+            operation,
+            `ssh agent "${id}": no key files (give at least one, or a socket)`
+          ))
+        }
+        const keys = yield* Effect.forEach(agent.keys, (file) => readKey(operation, id, file))
+        byId.set(id, { keys })
+        continue
+      }
       const socket = agent.socket ?? sshAuthSock ?? ""
       if (socket === "") {
         return yield* Effect.fail(DockerPlatform.argumentError(
@@ -67,8 +144,7 @@ export const resolve = (
       if (!stat.isSocket()) {
         return yield* Effect.fail(DockerPlatform.argumentError(
           operation,
-          `ssh agent "${id}": ${socket} is not a unix socket (key files are not supported: load the key into an ` +
-            "ssh-agent with ssh-add and forward the agent's socket)"
+          `ssh agent "${id}": ${socket} is not a unix socket (give a private key file in keys, not as the socket)`
         ))
       }
       byId.set(id, socket)
@@ -79,7 +155,7 @@ export const resolve = (
 const unset = (id: string) => new Grpc.GrpcStatus({ code: Grpc.code.unknown, message: `unset ssh forward key ${id}` })
 
 /** `CheckAgent`: succeeds for a forwarded id. */
-export const checkAgent = (agents: ReadonlyMap<string, string>): Grpc.Handler => (call) =>
+export const checkAgent = (agents: ReadonlyMap<string, Agent>): Grpc.Handler => (call) =>
   Effect.gen(function*() {
     const request = yield* Stream.runHead(call.messages)
     if (Option.isNone(request)) return
@@ -176,7 +252,7 @@ export const makeAgentFramer = () => {
 const passed = new Set([11, 13, 23])
 
 /** `SSH_AGENT_FAILURE`, as a whole message. */
-const agentFailure = new Uint8Array([0, 0, 0, 1, 5])
+const agentFailure = SshAgent.failure
 
 /** Frames a byte stream into agent messages, failing the call on an oversized one. */
 const framed = (stream: Stream.Stream<Uint8Array, Grpc.GrpcStatus>) => {
@@ -193,23 +269,19 @@ const framed = (stream: Stream.Stream<Uint8Array, Grpc.GrpcStatus>) => {
 }
 
 /**
- * `ForwardAgent`: one request at a time, as the agent protocol goes, the way BuildKit's provider serves it: each
- * request the step sends is checked ({@link passed}), written to a new connection to the agent and its answer sent
- * back (in chunks of at most 32 KiB); a refused one is answered `SSH_AGENT_FAILURE`. The call ends when the daemon
- * half-closes or the agent closes its side; when the daemon cancels, the call fails. The agent connection is
- * destroyed when the call ends either way (or the build is interrupted).
+ * `ForwardAgent`: one request at a time, as the agent protocol goes, the way BuildKit's provider serves it. For an
+ * agent's socket, each request the step sends is checked ({@link passed}), written to a new connection to the agent
+ * and its answer sent back (in chunks of at most 32 KiB); a refused one is answered `SSH_AGENT_FAILURE`. For key
+ * files, the in-process agent answers each request (`sshAgent`). The call ends when the daemon half-closes or the
+ * agent closes its side; when the daemon cancels, the call fails. The agent connection is destroyed when the call
+ * ends either way (or the build is interrupted).
  */
-export const forwardAgent = (agents: ReadonlyMap<string, string>): Grpc.Handler => (call) =>
+export const forwardAgent = (agents: ReadonlyMap<string, Agent>): Grpc.Handler => (call) =>
   Effect.scoped(Effect.gen(function*() {
     const named = call.metadata.find(([name]) => name === BuildkitSession.sshIdMetadataKey)?.[1] ?? ""
     const id = named === "" ? defaultId : named
-    const path = agents.get(id)
-    if (path === undefined) return yield* unset(id)
-    const socket = yield* dial(id, path)
-    const write = toAgent(socket)
-    const answers = yield* Queue.unbounded<Uint8Array, Grpc.GrpcStatus | Cause.Done>()
-    yield* Effect.forkScoped(Stream.runIntoQueue(framed(fromAgent(socket)), answers))
-    const agentGone = new Grpc.GrpcStatus({ code: Grpc.code.unknown, message: "the agent closed the connection" })
+    const agent = agents.get(id)
+    if (agent === undefined) return yield* unset(id)
     const send = (message: Uint8Array) =>
       Effect.forEach(
         Array.from({ length: Math.ceil(message.byteLength / chunkBytes) }, (_, i) =>
@@ -226,6 +298,15 @@ export const forwardAgent = (agents: ReadonlyMap<string, string>): Grpc.Handler 
           : Effect.succeed(data.success)
       })
     ))
+    if (typeof agent !== "string") {
+      const answer = SshAgent.make(agent.keys)
+      return yield* requests.pipe(Stream.runForEach((request) => send(answer(request))))
+    }
+    const socket = yield* dial(id, agent)
+    const write = toAgent(socket)
+    const answers = yield* Queue.unbounded<Uint8Array, Grpc.GrpcStatus | Cause.Done>()
+    yield* Effect.forkScoped(Stream.runIntoQueue(framed(fromAgent(socket)), answers))
+    const agentGone = new Grpc.GrpcStatus({ code: Grpc.code.unknown, message: "the agent closed the connection" })
     yield* requests.pipe(
       Stream.runForEach((request) =>
         passed.has(request[4] ?? 0)

@@ -4,7 +4,10 @@
  * -l` against a real `ssh-agent` the test starts (a throwaway key in a temp dir), by the default id and by a named
  * one; the agent is read-only to the step (`ssh-add -D` fails, the key stays), as BuildKit's own provider makes it; a
  * required mount of an id the session does not forward fails the step with BuildKit's message; the agent
- * connections are closed when the build ends. On Bun a session is refused with a `WrongRuntime` reason.
+ * connections are closed when the build ends. Key files (`keys`, an ed25519 key in OpenSSH's format and an RSA key
+ * as PEM) are served by the in-process agent: the step lists both keys and signs with each through the agent
+ * (`ssh-keygen -Y sign`, verified in the step); a key protected by a passphrase fails before the session opens. On
+ * Bun a session is refused with a `WrongRuntime` reason.
  */
 import { assert, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -42,6 +45,14 @@ const withAgent = <A, E, R>(f: (agent: SshAgent.Agent) => Effect.Effect<A, E, R>
     (agent) => Effect.sync(agent.stop)
   )
 
+/** Runs `f` with throwaway key files (ed25519 in OpenSSH's format, RSA as PEM), removed afterwards. */
+const withKeys = <A, E, R>(f: (keys: SshAgent.KeyFiles) => Effect.Effect<A, E, R>) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => SshAgent.keyFiles(`dockhand-${RUN_ID}`)),
+    f,
+    (keys) => Effect.sync(keys.stop)
+  )
+
 if (C.entryName === "bun") {
   describe("ssh-agent forwarding on Bun", () => {
     layer(docker28, { excludeTestServices: true })((it) => {
@@ -57,6 +68,20 @@ if (C.entryName === "bun") {
             )
             assert.strictEqual(error.reason._tag, "WrongRuntime")
             assert.include(error.message, "ssh-agent forwarding")
+          })
+        ))
+
+      it.effect("a build forwarding key files fails with a WrongRuntime reason too", () =>
+        withKeys((keys) =>
+          Effect.gen(function*() {
+            const images = yield* Images.Images
+            const error = yield* Effect.flip(
+              images.build(Stream.empty, {
+                version: "2",
+                session: { context: contextDir(), ssh: [{ id: "default", keys: keys.paths }] }
+              }).outcome
+            )
+            assert.strictEqual(error.reason._tag, "WrongRuntime")
           })
         ))
     })
@@ -130,6 +155,45 @@ if (C.entryName === "bun") {
             )
             assert.strictEqual(error.reason._tag, "StreamError")
             assert.include(error.message, "unset ssh forward key default")
+          })
+        ))
+
+      it.effect("key files are served in-process: the step lists them and signs with each through the agent", () =>
+        withKeys((keys) =>
+          Effect.gen(function*() {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-ctx-"))
+            SshAgent.writeSigningContext(dir, C.BUSYBOX_PATH, keys.publicKeys, ",id=deploy,required=true")
+            const messages = yield* Fx.sessionBuild(
+              { context: dir, ssh: [{ id: "deploy", keys: keys.paths }] },
+              { labels: { [C.LABEL_KEY]: RUN_ID } }
+            )
+            const text = Fx.traceOutput(messages).text
+            for (const fingerprint of keys.fingerprints) assert.include(text, fingerprint)
+            // ed25519 and RSA (ssh-keygen -Y asks for rsa-sha2-512), each verified in the step
+            assert.strictEqual(text.split("Good \"file\" signature for signer").length - 1, 2, text)
+            assert.include(text, `dockhand-${RUN_ID} (ED25519)`)
+            assert.notInclude(text, "PRIVATE KEY")
+          })
+        ))
+
+      it.effect("a key protected by a passphrase fails before the session opens, naming the file", () =>
+        withKeys((keys) =>
+          Effect.gen(function*() {
+            const encrypted = path.join(keys.dir, "id_encrypted")
+            execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "a passphrase", "-f", encrypted], {
+              stdio: "ignore"
+            })
+            const images = yield* Images.Images
+            const error = yield* Effect.flip(
+              images.build(Stream.empty, {
+                version: "2",
+                session: { context: contextDir(), ssh: [{ id: "default", keys: [keys.paths[0]!, encrypted] }] }
+              }).outcome
+            )
+            assert.strictEqual(error.reason._tag, "SystemError")
+            assert.strictEqual((error.reason as { path?: string }).path, encrypted)
+            assert.include(error.message, `failed to parse ${encrypted}: ssh: this private key is passphrase protected`)
+            assert.include(error.message, "ssh-add")
           })
         ))
 

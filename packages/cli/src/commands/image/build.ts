@@ -138,7 +138,9 @@ export const build = (name = "build", path = "image build") =>
     ),
     ssh: Flag.String("ssh").pipe(
       Flag.atLeast(0),
-      Flag.withDescription("SSH agent socket to expose to the build (format: \"default|<id>[=<socket>]\")")
+      Flag.withDescription(
+        "SSH agent socket or keys to expose to the build (format: \"default|<id>[=<socket>|<key>[,<key>]]\")"
+      )
     ),
     args: Args.all
   }, (input) =>
@@ -204,7 +206,8 @@ export const build = (name = "build", path = "image build") =>
       }
       const ssh = Ssh.parse(input.ssh, terminal.env, (file) => {
         const stat = Result.try(() => fs.statSync(file))
-        return Result.isFailure(stat) ? Failure.goError(stat.failure) : { socket: stat.success.isSocket() }
+        if (Result.isFailure(stat)) return Failure.goError(stat.failure)
+        return stat.success.isSocket() ? { socket: true } : { socket: false, keyError: Ssh.keyFileError(file) }
       })
       if (Result.isFailure(ssh)) return yield* Effect.fail(Failure.message(`ERROR: failed to build: ${ssh.failure}`))
       const sshAgents = ssh.success
