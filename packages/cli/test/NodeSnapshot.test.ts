@@ -3,7 +3,7 @@
  * from it (the same process, through `process.execve`), and every command prints exactly what the bundle prints,
  * through pipes, in another directory, with `NODE_OPTIONS`, against a fake daemon on a unix socket. When the
  * snapshot cannot be used (none, cut short, built by another Node or from another bundle, an unreadable manifest),
- * the bin runs the bundle.
+ * the bin runs the bundle. SIGINT and SIGTERM end a command started from the snapshot as they end the bundle's.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { execFile, spawnSync } from "node:child_process"
@@ -49,6 +49,8 @@ const fakeDaemon = (socket: string) =>
         response.writeHead(200, { "api-version": "1.47", ostype: "linux" }).end("OK")
       } else if (/\/images\/json(\?|$)/.test(url)) {
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify([image]))
+      } else if (url.endsWith("/images/hang:1/json")) {
+        // never answered: the command is under way when a signal comes
       } else if (url.endsWith("/images/busybox:1.36/json")) {
         response.writeHead(200, { "content-type": "application/json" }).end(
           JSON.stringify({ Id: image.Id, RepoTags: image.RepoTags, Created: "2023-11-14T22:13:20Z", Size: 4000000 })
@@ -74,12 +76,12 @@ interface Ran {
  * Runs the `dockhand` bin without blocking this process (the fake daemon must answer meanwhile). A preload given
  * in `NODE_OPTIONS` writes down, in a file, how each Node process of the run was started.
  */
-const run = (dir: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
+const run = (dir: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, signal?: NodeJS.Signals) =>
   new Promise<Ran>((resolve) => {
     const record = path.join(dir, "started")
     fs.rmSync(record, { force: true })
     const options = `--require ${path.join(dir, "preload.cjs")} ${env["NODE_OPTIONS"] ?? ""}`.trim()
-    execFile(
+    const child = execFile(
       node,
       [cliBin, ...args],
       { cwd: path.join(dir, "elsewhere"), env: { ...env, NODE_OPTIONS: options }, encoding: "utf8", timeout: 60_000 },
@@ -91,6 +93,15 @@ const run = (dir: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =
           fromSnapshot: fs.existsSync(record) && fs.readFileSync(record, "utf8").includes("snapshot")
         })
     )
+    // the signal once the program runs (the preload has written down how its process started) and waits on the daemon
+    if (signal !== undefined) {
+      const sendWhenRunning = () =>
+        fs.existsSync(record) &&
+          fs.readFileSync(record, "utf8").split("\n").length > (env["DOCKHAND_NO_SNAPSHOT"] ? 1 : 2)
+          ? setTimeout(() => child.kill(signal), 500)
+          : setTimeout(sendWhenRunning, 50)
+      sendWhenRunning()
+    }
   })
 
 /** The commands compared: help, flag errors, a command group run bare, the version, and reads from the daemon. */
@@ -155,6 +166,19 @@ describe("the Node start-up snapshot", () => {
       const limited = await run(dir, ["image", "ls"], { ...env, NODE_OPTIONS: "--max-old-space-size=200" })
       assert.isTrue(limited.fromSnapshot)
       assert.strictEqual(limited.stdout, bundled.get("image ls")!.stdout)
+
+      // a signal ends a command started from the snapshot as it ends the bundle's: docker's code, nothing printed
+      for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+        for (const fromSnapshot of [false, true]) {
+          const ran = await run(
+            dir,
+            ["image", "inspect", "hang:1"],
+            fromSnapshot ? env : { ...env, DOCKHAND_NO_SNAPSHOT: "1" },
+            signal
+          )
+          assert.deepStrictEqual([ran.fromSnapshot, ran.code, ran.stdout, ran.stderr], [fromSnapshot, code, "", ""])
+        }
+      }
 
       /** After `change`, the bin runs the bundle, with the same output. */
       const fallsBack = async (why: string, change: () => void) => {
