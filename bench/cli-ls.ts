@@ -12,17 +12,32 @@
  *   (`node -e 0`, `bun -e 0`);
  * - `image inspect`, `image history`, `images -q`, `image rm` of one image: ≤ 1.0× docker on Node 24, ≤ 0.8× on Bun.
  *
+ * `dockhand(node24, snapshot)` is the installed `dockhand` (bin/dockhand.js) on Node 24 after `dockhand-snapshot`:
+ * it starts from its start-up snapshot (built here into a scratch cache directory first) and is held to Node's
+ * targets.
+ *
  * With hyperfine on PATH, `image ls` and `--version` are also timed by hyperfine (not alternating: all runs of one
  * command, then the next; output to /dev/null) as a cross-check.
  *
  *   node bench/cli-ls.ts [--images=2000] [--rounds=15]
  */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Engine from "./lib/engine.ts"
-import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile, standalone } from "./lib/env.ts"
+import {
+  bunBin,
+  bundle,
+  cliEnv,
+  dockerBin,
+  header,
+  loadLine,
+  nodeBin,
+  requireFile,
+  root,
+  standalone
+} from "./lib/env.ts"
 import * as Stats from "./lib/stats.ts"
 
 const count = Stats.intOption("images", "DOCKHAND_BENCH_IMAGES", 2000)
@@ -43,6 +58,25 @@ await Engine.warnLeftovers()
 const env = cliEnv()
 const noPrefetch = { ...env, DOCKHAND_NO_PREFETCH: "1" }
 
+/** The installed `dockhand`, which starts from the snapshot when `dockhand-snapshot` has built one. */
+const cliBin = path.join(root, "packages", "cli", "bin", "dockhand.js")
+/**
+ * The environment of `dockhand(node24, snapshot)`: the scratch cache directory where `dockhand-snapshot` built the
+ * snapshot (removed at exit), and no standalone executable; undefined (its rows left out) when the build failed.
+ */
+const snapshotEnv: NodeJS.ProcessEnv | undefined = (() => {
+  const cache = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-snapshot-"))
+  process.on("exit", () => rmSync(cache, { recursive: true, force: true }))
+  const withCache = { ...env, XDG_CACHE_HOME: cache, DOCKHAND_NO_STANDALONE: "1" }
+  const built = spawnSync(nodeBin, [path.join(root, "packages", "cli", "bin", "dockhand-snapshot.js")], {
+    env: withCache,
+    encoding: "utf8"
+  })
+  if (built.status === 0) return withCache
+  console.log(`note: dockhand-snapshot failed, the snapshot's rows are left out:\n${built.stdout}${built.stderr}`)
+  return undefined
+})()
+
 interface Command {
   readonly argv: ReadonlyArray<string>
   readonly env: NodeJS.ProcessEnv
@@ -52,7 +86,10 @@ const contenders = (args: ReadonlyArray<string>): Record<string, Command> => ({
   docker: { argv: [dockerBin, ...args], env },
   "dockhand(node24)": { argv: [nodeBin, bundle, ...args], env },
   "dockhand(bun)": { argv: [bunBin, bundle, ...args], env },
-  ...(standalone === undefined ? {} : { "dockhand(standalone)": { argv: [standalone, ...args], env } })
+  ...(standalone === undefined ? {} : { "dockhand(standalone)": { argv: [standalone, ...args], env } }),
+  ...(snapshotEnv === undefined
+    ? {}
+    : { "dockhand(node24, snapshot)": { argv: [nodeBin, cliBin, ...args], env: snapshotEnv } })
 })
 /** The same, and the bundle with nothing sent ahead. */
 const withNoPrefetch = (args: ReadonlyArray<string>): Record<string, Command> => ({
@@ -106,7 +143,11 @@ const hyperfine = (cmds: Record<string, Command>, n: number): Record<string, num
       ...Object.entries(cmds).flatMap(([name, { argv, env: e }]) => [
         "-n",
         name,
-        [...(e === noPrefetch ? ["env", "DOCKHAND_NO_PREFETCH=1"] : []), ...argv].map(quote).join(" ")
+        [
+          ...(e === noPrefetch ? ["env", "DOCKHAND_NO_PREFETCH=1"] : []),
+          ...(e === snapshotEnv ? ["env", `XDG_CACHE_HOME=${e["XDG_CACHE_HOME"]}`, "DOCKHAND_NO_STANDALONE=1"] : []),
+          ...argv
+        ].map(quote).join(" ")
       ])
     ], { env, stdio: ["ignore", "ignore", "pipe"] })
     const results = (JSON.parse(readFileSync(path.join(dir, "out.json"), "utf8")) as {
@@ -133,7 +174,10 @@ const show = (title: string, times: Record<string, Array<number>>, hf?: Record<s
 }
 
 const ratio = (times: Record<string, Array<number>>, name: string) => Stats.pairedRatio(times[name]!, times["docker"]!)
-/** The verdicts of one command's ratios: Node 24 against `node`, Bun and the standalone executable against `bun`. */
+/**
+ * The verdicts of one command's ratios: Node 24 (from the bundle and from the snapshot) against `node`, Bun and the
+ * standalone executable against `bun`.
+ */
 const ratioVerdicts = (
   label: string,
   times: Record<string, Array<number>>,
@@ -143,7 +187,14 @@ const ratioVerdicts = (
   Stats.verdict(`${label}: dockhand(bun)/docker`, ratio(times, "dockhand(bun)"), targets.bun),
   ...(times["dockhand(standalone)"] === undefined
     ? []
-    : [Stats.verdict(`${label}: dockhand(standalone)/docker`, ratio(times, "dockhand(standalone)"), targets.bun)])
+    : [Stats.verdict(`${label}: dockhand(standalone)/docker`, ratio(times, "dockhand(standalone)"), targets.bun)]),
+  ...(times["dockhand(node24, snapshot)"] === undefined ? [] : [
+    Stats.verdict(
+      `${label}: dockhand(node24, snapshot)/docker`,
+      ratio(times, "dockhand(node24, snapshot)"),
+      targets.node
+    )
+  ])
 ]
 
 await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }), async (fixture) => {
@@ -187,6 +238,11 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
   verdicts.push(Stats.verdict("image ls peak RSS: dockhand(bun)", peak("dockhand(bun)"), 40, " MiB"))
   if (standalone !== undefined) {
     verdicts.push(Stats.verdict("image ls peak RSS: dockhand(standalone)", peak("dockhand(standalone)"), 40, " MiB"))
+  }
+  if (snapshotEnv !== undefined) {
+    verdicts.push(
+      Stats.verdict("image ls peak RSS: dockhand(node24, snapshot)", peak("dockhand(node24, snapshot)"), 60, " MiB")
+    )
   }
 
   // --version: start-up alone, against the bare runtimes

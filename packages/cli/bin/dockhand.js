@@ -4,6 +4,9 @@
 // on the arguments, the standard streams, a SIGTERM or SIGHUP sent to this process, and the exit status. Otherwise
 // (another platform, or the optional package left out) it runs the JavaScript bundle here: the bundle's entry turns
 // on Node's compile cache, sends the command's first read ahead and loads the program (packages/cli/src/launch.ts).
+// On Node, when `dockhand-snapshot` has built a start-up snapshot for this Node and this bundle (bin/node-snapshot.js
+// finds it), this process becomes `node --snapshot-blob BLOB -- ARGS…` instead (same process, streams and
+// environment): that starts with the program already loaded. `DOCKHAND_NO_SNAPSHOT=1` turns that off.
 const standalone = process.platform === "linux" && process.arch === "x64" && !process.env.DOCKHAND_NO_STANDALONE
   ? (() => {
     try {
@@ -15,7 +18,27 @@ const standalone = process.platform === "linux" && process.arch === "x64" && !pr
   })()
   : undefined
 
+/** The snapshot to start from: not for `--version` alone, which the bundle's entry answers before loading anything. */
+const snapshot = () => {
+  const argv = process.argv.slice(2)
+  if (typeof process.execve !== "function" || process.versions.bun || process.versions.deno) return undefined
+  if (process.env.DOCKHAND_NO_SNAPSHOT) return undefined
+  if (argv.length === 1 && (argv[0] === "-v" || argv[0] === "--version")) return undefined
+  return import("./node-snapshot.js").then((module) => module.find())
+}
+
 if (standalone === undefined) {
+  const blob = await snapshot()
+  if (blob !== undefined) {
+    process.execve(process.execPath, [
+      process.execPath,
+      ...process.execArgv,
+      "--snapshot-blob",
+      blob,
+      "--",
+      ...process.argv.slice(2)
+    ])
+  }
   await import("../dist/dockhand.js")
 } else {
   const child = process.getBuiltinModule("node:child_process").spawn(standalone, process.argv.slice(2), {

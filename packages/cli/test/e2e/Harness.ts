@@ -7,8 +7,9 @@
  * - The engines come from `env.sh`'s variables; when they are missing every test FAILS (it never skips).
  * - `DOCKHAND_CLI_RUNTIME=node|bun|deno` picks the runtime that runs the bundled CLI (`packages/cli/dist/dockhand.js`,
  *   rebuilt with `tsc -b` and esbuild when a file starts); `standalone` runs the standalone executable made from that
- *   bundle (`packages/cli-linux-x64/bin/dockhand`, Bun-compiled, built too when a file starts; linux-x64 only); the
- *   test runner itself stays on Node.
+ *   bundle (`packages/cli-linux-x64/bin/dockhand`, Bun-compiled, built too when a file starts; linux-x64 only);
+ *   `snapshot` runs Node 24 from the start-up snapshot of the CLI (`packages/cli/dist/snapshot.cjs` built into a blob
+ *   when a file starts, as `dockhand-snapshot` builds it); the test runner itself stays on Node.
  * - Both programs get `DOCKER_HOST=unix://$DOCKHAND_DOCKER_SOCK`, a temporary `DOCKER_CONFIG`, `NO_COLOR=1`,
  *   `TZ=UTC` and `DOCKER_BUILDKIT=0` (docker's legacy builder, the one dockhand implements), through pipes (no TTY).
  * - What may legitimately differ is normalised on both sides before comparing: the program name in usage texts,
@@ -137,20 +138,29 @@ export const cliEntry = path.join(root, "packages/cli/dist/dockhand.js")
 /** The standalone executable (`packages/cli/scripts/standalone.mjs` makes it from the bundle). */
 export const standaloneExecutable = path.join(root, "packages/cli-linux-x64/bin/dockhand")
 
+/** The Node start-up snapshot the `snapshot` runtime starts from (built from `packages/cli/dist/snapshot.cjs`). */
+export const snapshotBlob = path.join(root, "packages/cli/dist/e2e-snapshot.blob")
+
 /**
- * Which runtime runs dockhand: `DOCKHAND_CLI_RUNTIME` (`node`, the default, `bun` or `deno`), or `standalone` for
- * the standalone executable.
+ * Which runtime runs dockhand: `DOCKHAND_CLI_RUNTIME` (`node`, the default, `bun` or `deno`), `standalone` for
+ * the standalone executable, or `snapshot` for Node 24 started from the CLI's start-up snapshot.
  */
-export const runtime: "node" | "bun" | "deno" | "standalone" = (() => {
+export const runtime: "node" | "bun" | "deno" | "standalone" | "snapshot" = (() => {
   const value = process.env["DOCKHAND_CLI_RUNTIME"] ?? "node"
-  if (value !== "node" && value !== "bun" && value !== "deno" && value !== "standalone") {
-    throw new Error(`DOCKHAND_CLI_RUNTIME must be node, bun, deno or standalone, not ${JSON.stringify(value)}`)
+  if (value !== "node" && value !== "bun" && value !== "deno" && value !== "standalone" && value !== "snapshot") {
+    throw new Error(
+      `DOCKHAND_CLI_RUNTIME must be node, bun, deno, standalone or snapshot, not ${JSON.stringify(value)}`
+    )
   }
   return value
 })()
 
 /** The JavaScript runtime dockhand runs on (what `dockhand version` names): the standalone executable is Bun's. */
-export const runtimeName: "node" | "bun" | "deno" = runtime === "standalone" ? "bun" : runtime
+export const runtimeName: "node" | "bun" | "deno" = runtime === "standalone"
+  ? "bun"
+  : runtime === "snapshot"
+  ? "node"
+  : runtime
 
 /** The command line that starts dockhand on the chosen runtime (Node 24, Bun and Deno from node_modules/.bin). */
 export const dockhandCommand: ReadonlyArray<string> = runtime === "node"
@@ -159,12 +169,14 @@ export const dockhandCommand: ReadonlyArray<string> = runtime === "node"
   ? [path.join(bin, "bun"), cliEntry]
   : runtime === "standalone"
   ? [standaloneExecutable]
+  : runtime === "snapshot"
+  ? [path.join(bin, "node"), "--snapshot-blob", snapshotBlob, "--"]
   : [path.join(bin, "deno"), "run", "-A", cliEntry]
 
 let built = false
 /**
  * Compiles and bundles the CLI (`tsc -b`, quick when nothing changed, then esbuild; for `standalone`, then Bun's
- * compiler) so that the tests run the current sources.
+ * compiler; for `snapshot`, then `node --build-snapshot`) so that the tests run the current sources.
  */
 export const buildCli = (): void => {
   if (built) return
@@ -183,6 +195,15 @@ export const buildCli = (): void => {
     if (compiled.status !== 0) {
       throw new Error(`building the standalone executable failed:\n${compiled.stdout}${compiled.stderr}`)
     }
+  }
+  if (runtime === "snapshot") {
+    const snapshot = spawnSync(path.join(bin, "node"), [
+      "--snapshot-blob",
+      snapshotBlob,
+      "--build-snapshot",
+      "packages/cli/dist/snapshot.cjs"
+    ], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } })
+    if (snapshot.status !== 0) throw new Error(`building the snapshot failed:\n${snapshot.stdout}${snapshot.stderr}`)
   }
   built = true
 }
