@@ -12,7 +12,7 @@
  *   (`node -e 0`, `bun -e 0`);
  * - `image inspect`, `image history`, `images -q`, `image rm` of one image: ≤ 1.0× docker on Node 24, ≤ 0.8× on Bun.
  *
- * `dockhand(node24, snapshot)` is the installed `dockhand` (bin/dockhand.js) on Node 24 after `dockhand-snapshot`:
+ * `dockhand(node24, snapshot)` is the installed `dockhand` (bin/dockhand.js) on Node 24 after `dockhand --node-snapshot`:
  * it starts from its start-up snapshot (built here into a scratch cache directory first) and is held to Node's
  * targets.
  *
@@ -58,22 +58,24 @@ await Engine.warnLeftovers()
 const env = cliEnv()
 const noPrefetch = { ...env, DOCKHAND_NO_PREFETCH: "1" }
 
-/** The installed `dockhand`, which starts from the snapshot when `dockhand-snapshot` has built one. */
+/** The installed `dockhand`, which starts from the snapshot when `dockhand --node-snapshot` has built one. */
 const cliBin = path.join(root, "packages", "cli", "bin", "dockhand.js")
 /**
- * The environment of `dockhand(node24, snapshot)`: the scratch cache directory where `dockhand-snapshot` built the
+ * The environment of `dockhand(node24, snapshot)`: the scratch cache directory where `dockhand --node-snapshot` built the
  * snapshot (removed at exit), and no standalone executable; undefined (its rows left out) when the build failed.
  */
 const snapshotEnv: NodeJS.ProcessEnv | undefined = (() => {
   const cache = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-snapshot-"))
   process.on("exit", () => rmSync(cache, { recursive: true, force: true }))
   const withCache = { ...env, XDG_CACHE_HOME: cache, DOCKHAND_NO_STANDALONE: "1" }
-  const built = spawnSync(nodeBin, [path.join(root, "packages", "cli", "bin", "dockhand-snapshot.js")], {
+  const built = spawnSync(nodeBin, [path.join(root, "packages", "cli", "bin", "dockhand.js"), "--node-snapshot"], {
     env: withCache,
     encoding: "utf8"
   })
   if (built.status === 0) return withCache
-  console.log(`note: dockhand-snapshot failed, the snapshot's rows are left out:\n${built.stdout}${built.stderr}`)
+  console.log(
+    `note: dockhand --node-snapshot failed, the snapshot's rows are left out:\n${built.stdout}${built.stderr}`
+  )
   return undefined
 })()
 

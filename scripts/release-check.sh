@@ -15,7 +15,9 @@
 #   - `pnpm add @dockhand/client effect` (the repo's pinned pnpm) in a fresh project: one copy of effect in pnpm's
 #     store layout, main.ts type-checked with both TypeScripts and run on Node 24;
 #   - `npm i -g @dockhand/cli` into a fresh prefix: the package and its optional standalone executable
-#     (`@dockhand/cli-linux-x64`) only, `dockhand --version` printing the package.json version on Node 22 and 24;
+#     (`@dockhand/cli-linux-x64`) only, `dockhand --version` printing the package.json version on Node 22 and 24,
+#     `dockhand --node-snapshot` building a Node 24 snapshot from the installed files that answers `--help` as the
+#     bundle does;
 #     then `bun add -g`, `pnpm add -g`, `pnpm dlx` and the README's `deno install -g` line.
 # Verdaccio is started and stopped here (trap), on DOCKHAND_VERDACCIO_PORT if set (else a free port); the work
 # directory is removed at the end.
@@ -331,6 +333,16 @@ for node in "$node22" "$node24"; do
   [ "$printed" = "dockhand version $version" ] || fail "dockhand --version on Node $("$node" --version): $printed"
   echo "Node $("$node" --version): $printed"
 done
+# the Node start-up snapshot from the installed package (what it needs is published): built, then used
+snapshot_env=(env XDG_CACHE_HOME="$work/snapshot-cache" DOCKHAND_NO_STANDALONE=1)
+"${snapshot_env[@]}" "$node24" "$prefix/lib/node_modules/@dockhand/cli/bin/dockhand.js" --node-snapshot \
+  >"$work/snapshot.log" 2>&1 || { cat "$work/snapshot.log" >&2; fail "dockhand --node-snapshot"; }
+cli_bin=$prefix/lib/node_modules/@dockhand/cli/bin/dockhand.js
+from_bundle=$(DOCKHAND_NO_SNAPSHOT=1 "${snapshot_env[@]}" "$node24" "$cli_bin" --help)
+from_snapshot=$("${snapshot_env[@]}" "$node24" "$cli_bin" --help)
+[ "$from_snapshot" = "$from_bundle" ] || fail "dockhand --help from the snapshot differs from the bundle's"
+ls "$work/snapshot-cache/dockhand/"*.blob >/dev/null || fail "dockhand --node-snapshot kept no blob"
+echo "Node $("$node24" --version): dockhand --node-snapshot built a snapshot; --help from it as from the bundle"
 
 step "the CLI installed as the README says with bun, pnpm and deno"
 BUN_INSTALL=$work/bun-global BUN_INSTALL_CACHE_DIR=$work/bun-cache "$bin/bun" add -g @dockhand/cli \

@@ -4,9 +4,16 @@
 // on the arguments, the standard streams, a SIGTERM or SIGHUP sent to this process, and the exit status. Otherwise
 // (another platform, or the optional package left out) it runs the JavaScript bundle here: the bundle's entry turns
 // on Node's compile cache, sends the command's first read ahead and loads the program (packages/cli/src/launch.ts).
-// On Node, when `dockhand-snapshot` has built a start-up snapshot for this Node and this bundle (bin/node-snapshot.js
-// finds it), this process becomes `node --snapshot-blob BLOB -- ARGS…` instead (same process, streams and
-// environment): that starts with the program already loaded. `DOCKHAND_NO_SNAPSHOT=1` turns that off.
+// On Node, when `dockhand --node-snapshot` has built a start-up snapshot for this Node and this bundle
+// (bin/node-snapshot.js finds it), this process becomes `node --snapshot-blob BLOB -- ARGS…` instead (same process,
+// streams and environment): that starts with the program already loaded. `DOCKHAND_NO_SNAPSHOT=1` turns that off.
+//
+// `dockhand --node-snapshot` (build it) and `dockhand --node-snapshot=remove` are this file's own, alone on the command
+// line (docker has no such flags): bin/node-snapshot-build.js does the work. They are not a second bin, with which
+// `npx @dockhand/cli …` and `pnpm dlx @dockhand/cli …` could not tell which bin to run.
+const snapshotFlag = process.argv.length === 3 && /^--node-snapshot(=remove)?$/.test(process.argv[2])
+  ? process.argv[2]
+  : undefined
 const standalone = process.platform === "linux" && process.arch === "x64" && !process.env.DOCKHAND_NO_STANDALONE
   ? (() => {
     try {
@@ -27,7 +34,10 @@ const snapshot = () => {
   return import("./node-snapshot.js").then((module) => module.find())
 }
 
-if (standalone === undefined) {
+if (snapshotFlag !== undefined) {
+  process.argv.splice(2, 1, ...(snapshotFlag === "--node-snapshot=remove" ? ["--remove"] : []))
+  await import("./node-snapshot-build.js")
+} else if (standalone === undefined) {
   const blob = await snapshot()
   if (blob !== undefined) {
     process.execve(process.execPath, [

@@ -1,8 +1,8 @@
 // Where dockhand keeps its Node start-up snapshot, and whether one can be used: shared by the `dockhand` bin (which
-// starts from the snapshot when this finds one) and `dockhand-snapshot` (which builds it). A snapshot (a V8 heap
-// with the whole program loaded, from dist/snapshot.cjs) works only with the exact Node binary that built it, and
-// only holds the program that was bundled then: so it is built on the machine, by `dockhand-snapshot`, and kept in
-// `$XDG_CACHE_HOME/dockhand` (else `~/.cache/dockhand`) under a name made from what it depends on. Beside the blob,
+// starts from the snapshot when this finds one) and `dockhand --node-snapshot` (bin/node-snapshot-build.js, which
+// builds it). A snapshot (a V8 heap with the whole program loaded, from dist/snapshot.cjs) works only with the exact
+// Node binary that built it, and only holds the program that was bundled then: so it is built on the machine, by
+// `dockhand --node-snapshot`, and kept in `$XDG_CACHE_HOME/dockhand` (else `~/.cache/dockhand`) under a name made from what it depends on. Beside the blob,
 // a small JSON file says what it was built from and how long it is; the blob is used only when all of it matches.
 // Anything else (no snapshot, another Node, another bundle, a blob cut short) means the bundle runs as before.
 const fs = process.getBuiltinModule("node:fs")

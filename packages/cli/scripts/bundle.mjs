@@ -1,7 +1,7 @@
 // Bundles the CLI so that it starts fast and installs light: dist/dockhand.js is the entry (it sends the command's
 // first read ahead, see src/internal/Prefetch.ts, then imports the program), and dist/chunks/ holds the program and
 // the code loaded only when needed (each runtime's transport). It also makes dist/snapshot.cjs, the whole program in
-// one CommonJS file, from which `dockhand-snapshot` builds a Node start-up snapshot (src/snapshot.ts), and
+// one CommonJS file, from which `dockhand --node-snapshot` builds a Node start-up snapshot (src/snapshot.ts), and
 // dist/snapshot.json, which names that file's contents. Runs after `tsc -b`, from the compiled dist/.
 import { build } from "esbuild"
 import { createHash } from "node:crypto"
@@ -217,7 +217,7 @@ const snapshot = await build({
   logOverride: { "import-is-undefined": "error" },
   logLevel: "warning"
 })
-// what `dockhand-snapshot` and the bin key a snapshot by: a blob built from other code is never used
+// what `dockhand --node-snapshot` and the bin key a snapshot by: a blob built from other code is never used
 const snapshotCode = readFileSync(`${dist}snapshot.cjs`)
 writeFileSync(
   `${dist}snapshot.json`,

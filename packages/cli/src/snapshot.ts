@@ -1,10 +1,10 @@
 /**
  * The entry of dockhand's Node start-up snapshot. `scripts/bundle.mjs` bundles it into one CommonJS file,
- * `dist/snapshot.cjs`, and `dockhand-snapshot` (bin/dockhand-snapshot.js) runs that with `node --build-snapshot`:
- * the whole program is loaded and evaluated then, with the Node transport and the modules a command loads on first
- * use, and V8 saves the heap in a blob. `node --snapshot-blob BLOB -- ARGS…` starts from that heap and runs
- * `dockhand ARGS…` as the bundle's entry does (`launch.ts`): the version at once, else the request sent ahead,
- * then the program, which is already loaded.
+ * `dist/snapshot.cjs`, and `dockhand --node-snapshot` (bin/node-snapshot-build.js) runs that with
+ * `node --build-snapshot`: the whole program is loaded and evaluated then, with the Node transport and the modules a
+ * command loads on first use, and V8 saves the heap in a blob. `node --snapshot-blob BLOB -- ARGS…` starts from that
+ * heap and runs `dockhand ARGS…` as the bundle's entry does (`launch.ts`): the version at once, else the request
+ * sent ahead, then the program, which is already loaded.
  *
  * Nothing here reads the environment, the arguments or the standard streams while the snapshot is built: the
  * program reads them when it runs, from the process that starts from the snapshot.
@@ -23,7 +23,7 @@ import * as Process from "./internal/Process.ts"
 const loadedOnFirstUse = [NodeClient.layerWith, NodeDockerTransport.fromIncomingMessage, HttpClientResponse.fromWeb]
 
 if (!v8.startupSnapshot.isBuildingSnapshot() || loadedOnFirstUse.some((f) => typeof f !== "function")) {
-  throw new Error("dockhand: dist/snapshot.cjs is run by `node --build-snapshot` only (bin/dockhand-snapshot.js)")
+  throw new Error("dockhand: dist/snapshot.cjs is run by `node --build-snapshot` only (bin/node-snapshot-build.js)")
 }
 
 v8.startupSnapshot.setDeserializeMainFunction(() => {

@@ -1,5 +1,5 @@
 /**
- * The Node start-up snapshot: `dockhand-snapshot` builds it for the Node that runs it, the `dockhand` bin starts
+ * The Node start-up snapshot: `dockhand --node-snapshot` builds it for the Node that runs it, the `dockhand` bin starts
  * from it (the same process, through `process.execve`), and every command prints exactly what the bundle prints,
  * through pipes, in another directory, with `NODE_OPTIONS`, against a fake daemon on a unix socket. When the
  * snapshot cannot be used (none, cut short, built by another Node or from another bundle, an unreadable manifest),
@@ -16,7 +16,6 @@ import { fileURLToPath } from "node:url"
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 const node = path.join(root, "node_modules/.bin/node")
 const cliBin = path.join(root, "packages/cli/bin/dockhand.js")
-const snapshotBin = path.join(root, "packages/cli/bin/dockhand-snapshot.js")
 
 /** Compiles every package and bundles the CLI (quick when nothing changed): the bins run the built output. */
 const build = () => {
@@ -138,7 +137,7 @@ describe("the Node start-up snapshot", () => {
         DOCKER_CONFIG: path.join(dir, "config"),
         DOCKHAND_NO_STANDALONE: "1"
       }
-      const built = spawnSync(node, [snapshotBin], { env, encoding: "utf8" })
+      const built = spawnSync(node, [cliBin, "--node-snapshot"], { env, encoding: "utf8" })
       assert.strictEqual(built.status, 0, built.stdout + built.stderr)
       const cache = path.join(dir, "cache", "dockhand")
       const files = fs.readdirSync(cache).sort()
@@ -204,7 +203,7 @@ describe("the Node start-up snapshot", () => {
       await fallsBack("built from another bundle", edit("bundle", "0000000000000000"))
       await fallsBack("an unreadable manifest", () => fs.writeFileSync(manifest, "{"))
 
-      const removed = spawnSync(node, [snapshotBin, "--remove"], { env, encoding: "utf8" })
+      const removed = spawnSync(node, [cliBin, "--node-snapshot=remove"], { env, encoding: "utf8" })
       assert.strictEqual(removed.status, 0, removed.stderr)
       assert.deepStrictEqual(fs.readdirSync(cache), [])
       assert.isFalse((await run(dir, ["image", "ls"], env)).fromSnapshot)

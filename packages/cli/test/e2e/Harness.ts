@@ -9,7 +9,7 @@
  *   rebuilt with `tsc -b` and esbuild when a file starts); `standalone` runs the standalone executable made from that
  *   bundle (`packages/cli-linux-x64/bin/dockhand`, Bun-compiled, built too when a file starts; linux-x64 only);
  *   `snapshot` runs Node 24 from the start-up snapshot of the CLI (`packages/cli/dist/snapshot.cjs` built into a blob
- *   when a file starts, as `dockhand-snapshot` builds it); the test runner itself stays on Node.
+ *   when a file starts, as `dockhand --node-snapshot` builds it); the test runner itself stays on Node.
  * - Both programs get `DOCKER_HOST=unix://$DOCKHAND_DOCKER_SOCK`, a temporary `DOCKER_CONFIG`, `NO_COLOR=1`,
  *   `TZ=UTC` and `DOCKER_BUILDKIT=0` (docker's legacy builder, the one dockhand implements), through pipes (no TTY).
  * - What may legitimately differ is normalised on both sides before comparing: the program name in usage texts,

@@ -1,11 +1,10 @@
-#!/usr/bin/env node
-// `dockhand-snapshot`: builds the Node start-up snapshot of `dockhand` for the Node that runs it (the one `dockhand`
-// runs on: both bins start with `#!/usr/bin/env node`), so that `dockhand` starts with the whole program already
+// `dockhand --node-snapshot` (bin/dockhand.js runs this file for it): builds the Node start-up snapshot of `dockhand`
+// for the Node that runs it (the one `dockhand` runs on), so that `dockhand` starts with the whole program already
 // loaded. See bin/node-snapshot.js for where it is kept and when it is used.
 //
-//   dockhand-snapshot            build it (again), check it, keep it; snapshots of other versions of this Node
-//                                or of dockhand that this Node built are removed
-//   dockhand-snapshot --remove   remove every snapshot dockhand keeps
+//   dockhand --node-snapshot          build it (again), check it, keep it; snapshots of other versions of this
+//                                     Node or of dockhand that this Node built are removed
+//   dockhand --node-snapshot=remove   remove every snapshot dockhand keeps
 //
 // The snapshot is checked before it is kept: it must answer `--help` and a flag error exactly as the bundle does.
 import { spawnSync } from "node:child_process"
@@ -25,11 +24,11 @@ if (args.length === 1 && args[0] === "--remove") {
   process.exit(0)
 }
 if (args.length > 0) {
-  console.error("usage: dockhand-snapshot [--remove]")
+  console.error("usage: dockhand --node-snapshot[=remove]")
   process.exit(2)
 }
 if (!process.versions.node || typeof process.execve !== "function") {
-  console.error(`dockhand-snapshot: this runtime cannot start dockhand from a snapshot (Node 22.15 or later can)`)
+  console.error(`dockhand --node-snapshot: this runtime cannot start dockhand from a snapshot (Node 22.15 or later can)`)
   process.exit(1)
 }
 
@@ -44,7 +43,7 @@ const run = (argv) => spawnSync(process.execPath, argv, { env, encoding: "utf8",
 
 const fail = (message) => {
   fs.rmSync(temporary, { force: true })
-  console.error(`dockhand-snapshot: ${message}`)
+  console.error(`dockhand --node-snapshot: ${message}`)
   process.exit(1)
 }
 
