@@ -96,6 +96,25 @@ const contextTar = (root: string, dockerfile = "Dockerfile", outside?: BuildCont
     return { raw, entries }
   })
 
+describe("the context tar's chunks", () => {
+  it.effect("small files go out in chunks of at least 64 KiB but the last, large ones as read, the bytes unchanged", () =>
+    Effect.gen(function*() {
+      using s = scratch()
+      fs.writeFileSync(path.join(s.ctx, "Dockerfile"), "FROM scratch\nCOPY . /\n")
+      for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(s.ctx, `f${i}`), `file ${i} `.repeat(200))
+      fs.writeFileSync(path.join(s.ctx, "large"), Buffer.alloc(300 * 1024, 7))
+      const chunks = yield* Stream.runCollect(BuildContext.tar(s.ctx, "Dockerfile", undefined))
+      for (const chunk of chunks.slice(0, -1)) assert.isAtLeast(chunk.byteLength, 64 * 1024)
+      const { entries } = yield* contextTar(s.ctx)
+      assert.strictEqual(entries.length, 302)
+      assert.strictEqual(entries.find((e) => e.path === "f123")?.content, "file 123 ".repeat(200))
+      assert.strictEqual(entries.find((e) => e.path === "large")?.content.length, 300 * 1024)
+      const made = spawnSync("tar", ["tf", "-"], { input: Buffer.concat(chunks) })
+      assert.strictEqual(made.status, 0)
+      assert.strictEqual(made.stdout.toString().trim().split("\n").length, 302)
+    }))
+})
+
 describe("the context tar never holds bytes from outside the context", () => {
   it.effect("a .dockerignore that links out of the context, with the Dockerfile outside: sent as the link", () =>
     Effect.gen(function*() {
