@@ -6,6 +6,7 @@
  * it signs through the agent) makes signatures `ssh-keygen -Y verify` accepts, for every key type.
  */
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import { execFile, execFileSync } from "node:child_process"
@@ -106,8 +107,8 @@ const serve = (keys: ReadonlyArray<SshKey.Key>) =>
 
 /** An agent request: the 4-byte length, the type, the body. */
 const request = (type: number, ...parts: ReadonlyArray<Uint8Array>) => {
-  const body = SshKey.join(parts)
-  return SshKey.join([SshKey.u32(body.byteLength + 1), new Uint8Array([type]), body])
+  const body = Bytes.concat(parts)
+  return Bytes.concat([SshKey.uint32(body.byteLength + 1), new Uint8Array([type]), body])
 }
 
 describe("private key files", () => {
@@ -247,7 +248,7 @@ describe("the in-process agent", () => {
       const data = SshKey.sshString("x")
       for (
         const message of [
-          request(SshAgent.message.signRequest, SshKey.sshString(other.blob), data, SshKey.u32(0)),
+          request(SshAgent.message.signRequest, SshKey.sshString(other.blob), data, SshKey.uint32(0)),
           request(SshAgent.message.signRequest, SshKey.sshString(parsed("ed25519").blob)),
           request(22, SshKey.sshString("passphrase")),
           request(200)

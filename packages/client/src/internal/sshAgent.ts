@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import * as Bytes from "effect/Bytes"
 import * as Result from "effect/Result"
 import * as SshKey from "./sshKey.ts"
 
@@ -21,7 +22,7 @@ export const message = {
 
 /** A whole message: the 4-byte length, the type, the body. */
 const framed = (type: number, body: Uint8Array = new Uint8Array(0)) =>
-  SshKey.join([SshKey.u32(body.byteLength + 1), new Uint8Array([type]), body])
+  Bytes.concat([SshKey.uint32(body.byteLength + 1), new Uint8Array([type]), body])
 
 /** `SSH_AGENT_FAILURE`, as a whole message. */
 export const failure = framed(message.failure)
@@ -38,8 +39,8 @@ export const make = (keys: ReadonlyArray<SshKey.Key>) => (request: Uint8Array): 
     case message.requestIdentities:
       return framed(
         message.identitiesAnswer,
-        SshKey.join([
-          SshKey.u32(keys.length),
+        Bytes.concat([
+          SshKey.uint32(keys.length),
           ...keys.flatMap((key) => [SshKey.sshString(key.blob), SshKey.sshString(key.comment)])
         ])
       )

@@ -9,6 +9,7 @@
  *
  * @internal
  */
+import * as Bytes from "effect/Bytes"
 import * as Result from "effect/Result"
 import type { JsonWebKey, KeyObject } from "node:crypto"
 
@@ -77,22 +78,13 @@ class Reader {
   }
 }
 
-const uint32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff])
-
-const concat = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.byteLength
-  }
-  return out
-}
+/** A uint32, big-endian. */
+export const uint32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff])
 
 /** An SSH `string`: the 4-byte length, then the bytes (a JS string as UTF-8). */
 export const sshString = (value: Uint8Array | string): Uint8Array => {
   const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value
-  return concat([uint32(bytes.byteLength), bytes])
+  return Bytes.concat([uint32(bytes.byteLength), bytes])
 }
 
 /** An SSH `mpint` of unsigned big-endian bytes: leading zeros dropped, a zero byte added when the top bit is set. */
@@ -100,7 +92,9 @@ export const mpint = (unsigned: Uint8Array): Uint8Array => {
   let start = 0
   while (start < unsigned.byteLength && unsigned[start] === 0) start++
   const bytes = unsigned.subarray(start)
-  return sshString(bytes.byteLength > 0 && (bytes[0]! & 0x80) !== 0 ? concat([new Uint8Array([0]), bytes]) : bytes)
+  return sshString(
+    bytes.byteLength > 0 && (bytes[0]! & 0x80) !== 0 ? Bytes.concat([new Uint8Array([0]), bytes]) : bytes
+  )
 }
 
 const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url")
@@ -114,7 +108,7 @@ const fromBigInt = (n: bigint) => {
 
 /** Left-pads to `length` bytes (JWK's EC coordinates and private scalar are fixed-length). */
 const padded = (bytes: Uint8Array, length: number) =>
-  bytes.byteLength >= length ? bytes : concat([new Uint8Array(length - bytes.byteLength), bytes])
+  bytes.byteLength >= length ? bytes : Bytes.concat([new Uint8Array(length - bytes.byteLength), bytes])
 
 /** The ECDSA curves: OpenSSH's name, JWK's, the coordinate size and the signature hash (RFC 5656). */
 const curves = {
@@ -133,18 +127,18 @@ const publicOf = (privateKey: KeyObject): { readonly type: string; readonly blob
   const jwk = privateKey.export({ format: "jwk" })
   switch (privateKey.asymmetricKeyType) {
     case "ed25519":
-      return { type: "ssh-ed25519", blob: concat([sshString("ssh-ed25519"), sshString(fromBase64url(jwk.x))]) }
+      return { type: "ssh-ed25519", blob: Bytes.concat([sshString("ssh-ed25519"), sshString(fromBase64url(jwk.x))]) }
     case "rsa":
       return {
         type: "ssh-rsa",
-        blob: concat([sshString("ssh-rsa"), mpint(fromBase64url(jwk.e)), mpint(fromBase64url(jwk.n))])
+        blob: Bytes.concat([sshString("ssh-rsa"), mpint(fromBase64url(jwk.e)), mpint(fromBase64url(jwk.n))])
       }
     case "ec": {
       const curve = curveOfJwk(jwk.crv)
       if (curve === undefined) throw new Malformed(`ssh: unsupported curve ${jwk.crv ?? ""}`)
       const type = `ecdsa-sha2-${curve}`
-      const point = concat([new Uint8Array([4]), fromBase64url(jwk.x), fromBase64url(jwk.y)])
-      return { type, blob: concat([sshString(type), sshString(curve), sshString(point)]) }
+      const point = Bytes.concat([new Uint8Array([4]), fromBase64url(jwk.x), fromBase64url(jwk.y)])
+      return { type, blob: Bytes.concat([sshString(type), sshString(curve), sshString(point)]) }
     }
     default:
       throw new Malformed(`ssh: unsupported key type ${privateKey.asymmetricKeyType ?? "unknown"}`)
@@ -279,20 +273,20 @@ export const sign = (key: Key, data: Uint8Array, flags: number): Uint8Array => {
   const node = crypto()
   switch (key.type) {
     case "ssh-ed25519":
-      return concat([sshString(key.type), sshString(node.sign(null, data, key.privateKey))])
+      return Bytes.concat([sshString(key.type), sshString(node.sign(null, data, key.privateKey))])
     case "ssh-rsa": {
       const [name, hash] = (flags & rsaSha256) !== 0
         ? ["rsa-sha2-256", "sha256"]
         : (flags & rsaSha512) !== 0
         ? ["rsa-sha2-512", "sha512"]
         : ["ssh-rsa", "sha1"]
-      return concat([sshString(name), sshString(node.sign(hash, data, key.privateKey))])
+      return Bytes.concat([sshString(name), sshString(node.sign(hash, data, key.privateKey))])
     }
     default: {
       const curve = curves[key.type.slice("ecdsa-sha2-".length) as CurveName]
       const rs = node.sign(curve.hash, data, { key: key.privateKey, dsaEncoding: "ieee-p1363" })
-      const blob = concat([mpint(rs.subarray(0, curve.size)), mpint(rs.subarray(curve.size))])
-      return concat([sshString(key.type), sshString(blob)])
+      const blob = Bytes.concat([mpint(rs.subarray(0, curve.size)), mpint(rs.subarray(curve.size))])
+      return Bytes.concat([sshString(key.type), sshString(blob)])
     }
   }
 }
@@ -306,9 +300,3 @@ export const readWith = <A>(bytes: Uint8Array, f: (reader: Reader) => A): A | un
     try: () => f(reader(bytes)),
     catch: (error) => error
   }))
-
-/** Joins byte arrays. */
-export const join = concat
-
-/** A uint32, big-endian. */
-export const u32 = uint32
