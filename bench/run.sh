@@ -27,7 +27,7 @@ source "$ENGINES_DIR/env.sh"
 mkdir -p bench/results
 out="bench/results/$(date -u +%Y-%m-%dT%H%M%SZ).txt"
 failed=()
-benches=(list-images save-image cli-ls cli-save list-growth)
+benches=(list-images save-image cli-ls start-floor cli-save list-growth)
 # Engine 28.5 (containerd image store), when the engines' env.sh has it.
 if [ -n "${DOCKHAND_DOCKER28_SOCK:-}" ]; then benches+=(list-images-28 cli-ls28 cli-build28); fi
 for b in "${benches[@]}"; do
