@@ -339,7 +339,7 @@ describe("build with BuildKit on Engine 28.5, side by side with docker build --p
     }
   })
 
-  it("refuses what it does not do yet with a clear message", async () => {
+  it("--progress=tty without a terminal fails as docker's: the same message and exit code", async () => {
     const tty = await Harness.run("dockhand", ["build", "--progress=tty", context], world)
     assert.strictEqual(tty.code, 1)
     assert.strictEqual(tty.stderr, "ERROR: failed to get console: provided file is not a console\n")
