@@ -5,14 +5,12 @@
  * `deno install` line for the CLI must carry the same permissions.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { execFile, spawnSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { buildBundle, oneImageDaemon, root } from "./utils/FakeDaemon.ts"
 
-const root = fileURLToPath(new URL("../../../", import.meta.url))
 const bin = path.join(root, "node_modules/.bin")
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8")
 
@@ -22,42 +20,6 @@ const mainTs = /```ts\n(\/\/ main\.ts[^]*?)```/.exec(readme)?.[1]
 const runLine = /^deno run ((?:--allow-[a-z]+ )+)main\.ts$/m.exec(readme)
 /** The permission flags of the README's `deno install … npm:@dockhand/cli` line. */
 const installLine = /^deno install -g -n dockhand ((?:--allow-[a-z]+ )+)npm:@dockhand\/cli$/m.exec(readme)
-
-/** Compiles every package and bundles the CLI (quick when nothing changed): Deno runs the built output. */
-const build = () => {
-  const tsc = spawnSync(path.join(bin, "tsc"), ["-b", "tsconfig.json"], { cwd: root, encoding: "utf8" })
-  assert.strictEqual(tsc.status, 0, tsc.stdout + tsc.stderr)
-  const bundle = spawnSync(path.join(bin, "node"), ["packages/cli/scripts/bundle.mjs"], { cwd: root, encoding: "utf8" })
-  assert.strictEqual(bundle.status, 0, bundle.stdout + bundle.stderr)
-}
-
-/** A daemon with one image, `busybox:1.36`, and no `busybox:latest`. */
-const fakeDaemon = (socket: string) =>
-  new Promise<http.Server>((resolve) => {
-    const server = http.createServer((request, response) => {
-      const url = request.url ?? ""
-      if (url.endsWith("/_ping")) {
-        response.writeHead(200, { "api-version": "1.47", ostype: "linux" }).end("OK")
-      } else if (/\/images\/json(\?|$)/.test(url)) {
-        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify([{
-          Id: `sha256:${"a".repeat(64)}`,
-          ParentId: "",
-          RepoTags: ["busybox:1.36"],
-          RepoDigests: [],
-          Created: 1700000000,
-          Size: 4000000,
-          SharedSize: -1,
-          Labels: null,
-          Containers: -1
-        }]))
-      } else {
-        response.writeHead(404, { "content-type": "application/json" }).end(
-          JSON.stringify({ message: `No such image: ${decodeURIComponent(url.split("/")[3] ?? "")}` })
-        )
-      }
-    })
-    server.listen(socket, () => resolve(server))
-  })
 
 /** Runs a command without blocking this process, whose fake daemon must answer meanwhile. */
 const run = (file: string, args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv) =>
@@ -81,9 +43,9 @@ describe("the README's Deno permissions", () => {
   })
 
   it("run main.ts and dockhand image ls on Deno, with no sys permission", async () => {
-    build()
+    buildBundle()
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-deno-"))
-    const server = await fakeDaemon(path.join(dir, "docker.sock"))
+    const server = await oneImageDaemon(path.join(dir, "docker.sock"))
     try {
       // A project as a user has it: a package.json and the packages in node_modules (the repo's, built).
       fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }))

@@ -8,60 +8,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { execFile, spawnSync } from "node:child_process"
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
+import { buildBundle, oneImageDaemon, root } from "./utils/FakeDaemon.ts"
 
-const root = fileURLToPath(new URL("../../../", import.meta.url))
 const node = path.join(root, "node_modules/.bin/node")
 const cliBin = path.join(root, "packages/cli/bin/dockhand.js")
-
-/** Compiles every package and bundles the CLI (quick when nothing changed): the bins run the built output. */
-const build = () => {
-  const tsc = spawnSync(path.join(root, "node_modules/.bin/tsc"), ["-b", "tsconfig.json"], {
-    cwd: root,
-    encoding: "utf8"
-  })
-  assert.strictEqual(tsc.status, 0, tsc.stdout + tsc.stderr)
-  const bundle = spawnSync(node, ["packages/cli/scripts/bundle.mjs"], { cwd: root, encoding: "utf8" })
-  assert.strictEqual(bundle.status, 0, bundle.stdout + bundle.stderr)
-}
-
-/** A daemon with one image, `busybox:1.36`. */
-const fakeDaemon = (socket: string) =>
-  new Promise<http.Server>((resolve) => {
-    const image = {
-      Id: `sha256:${"a".repeat(64)}`,
-      ParentId: "",
-      RepoTags: ["busybox:1.36"],
-      RepoDigests: [],
-      Created: 1700000000,
-      Size: 4000000,
-      SharedSize: -1,
-      Labels: null,
-      Containers: -1
-    }
-    const server = http.createServer((request, response) => {
-      const url = request.url ?? ""
-      if (url.endsWith("/_ping")) {
-        response.writeHead(200, { "api-version": "1.47", ostype: "linux" }).end("OK")
-      } else if (/\/images\/json(\?|$)/.test(url)) {
-        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify([image]))
-      } else if (url.endsWith("/images/hang:1/json")) {
-        // never answered: the command is under way when a signal comes
-      } else if (url.endsWith("/images/busybox:1.36/json")) {
-        response.writeHead(200, { "content-type": "application/json" }).end(
-          JSON.stringify({ Id: image.Id, RepoTags: image.RepoTags, Created: "2023-11-14T22:13:20Z", Size: 4000000 })
-        )
-      } else {
-        response.writeHead(404, { "content-type": "application/json" }).end(
-          JSON.stringify({ message: `No such image: ${decodeURIComponent(url.split("/")[3] ?? "")}` })
-        )
-      }
-    })
-    server.listen(socket, () => resolve(server))
-  })
 
 interface Ran {
   readonly code: number
@@ -118,9 +70,9 @@ const commands: ReadonlyArray<ReadonlyArray<string>> = [
 
 describe("the Node start-up snapshot", () => {
   it("dockhand starts from it and prints what the bundle prints; falls back to the bundle when unusable", async () => {
-    build()
+    buildBundle()
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-snapshot-"))
-    const server = await fakeDaemon(path.join(dir, "docker.sock"))
+    const server = await oneImageDaemon(path.join(dir, "docker.sock"))
     try {
       fs.mkdirSync(path.join(dir, "elsewhere"))
       fs.writeFileSync(
