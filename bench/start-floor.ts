@@ -5,8 +5,9 @@
  * `image history` and `image rm` at ≤ 1.0× docker on Node and ≤ 0.8× on Bun; this bench shows how much of the
  * distance is the runtime, how much effect and effect/cli, and how much is dockhand's.
  *
- * The floor programs (bench/floor/*.ts) are bundled here with esbuild as the CLI's bundle is (ESM, minified, one
- * file each) and run with Node's compile cache on, as dockhand runs:
+ * The floor programs (bench/floor/*.ts) are bundled here with the CLI program's own esbuild options
+ * (packages/cli/scripts/programOptions.mjs: ESM, minified, effect/cli's start-up work made lazy and its unreachable
+ * modules left out), one file each, and run with Node's compile cache on, as dockhand runs:
  *
  * - `-e 0`: the bare runtime;
  * - `core`: effect's core, one effect that writes a line;
@@ -25,6 +26,7 @@ import { build } from "esbuild"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { programOptions } from "../packages/cli/scripts/programOptions.mjs"
 import * as Engine from "./lib/engine.ts"
 import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile, root } from "./lib/env.ts"
 import * as Stats from "./lib/stats.ts"
@@ -41,21 +43,11 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-floor-"))
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }))
 const programs = ["core", "platform", "cli"] as const
 const built = await build({
+  ...programOptions,
   entryPoints: programs.map((name) => path.join(root, "bench", "floor", `${name}.ts`)),
   outdir: scratch,
   outExtension: { ".js": ".mjs" },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node22",
-  minify: true,
-  legalComments: "none",
-  metafile: true,
-  banner: {
-    js:
-      "import { createRequire as __floorRequire } from 'node:module'; const require = __floorRequire(import.meta.url);"
-  },
-  logLevel: "warning"
+  metafile: true
 })
 console.log(
   `floor programs: ${

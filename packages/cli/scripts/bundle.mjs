@@ -6,114 +6,7 @@
 import { build } from "esbuild"
 import { createHash } from "node:crypto"
 import { readFileSync, rmSync, writeFileSync } from "node:fs"
-
-/**
- * Work that dependencies do when their module is evaluated, made lazy here because every command would pay for it
- * at start-up: each entry names the file, the exact text and what replaces it. A text that is not found (a new
- * version of the dependency) fails the build, so that nothing is silently left out or half-patched.
- *
- * - effect/cli's `CliOutput` builds an `Intl.Segmenter` (grapheme clusters, for the width of help texts) when it is
- *   loaded: this loads ICU's break-iterator data, 8–10 ms of Node's start-up (2–5 ms on Bun), needed only when a
- *   help text is laid out. It is now built on its first use.
- */
-const lazyDependencyWork = [{
-  file: /\/effect\/dist\/cli\/CliOutput\.js$/,
-  text: `const graphemeSegmenter = /*#__PURE__*/new Intl.Segmenter(undefined, {
-  granularity: "grapheme"
-});`,
-  replacement: `let graphemeSegmenterBuilt;
-const graphemeSegmenter = {
-  segment: (text) => (graphemeSegmenterBuilt ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text)
-};`
-}]
-
-/**
- * Node built-ins that the bundle imports at its top but uses only in some commands, loaded on first use instead:
- * each maps to the names the bundle uses (a new name fails the build, see `logOverride` below).
- *
- * - `node:crypto` (Node loads its X.509 and cipher tables with it, 3–5 ms of every start) is imported by effect's
- *   NodeFileSystem, `AtomicFile` and `LocalContext`, each for `randomBytes` (temporary file names) only.
- */
-const lazyBuiltins = { "node:crypto": ["randomBytes"] }
-
-/**
- * Modules of dependencies that nothing dockhand runs can reach, left out of the bundle because every command would
- * load and evaluate them: each is replaced by a module whose exports fail loudly (an error naming the module) if
- * they are ever called. Each maps to the names the bundle takes from it (a new name fails the build, see
- * `logOverride` below).
- *
- * - effect/cli's `--wizard` (`internal/wizard.js`, with the interactive prompts of `Prompt.js`) and `--completions`
- *   (`Completions.js`, with a script generator per shell) are built-in global flags that dockhand turns off
- *   (`CliConfig.builtIns` in src/Main.ts: only `--help` and `--version`); `dockhand completion` has its own
- *   scripts (src/internal/Completion.ts). `Command.runWith` and `GlobalFlag` import them for those flags only, and
- *   `Param.withFallbackPrompt`, which no dockhand flag uses. About 40 KB of minified code.
- */
-const unreachableModules = [
-  {
-    file: /\/effect\/dist\/cli\/internal\/wizard\.js$/,
-    names: ["run", "renderIntroduction", "renderCompletion", "renderQuit"]
-  },
-  { file: /\/effect\/dist\/cli\/Prompt\.js$/, names: ["Theme", "run", "Toggle", "isPrompt"] },
-  { file: /\/effect\/dist\/cli\/Completions\.js$/, names: ["fromCommand", "generate"] }
-]
-
-/** The esbuild plugin that applies {@link unreachableModules}. */
-const unreachableDependencies = {
-  name: "unreachable-dependency-modules",
-  setup(build) {
-    for (const { file, names } of unreachableModules) {
-      build.onLoad({ filter: file }, (args) => {
-        const module = args.path.replace(/^.*\/node_modules\//, "")
-        return {
-          contents: [
-            `const unreachable = () => { throw new Error(${
-              JSON.stringify(`dockhand: ${module} is left out of the bundle (packages/cli/scripts/bundle.mjs)`)
-            }) }`,
-            // `Prompt.Theme` is yielded rather than called: a getter-less value that fails when iterated
-            ...names.map((name) =>
-              name === "Theme"
-                ? `export const Theme = { [Symbol.iterator]: unreachable }`
-                : `export const ${name} = unreachable`
-            )
-          ].join("\n"),
-          loader: "js"
-        }
-      })
-    }
-  }
-}
-
-/** The esbuild plugin that applies {@link lazyBuiltins}: each is a module of functions that load it when called. */
-const lazyBuiltinModules = {
-  name: "lazy-builtins",
-  setup(build) {
-    const filter = new RegExp(`^(${Object.keys(lazyBuiltins).join("|")})$`)
-    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "lazy-builtin" }))
-    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
-      contents: [
-        `const load = () => process.getBuiltinModule(${JSON.stringify(args.path)})`,
-        ...lazyBuiltins[args.path].map((name) => `export const ${name} = (...args) => load().${name}(...args)`)
-      ].join("\n"),
-      loader: "js"
-    }))
-  }
-}
-
-/** The esbuild plugin that applies {@link lazyDependencyWork}. */
-const lazyDependencies = {
-  name: "lazy-dependency-work",
-  setup(build) {
-    for (const { file, text, replacement } of lazyDependencyWork) {
-      build.onLoad({ filter: file }, (args) => {
-        const source = readFileSync(args.path, "utf8")
-        if (source.split(text).length !== 2) {
-          throw new Error(`${args.path}: the text to make lazy is not found once; update scripts/bundle.mjs`)
-        }
-        return { contents: source.replace(text, replacement), loader: "js" }
-      })
-    }
-  }
-}
+import { lazyBuiltinModules, lazyDependencies, programOptions, unreachableDependencies } from "./programOptions.mjs"
 
 /**
  * The Node built-ins a user-land start-up snapshot may hold (the list in Node's lib/internal/main/mksnapshot.js;
@@ -182,26 +75,12 @@ const unsnapshottedBuiltins = {
 const dist = new URL("../dist/", import.meta.url).pathname
 rmSync(`${dist}chunks`, { recursive: true, force: true })
 const result = await build({
+  ...programOptions,
   entryPoints: { dockhand: `${dist}launch.js` },
   outdir: dist,
   chunkNames: "chunks/[name]-[hash]",
-  bundle: true,
   splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node22",
-  minify: true,
-  legalComments: "none",
-  metafile: true,
-  plugins: [lazyDependencies, lazyBuiltinModules, unreachableDependencies],
-  // a name the lazy built-ins do not provide must fail the build, not be undefined at run time
-  logOverride: { "import-is-undefined": "error" },
-  // Node built-ins stay imports; `require` is needed by a few CommonJS dependencies inside the bundle.
-  banner: {
-    js:
-      "import { createRequire as __dockhandRequire } from 'node:module'; const require = __dockhandRequire(import.meta.url);"
-  },
-  logLevel: "warning"
+  metafile: true
 })
 const snapshot = await build({
   entryPoints: [`${dist}snapshot.js`],
