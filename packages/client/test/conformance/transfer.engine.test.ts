@@ -271,9 +271,9 @@ describe("a 1 GiB image through the client", () => {
             yield* images.remove(state.imageId!, { force: true })
             yield* Effect.flip(images.inspect(state.imageId!))
 
-            // One try pulls and interrupts at the first progress message. The daemon can answer a pull with no
-            // progress at all when it joins a layer transfer it already has (Engine 20.10 once finished the whole
-            // 1 GiB pull with only "Pulling fs layer" and the digest, in CI): then the image it pulled is removed
+            // One try pulls and interrupts at the first progress message. Engine 20.10 once finished the whole
+            // 1 GiB pull in CI with only "Pulling fs layer" and the digest, no progress (most likely it joined a
+            // layer transfer it still held from an earlier interrupted pull): then the image it pulled is removed
             // and the test tries again, up to three times.
             const interruptOnce = (attempt: number) =>
               withFreshClient(
