@@ -6,7 +6,13 @@
 import { build } from "esbuild"
 import { createHash } from "node:crypto"
 import { readFileSync, rmSync, writeFileSync } from "node:fs"
-import { lazyBuiltinModules, lazyDependencies, programOptions, unreachableDependencies } from "./programOptions.mjs"
+import {
+  lazyBuiltinModules,
+  lazyDependencies,
+  programInOneChunk,
+  programOptions,
+  unreachableDependencies
+} from "./programOptions.mjs"
 
 /**
  * The Node built-ins a user-land start-up snapshot may hold (the list in Node's lib/internal/main/mksnapshot.js;
@@ -76,6 +82,10 @@ const dist = new URL("../dist/", import.meta.url).pathname
 rmSync(`${dist}chunks`, { recursive: true, force: true })
 const result = await build({
   ...programOptions,
+  plugins: [
+    ...programOptions.plugins,
+    programInOneChunk([`${dist}internal/Process.js`, `${dist}../../client/dist/DockerLayers.js`])
+  ],
   entryPoints: { dockhand: `${dist}launch.js` },
   outdir: dist,
   chunkNames: "chunks/[name]-[hash]",

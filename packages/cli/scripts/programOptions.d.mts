@@ -9,3 +9,5 @@ export declare const lazyDependencies: Plugin
 export declare const lazyBuiltinModules: Plugin
 /** Leaves out the dependency modules nothing dockhand runs can reach (`unreachableModules`). */
 export declare const unreachableDependencies: Plugin
+/** Keeps the code every command loads, the static imports of the modules at `program`, in one chunk. */
+export declare const programInOneChunk: (program: ReadonlyArray<string>) => Plugin
