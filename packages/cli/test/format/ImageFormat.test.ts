@@ -317,8 +317,8 @@ describe("defaultImageTable (the default tables without the template interpreter
         : image.names.flatMap((n) => n.digest === undefined ? [] : [`${n.name}@sha256:${n.digest}`])
     })
   /** What the template interpreter gives for the same format: the reference the shortcut must equal. */
-  const interpreted = (images: ReadonlyArray<Image.Summary>, digests: boolean, noTrunc: boolean) => {
-    const format = ImageFormat.imageListFormat("table", false, digests)
+  const interpreted = (images: ReadonlyArray<Image.Summary>, digests: boolean, noTrunc: boolean, quiet = false) => {
+    const format = ImageFormat.imageListFormat("table", quiet, digests)
     const rows = ImageFormat.imageRows(images, { showDigests: digests, format })
     return text(Table.render({
       format,
@@ -335,6 +335,16 @@ describe("defaultImageTable (the default tables without the template interpreter
     const summaries = images.map(toSummary)
     const fast = ImageFormat.formatImageList(summaries, { now, digests, noTrunc })
     assert.strictEqual(text(fast), interpreted(summaries, digests, noTrunc))
+  }, { arbitrary: { runs: 300 } })
+
+  it.prop("-q prints what `{{.ID}}` gives, a line a row, with and without --digests and truncation", [
+    Schema.Array(Image),
+    Schema.Boolean,
+    Schema.Boolean
+  ], ([images, digests, noTrunc]) => {
+    const summaries = images.map(toSummary)
+    const fast = ImageFormat.formatImageList(summaries, { now, digests, noTrunc, quiet: true })
+    assert.strictEqual(text(fast), interpreted(summaries, digests, noTrunc, true))
   }, { arbitrary: { runs: 300 } })
 
   it("an empty list is the header alone; a cell that is not plain ASCII is measured in terminal columns", () => {

@@ -246,6 +246,12 @@ export const formatImageList = (
     const table = defaultImageTable(rows, format === defaultImageTableFormatWithDigest, trunc, options)
     if (table !== undefined) return Result.succeed(table)
   }
+  // `-q`: one ID a row (a tag, or the image itself when it has none), what `{{.ID}}` prints, without the interpreter
+  if (format === Table.DefaultQuietFormat) {
+    let ids = ""
+    for (const { image } of rows) ids += `${trunc ? Units.truncateId(image.Id) : image.Id}\n`
+    return Result.succeed(ids)
+  }
   return Table.render({ format, header: imageHeader, rows: rows.map((row) => imageContext(row, trunc, options)) })
 }
 
