@@ -10,7 +10,9 @@
  * - `image ls` peak RSS: ≤ 60 MiB on Node 24, ≤ 40 MiB on Bun;
  * - `--version`: ≤ 50 ms on Node 24, ≤ 20 ms on Bun (median wall time), and its fixed cost above the bare runtime
  *   (`node -e 0`, `bun -e 0`);
- * - `image inspect`, `image history`, `images -q`, `image rm` of one image: ≤ 1.0× docker on Node 24, ≤ 0.8× on Bun.
+ * - `image inspect`, `image history`, `images -q`, `image rm` of one image: ≤ 1.0× docker on Node 24, ≤ 0.8× on Bun;
+ *   `images -q` beside its floor, the bare runtime making the same two requests and printing the IDs
+ *   (`bench/floor/list-ids.mjs`).
  *
  * `dockhand(node24, snapshot)` is the installed `dockhand` (bin/dockhand.js) on Node 24 after `dockhand --node-snapshot`:
  * it starts from its start-up snapshot (built here into a scratch cache directory first) and is held to Node's
@@ -57,6 +59,9 @@ await Engine.warnLeftovers()
 
 const env = cliEnv()
 const noPrefetch = { ...env, DOCKHAND_NO_PREFETCH: "1" }
+
+/** The floor of `images -q`: the bare runtime pinging, listing and printing the IDs (bench/floor/list-ids.mjs). */
+const listIdsFloor = path.join(root, "bench", "floor", "list-ids.mjs")
 
 /** The installed `dockhand`, which starts from the snapshot when `dockhand --node-snapshot` has built one. */
 const cliBin = path.join(root, "packages", "cli", "bin", "dockhand.js")
@@ -267,12 +272,24 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
     }, bun +${Stats.fmtMs(med("dockhand(bun)") - med("bun -e 0"))}; docker ${Stats.fmtMs(med("docker"))}`
   )
 
-  // one image: inspect, history, images -q, rm (of a tag made for each run)
-  for (const args of [["image", "inspect", ref], ["image", "history", ref], ["images", "-q"]]) {
+  // one image: inspect, history, rm (of a tag made for each run); images -q, beside its floor on each runtime
+  for (const args of [["image", "inspect", ref], ["image", "history", ref]]) {
     const one = await measure(contenders(args), rounds)
     show(`${args.join(" ")}:`, one.times)
     verdicts.push(...ratioVerdicts(args.slice(0, 2).join(" "), one.times, { node: 1.0, bun: 0.8 }))
   }
+  const quiet = await measure({
+    ...contenders(["images", "-q"]),
+    "floor(node24)": { argv: [nodeBin, listIdsFloor], env },
+    "floor(bun)": { argv: [bunBin, listIdsFloor], env }
+  }, rounds)
+  show("images -q, and its floor (bench/floor/list-ids.mjs: ping, list, JSON.parse, print):", quiet.times)
+  verdicts.push(...ratioVerdicts("images -q", quiet.times, { node: 1.0, bun: 0.8 }))
+  verdicts.push(
+    `images -q floor, the bare runtime doing the same requests: node24/docker = ${
+      ratio(quiet.times, "floor(node24)").toFixed(3)
+    }, bun/docker = ${ratio(quiet.times, "floor(bun)").toFixed(3)}`
+  )
   const [repo] = ref.split(":")
   const tags: Array<string> = []
   const names = Object.keys(contenders([]))

@@ -5,6 +5,7 @@
  * `/usr/bin/time`, or VmHWM polled from /proc without it). Prints, with issue 13's targets and MET / MISSED, each
  * one's time ratio to docker (target ≤ 1.0) and how much the transfer added to the process's RSS at rest (target
  * ≤ 16 MiB): the peak RSS of the same program loaded and doing nothing (`image save --help`) measured in the same run.
+ * Beside it, what the transfer adds above `image inspect REF` (the client and its transport loaded, one request made).
  * The issue also asks for the figure to stay flat from 512 MiB to 2 GiB: run once more with `--mib=2048` and compare.
  *
  *   node bench/cli-save.ts [--mib=512] [--rounds=5]
@@ -63,6 +64,18 @@ try {
       }
       if (runs.length > 0) atRest[name] = Stats.median(runs)
     }
+    // the program with its client built and one small request made (`image inspect REF`): what the transfer itself
+    // adds above a process that has loaded the transport, printed beside the verdicts
+    const connected: Record<string, number> = {}
+    for (const [name, program] of Object.entries(programs)) {
+      if (name === "docker") continue
+      const runs: Array<number> = []
+      for (let i = 0; i < 5; i++) {
+        const result = await Stats.execOk(program(["image", "inspect", ref]), { env, rss: true })
+        if (result.maxRss !== undefined) runs.push(result.maxRss)
+      }
+      if (runs.length > 0) connected[name] = Stats.median(runs)
+    }
 
     /** Alternating runs of `args(file)` for every contender, then the figures and verdicts. */
     const phase = async (
@@ -89,7 +102,9 @@ try {
         console.log(
           `  ${name.padEnd(21)} ${Stats.fmtMiB(Stats.median(values)).padStart(10)}  max ${
             Stats.fmtMiB(Math.max(...values))
-          }${atRest[name] === undefined ? "" : `  (at rest ${Stats.fmtMiB(atRest[name])})`}`
+          }${atRest[name] === undefined ? "" : `  (at rest ${Stats.fmtMiB(atRest[name])})`}${
+            connected[name] === undefined ? "" : `  (image inspect ${Stats.fmtMiB(connected[name])})`
+          }`
         )
       }
       for (const name of Object.keys(programs)) {
@@ -105,6 +120,14 @@ try {
               16,
               " MiB"
             )
+          )
+        }
+        const inspected = connected[name]
+        if (peak !== undefined && inspected !== undefined) {
+          verdicts.push(
+            `${label}: ${name} RSS added above \`image inspect\` (client and transport loaded, one request): ${
+              ((Stats.median(peak) - inspected) / 2 ** 20).toFixed(1)
+            } MiB`
           )
         }
       }
