@@ -11,8 +11,8 @@
  * - `--version`: ≤ 50 ms on Node 24, ≤ 20 ms on Bun (median wall time), and its fixed cost above the bare runtime
  *   (`node -e 0`, `bun -e 0`);
  * - `image inspect`, `image history`, `images -q`, `image rm` of one image: ≤ 1.0× docker on Node 24, ≤ 0.8× on Bun;
- *   `images -q` beside its floor, the bare runtime making the same two requests and printing the IDs
- *   (`bench/floor/list-ids.mjs`).
+ *   `image ls` and `images -q` beside their floor, the bare runtime making the same two requests and printing the IDs
+ *   (`bench/floor/list-ids.mjs`): no listing can take less.
  *
  * `dockhand(node24, snapshot)` is the installed `dockhand` (bin/dockhand.js) on Node 24 after `dockhand --node-snapshot`:
  * it starts from its start-up snapshot (built here into a scratch cache directory first) and is held to Node's
@@ -98,6 +98,14 @@ const contenders = (args: ReadonlyArray<string>): Record<string, Command> => ({
     ? {}
     : { "dockhand(node24, snapshot)": { argv: [nodeBin, cliBin, ...args], env: snapshotEnv } })
 })
+/**
+ * The floor of a listing on each runtime: the bare runtime making the same two requests and printing the IDs. No
+ * `image ls` or `images -q` can do less.
+ */
+const floors: Record<string, Command> = {
+  "floor(node24)": { argv: [nodeBin, listIdsFloor], env },
+  "floor(bun)": { argv: [bunBin, listIdsFloor], env }
+}
 /** The same, and the bundle with nothing sent ahead. */
 const withNoPrefetch = (args: ReadonlyArray<string>): Record<string, Command> => ({
   ...contenders(args),
@@ -204,23 +212,32 @@ const ratioVerdicts = (
   ])
 ]
 
+/** The floor's ratios to docker in one phase: the least any listing on each runtime takes. */
+const floorLine = (label: string, times: Record<string, Array<number>>): string =>
+  `${label} floor, the bare runtime making the same requests (bench/floor/list-ids.mjs): node24/docker = ${
+    ratio(times, "floor(node24)").toFixed(3)
+  }, bun/docker = ${ratio(times, "floor(bun)").toFixed(3)}`
+
 await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }), async (fixture) => {
   console.log(`fixture: ${count} distinct images made with one docker load in ${(fixture.setupMs / 1000).toFixed(1)} s`)
   const verdicts: Array<string> = []
   const ref = fixture.refs[0]!
 
-  // image ls, through a pipe and to /dev/null
-  const ls = await measure(withNoPrefetch(["image", "ls"]), rounds)
-  // Other work on the same engine may add or remove a few images between runs: only require the fixture's rows.
-  const short = Object.entries(ls.lines).filter(([, n]) => n < count + 1)
+  // image ls, through a pipe and to /dev/null, beside the floor of any listing
+  const ls = await measure({ ...withNoPrefetch(["image", "ls"]), ...floors }, rounds)
+  // Other work on the same engine may add or remove a few images between runs: only require the fixture's rows
+  // (the floor prints the IDs alone, no header).
+  const short = Object.entries(ls.lines).filter(([name, n]) => n < count + (name.startsWith("floor") ? 0 : 1))
   if (short.length > 0) {
     throw new Error(`a command printed fewer lines than the fixture has images: ${JSON.stringify(ls.lines)}`)
   }
   show(`image ls, output through a pipe (lines printed: ${Object.values(ls.lines).join(", ")}):`, ls.times)
   verdicts.push(...ratioVerdicts("image ls (pipe)", ls.times, { node: 0.9, bun: 0.75 }))
-  const lsNull = await measure(contenders(["image", "ls"]), rounds, { output: "null" })
+  verdicts.push(floorLine("image ls (pipe)", ls.times))
+  const lsNull = await measure({ ...contenders(["image", "ls"]), ...floors }, rounds, { output: "null" })
   show("image ls, output to /dev/null:", lsNull.times, hyperfine(withNoPrefetch(["image", "ls"]), rounds))
   verdicts.push(...ratioVerdicts("image ls (/dev/null)", lsNull.times, { node: 0.9, bun: 0.75 }))
+  verdicts.push(floorLine("image ls (/dev/null)", lsNull.times))
   verdicts.push(
     `image ls (pipe) without the request sent ahead: dockhand(node24)/docker = ${
       ratio(ls.times, "dockhand(node24, no prefetch)").toFixed(3)
@@ -278,18 +295,10 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
     show(`${args.join(" ")}:`, one.times)
     verdicts.push(...ratioVerdicts(args.slice(0, 2).join(" "), one.times, { node: 1.0, bun: 0.8 }))
   }
-  const quiet = await measure({
-    ...contenders(["images", "-q"]),
-    "floor(node24)": { argv: [nodeBin, listIdsFloor], env },
-    "floor(bun)": { argv: [bunBin, listIdsFloor], env }
-  }, rounds)
+  const quiet = await measure({ ...contenders(["images", "-q"]), ...floors }, rounds)
   show("images -q, and its floor (bench/floor/list-ids.mjs: ping, list, JSON.parse, print):", quiet.times)
   verdicts.push(...ratioVerdicts("images -q", quiet.times, { node: 1.0, bun: 0.8 }))
-  verdicts.push(
-    `images -q floor, the bare runtime doing the same requests: node24/docker = ${
-      ratio(quiet.times, "floor(node24)").toFixed(3)
-    }, bun/docker = ${ratio(quiet.times, "floor(bun)").toFixed(3)}`
-  )
+  verdicts.push(floorLine("images -q", quiet.times))
   const [repo] = ref.split(":")
   const tags: Array<string> = []
   const names = Object.keys(contenders([]))
