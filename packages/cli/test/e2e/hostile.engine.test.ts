@@ -24,7 +24,16 @@ let socketServer: net.Server | undefined
 
 const docker = (...args: Array<string>) => Harness.docker(args, world)
 const build = { build: true } as const
-const tmp: Harness.Normalize = { ...build, replace: [[/docker-build-git\w+/g, "docker-build-git<tmp>"]] }
+/**
+ * The git builds clone into a temporary directory of the world's, for both programs: docker leaves its checkout
+ * behind when it refuses the Dockerfile, and nothing is to be left in the machine's /tmp.
+ */
+const tmpDir = () => path.join(world.dir, "tmp")
+const tmp = (): Harness.Normalize & Harness.RunOptions => ({
+  ...build,
+  replace: [[/docker-build-git\w+/g, "docker-build-git<tmp>"]],
+  env: { TMPDIR: tmpDir() }
+})
 /** The depth of the deep tree (`d/d/…/d/leaf.txt`). */
 const DEPTH = 400
 
@@ -60,6 +69,7 @@ const saved = (image: string) => {
 beforeAll(() =>
   setup.run(async () => {
     world = Harness.makeWorld("hostile")
+    fs.mkdirSync(tmpDir())
     P = world.prefix
     // the "secret": a file of the user's, outside every context
     secretText = `SECRET-${world.runId}-do-not-send`
@@ -143,8 +153,8 @@ afterAll(async () => {
 
 describe("a hostile git repository (git daemon on 127.0.0.1)", () => {
   const cachedGit = async (args: ReadonlyArray<string>) => {
-    await Harness.run("docker", args, world)
-    return Harness.compare(args, world, tmp)
+    await Harness.run("docker", args, world, { env: { TMPDIR: tmpDir() } })
+    return Harness.compare(args, world, tmp())
   }
   it("a plain branch builds (identical cached ids)", () =>
     cachedGit(["build", "-q", "--label", world.label, "-t", `${P}/git:main`, `${base}/repo.git#main`]))
@@ -153,11 +163,11 @@ describe("a hostile git repository (git daemon on 127.0.0.1)", () => {
     assert.isFalse(saved(`${P}/git:ignore`).includes(secretText))
   })
   it("a .dockerignore linking to /dev/zero: docker's error at once", async () => {
-    const { dockhand } = await Harness.compare(["build", `${base}/repo.git#ignore-zero`], world, tmp)
+    const { dockhand } = await Harness.compare(["build", `${base}/repo.git#ignore-zero`], world, tmp())
     assert.strictEqual(dockhand.stderr, "error reading .dockerignore: bufio.Scanner: token too long\n")
   })
   it("a Dockerfile linking to a secret outside the checkout: refused (no -f)", async () => {
-    const { dockhand } = await Harness.compare(["build", `${base}/repo.git#dockerfile-secret`], world, tmp)
+    const { dockhand } = await Harness.compare(["build", `${base}/repo.git#dockerfile-secret`], world, tmp())
     assert.strictEqual(
       dockhand.stderr,
       "unable to prepare context: the Dockerfile () must be within the build context\n"
@@ -167,7 +177,7 @@ describe("a hostile git repository (git daemon on 127.0.0.1)", () => {
     const { dockhand } = await Harness.compare(
       ["build", "-f", "Dockerfile", `${base}/repo.git#dockerfile-secret`],
       world,
-      tmp
+      tmp()
     )
     assert.strictEqual(
       dockhand.stderr,
@@ -176,8 +186,29 @@ describe("a hostile git repository (git daemon on 127.0.0.1)", () => {
     assert.notInclude(dockhand.stderr + dockhand.stdout.toString(), secretText)
   })
   it("a Dockerfile linking to /dev/zero: refused at once (no -f, and -f Dockerfile)", async () => {
-    await Harness.compare(["build", `${base}/repo.git#dockerfile-zero`], world, tmp)
-    await Harness.compare(["build", "-f", "Dockerfile", `${base}/repo.git#dockerfile-zero`], world, tmp)
+    await Harness.compare(["build", `${base}/repo.git#dockerfile-zero`], world, tmp())
+    await Harness.compare(["build", "-f", "Dockerfile", `${base}/repo.git#dockerfile-zero`], world, tmp())
+  })
+  it("dockhand removes its checkout after each refusal", async () => {
+    for (
+      const [i, args] of [
+        ["build", `${base}/repo.git#ignore-zero`],
+        ["build", `${base}/repo.git#dockerfile-secret`],
+        ["build", "-f", "Dockerfile", `${base}/repo.git#dockerfile-secret`],
+        ["build", `${base}/repo.git#dockerfile-zero`],
+        ["build", "-f", "Dockerfile", `${base}/repo.git#dockerfile-zero`]
+      ].entries()
+    ) {
+      const dir = path.join(tmpDir(), `alone-${i}`)
+      fs.mkdirSync(dir)
+      const out = await Harness.run("dockhand", args, world, { env: { TMPDIR: dir } })
+      assert.strictEqual(out.code, 1, `${args.join(" ")}: ${out.stderr}`)
+      assert.deepStrictEqual(
+        fs.readdirSync(dir).filter((name) => name.startsWith("docker-build-git")),
+        [],
+        args.join(" ")
+      )
+    }
   })
   it(`a deep tree (${DEPTH} levels) is sent whole (identical cached ids)`, async () => {
     await cachedGit(["build", "-q", "--label", world.label, "-t", `${P}/git:deep`, `${base}/repo.git#deep`])
