@@ -4,14 +4,14 @@ import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import * as Wire from "../../codecs/src/internal/fsutil/wire_pb.ts"
 import * as Filesync from "../src/internal/filesync.ts"
 import type * as Grpc from "../src/internal/grpcServer.ts"
+import * as TempDirs from "./utils/TempDirs.ts"
 
 const tree = (files: Readonly<Record<string, string>>) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-filesync-"))
+  const dir = TempDirs.make("dockhand-filesync-")
   for (const [name, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
     fs.writeFileSync(path.join(dir, name), content)

@@ -28,6 +28,7 @@ import * as os from "node:os"
 import * as nodePath from "node:path"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
+import * as TempDirs from "../utils/TempDirs.ts"
 import { BUSYBOX_PATH, EnginesMissing, Runtime } from "./Conformance.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -120,7 +121,7 @@ export const busyboxContext = (
   dockerfile: string,
   files: Readonly<Record<string, string>> = {}
 ): string => {
-  const dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), prefix))
+  const dir = TempDirs.make(prefix)
   fs.copyFileSync(BUSYBOX_PATH, nodePath.join(dir, "busybox"))
   fs.writeFileSync(nodePath.join(dir, "Dockerfile"), dockerfile)
   for (const [name, content] of Object.entries(files)) {
@@ -167,7 +168,7 @@ let configDir: string | undefined
 /** A private `DOCKER_CONFIG` whose `cliPluginsExtraDirs` finds buildx; made once per process. */
 const dockerConfig = (engine: Engine28): string => {
   if (configDir === undefined) {
-    configDir = fs.mkdtempSync(nodePath.join(os.tmpdir(), "dockhand-fx28-config-"))
+    configDir = TempDirs.make("dockhand-fx28-config-")
     fs.writeFileSync(
       nodePath.join(configDir, "config.json"),
       JSON.stringify({ cliPluginsExtraDirs: [engine.cliPlugins] })

@@ -14,9 +14,9 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import * as Images from "../../src/Images.ts"
+import * as TempDirs from "../utils/TempDirs.ts"
 import * as C from "./Conformance.ts"
 import * as Fx from "./Fixtures28.ts"
 
@@ -135,7 +135,7 @@ if (C.entryName === "bun") {
         Effect.gen(function*() {
           const images = yield* Images.Images
           const dir = contextDir("FROM scratch\n", { "hello.txt": "hello\n" })
-          const other = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-session-df-"))
+          const other = TempDirs.make("dockhand-session-df-")
           fs.writeFileSync(path.join(other, "Build.df"), "FROM scratch\nCOPY hello.txt /\nLABEL from=outside\n")
           const tag = `${REPO}:outside`
           const outcome = yield* images.build(Stream.empty, {
@@ -152,7 +152,7 @@ if (C.entryName === "bun") {
         Effect.gen(function*() {
           const images = yield* Images.Images
           const value = `s3cr3t-${RUN_ID}`
-          const secretFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-secret-")), "token")
+          const secretFile = path.join(TempDirs.make("dockhand-secret-"), "token")
           fs.writeFileSync(secretFile, `file-${value}`)
           process.env["DOCKHAND_TEST_SECRET"] = `env-${value}`
           const dir = contextDir(

@@ -13,11 +13,10 @@ import { assert, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { execFileSync } from "node:child_process"
-import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import * as Images from "../../src/Images.ts"
 import * as SshAgent from "../utils/SshAgent.ts"
+import * as TempDirs from "../utils/TempDirs.ts"
 import * as C from "./Conformance.ts"
 import * as Fx from "./Fixtures28.ts"
 
@@ -27,7 +26,7 @@ const docker28 = Fx.negotiatedLayer28()
 
 /** A context with ssh-add and its libraries, and a Dockerfile ending in `RUN --mount=type=ssh<mount> ssh-add -l`. */
 const contextDir = (mount?: string, command?: string): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-ctx-"))
+  const dir = TempDirs.make("dockhand-ssh-ctx-")
   SshAgent.writeContext(dir, C.BUSYBOX_PATH, mount, command)
   return dir
 }
@@ -161,7 +160,7 @@ if (C.entryName === "bun") {
       it.effect("key files are served in-process: the step lists them and signs with each through the agent", () =>
         withKeys((keys) =>
           Effect.gen(function*() {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-ssh-ctx-"))
+            const dir = TempDirs.make("dockhand-ssh-ctx-")
             SshAgent.writeSigningContext(dir, C.BUSYBOX_PATH, keys.publicKeys, ",id=deploy,required=true")
             const messages = yield* Fx.sessionBuild(
               { context: dir, ssh: [{ id: "deploy", keys: keys.paths }] },
