@@ -618,6 +618,44 @@ export const bareRepository = (world: World, src: string): string => {
 }
 
 /**
+ * The temporary directory both programs clone git contexts into (`TMPDIR`), inside the world so that
+ * {@link cleanWorld} removes it: docker leaves its checkout behind when it refuses the Dockerfile or `-f` is outside
+ * the context, and nothing of a run is to be left in the machine's /tmp. Made on first use.
+ */
+export const gitTmpDir = (world: World): string => {
+  const dir = path.join(world.dir, "git-tmp")
+  fs.mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+/** How a build from a git URL is run and compared: in {@link gitTmpDir}, the checkout's random name masked. */
+export const gitBuild = (world: World): Normalize & RunOptions => ({
+  build: true,
+  replace: [[/docker-build-git\w+/g, "docker-build-git<tmp>"]],
+  env: { TMPDIR: gitTmpDir(world) }
+})
+
+/**
+ * Runs dockhand alone for each case (its arguments and exit code), each in a temporary directory of its own, and
+ * fails the test when it leaves its git checkout there.
+ */
+export const assertCheckoutRemoved = async (
+  world: World,
+  cases: ReadonlyArray<readonly [ReadonlyArray<string>, number]>
+): Promise<void> => {
+  for (const [args, code] of cases) {
+    const dir = fs.mkdtempSync(path.join(gitTmpDir(world), "alone-"))
+    const out = await run("dockhand", args, world, { env: { TMPDIR: dir } })
+    assert.strictEqual(out.code, code, `${args.join(" ")}: ${out.stderr}`)
+    assert.deepStrictEqual(
+      fs.readdirSync(dir).filter((name) => name.startsWith("docker-build-git")),
+      [],
+      args.join(" ")
+    )
+  }
+}
+
+/**
  * A "dumb" HTTP server on 127.0.0.1 serving the files below `root` (so git fetches without `--depth`, as docker
  * decides after probing). `hold` may keep a request unanswered (it gives `true` for one it holds). `close` ends it.
  */
