@@ -1,6 +1,6 @@
 /**
- * `Memory.tracker` collects Node's young generation every 2 MiB on every Node the CLI supports (22 and 24),
- * and collects nothing with `DOCKHAND_NO_GC=1`. Each case runs the compiled module in a child process of that Node and
+ * `Memory.tracker` collects Node's young generation every 2 MiB of new buffers on every Node the CLI supports (22
+ * and 24), and collects nothing with `DOCKHAND_NO_GC=1` or for chunks that are views of one reused buffer. Each case runs the compiled module in a child process of that Node and
  * counts the minor collections Node reports through `perf_hooks`. `Memory.boundYoungGeneration` keeps the young
  * generation from growing under a long run of allocations that survive a collection or two (V8 grows it to 32–128
  * MiB there), and leaves it to grow with `DOCKHAND_NO_GC=1`.
@@ -25,7 +25,10 @@ const ensureCompiled = () => {
   assert.strictEqual(tsc.status, 0, tsc.stdout + tsc.stderr)
 }
 
-/** Tracks 8 MiB in 1 MiB steps and prints how many minor collections Node ran meanwhile. */
+/**
+ * Tracks 8 MiB in 1 MiB buffers (or, with REUSE=1, one 1 MiB buffer eight times, each time through a new view) and
+ * prints how many minor collections Node ran meanwhile.
+ */
 const script = `
 import { PerformanceObserver, constants } from "node:perf_hooks"
 const { tracker } = await import(${JSON.stringify(new URL(`file://${compiled}`).href)})
@@ -35,7 +38,8 @@ const observer = new PerformanceObserver((list) => {
 })
 observer.observe({ entryTypes: ["gc"] })
 const track = tracker()
-for (let i = 0; i < 8; i++) track(1024 * 1024)
+const reused = new Uint8Array(1024 * 1024)
+for (let i = 0; i < 8; i++) track(process.env.REUSE === "1" ? reused.subarray(0) : new Uint8Array(1024 * 1024))
 setTimeout(() => { observer.disconnect(); console.log(minor) }, 100)
 `
 
@@ -90,6 +94,10 @@ describe("Memory.tracker", () => {
     it(`${label}: none with DOCKHAND_NO_GC=1`, () => {
       ensureCompiled()
       assert.isBelow(minorCollections(node, { DOCKHAND_NO_GC: "1" }), 4)
+    })
+    it(`${label}: none for chunks of one reused buffer`, () => {
+      ensureCompiled()
+      assert.isBelow(minorCollections(node, { REUSE: "1" }), 4)
     })
   }
 })

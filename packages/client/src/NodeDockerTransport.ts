@@ -19,7 +19,10 @@ import type * as Https from "node:https"
 import { Duplex } from "node:stream"
 import * as DockerHost from "./DockerHost.ts"
 import * as Exec from "./Exec.ts"
-import { NodeHttpClientResponse } from "./internal/nodeResponse.ts"
+import { LendChunks } from "./internal/lendChunks.ts"
+import { type Message, NodeHttpClientResponse } from "./internal/nodeResponse.ts"
+import * as RawGet from "./internal/rawGet.ts"
+import * as Runtime from "./internal/runtime.ts"
 
 // `node:http` and `node:https` are taken from the runtime when a transport is made, not imported: an ESM import of
 // `node:http` makes Node 22+ load its whole fetch implementation (the namespace reads the module's lazy `WebSocket`
@@ -155,6 +158,17 @@ const connectionOptions = (
   }
 }
 
+/**
+ * Where the plain-socket reader (`rawGet.ts`) connects for `endpoint`: a unix socket or TCP without TLS, on Node
+ * only; `undefined` for the rest, which `node:http` reads.
+ */
+const rawTarget = (endpoint: DockerHost.Endpoint): RawGet.Target | undefined => {
+  if (Runtime.current() !== "node") return undefined
+  if (endpoint._tag === "Unix") return { path: endpoint.path }
+  if (endpoint._tag === "Tcp" && endpoint.tls === undefined) return { host: endpoint.hostname, port: endpoint.port }
+  return undefined
+}
+
 const noBodyStatus = (status: number, method: string) =>
   method === "HEAD" || status === 204 || status === 205 || status === 304 || (status >= 100 && status < 200)
 
@@ -171,6 +185,11 @@ const noBodyStatus = (status: number, method: string) =>
 export const fromIncomingMessage = (
   request: HttpClientRequest.HttpClientRequest,
   message: Http.IncomingMessage
+): HttpClientResponse.HttpClientResponse => responseOf(request, message)
+
+const responseOf = (
+  request: HttpClientRequest.HttpClientRequest,
+  message: Message
 ): HttpClientResponse.HttpClientResponse => {
   const hasBody = !noBodyStatus(message.statusCode ?? 500, request.method)
   if (!hasBody) message.resume()
@@ -213,7 +232,8 @@ const writeBody = (req: Http.ClientRequest, stream: Stream.Stream<Uint8Array, un
  * and query are sent, with {@link DockerHost.hostHeader} as the `Host` header (the host of the URL's origin,
  * {@link DockerHost.origin}, with its port always written, as the docker CLI sends it). Interrupting a call, or
  * dropping its response stream, destroys the socket at once. Connections are kept alive in an agent that closes
- * with the scope.
+ * with the scope. A download that `AtomicFile.write` runs with `lendChunks` (a GET without a body, to a unix socket
+ * or over plain TCP, on Node) goes on a connection of its own instead, read into one reused buffer.
  *
  * @category constructors
  * @since 0.1.0
@@ -235,9 +255,23 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
     : Result.succeed("ssh")
   const target = connectionOptions(endpoint, agent, ssh)
   const host = DockerHost.hostHeader(endpoint)
-  return HttpClient.make((request, url, signal) => {
+  const raw = rawTarget(endpoint)
+  return HttpClient.make((request, url, signal, fiber) => {
     if (target === undefined) {
       return Effect.fail(transportError(request, undefined, "npipe:// endpoints exist only on Windows"))
+    }
+    if (
+      raw !== undefined && request.method === "GET" && request.body._tag === "Empty" && fiber.getRef(LendChunks)
+    ) {
+      return Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+        const abandon = RawGet.get(raw, url.pathname + url.search, { host, ...request.headers }, (result) =>
+          resume(
+            result instanceof Error
+              ? Effect.fail(transportError(request, result))
+              : Effect.succeed(responseOf(request, result))
+          ))
+        return Effect.sync(abandon)
+      })
     }
     return Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
       const req = target.module.request({

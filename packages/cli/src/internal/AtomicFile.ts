@@ -63,9 +63,9 @@ export const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerE
   return ClientAtomicFile.write(
     path,
     Stream.mapArray(bytes, (chunks) => {
-      for (const chunk of chunks) track(chunk.byteLength)
+      for (const chunk of chunks) track(chunk)
       return chunks
     }),
-    { operation: "ImageSave", tempPrefix: ".docker_temp_", keepMode: false }
+    { operation: "ImageSave", tempPrefix: ".docker_temp_", keepMode: false, lendChunks: true }
   )
 }

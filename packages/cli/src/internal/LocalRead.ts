@@ -55,7 +55,7 @@ export const readFile = (path: string): Effect.Effect<Stream.Stream<Uint8Array, 
         const read = Effect.try({ try: () => readSync(fd, buffer, 0, readSize, null), catch: asError })
         return Effect.flatMap(read, (size) => {
           if (size === 0) return Cause.done()
-          track(size)
+          track(buffer)
           return Effect.succeed([size === readSize ? buffer : buffer.subarray(0, size)] as const)
         })
       })
@@ -71,7 +71,7 @@ export const collected = <E>(bytes: Stream.Stream<Uint8Array, E>): Stream.Stream
   Stream.suspend(() => {
     const track = Memory.tracker()
     return Stream.map(bytes, (chunk) => {
-      track(chunk.byteLength)
+      track(chunk)
       return chunk
     })
   })

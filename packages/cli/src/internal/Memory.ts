@@ -60,12 +60,18 @@ const collectYoung = (): void => {
 }
 
 /**
- * A counter for one transfer: call it with each chunk's size, and it collects every {@link collectEvery} bytes.
+ * A counter for one transfer: call it with each chunk, and it collects once {@link collectEvery} bytes of new buffers
+ * have passed. A chunk counts the whole buffer it is a view of, once: the chunks of one read share its buffer, and a
+ * download read into one reused buffer (Node's transport writing a `save -o` file) leaves nothing to collect and
+ * makes no collection.
  */
-export const tracker = (): (bytes: number) => void => {
+export const tracker = (): (chunk: Uint8Array) => void => {
   let since = 0
-  return (bytes) => {
-    since += bytes
+  let last: ArrayBufferLike | undefined
+  return (chunk) => {
+    if (chunk.buffer === last) return
+    last = chunk.buffer
+    since += chunk.buffer.byteLength
     if (since >= collectEvery) {
       since = 0
       collectYoung()

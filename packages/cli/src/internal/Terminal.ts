@@ -70,7 +70,7 @@ export const layer = Layer.sync(Terminal, () => {
     outBytes: (bytes) => {
       const track = Memory.tracker()
       return Stream.runForEach(bytes, (chunk) => {
-        track(chunk.byteLength)
+        track(chunk)
         return write(process.stdout, chunk)
       })
     },

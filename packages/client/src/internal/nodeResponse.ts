@@ -20,9 +20,13 @@ import { pipeArguments } from "effect/Pipeable"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as http from "node:http"
+import type { RawMessage } from "./rawGet.ts"
 import * as ResponseBody from "./responseBody.ts"
 
-const headersOf = (source: http.IncomingMessage): Headers.Headers => {
+/** Where an answer is read from: Node's `IncomingMessage`, or a {@link RawMessage} read from a plain socket. */
+export type Message = http.IncomingMessage | RawMessage
+
+const headersOf = (source: Message): Headers.Headers => {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(source.headers)) {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value
@@ -36,7 +40,7 @@ const headersOf = (source: http.IncomingMessage): Headers.Headers => {
  * nothing past `max` is read or kept. A connection that closes before the end fails; interruption destroys the
  * message.
  */
-const readAll = (source: http.IncomingMessage, max: number): Effect.Effect<Uint8Array<ArrayBuffer>, Error> =>
+const readAll = (source: Message, max: number): Effect.Effect<Uint8Array<ArrayBuffer>, Error> =>
   Effect.callback<Uint8Array<ArrayBuffer>, Error>((resume) => {
     if (source.readableEnded) return resume(Effect.succeed(new Uint8Array(0)))
     if (source.destroyed) return resume(Effect.fail(source.errored ?? new Error("the answer was already closed")))
@@ -86,11 +90,16 @@ const highWater = 1024 * 1024
  * copies). The chunks of one socket read (an answer in chunked encoding gives two or three per read) are handed on
  * together, once the read is parsed, so that a consumer writes them in one call; the message is paused only when
  * {@link highWater} bytes wait, and resumed when they are taken, so a slow consumer (a file, a pipe) holds back the
- * daemon without the pause and resume of the socket at every chunk. A connection that closes before the end fails; a
- * consumer that stops early destroys the message, and with it the socket.
+ * daemon without the pause and resume of the socket at every chunk. A message that lends its chunks (a
+ * {@link RawMessage} read for a consumer that writes them at once) reads again only at the next pull, when the chunks
+ * handed on are done with. A connection that closes before the end fails; a consumer that stops early destroys the
+ * message, and with it the socket.
  */
-const chunksOf = (source: http.IncomingMessage): Stream.Stream<Uint8Array, Error> =>
+const chunksOf = (source: Message): Stream.Stream<Uint8Array, Error> =>
   Stream.suspend(() => {
+    // A message that lends its chunks reads again only once the chunks handed on are done with: at the next pull.
+    const lends = "lendChunks" in source && source.lendChunks()
+    let lent = false
     const queue: Array<Uint8Array> = []
     let ended = source.readableEnded
     let failure: Error | undefined = !ended && source.destroyed
@@ -115,7 +124,7 @@ const chunksOf = (source: http.IncomingMessage): Stream.Stream<Uint8Array, Error
     const onData = (chunk: Uint8Array) => {
       queue.push(chunk)
       queued += chunk.byteLength
-      if (queued >= highWater && !paused) {
+      if (!lends && queued >= highWater && !paused) {
         paused = true
         source.pause()
       }
@@ -146,9 +155,14 @@ const chunksOf = (source: http.IncomingMessage): Stream.Stream<Uint8Array, Error
       source.on("close", onClose)
     }
     const pull: Effect.Effect<readonly [Uint8Array, ...Array<Uint8Array>], Error | Cause.Done> = Effect.suspend(() => {
+      if (lent) {
+        lent = false
+        if (!ended && failure === undefined) source.resume()
+      }
       if (queue.length > 0) {
         const chunks = queue.splice(0, queue.length) as [Uint8Array, ...Array<Uint8Array>]
         queued = 0
+        lent = lends
         if (paused) {
           paused = false
           if (!ended) source.resume()
@@ -177,10 +191,10 @@ export class NodeHttpClientResponse extends Inspectable.Class implements HttpCli
   readonly request: HttpClientRequest.HttpClientRequest
   readonly status: number
   readonly headers: Headers.Headers
-  private readonly source: http.IncomingMessage
+  private readonly source: Message
   private readonly hasBody: boolean
 
-  constructor(request: HttpClientRequest.HttpClientRequest, source: http.IncomingMessage, hasBody: boolean) {
+  constructor(request: HttpClientRequest.HttpClientRequest, source: Message, hasBody: boolean) {
     super()
     this.request = request
     this.source = source
