@@ -1,7 +1,8 @@
 /**
  * `Memory.tracker` collects Node's young generation every 2 MiB of new buffers on every Node the CLI supports (22
- * and 24), and collects nothing with `DOCKHAND_NO_GC=1` or for chunks that are views of one reused buffer. Each case runs the compiled module in a child process of that Node and
- * counts the minor collections Node reports through `perf_hooks`. `Memory.boundYoungGeneration` keeps the young
+ * and 24), and collects nothing with `DOCKHAND_NO_GC=1` or for chunks that are views of one reused buffer. Each case
+ * runs the compiled module in a child process of that Node and counts the minor collections Node reports through
+ * `perf_hooks`. `Memory.boundYoungGeneration` keeps the young
  * generation from growing under a long run of allocations that survive a collection or two (V8 grows it to 32–128
  * MiB there), and leaves it to grow with `DOCKHAND_NO_GC=1`.
  */

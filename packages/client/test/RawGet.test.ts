@@ -1,9 +1,9 @@
 /**
- * A download written to a file (`AtomicFile.write` of `Images.save` with `lendChunks`) on Node is read by the plain-socket reader
- * (`internal/rawGet.ts`) into one reused buffer. A scripted daemon on a unix socket writes each answer by hand, cut
- * into segments at random places (seeded), so that the status line, the headers, chunk sizes, chunk data and the
- * CRLFs between them arrive split anywhere, as a real socket may deliver them. The file must hold exactly the body;
- * a cut, malformed or refused answer must fail and leave no file.
+ * A download written to a file (`AtomicFile.write` of `Images.save` with `lendChunks`) on Node is read by the
+ * plain-socket reader (`internal/rawGet.ts`) into one reused buffer. A scripted daemon on a unix socket (or TCP on
+ * 127.0.0.1) writes each answer by hand, cut into segments at random places (seeded), so that the status line, the
+ * headers, chunk sizes, chunk data and the CRLFs between them arrive split anywhere, as a real socket may deliver
+ * them. The file must hold exactly the body; a cut, malformed or refused answer must fail and leave no file.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -57,7 +57,8 @@ const chunked = (body: Uint8Array, next: () => number): Uint8Array => {
 }
 
 interface Daemon {
-  readonly socket: string
+  /** Where the daemon listens. */
+  readonly endpoint: DockerHost.Endpoint
   /** The requests received, as text. */
   readonly requests: Array<string>
 }
@@ -66,7 +67,10 @@ interface Daemon {
  * A daemon that answers each request with `answer`, written in the segments given with a pause between some of them,
  * then closes the connection (or, with `hold`, leaves it open).
  */
-const daemon = (answer: () => { readonly segments: ReadonlyArray<Uint8Array>; readonly hold?: boolean }) =>
+const daemon = (
+  answer: () => { readonly segments: ReadonlyArray<Uint8Array>; readonly hold?: boolean },
+  over: "unix" | "tcp" = "unix"
+) =>
   Effect.acquireRelease(
     Effect.promise(() => {
       const socket = path.join(TempDirs.make("dockhand-rawget-"), "docker.sock")
@@ -93,15 +97,23 @@ const daemon = (answer: () => { readonly segments: ReadonlyArray<Uint8Array>; re
           write()
         })
       })
+      const close = () => {
+        for (const connection of connections) connection.destroy()
+        server.close()
+      }
       return new Promise<{ daemon: Daemon; close: () => void }>((resolve) =>
-        server.listen(socket, () =>
-          resolve({
-            daemon: { socket, requests },
-            close: () => {
-              for (const connection of connections) connection.destroy()
-              server.close()
-            }
-          }))
+        over === "unix"
+          ? server.listen(
+            socket,
+            () => resolve({ daemon: { endpoint: new DockerHost.Unix({ path: socket }), requests }, close })
+          )
+          : server.listen(0, "127.0.0.1", () => {
+            const port = (server.address() as net.AddressInfo).port
+            resolve({
+              daemon: { endpoint: new DockerHost.Tcp({ hostname: "127.0.0.1", port, tls: undefined }), requests },
+              close
+            })
+          })
       )
     }),
     ({ close }) => Effect.sync(close)
@@ -109,13 +121,13 @@ const daemon = (answer: () => { readonly segments: ReadonlyArray<Uint8Array>; re
 
 const head = (lines: ReadonlyArray<string>) => Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1")
 
-/** `save` of one image written to `file` through the Node client on `socket`. */
-const saveTo = (socket: string, file: string) =>
+/** `save` of one image written to `file` through the Node client of `endpoint`. */
+const saveTo = (endpoint: DockerHost.Endpoint, file: string) =>
   Effect.gen(function*() {
     const images = yield* Images.Images
     yield* AtomicFile.write(file, images.save(["app:1"]), { lendChunks: true })
   }).pipe(
-    Effect.provide(NodeClient.layerFromOptions({ endpoint: new DockerHost.Unix({ path: socket }), apiVersion: "1.41" }))
+    Effect.provide(NodeClient.layerFromOptions({ endpoint, apiVersion: "1.41" }))
   )
 
 /** The messages of `error` and of every cause under it (`cause`, and an HTTP error's `reason`). */
@@ -157,7 +169,7 @@ describe("the plain-socket reader of a download to a file", () => {
         const most = [50, 4096, 300_000][Math.floor(next() * 3)]!
         const segments = cut(answer, most, next)
         const running = yield* daemon(() => ({ segments }))
-        yield* saveTo(running.socket, out)
+        yield* saveTo(running.endpoint, out)
         const written = fs.readFileSync(out)
         assert.strictEqual(written.byteLength, body.byteLength, `seed ${seed}`)
         assert.strictEqual(sha256(written), sha256(body), `seed ${seed}`)
@@ -175,7 +187,7 @@ describe("the plain-socket reader of a download to a file", () => {
           next
         )
       }))
-      const client = yield* NodeDockerTransport.make(new DockerHost.Unix({ path: running.socket }))
+      const client = yield* NodeDockerTransport.make(running.endpoint)
       const response = yield* client.execute(HttpClientRequest.get("http://docker/images/get"))
       const hash = createHash("sha256")
       const buffers = new Set<ArrayBufferLike>()
@@ -195,17 +207,17 @@ describe("the plain-socket reader of a download to a file", () => {
       assert.strictEqual(buffers.size, 1)
     }).pipe(Effect.provideService(LendChunks, true), Effect.scoped))
 
-  it.effect("sends a plain GET that closes the connection after the answer", () =>
+  it.effect("sends a plain GET that closes the connection after the answer, over TCP too", () =>
     Effect.gen(function*() {
       const out = path.join(TempDirs.make("dockhand-rawget-out-"), "image.tar")
       const running = yield* daemon(() => ({
         segments: [head(["HTTP/1.1 200 OK", "Content-Length: 3"]), Buffer.from("abc")]
-      }))
-      yield* saveTo(running.socket, out)
+      }), "tcp")
+      yield* saveTo(running.endpoint, out)
       assert.strictEqual(fs.readFileSync(out, "latin1"), "abc")
       const [request] = running.requests
       assert.match(request!, /^GET \/v1\.41\/images\/get\?names=app%3A1 HTTP\/1\.1\r\n/)
-      assert.match(request!, /\r\nhost: /i)
+      assert.match(request!, /\r\nhost: 127\.0\.0\.1:\d+\r\n/i)
       assert.match(request!, /\r\nConnection: close\r\n\r\n$/)
     }).pipe(Effect.scoped))
 
@@ -219,7 +231,7 @@ describe("the plain-socket reader of a download to a file", () => {
           Buffer.from("2\r\nok\r\n0\r\n\r\n")
         ]
       }))
-      yield* saveTo(running.socket, out)
+      yield* saveTo(running.endpoint, out)
       assert.strictEqual(fs.readFileSync(out, "latin1"), "ok")
     }).pipe(Effect.scoped))
 
@@ -276,7 +288,7 @@ describe("the plain-socket reader of a download to a file", () => {
       Effect.gen(function*() {
         const dir = TempDirs.make("dockhand-rawget-out-")
         const running = yield* daemon(() => ({ segments, ...(hold ? { hold } : {}) }))
-        const failure = failureOf(yield* Effect.exit(saveTo(running.socket, path.join(dir, "image.tar"))))
+        const failure = failureOf(yield* Effect.exit(saveTo(running.endpoint, path.join(dir, "image.tar"))))
         assert.strictEqual(failure._tag, reason)
         const messages = messagesOf(failure)
         assert.isTrue(messages.some((text) => message.test(text)), messages.join(" / "))
@@ -298,7 +310,7 @@ describe("the plain-socket reader of a download to a file", () => {
           random(7)
         )
       }))
-      const failure = failureOf(yield* Effect.exit(saveTo(running.socket, path.join(dir, "image.tar"))))
+      const failure = failureOf(yield* Effect.exit(saveTo(running.endpoint, path.join(dir, "image.tar"))))
       assert.strictEqual(failure._tag, "NotFound")
       assert.strictEqual(failure.message, "reference does not exist")
       assert.deepStrictEqual(fs.readdirSync(dir), [])
