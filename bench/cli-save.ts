@@ -7,6 +7,9 @@
  * ≤ 16 MiB): the peak RSS of the same program loaded and doing nothing (`image save --help`) measured in the same run.
  * Beside it, what the transfer adds above `image inspect REF` (the client and its transport loaded, one request made).
  * The issue also asks for the figure to stay flat from 512 MiB to 2 GiB: run once more with `--mib=2048` and compare.
+ * `save -o` runs beside its floor on each runtime (`bench/floor/save-file.mjs`): the bare runtime pinging the engine and
+ * writing the archive to the file as it arrives, through `node:http` (`floor-http`) and through a socket read into
+ * one reused buffer (`floor-raw`), with what each adds to the same program at rest (the ping alone).
  *
  *   node bench/cli-save.ts [--mib=512] [--rounds=5]
  */
@@ -14,7 +17,18 @@ import { mkdtempSync, rmSync, statSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Engine from "./lib/engine.ts"
-import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile, standalone } from "./lib/env.ts"
+import {
+  bunBin,
+  bundle,
+  cliEnv,
+  dockerBin,
+  header,
+  loadLine,
+  nodeBin,
+  requireFile,
+  root,
+  standalone
+} from "./lib/env.ts"
 import * as Stats from "./lib/stats.ts"
 
 const mib = Stats.intOption("mib", "DOCKHAND_BENCH_MIB", 512)
@@ -46,6 +60,13 @@ if (standalone !== undefined) {
   programs["dockhand(standalone)"] = (args) => [executable, ...args]
 }
 
+/** The floor of `save -o` (see above): `mode` is `http`, `raw` or `ping`. */
+const saveFloor = path.join(root, "bench", "floor", "save-file.mjs")
+const floors: Record<string, (mode: string, file: string, ref: string) => ReadonlyArray<string>> = {
+  node24: (mode, file, ref) => [nodeBin, saveFloor, mode, file, ref],
+  bun: (mode, file, ref) => [bunBin, saveFloor, mode, file, ref]
+}
+
 try {
   await Engine.withFixture(() => Engine.makeBigImage(mib * 1024 * 1024, { kind: "cli-save" }), async (fixture) => {
     const ref = fixture.refs[0]!
@@ -64,6 +85,15 @@ try {
       }
       if (runs.length > 0) atRest[name] = Stats.median(runs)
     }
+    // each floor at rest: the ping alone, both modules loaded
+    for (const [runtime, floor] of Object.entries(floors)) {
+      const runs: Array<number> = []
+      for (let i = 0; i < 5; i++) {
+        const result = await Stats.execOk(floor("ping", path.join(dir, "unused.tar"), ref), { env, rss: true })
+        if (result.maxRss !== undefined) runs.push(result.maxRss)
+      }
+      for (const mode of ["http", "raw"]) if (runs.length > 0) atRest[`floor-${mode}(${runtime})`] = Stats.median(runs)
+    }
     // the program with its client built and one small request made (`image inspect REF`): what the transfer itself
     // adds above a process that has loaded the transport, printed beside the verdicts
     const connected: Record<string, number> = {}
@@ -81,14 +111,19 @@ try {
     const phase = async (
       label: string,
       args: (file: string) => ReadonlyArray<string>,
-      after: (file: string, name: string) => void
+      after: (file: string, name: string) => void,
+      extra: Record<string, (file: string) => ReadonlyArray<string>> = {}
     ) => {
       const rss: Record<string, Array<number>> = {}
+      const argvs: Record<string, (file: string) => ReadonlyArray<string>> = {
+        ...Object.fromEntries(Object.entries(programs).map(([name, program]) => [name, (file) => program(args(file))])),
+        ...extra
+      }
       const times = await Stats.interleave(
         Object.fromEntries(
-          Object.entries(programs).map(([name, program], i) => [name, async () => {
+          Object.entries(argvs).map(([name, argv], i) => [name, async () => {
             const file = path.join(dir, `out-${i}.tar`)
-            const result = await Stats.execOk(program(args(file)), { env, rss: true })
+            const result = await Stats.execOk(argv(file), { env, rss: true })
             if (result.maxRss !== undefined) (rss[name] ??= []).push(result.maxRss)
             after(file, name)
           }])
@@ -132,14 +167,30 @@ try {
         }
       }
       verdicts.push(`${label}: docker peak RSS ${Stats.fmtMiB(Stats.median(rss["docker"] ?? [0]))}`)
+      for (const name of Object.keys(extra)) {
+        const peak = rss[name]
+        const rest = atRest[name]
+        verdicts.push(
+          `${label}: ${name}/docker ${Stats.pairedRatio(times[name]!, times["docker"]!).toFixed(3)}${
+            peak === undefined || rest === undefined
+              ? ""
+              : `, RSS added to the floor at rest: ${((Stats.median(peak) - rest) / 2 ** 20).toFixed(1)} MiB`
+          }`
+        )
+      }
     }
 
     const sizes: Record<string, number> = {}
     const archive = path.join(dir, "archive.tar")
+    const saveFloors = Object.fromEntries(
+      Object.entries(floors).flatMap(([runtime, floor]) =>
+        ["http", "raw"].map((mode) => [`floor-${mode}(${runtime})`, (file: string) => floor(mode, file, ref)] as const)
+      )
+    )
     await phase("save -o", (file) => ["image", "save", "-o", file, ref], (file, name) => {
       sizes[name] = statSync(file).size
       rmSync(file)
-    })
+    }, saveFloors)
     if (new Set(Object.values(sizes)).size !== 1) {
       throw new Error(`the saved archives differ in size: ${JSON.stringify(sizes)}`)
     }
