@@ -9,7 +9,8 @@
  * The issue also asks for the figure to stay flat from 512 MiB to 2 GiB: run once more with `--mib=2048` and compare.
  * `save -o` runs beside its floor on each runtime (`bench/floor/save-file.mjs`): the bare runtime pinging the engine and
  * writing the archive to the file as it arrives, through `node:http` (`floor-http`) and through a socket read into
- * one reused buffer (`floor-raw`), with what each adds to the same program at rest (the ping alone).
+ * one reused buffer (`floor-raw`), with what each adds to the same program at rest (the ping alone); `load -i` beside
+ * the bare runtime piping the file into `POST /images/load` with `node:http` (`bench/floor/load-file.mjs`).
  *
  *   node bench/cli-save.ts [--mib=512] [--rounds=5]
  */
@@ -62,6 +63,7 @@ if (standalone !== undefined) {
 
 /** The floor of `save -o` (see above): `mode` is `http`, `raw` or `ping`. */
 const saveFloor = path.join(root, "bench", "floor", "save-file.mjs")
+const loadFloor = path.join(root, "bench", "floor", "load-file.mjs")
 const floors: Record<string, (mode: string, file: string, ref: string) => ReadonlyArray<string>> = {
   node24: (mode, file, ref) => [nodeBin, saveFloor, mode, file, ref],
   bun: (mode, file, ref) => [bunBin, saveFloor, mode, file, ref]
@@ -92,7 +94,9 @@ try {
         const result = await Stats.execOk(floor("ping", path.join(dir, "unused.tar"), ref), { env, rss: true })
         if (result.maxRss !== undefined) runs.push(result.maxRss)
       }
-      for (const mode of ["http", "raw"]) if (runs.length > 0) atRest[`floor-${mode}(${runtime})`] = Stats.median(runs)
+      for (const mode of ["http", "raw", "load"]) {
+        if (runs.length > 0) atRest[`floor-${mode}(${runtime})`] = Stats.median(runs)
+      }
     }
     // the program with its client built and one small request made (`image inspect REF`): what the transfer itself
     // adds above a process that has loaded the transport, printed beside the verdicts
@@ -198,7 +202,10 @@ try {
 
     // load -i of one archive (the image is there already: the daemon still reads and checks the whole archive)
     await Stats.execOk([dockerBin, "save", "-o", archive, ref], { env })
-    await phase("load -i", () => ["image", "load", "-i", archive], () => undefined)
+    await phase("load -i", () => ["image", "load", "-i", archive], () => undefined, {
+      "floor-load(node24)": () => [nodeBin, loadFloor, archive],
+      "floor-load(bun)": () => [bunBin, loadFloor, archive]
+    })
 
     console.log(`\n${verdicts.join("\n")}`)
     console.log(loadLine())
