@@ -10,7 +10,8 @@
  * `save -o` runs beside its floor on each runtime (`bench/floor/save-file.mjs`): the bare runtime pinging the engine and
  * writing the archive to the file as it arrives, through `node:http` (`floor-http`) and through a socket read into
  * one reused buffer (`floor-raw`), with what each adds to the same program at rest (the ping alone); `load -i` beside
- * the bare runtime piping the file into `POST /images/load` with `node:http` (`bench/floor/load-file.mjs`).
+ * the bare runtime sending the file to `POST /images/load` (`bench/floor/load-file.mjs`): piped into a `node:http`
+ * request (`floor-pipe`), or written to a socket from two reused buffers (`floor-load`).
  *
  *   node bench/cli-save.ts [--mib=512] [--rounds=5]
  */
@@ -94,7 +95,7 @@ try {
         const result = await Stats.execOk(floor("ping", path.join(dir, "unused.tar"), ref), { env, rss: true })
         if (result.maxRss !== undefined) runs.push(result.maxRss)
       }
-      for (const mode of ["http", "raw", "load"]) {
+      for (const mode of ["http", "raw", "pipe", "load"]) {
         if (runs.length > 0) atRest[`floor-${mode}(${runtime})`] = Stats.median(runs)
       }
     }
@@ -203,8 +204,10 @@ try {
     // load -i of one archive (the image is there already: the daemon still reads and checks the whole archive)
     await Stats.execOk([dockerBin, "save", "-o", archive, ref], { env })
     await phase("load -i", () => ["image", "load", "-i", archive], () => undefined, {
-      "floor-load(node24)": () => [nodeBin, loadFloor, archive],
-      "floor-load(bun)": () => [bunBin, loadFloor, archive]
+      "floor-pipe(node24)": () => [nodeBin, loadFloor, "pipe", archive],
+      "floor-load(node24)": () => [nodeBin, loadFloor, "raw", archive],
+      "floor-pipe(bun)": () => [bunBin, loadFloor, "pipe", archive],
+      "floor-load(bun)": () => [bunBin, loadFloor, "raw", archive]
     })
 
     console.log(`\n${verdicts.join("\n")}`)
