@@ -12,19 +12,9 @@
 import * as fs from "node:fs"
 import * as http from "node:http"
 import * as net from "node:net"
+import { ping, socketPath } from "./ping.mjs"
 
 const [mode, file, ref] = process.argv.slice(2)
-const socketPath = (process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock").replace(/^unix:\/\//, "")
-
-const ping = () =>
-  new Promise((resolve, reject) => {
-    const request = http.request({ socketPath, method: "HEAD", path: "/_ping" }, (response) => {
-      response.resume()
-      response.on("end", () => resolve(String(response.headers["api-version"])))
-    })
-    request.on("error", reject)
-    request.end()
-  })
 
 const writeAll = (fd, bytes) => {
   for (let offset = 0; offset < bytes.byteLength;) offset += fs.writeSync(fd, bytes, offset)
