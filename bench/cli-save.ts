@@ -62,13 +62,24 @@ if (standalone !== undefined) {
   programs["dockhand(standalone)"] = (args) => [executable, ...args]
 }
 
-/** The floor of `save -o` (see above): `mode` is `http`, `raw` or `ping`. */
+/** The runtimes the floors run on, by the name their contenders carry: `floor-LABEL(RUNTIME)`. */
+const floorRuntimes: Record<string, string> = { node24: nodeBin, bun: bunBin }
 const saveFloor = path.join(root, "bench", "floor", "save-file.mjs")
 const loadFloor = path.join(root, "bench", "floor", "load-file.mjs")
-const floors: Record<string, (mode: string, file: string, ref: string) => ReadonlyArray<string>> = {
-  node24: (mode, file, ref) => [nodeBin, saveFloor, mode, file, ref],
-  bun: (mode, file, ref) => [bunBin, saveFloor, mode, file, ref]
-}
+
+/** Each floor contender of one command, on each runtime: a label for each of `script`'s modes. */
+const floorsOf = (
+  script: string,
+  modes: Record<string, string>,
+  args: (mode: string, file: string) => ReadonlyArray<string>
+): Record<string, (file: string) => ReadonlyArray<string>> =>
+  Object.fromEntries(
+    Object.entries(floorRuntimes).flatMap(([runtime, bin]) =>
+      Object.entries(modes).map(([label, mode]) =>
+        [`floor-${label}(${runtime})`, (file: string) => [bin, script, ...args(mode, file)]] as const
+      )
+    )
+  )
 
 try {
   await Engine.withFixture(() => Engine.makeBigImage(mib * 1024 * 1024, { kind: "cli-save" }), async (fixture) => {
@@ -88,17 +99,22 @@ try {
       }
       if (runs.length > 0) atRest[name] = Stats.median(runs)
     }
-    // each floor at rest: the ping alone, both modules loaded
-    for (const [runtime, floor] of Object.entries(floors)) {
+    // each runtime's floor at rest: the ping alone, `node:http` and `node:net` loaded
+    const floorAtRest: Record<string, number> = {}
+    for (const [runtime, bin] of Object.entries(floorRuntimes)) {
       const runs: Array<number> = []
       for (let i = 0; i < 5; i++) {
-        const result = await Stats.execOk(floor("ping", path.join(dir, "unused.tar"), ref), { env, rss: true })
+        const result = await Stats.execOk([bin, saveFloor, "ping", path.join(dir, "unused.tar"), ref], {
+          env,
+          rss: true
+        })
         if (result.maxRss !== undefined) runs.push(result.maxRss)
       }
-      for (const mode of ["http", "raw", "pipe", "load"]) {
-        if (runs.length > 0) atRest[`floor-${mode}(${runtime})`] = Stats.median(runs)
-      }
+      if (runs.length > 0) floorAtRest[runtime] = Stats.median(runs)
     }
+    /** A contender's RSS at rest: a CLI's own, or a floor's runtime's (the `(RUNTIME)` its name ends with). */
+    const restOf = (name: string): number | undefined =>
+      atRest[name] ?? (name.startsWith("floor-") ? floorAtRest[/\((\w+)\)$/.exec(name)?.[1] ?? ""] : undefined)
     // the program with its client built and one small request made (`image inspect REF`): what the transfer itself
     // adds above a process that has loaded the transport, printed beside the verdicts
     const connected: Record<string, number> = {}
@@ -142,7 +158,7 @@ try {
         console.log(
           `  ${name.padEnd(21)} ${Stats.fmtMiB(Stats.median(values)).padStart(10)}  max ${
             Stats.fmtMiB(Math.max(...values))
-          }${atRest[name] === undefined ? "" : `  (at rest ${Stats.fmtMiB(atRest[name])})`}${
+          }${restOf(name) === undefined ? "" : `  (at rest ${Stats.fmtMiB(restOf(name)!)})`}${
             connected[name] === undefined ? "" : `  (image inspect ${Stats.fmtMiB(connected[name])})`
           }`
         )
@@ -174,7 +190,7 @@ try {
       verdicts.push(`${label}: docker peak RSS ${Stats.fmtMiB(Stats.median(rss["docker"] ?? [0]))}`)
       for (const name of Object.keys(extra)) {
         const peak = rss[name]
-        const rest = atRest[name]
+        const rest = restOf(name)
         verdicts.push(
           `${label}: ${name}/docker ${Stats.pairedRatio(times[name]!, times["docker"]!).toFixed(3)}${
             peak === undefined || rest === undefined
@@ -187,11 +203,7 @@ try {
 
     const sizes: Record<string, number> = {}
     const archive = path.join(dir, "archive.tar")
-    const saveFloors = Object.fromEntries(
-      Object.entries(floors).flatMap(([runtime, floor]) =>
-        ["http", "raw"].map((mode) => [`floor-${mode}(${runtime})`, (file: string) => floor(mode, file, ref)] as const)
-      )
-    )
+    const saveFloors = floorsOf(saveFloor, { http: "http", raw: "raw" }, (mode, file) => [mode, file, ref])
     await phase("save -o", (file) => ["image", "save", "-o", file, ref], (file, name) => {
       sizes[name] = statSync(file).size
       rmSync(file)
@@ -203,12 +215,12 @@ try {
 
     // load -i of one archive (the image is there already: the daemon still reads and checks the whole archive)
     await Stats.execOk([dockerBin, "save", "-o", archive, ref], { env })
-    await phase("load -i", () => ["image", "load", "-i", archive], () => undefined, {
-      "floor-pipe(node24)": () => [nodeBin, loadFloor, "pipe", archive],
-      "floor-load(node24)": () => [nodeBin, loadFloor, "raw", archive],
-      "floor-pipe(bun)": () => [bunBin, loadFloor, "pipe", archive],
-      "floor-load(bun)": () => [bunBin, loadFloor, "raw", archive]
-    })
+    await phase(
+      "load -i",
+      () => ["image", "load", "-i", archive],
+      () => undefined,
+      floorsOf(loadFloor, { pipe: "pipe", load: "raw" }, (mode) => [mode, archive])
+    )
 
     console.log(`\n${verdicts.join("\n")}`)
     console.log(loadLine())

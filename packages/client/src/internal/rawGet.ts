@@ -101,7 +101,7 @@ export class RawMessage extends EventEmitter {
   private sizeLine = ""
   private trailer = ""
   /** Bytes of the last read not yet parsed (a view of the socket's buffer: the socket is paused meanwhile). */
-  private pending: Uint8Array | undefined
+  private pending: Buffer | undefined
   private flowing = false
   private paused = false
   private lending = false
@@ -110,7 +110,7 @@ export class RawMessage extends EventEmitter {
   /** The socket closed while bytes it read were still pending. */
   private socketClosed = false
 
-  constructor(socket: Net.Socket, head: Head, rest: Uint8Array) {
+  constructor(socket: Net.Socket, head: Head, rest: Buffer) {
     super()
     this.socket = socket
     this.statusCode = head.status
@@ -176,7 +176,7 @@ export class RawMessage extends EventEmitter {
   }
 
   /** The socket read `bytes` (a view of its buffer, overwritten at the next read). */
-  onRead(bytes: Uint8Array): void {
+  onRead(bytes: Buffer): void {
     if (this.destroyed || this.readableEnded) return
     if (!this.flowing || this.paused || this.lent) {
       this.pending = bytes
@@ -187,7 +187,7 @@ export class RawMessage extends EventEmitter {
     if (this.lent || this.paused) this.socket.pause()
   }
 
-  private emitData(bytes: Uint8Array): void {
+  private emitData(bytes: Buffer): void {
     if (bytes.byteLength === 0) return
     if (this.lending) {
       this.lent = true
@@ -195,7 +195,7 @@ export class RawMessage extends EventEmitter {
     } else this.emit("data", Buffer.from(bytes))
   }
 
-  private onBytes(bytes: Uint8Array): void {
+  private onBytes(bytes: Buffer): void {
     if (this.framing._tag === "Close") return this.emitData(bytes)
     if (this.framing._tag === "Length") {
       const take = Math.min(this.remaining, bytes.byteLength)
@@ -210,7 +210,7 @@ export class RawMessage extends EventEmitter {
         case "size": {
           const newline = bytes.indexOf(10, at)
           const end = newline === -1 ? bytes.byteLength : newline
-          this.sizeLine += Buffer.from(bytes.buffer, bytes.byteOffset + at, end - at).toString("latin1")
+          this.sizeLine += bytes.toString("latin1", at, end)
           if (this.sizeLine.length > 1024) return this.fail(new Error("malformed chunked encoding: size line too long"))
           if (newline === -1) return
           at = newline + 1
@@ -245,7 +245,7 @@ export class RawMessage extends EventEmitter {
           break
         }
         case "trailer": {
-          this.trailer += Buffer.from(bytes.buffer, bytes.byteOffset + at, bytes.byteLength - at).toString("latin1")
+          this.trailer += bytes.toString("latin1", at)
           at = bytes.byteLength
           if (this.trailer.length > maxHead) return this.fail(new Error("malformed chunked encoding: trailer too long"))
           if (this.trailer.startsWith("\r\n") || this.trailer.includes("\r\n\r\n")) this.finish()
@@ -322,7 +322,7 @@ export const get = (
     onread: {
       buffer: Buffer.allocUnsafe(bufferSize),
       // true: this reader pauses the socket itself when it must wait
-      callback: (length: number, buffer: Uint8Array): boolean => {
+      callback: (length: number, buffer: Buffer): boolean => {
         const bytes = buffer.subarray(0, length)
         if (message !== undefined) {
           message.onRead(bytes)
@@ -330,7 +330,7 @@ export const get = (
         }
         // where this read starts in `head` (negative once an interim answer took part of it)
         let before = head.length
-        head += Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1")
+        head += bytes.toString("latin1")
         for (;;) {
           const end = head.indexOf("\r\n\r\n")
           if (end === -1) {
