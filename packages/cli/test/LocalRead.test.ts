@@ -1,3 +1,4 @@
+import { BodySource } from "@dockhand/client"
 import { assert, describe, it } from "@effect/vitest"
 import * as Bytes from "effect/Bytes"
 import * as Effect from "effect/Effect"
@@ -89,6 +90,29 @@ describe("LocalRead.readFile (load -i, import FILE)", () => {
       const first = yield* Stream.runHead(stream)
       assert.deepStrictEqual(first._tag === "Some" ? first.value : undefined, bytes.subarray(0, 256 * 1024))
       assert.strictEqual(openFds(), opened - 1)
+    }).pipe(Effect.scoped))
+
+  it.effect("offered BodySource.InTurn, accepts and reads into two 1 MiB buffers in turn; otherwise a new one each", () =>
+    Effect.gen(function*() {
+      const { bytes, file } = yield* withFile(3 * 1024 * 1024 + 5)
+      let accepted = 0
+      const offer: BodySource.InTurn = { accept: () => accepted++ }
+      const copies: Array<Uint8Array> = []
+      const buffers: Array<ArrayBufferLike> = []
+      yield* Stream.runForEach(yield* LocalRead.readFile(file), (chunk) =>
+        Effect.sync(() => {
+          copies.push(Uint8Array.from(chunk))
+          buffers.push(chunk.buffer)
+        })).pipe(Effect.provideService(BodySource.InTurn, offer))
+      assert.strictEqual(accepted, 1)
+      assert.deepStrictEqual(copies.map((chunk) => chunk.byteLength), [1048576, 1048576, 1048576, 5])
+      assert.deepStrictEqual(Bytes.concat(copies), bytes)
+      assert.strictEqual(new Set(buffers).size, 2)
+      assert.notStrictEqual(buffers[0], buffers[1])
+      assert.strictEqual(buffers[0], buffers[2])
+      const plain = yield* Stream.runCollect(yield* LocalRead.readFile(file))
+      assert.strictEqual(new Set(plain.map((chunk) => chunk.buffer)).size, plain.length)
+      assert.deepStrictEqual(Bytes.concat(plain), bytes)
     }).pipe(Effect.scoped))
 
   it.effect("a missing file fails at once with docker's text", () =>

@@ -17,6 +17,7 @@ import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Https from "node:https"
 import { Duplex } from "node:stream"
+import * as BodySource from "./BodySource.ts"
 import * as DockerHost from "./DockerHost.ts"
 import * as Exec from "./Exec.ts"
 import { LendChunks } from "./internal/lendChunks.ts"
@@ -196,15 +197,44 @@ const responseOf = (
   return new NodeHttpClientResponse(request, message, hasBody)
 }
 
+/** One chunk's write to the request, in turn (`BodySource.InTurn`): whether it has called back, and who waits. */
+interface Written {
+  done: boolean
+  wake: (() => void) | undefined
+}
+
 /**
  * Writes a request body stream to `req` chunk by chunk, each chunk handed to the socket as it is (no copy, no Web
  * stream or Node stream in between) and the next one pulled only once `req` takes more ("drain"): the memory a long
- * upload (`load` of a 512 MiB archive) holds is a few chunks. The stream's failure destroys the request with it; a
- * request that closes early (an error, an interruption) stops the stream.
+ * upload (`load` of a 512 MiB archive) holds is a few chunks. On Node, the stream is offered `BodySource.InTurn`:
+ * once its source accepts, chunk N+2 is pulled only after the write of chunk N has called back (its bytes are with
+ * the socket), so that the source can read into two buffers in turn. The stream's failure destroys the request with
+ * it; a request that closes early (an error, an interruption) stops the stream.
  */
 const writeBody = (req: Http.ClientRequest, stream: Stream.Stream<Uint8Array, unknown>): void => {
-  const write = (chunk: Uint8Array) =>
+  let inTurn = false
+  let before: Written | undefined
+  const written = (chunk: Uint8Array) =>
     Effect.callback<void>((resume) => {
+      const previous = before
+      const current: Written = { done: false, wake: undefined }
+      before = current
+      // Node calls back once the bytes are written, or with the error that destroyed the request.
+      req.write(chunk, () => {
+        current.done = true
+        current.wake?.()
+      })
+      if (previous === undefined || previous.done) return resume(Effect.void)
+      const go = () => {
+        previous.wake = undefined
+        req.off("close", go)
+        resume(Effect.void)
+      }
+      previous.wake = go
+      req.on("close", go)
+    })
+  const write = (chunk: Uint8Array) =>
+    inTurn ? written(chunk) : Effect.callback<void>((resume) => {
       if (req.write(chunk)) return resume(Effect.void)
       const go = () => {
         req.off("drain", go)
@@ -214,8 +244,19 @@ const writeBody = (req: Http.ClientRequest, stream: Stream.Stream<Uint8Array, un
       req.on("drain", go)
       req.on("close", go)
     })
+  // Bun's and Deno's `node:http` sit on their own `fetch`; when their write callbacks run was not checked: no offer.
+  const offer: BodySource.InTurn | undefined = Runtime.current() === "node"
+    ? {
+      accept: () => {
+        inTurn = true
+      }
+    }
+    : undefined
   const fiber = Effect.runFork(
     Stream.runForEachWhile(stream, (chunk) => req.destroyed ? Effect.succeed(false) : Effect.as(write(chunk), true))
+      .pipe(
+        Effect.provideService(BodySource.InTurn, offer)
+      )
   )
   const stop = () => fiber.interruptUnsafe()
   req.once("close", stop)

@@ -66,6 +66,12 @@ export * as GoPath from "./GoPath.ts"
  */
 export * as Errno from "./Errno.ts"
 /**
+ * Request bodies read into two buffers in turn, when the transport writes each chunk before pulling much further.
+ *
+ * @since 0.1.0
+ */
+export * as BodySource from "./BodySource.ts"
+/**
  * BuildKit sessions (filesync, secrets, registry credentials) for `Images.build`.
  *
  * @since 0.1.0
