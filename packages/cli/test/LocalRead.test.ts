@@ -115,6 +115,34 @@ describe("LocalRead.readFile (load -i, import FILE)", () => {
       assert.deepStrictEqual(Bytes.concat(plain), bytes)
     }).pipe(Effect.scoped))
 
+  it.effect("fileBody: a regular file is closed at once and opened again when its stream runs; a device stays open", () =>
+    Effect.gen(function*() {
+      const { bytes, file } = yield* withFile(600 * 1024 + 1)
+      const before = openFds()
+      const body = yield* LocalRead.fileBody(file, "ImageLoad")
+      assert.strictEqual(openFds(), before)
+      assert.deepStrictEqual(Bytes.concat(yield* Stream.runCollect(body)), bytes)
+      assert.strictEqual(openFds(), before)
+      const device = yield* LocalRead.fileBody("/dev/null", "ImageLoad")
+      assert.strictEqual(openFds(), before + 1)
+      assert.strictEqual((yield* Stream.runCollect(device)).length, 0)
+      assert.strictEqual(openFds(), before)
+    }).pipe(Effect.scoped))
+
+  it.effect("fileBody: a read that fails is a SystemError of the operation; a missing file fails with docker's text", () =>
+    Effect.gen(function*() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-localread-"))
+      const failure = yield* Effect.flip(Stream.runDrain(yield* LocalRead.fileBody(dir, "ImageCreate")))
+      assert.strictEqual(failure.reason._tag, "SystemError")
+      if (failure.reason._tag === "SystemError") {
+        assert.strictEqual(failure.reason.operation, "ImageCreate")
+        assert.strictEqual(failure.reason.syscall, "read")
+      }
+      const missing = yield* Effect.flip(LocalRead.fileBody(path.join(dir, "in.tar"), "ImageLoad"))
+      assert.strictEqual(missing.message, `open ${path.join(dir, "in.tar")}: no such file or directory\n`)
+      fs.rmSync(dir, { recursive: true })
+    }))
+
   it.effect("a missing file fails at once with docker's text", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(LocalRead.readFile("/nonexistent-dockhand/in.tar"))

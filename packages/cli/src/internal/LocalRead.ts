@@ -8,7 +8,7 @@ import { BodySource, DockerError } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { closeSync, openSync, readSync } from "node:fs"
+import { closeSync, fstatSync, openSync, readSync } from "node:fs"
 import * as Failure from "./Failure.ts"
 import * as Memory from "./Memory.ts"
 
@@ -43,49 +43,79 @@ const asError = (cause: unknown): Error => cause instanceof Error ? cause : new 
  * (`Memory.ts`).
  */
 export const readFile = (path: string): Effect.Effect<Stream.Stream<Uint8Array, Error>, Failure.CliFailure> =>
+  Effect.map(open(path), fromDescriptor)
+
+/** Opens a file to read, failing with docker's `open x: …`. */
+const open = (path: string): Effect.Effect<number, Failure.CliFailure> =>
   Effect.try({
     try: () => openSync(path, "r"),
     catch: (cause) => Failure.message(Failure.goError(cause))
-  }).pipe(
-    Effect.map((fd) => {
-      let closed = false
-      const close = Effect.sync(() => {
-        if (closed) return
-        closed = true
-        closeSync(fd)
-      })
-      const read = (buffer: Buffer) =>
-        Effect.flatMap(
-          Effect.try({ try: () => readSync(fd, buffer, 0, buffer.byteLength, null), catch: asError }),
-          (size) =>
-            size === 0
-              ? Cause.done()
-              : Effect.succeed([size === buffer.byteLength ? buffer : buffer.subarray(0, size)] as const)
-        )
-      const fresh = Effect.sync(() => {
-        const track = Memory.tracker()
-        return Effect.suspend(() => {
-          const buffer = Buffer.allocUnsafeSlow(readSize)
-          track(buffer)
-          return read(buffer)
-        })
-      })
-      const inTurn = Effect.sync(() => {
-        const buffers = [Buffer.allocUnsafeSlow(inTurnSize), Buffer.allocUnsafeSlow(inTurnSize)] as const
-        let turn = 0
-        return Effect.suspend(() => {
-          turn = 1 - turn
-          return read(buffers[turn])
-        })
-      })
-      const pull = Effect.flatMap(Effect.service(BodySource.InTurn), (offer) => {
-        if (offer === undefined) return fresh
-        offer.accept()
-        return inTurn
-      })
-      return Stream.fromPull(pull).pipe(Stream.ensuring(close))
+  })
+
+/** The bytes of an open file as {@link readFile} gives them, from where it stands; the file is closed at the end. */
+const fromDescriptor = (fd: number): Stream.Stream<Uint8Array, Error> => {
+  let closed = false
+  const close = Effect.sync(() => {
+    if (closed) return
+    closed = true
+    closeSync(fd)
+  })
+  const read = (buffer: Buffer) =>
+    Effect.flatMap(
+      Effect.try({ try: () => readSync(fd, buffer, 0, buffer.byteLength, null), catch: asError }),
+      (size) =>
+        size === 0
+          ? Cause.done()
+          : Effect.succeed([size === buffer.byteLength ? buffer : buffer.subarray(0, size)] as const)
+    )
+  const fresh = Effect.sync(() => {
+    const track = Memory.tracker()
+    return Effect.suspend(() => {
+      const buffer = Buffer.allocUnsafeSlow(readSize)
+      track(buffer)
+      return read(buffer)
     })
-  )
+  })
+  const inTurn = Effect.sync(() => {
+    const buffers = [Buffer.allocUnsafeSlow(inTurnSize), Buffer.allocUnsafeSlow(inTurnSize)] as const
+    let turn = 0
+    return Effect.suspend(() => {
+      turn = 1 - turn
+      return read(buffers[turn])
+    })
+  })
+  const pull = Effect.flatMap(Effect.service(BodySource.InTurn), (offer) => {
+    if (offer === undefined) return fresh
+    offer.accept()
+    return inTurn
+  })
+  return Stream.fromPull(pull).pipe(Stream.ensuring(close))
+}
+
+/**
+ * The body of `load -i FILE` and `import FILE`: {@link readFile}'s bytes, a failed read being a `SystemError` of
+ * `operation`. A regular file's stream is marked as its contents (`BodySource.withFile`), so that Bun's transport
+ * sends the file itself; it is then closed at once and opened again only if the stream runs. Anything else (a pipe, a
+ * device) stays open, as it may not be opened twice.
+ */
+export const fileBody = (
+  path: string,
+  operation: string
+): Effect.Effect<Stream.Stream<Uint8Array, DockerError.DockerError>, Failure.CliFailure> =>
+  Effect.flatMap(open(path), (fd) =>
+    Effect.map(isRegular(fd), (regular) => {
+      if (!regular) return fromDescriptor(fd).pipe(Stream.mapError(readError(operation)))
+      closeSync(fd)
+      const again = Effect.try({ try: () => openSync(path, "r"), catch: asError })
+      return BodySource.withFile(
+        Stream.unwrap(Effect.map(again, fromDescriptor)).pipe(Stream.mapError(readError(operation))),
+        path
+      )
+    }))
+
+/** Whether an open file is a regular file (`false` when that cannot be told). */
+const isRegular = (fd: number): Effect.Effect<boolean> =>
+  Effect.try(() => fstatSync(fd).isFile()).pipe(Effect.orElseSucceed(() => false))
 
 /**
  * `bytes`, with the buffers each run of it leaves behind freed as it goes (see `Memory.ts`): standard input is read

@@ -12,6 +12,9 @@ import { assert, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import * as nodePath from "node:path"
+import * as BodySource from "../../src/BodySource.ts"
 import * as DockerEngine from "../../src/DockerEngine.ts"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as Images from "../../src/Images.ts"
@@ -647,6 +650,19 @@ describe(`Images and System against Docker Engine ${DOCKER28 ? "28.5" : "20.10"}
         const broken = yield* Effect.flip(images.load(Stream.make(new TextEncoder().encode("not a tar"))).outcome)
         reasonOf(broken, "StreamError")
       }))
+
+    it.effect("Images.load of a body marked as a file (BodySource.withFile): Bun sends the file, the others the stream", () =>
+      Effect.gen(function*() {
+        const images = yield* Images.Images
+        const tar = needs(state.savedTwo, "the saved archive")
+        const file = nodePath.join(yield* C.tempDir("withfile"), "two.tar")
+        fs.writeFileSync(file, tar)
+        let ran = false
+        const body = BodySource.withFile(Stream.suspend(() => (ran = true, Stream.make(new Uint8Array(tar)))), file)
+        const outcome = yield* images.load(body, { quiet: true }).outcome
+        assert.sameMembers([...outcome.loaded], [`${REPO}:built`, `${REPO}:imported`])
+        assert.strictEqual(ran, C.runtimeName !== "bun", "only Bun's transport sends the file itself")
+      }).pipe(Effect.scoped))
 
     // ---------------------------------------------------------------------------------------------------- commit
 

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Args from "../../internal/Args.ts"
-import { readError, readFile } from "../../internal/LocalRead.ts"
+import { fileBody, readError } from "../../internal/LocalRead.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import { show } from "../../internal/ShowProgress.ts"
 import { Terminal } from "../../internal/Terminal.ts"
@@ -54,7 +54,7 @@ export const importImage = (name = "import", path = "image import") =>
         ? { _tag: "Stream", stream: terminal.stdin.pipe(Stream.mapError(readError("ImageCreate"))) }
         : isUrl
         ? { _tag: "Url", url: source! }
-        : { _tag: "Stream", stream: (yield* readFile(source!)).pipe(Stream.mapError(readError("ImageCreate"))) }
+        : { _tag: "Stream", stream: yield* fileBody(source!, "ImageCreate") }
       yield* show(
         images.import(from, {
           reference,

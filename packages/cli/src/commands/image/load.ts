@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
-import { collected, readError, readFile } from "../../internal/LocalRead.ts"
+import { collected, fileBody, readError } from "../../internal/LocalRead.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
@@ -43,10 +43,11 @@ export const load = (name = "load", path = "image load") =>
       if (!fromFile && terminal.stdinIsTerminal) {
         return yield* Effect.fail(Failure.message("requested load from stdin, but stdin is empty"))
       }
-      const source = fromFile ? yield* readFile(input.value) : collected(terminal.stdin)
+      const tar = fromFile
+        ? yield* fileBody(input.value, "ImageLoad")
+        : collected(terminal.stdin).pipe(Stream.mapError(readError("ImageLoad")))
       const platforms = yield* Platforms.parseDockerAll(yield* Platforms.lastBelow152(platform), "load")
       const images = yield* Images.Images
-      const tar = source.pipe(Stream.mapError(readError("ImageLoad")))
       // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.
       const progress = images.load(tar, {
         quiet: quiet || !terminal.stdoutIsTerminal,
