@@ -11,7 +11,8 @@
  * writing the archive to the file as it arrives, through `node:http` (`floor-http`) and through a socket read into
  * one reused buffer (`floor-raw`), with what each adds to the same program at rest (the ping alone); `load -i` beside
  * the bare runtime sending the file to `POST /images/load` (`bench/floor/load-file.mjs`): piped into a `node:http`
- * request (`floor-pipe`), or written to a socket from two reused buffers (`floor-load`).
+ * request (`floor-pipe`), or written to a socket from two reused buffers (`floor-load`). On Bun, both also run as
+ * Bun hands them to the kernel (`floor-native`): `Bun.write(FILE, response)` and a `fetch` whose body is `Bun.file`.
  *
  *   node bench/cli-save.ts [--mib=512] [--rounds=5]
  */
@@ -67,7 +68,10 @@ const floorRuntimes: Record<string, string> = { node24: nodeBin, bun: bunBin }
 const saveFloor = path.join(root, "bench", "floor", "save-file.mjs")
 const loadFloor = path.join(root, "bench", "floor", "load-file.mjs")
 
-/** Each floor contender of one command, on each runtime: a label for each of `script`'s modes. */
+/**
+ * Each floor contender of one command, on each runtime: a label for each of `script`'s modes (a mode named
+ * `runtime:mode` runs on that runtime only).
+ */
 const floorsOf = (
   script: string,
   modes: Record<string, string>,
@@ -75,9 +79,12 @@ const floorsOf = (
 ): Record<string, (file: string) => ReadonlyArray<string>> =>
   Object.fromEntries(
     Object.entries(floorRuntimes).flatMap(([runtime, bin]) =>
-      Object.entries(modes).map(([label, mode]) =>
-        [`floor-${label}(${runtime})`, (file: string) => [bin, script, ...args(mode, file)]] as const
-      )
+      Object.entries(modes).flatMap(([label, named]) => {
+        const [only, mode] = named.includes(":") ? named.split(":") as [string, string] : [runtime, named]
+        return only === runtime
+          ? [[`floor-${label}(${runtime})`, (file: string) => [bin, script, ...args(mode, file)]] as const]
+          : []
+      })
     )
   )
 
@@ -203,7 +210,11 @@ try {
 
     const sizes: Record<string, number> = {}
     const archive = path.join(dir, "archive.tar")
-    const saveFloors = floorsOf(saveFloor, { http: "http", raw: "raw" }, (mode, file) => [mode, file, ref])
+    const saveFloors = floorsOf(
+      saveFloor,
+      { http: "http", raw: "raw", native: "bun:native" },
+      (mode, file) => [mode, file, ref]
+    )
     await phase("save -o", (file) => ["image", "save", "-o", file, ref], (file, name) => {
       sizes[name] = statSync(file).size
       rmSync(file)
@@ -219,7 +230,7 @@ try {
       "load -i",
       () => ["image", "load", "-i", archive],
       () => undefined,
-      floorsOf(loadFloor, { pipe: "pipe", load: "raw" }, (mode) => [mode, archive])
+      floorsOf(loadFloor, { pipe: "pipe", load: "raw", native: "bun:native" }, (mode) => [mode, archive])
     )
 
     console.log(`\n${verdicts.join("\n")}`)

@@ -5,9 +5,10 @@
 //   pipe  `node:http`, the file piped from `fs.createReadStream`
 //   raw   a `node:net` socket: the request's head with the file's size as Content-Length, then the file read with
 //         `readSync` into two 1 MiB buffers in turn, each written again only once the socket has taken it
+//   native  (Bun only) a `fetch` whose body is `Bun.file(FILE)`: Bun sends it with `sendfile`
 // Plain JavaScript (Node would strip a .ts file's types first): run by bench/cli-save.ts beside the CLIs.
 //
-//   node bench/floor/load-file.mjs pipe|raw FILE
+//   node bench/floor/load-file.mjs pipe|raw|native FILE
 import * as fs from "node:fs"
 import * as http from "node:http"
 import * as net from "node:net"
@@ -85,4 +86,18 @@ const viaRaw = () =>
     next()
   })
 
-await (mode === "raw" ? viaRaw : viaPipe)()
+/** Bun only: a `fetch` whose body is `Bun.file(FILE)`, which Bun sends with `sendfile`. */
+const viaNative = async () => {
+  const response = await fetch(`http://docker${path}`, {
+    unix: socketPath,
+    method: "POST",
+    body: Bun.file(file),
+    headers: { "content-type": "application/x-tar" }
+  })
+  const answer = await response.text()
+  if (!succeeded(response.status, answer)) {
+    throw new Error(`POST /images/load: ${response.status} ${answer.slice(0, 200)}`)
+  }
+}
+
+await (mode === "raw" ? viaRaw : mode === "native" ? viaNative : viaPipe)()

@@ -5,10 +5,11 @@
 //   http  `node:http` and its `data` events: one new buffer for each read of the socket
 //   raw   a `node:net` socket reading into one reused 256 KiB buffer (`onread`), with the HTTP answer and its
 //         chunked encoding parsed here: no allocation for each read, so no garbage to collect
+//   native  (Bun only) Bun's `fetch`, its answer written by `Bun.write(FILE, response)`: no chunk through JavaScript
 //   ping  only the ping, with both modules loaded: the floor program at rest, for the memory a transfer adds
 // Plain JavaScript (Node would strip a .ts file's types first): run by bench/cli-save.ts beside the CLIs.
 //
-//   node bench/floor/save-file.mjs http|raw|ping FILE REF
+//   node bench/floor/save-file.mjs http|raw|native|ping FILE REF
 import * as fs from "node:fs"
 import * as http from "node:http"
 import * as net from "node:net"
@@ -106,6 +107,11 @@ const viaRaw = (path, fd) =>
 const version = await ping()
 if (mode === "ping") process.exit(0)
 const fd = fs.openSync(`${file}.tmp`, "w", 0o600)
-await (mode === "raw" ? viaRaw : viaHttp)(`/v${version}/images/${encodeURIComponent(ref)}/get`, fd)
+const path = `/v${version}/images/${encodeURIComponent(ref)}/get`
+if (mode === "native") {
+  const response = await fetch(`http://docker${path}`, { unix: socketPath })
+  if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`)
+  await Bun.write(fd, response)
+} else await (mode === "raw" ? viaRaw : viaHttp)(path, fd)
 fs.closeSync(fd)
 fs.renameSync(`${file}.tmp`, file)
