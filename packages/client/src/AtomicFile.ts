@@ -21,6 +21,7 @@ import * as DockerError from "./DockerError.ts"
 import * as DockerPlatform from "./DockerPlatform.ts"
 import * as Errno from "./Errno.ts"
 import { LendChunks } from "./internal/lendChunks.ts"
+import * as WriteInto from "./internal/writeInto.ts"
 
 /**
  * How to write: `operation` names the caller in errors (default `AtomicFile.write`); `tempPrefix` starts the name
@@ -144,7 +145,10 @@ export const write = <E = never, R = never>(
         ? bytes([new TextEncoder().encode(content)])
         : content instanceof Uint8Array
         ? bytes([content])
-        : Stream.runForEachArray(content, bytes).pipe(Effect.provideService(LendChunks, options.lendChunks === true))
+        : Stream.runForEachArray(content, bytes).pipe(
+          Effect.provideService(LendChunks, options.lendChunks === true),
+          Effect.provideService(WriteInto.WriteInto, WriteInto.isMarked(content) ? file.fd : undefined)
+        )
       return written.pipe(
         Effect.andThen(attempt(operation, "close", file.temp, () => {
           fs.closeSync(file.fd)

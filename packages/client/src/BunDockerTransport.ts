@@ -6,14 +6,18 @@
  */
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as Headers from "effect/http/Headers"
 import * as HttpBody from "effect/http/HttpBody"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import type * as DockerHost from "./DockerHost.ts"
 import * as FetchDockerTransport from "./FetchDockerTransport.ts"
 import * as BodyFile from "./internal/bodyFile.ts"
+import * as WriteInto from "./internal/writeInto.ts"
 import * as NodeDockerTransport from "./NodeDockerTransport.ts"
 
 /** Bun's extra `fetch` options for the endpoint. */
@@ -48,10 +52,92 @@ const sendFile = (request: HttpClientRequest.HttpClientRequest): HttpClientReque
   return HttpClientRequest.setBody(request, HttpBody.raw(file, { contentType: body.contentType }))
 }
 
-/** The `fetch` transport for a unix socket or TCP endpoint, sending bodies marked as files as the files. */
+/** Bun's `Bun.write`, which writes a `fetch` answer's body into a file in native code. */
+const bunWrite = (fd: number, response: Response): Promise<number> =>
+  (globalThis as unknown as { readonly Bun: { write(fd: number, input: Response): Promise<number> } }).Bun.write(
+    fd,
+    response
+  )
+
+const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
+  new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
+
+/**
+ * A `GET` whose answer is to be written into file `fd` (`WriteInto`, for `Images.save` run by `AtomicFile.write`):
+ * `fetch`ed here with an abort controller of its own. A success's `stream` writes the whole body into the file with
+ * `Bun.write` and ends without a chunk; interrupting it aborts the answer and waits until `Bun.write` has let go of the
+ * file, so that the caller can close it. A cut answer fails the stream as a streamed one would. Any other status is
+ * read as usual.
+ */
+const download = (
+  init: RequestInit,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  fd: number
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+  Effect.callback((resume, signal) => {
+    const controller = new AbortController()
+    const abort = () => controller.abort()
+    signal.addEventListener("abort", abort, { once: true })
+    const headers = Headers.merge(Headers.fromInput((init.headers ?? {}) as Headers.Input), request.headers)
+    fetch(url, { ...init, method: "GET", headers, signal: controller.signal }).then(
+      (answer) => {
+        signal.removeEventListener("abort", abort)
+        const response = HttpClientResponse.fromWeb(request, answer)
+        if (!answer.ok) return resume(Effect.succeed(response))
+        const written = Effect.callback<void, HttpClientError.HttpClientError>((done) => {
+          const writing = bunWrite(fd, answer)
+          writing.then(
+            () => done(Effect.void),
+            (cause) =>
+              done(Effect.fail(
+                new HttpClientError.HttpClientError({
+                  reason: new HttpClientError.DecodeError({ request, response, cause })
+                })
+              ))
+          )
+          return Effect.promise(() => {
+            controller.abort()
+            return writing.catch(() => 0)
+          })
+        })
+        resume(Effect.succeed(Object.create(response, { stream: { get: () => Stream.fromEffectDrain(written) } })))
+      },
+      (cause) => {
+        signal.removeEventListener("abort", abort)
+        resume(Effect.fail(transportError(request, cause)))
+      }
+    )
+    return Effect.sync(abort)
+  })
+
+/**
+ * The `fetch` transport for a unix socket or TCP endpoint, sending bodies marked as files as the files, and writing
+ * the answer of a `GET` made with `WriteInto` straight into that file ({@link download}).
+ */
 const fetchLayer = (endpoint: DockerHost.Unix | DockerHost.Tcp): Layer.Layer<HttpClient.HttpClient> =>
   Layer.effect(HttpClient.HttpClient)(
-    Effect.map(Effect.service(HttpClient.HttpClient), (client) => HttpClient.mapRequest(client, sendFile))
+    Effect.map(Effect.service(HttpClient.HttpClient), (inner) => {
+      const client = HttpClient.mapRequest(inner, sendFile)
+      const init = requestInit(endpoint)
+      const direct = HttpClient.make((request, url, _signal, fiber) =>
+        download(init, request, url, fiber.getRef(WriteInto.WriteInto)!)
+      )
+      return HttpClient.makeWith<HttpClientError.HttpClientError, never, HttpClientError.HttpClientError, never>(
+        (effect) =>
+          Effect.flatMap(
+            effect,
+            (request) =>
+              Effect.withFiber((fiber) =>
+                fiber.getRef(WriteInto.WriteInto) !== undefined && request.method === "GET" &&
+                  request.body._tag === "Empty"
+                  ? direct.execute(request)
+                  : client.execute(request)
+              )
+          ),
+        Effect.succeed
+      )
+    })
   ).pipe(
     Layer.provide(
       FetchDockerTransport.layer(endpoint, Layer.succeed(FetchHttpClient.RequestInit, requestInit(endpoint)))

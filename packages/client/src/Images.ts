@@ -25,6 +25,7 @@ import { DockerEngine } from "./DockerEngine.ts"
 import type * as DockerError from "./DockerError.ts"
 import * as Reference from "./internal/reference.ts"
 import * as Request from "./internal/request.ts"
+import * as WriteInto from "./internal/writeInto.ts"
 import * as Progress from "./Progress.ts"
 
 /** The list answers' schemas, built once (the decoders are cached by schema). */
@@ -661,16 +662,21 @@ export const make = Effect.gen(function*() {
 
   const save = (names: ReadonlyArray<string>, options: SaveOptions = {}) => {
     const call = { operation: "ImageGetAll", reference: names.join(", ") }
-    return Stream.unwrap(Effect.gen(function*() {
-      if (names.length === 0) return yield* Request.invalid(call.operation, "at least one image name is required")
-      const version = yield* engine.apiVersion
-      yield* platformsGate(call.operation, version, options.platforms)
-      const request = HttpClientRequest.get("/images/get").pipe(
-        Request.withQuery({ names, platform: platformsJson(options.platforms) })
-      )
-      const response = yield* engine.execute(call, request)
-      return Request.bytes(call, host)(response)
-    })).pipe(Stream.withSpan("Images.save"))
+    // `AtomicFile.write` given this very stream provides its file as `WriteInto`: passed on to the archive's request
+    // alone (not to a version negotiation), for a transport that writes the answer into the file itself (Bun's).
+    return WriteInto.mark(
+      Stream.unwrap(Effect.flatMap(Effect.service(WriteInto.WriteInto), (into) =>
+        Effect.gen(function*() {
+          if (names.length === 0) return yield* Request.invalid(call.operation, "at least one image name is required")
+          const version = yield* engine.apiVersion
+          yield* platformsGate(call.operation, version, options.platforms)
+          const request = HttpClientRequest.get("/images/get").pipe(
+            Request.withQuery({ names, platform: platformsJson(options.platforms) })
+          )
+          const response = yield* engine.execute(call, request).pipe(Effect.provideService(WriteInto.WriteInto, into))
+          return Request.bytes(call, host)(response)
+        }).pipe(Effect.provideService(WriteInto.WriteInto, undefined)))).pipe(Stream.withSpan("Images.save"))
+    )
   }
 
   const load = (tar: Stream.Stream<Uint8Array, DockerError.DockerError>, options: LoadOptions = {}) =>

@@ -12,6 +12,7 @@ import { lstatSync, statSync } from "node:fs"
 import { posix } from "node:path"
 import * as Failure from "./Failure.ts"
 import * as Memory from "./Memory.ts"
+import * as RuntimeName from "./RuntimeName.ts"
 
 /** Go's `filepath.Dir`: everything before the last slash, cleaned (`a/b/` gives `a/b`, `x.tar` gives `.`). */
 const goDir = (path: string): string => {
@@ -60,9 +61,11 @@ export const validateOutputPath = (path: string) => {
  */
 export const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.DockerError>) => {
   const track = Memory.tracker()
+  // The tracker does something on Node only; elsewhere `bytes` goes as it is, so that the client may see that it is
+  // `Images.save`'s own stream and have Bun write the archive into the file itself.
   return ClientAtomicFile.write(
     path,
-    Stream.mapArray(bytes, (chunks) => {
+    RuntimeName.name !== "node" ? bytes : Stream.mapArray(bytes, (chunks) => {
       for (const chunk of chunks) track(chunk)
       return chunks
     }),
