@@ -8,7 +8,7 @@ import { BodySource, DockerError } from "@dockhand/client"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { closeSync, fstatSync, openSync, readSync } from "node:fs"
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs"
 import * as Failure from "./Failure.ts"
 import * as Memory from "./Memory.ts"
 
@@ -52,9 +52,12 @@ const open = (path: string): Effect.Effect<number, Failure.CliFailure> =>
     catch: (cause) => Failure.message(Failure.goError(cause))
   })
 
-/** The bytes of an open file as {@link readFile} gives them, from where it stands; the file is closed at the end. */
-const fromDescriptor = (fd: number): Stream.Stream<Uint8Array, Error> => {
-  let closed = false
+/**
+ * The bytes of an open file as {@link readFile} gives them, from where it stands; the file is closed at the end unless
+ * `keepOpen`.
+ */
+const fromDescriptor = (fd: number, keepOpen = false): Stream.Stream<Uint8Array, Error> => {
+  let closed = keepOpen
   const close = Effect.sync(() => {
     if (closed) return
     closed = true
@@ -141,3 +144,38 @@ export const readError = (operation: string) => (cause: Error): DockerError.Dock
       cause
     })
   )
+
+/** Standard input read as a regular file, and a path that names its bytes when there is one ({@link stdinFile}). */
+export interface StdinFile {
+  readonly bytes: Stream.Stream<Uint8Array, Error>
+  readonly path: string | undefined
+}
+
+/**
+ * Standard input when it is a regular file (a shell's `< FILE`), read as {@link readFile} reads a file (into two
+ * buffers in turn when the transport offers), from where it stands, and left open; `undefined` for a pipe, a terminal
+ * or a device, which `node:process` reads. `path` is `/dev/stdin` when Linux's `/proc/self/fdinfo/0` says the file
+ * is read from its start, so that the file itself may be sent (`BodySource.withFile`); `undefined` otherwise (the
+ * shell has read part of it, or the system has no such file).
+ */
+export const stdinFile: Effect.Effect<StdinFile | undefined> = Effect.flatMap(isRegular(0), (regular) => {
+  if (!regular) return Effect.succeed(undefined)
+  return Effect.try(() => /^pos:\s*0$/m.test(readFileSync("/proc/self/fdinfo/0", "latin1"))).pipe(
+    Effect.orElseSucceed(() => false),
+    Effect.map((atStart) => ({ bytes: fromDescriptor(0, true), path: atStart ? "/dev/stdin" : undefined }))
+  )
+})
+
+/**
+ * Standard input as the body of `load` and `import -`: `bytes` ({@link collected}), a failed read being a
+ * `SystemError` of `operation`, and marked as the contents of `path` (`BodySource.withFile`) when standard input is a
+ * regular file that `path` names from its start ({@link stdinFile}).
+ */
+export const stdinBody = (
+  bytes: Stream.Stream<Uint8Array, Error>,
+  path: string | undefined,
+  operation: string
+): Stream.Stream<Uint8Array, DockerError.DockerError> => {
+  const body = collected(bytes).pipe(Stream.mapError(readError(operation)))
+  return path === undefined ? body : BodySource.withFile(body, path)
+}

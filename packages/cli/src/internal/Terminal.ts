@@ -34,6 +34,11 @@ export interface Service {
   readonly outBytes: <E>(bytes: Stream.Stream<Uint8Array, E>) => Effect.Effect<void, E>
   /** Standard input as bytes. */
   readonly stdin: Stream.Stream<Uint8Array, Error>
+  /**
+   * A path that names standard input's bytes, when it is a regular file read from its start (`< FILE`):
+   * `/dev/stdin`, for a transport that sends the file itself (see `LocalRead.stdinFile`).
+   */
+  readonly stdinPath: string | undefined
   readonly stdoutIsTerminal: boolean
   readonly stderrIsTerminal: boolean
   readonly stdinIsTerminal: boolean
@@ -62,6 +67,7 @@ const textWriter = (isTerminal: boolean, write: (text: string) => Effect.Effect<
 export const layer = Layer.sync(Terminal, () => {
   const stdoutIsTerminal = process.stdout.isTTY === true
   const stderrIsTerminal = process.stderr.isTTY === true
+  const stdinFile = Effect.runSync(LocalRead.stdinFile)
   return Terminal.of({
     out: textWriter(stdoutIsTerminal, (text) => write(process.stdout, text)),
     err: textWriter(stderrIsTerminal, (text) => write(process.stderr, text)),
@@ -74,7 +80,8 @@ export const layer = Layer.sync(Terminal, () => {
         return write(process.stdout, chunk)
       })
     },
-    stdin: LocalRead.fromReadable(process.stdin),
+    stdin: stdinFile?.bytes ?? LocalRead.fromReadable(process.stdin),
+    stdinPath: stdinFile?.path,
     stdoutIsTerminal,
     stderrIsTerminal,
     stdinIsTerminal: process.stdin.isTTY === true,
@@ -112,6 +119,7 @@ export const makeTest = (options: {
     errRaw: (text) => Effect.sync(() => void stderr.push(text)),
     outBytes: (stream) => Stream.runForEach(stream, (chunk) => Effect.sync(() => void bytes.push(chunk))),
     stdin: options.stdin === undefined ? Stream.empty : Stream.make(options.stdin),
+    stdinPath: undefined,
     stdoutIsTerminal,
     stderrIsTerminal,
     stdinIsTerminal: options.stdinIsTerminal ?? false,

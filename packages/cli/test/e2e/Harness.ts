@@ -340,6 +340,8 @@ export interface Output {
 export interface RunOptions {
   /** Bytes on standard input (otherwise an empty, closed pipe). */
   readonly stdin?: string | Uint8Array | undefined
+  /** A file opened as standard input instead of a pipe, as a shell's `< FILE` gives it (`stdin` is then ignored). */
+  readonly stdinFile?: string | undefined
   /** Extra or overriding environment variables. */
   readonly env?: Readonly<Record<string, string>> | undefined
   /** The working directory (the world's scratch directory by default). */
@@ -357,21 +359,25 @@ export const run = (
 ): Promise<Output> =>
   new Promise((resolve, reject) => {
     const [command, ...prefix] = program === "docker" ? ["docker"] : dockhandCommand
+    const input = options.stdinFile === undefined ? undefined : fs.openSync(options.stdinFile, "r")
     const child = spawn(command!, [...prefix, ...args], {
       cwd: options.cwd ?? world.dir,
       env: { ...world.env, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"]
+      stdio: [input ?? "pipe", "pipe", "pipe"]
     })
+    if (input !== undefined) fs.closeSync(input)
+    // piped by the `stdio` above
+    const stdout = child.stdout!
     const out: Array<Buffer> = []
     const err: Array<Buffer> = []
     const timer = setTimeout(() => child.kill("SIGKILL"), 90_000)
-    child.stdout.on("data", (chunk: Buffer) => {
+    stdout.on("data", (chunk: Buffer) => {
       out.push(chunk)
       if (options.slowReader === undefined) return
-      child.stdout.pause()
-      setTimeout(() => child.stdout.resume(), options.slowReader)
+      stdout.pause()
+      setTimeout(() => stdout.resume(), options.slowReader)
     })
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk))
+    child.stderr!.on("data", (chunk: Buffer) => err.push(chunk))
     child.on("error", reject)
     child.on("close", (code, signal) => {
       clearTimeout(timer)
@@ -381,8 +387,9 @@ export const run = (
         code: code ?? (signal === null ? -1 : 128)
       })
     })
-    child.stdin.on("error", () => {}) // a program that does not read its input closes the pipe early
-    child.stdin.end(options.stdin === undefined ? undefined : Buffer.from(options.stdin))
+    // a program that does not read its input closes the pipe early
+    child.stdin?.on("error", () => {})
+    child.stdin?.end(options.stdin === undefined ? undefined : Buffer.from(options.stdin))
   })
 
 /** Runs docker and fails the test when it fails: for setting up and checking state. */

@@ -9,10 +9,9 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
-import { collected, fileBody, readError } from "../../internal/LocalRead.ts"
+import { fileBody, stdinBody } from "../../internal/LocalRead.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
@@ -45,7 +44,7 @@ export const load = (name = "load", path = "image load") =>
       }
       const tar = fromFile
         ? yield* fileBody(input.value, "ImageLoad")
-        : collected(terminal.stdin).pipe(Stream.mapError(readError("ImageLoad")))
+        : stdinBody(terminal.stdin, terminal.stdinPath, "ImageLoad")
       const platforms = yield* Platforms.parseDockerAll(yield* Platforms.lastBelow152(platform), "load")
       const images = yield* Images.Images
       // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.
