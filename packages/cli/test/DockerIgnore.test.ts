@@ -386,7 +386,10 @@ describe("DockerIgnore properties", () => {
       .check(Schema.isMinLength(1), Schema.isMaxLength(3)),
     Schema.Array(element).check(Schema.isMinLength(1), Schema.isMaxLength(4))
   ], ([patterns, elements]) => {
-    const lines = patterns.map(([exception, pieces]) => `${exception ? "!" : ""}${pieces.join("")}`)
+    // through `readAll` first, as the CLI reads a .dockerignore: it cleans a pattern after taking off its `!`, where
+    // `compile` (docker's patternmatcher.New) cleans the whole line, so that `!./**` only means `!**` after `readAll`
+    const raw = patterns.map(([exception, pieces]) => `${exception ? "!" : ""}${pieces.join("")}`)
+    const lines = Result.getOrThrow(DockerIgnore.readAll(raw.join("\n")))
     const compiled = DockerIgnore.compile(lines)
     if (Result.isFailure(compiled)) return
     const path = elements.join("/")
