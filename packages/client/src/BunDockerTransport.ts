@@ -115,11 +115,11 @@ const download = (
  * The `fetch` transport for a unix socket or TCP endpoint, sending bodies marked as files as the files, and writing
  * the answer of a `GET` made with `WriteInto` straight into that file ({@link download}).
  */
-const fetchLayer = (endpoint: DockerHost.Unix | DockerHost.Tcp): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.effect(HttpClient.HttpClient)(
+const fetchLayer = (endpoint: DockerHost.Unix | DockerHost.Tcp): Layer.Layer<HttpClient.HttpClient> => {
+  const init = requestInit(endpoint)
+  return Layer.effect(HttpClient.HttpClient)(
     Effect.map(Effect.service(HttpClient.HttpClient), (inner) => {
       const client = HttpClient.mapRequest(inner, sendFile)
-      const init = requestInit(endpoint)
       const direct = HttpClient.make((request, url, _signal, fiber) =>
         download(init, request, url, fiber.getRef(WriteInto.WriteInto)!)
       )
@@ -139,10 +139,9 @@ const fetchLayer = (endpoint: DockerHost.Unix | DockerHost.Tcp): Layer.Layer<Htt
       )
     })
   ).pipe(
-    Layer.provide(
-      FetchDockerTransport.layer(endpoint, Layer.succeed(FetchHttpClient.RequestInit, requestInit(endpoint)))
-    )
+    Layer.provide(FetchDockerTransport.layer(endpoint, Layer.succeed(FetchHttpClient.RequestInit, init)))
   )
+}
 
 /**
  * A layer with Bun's `HttpClient` for `endpoint`. A request body marked as a file's contents

@@ -43,7 +43,7 @@ const asError = (cause: unknown): Error => cause instanceof Error ? cause : new 
  * (`Memory.ts`).
  */
 export const readFile = (path: string): Effect.Effect<Stream.Stream<Uint8Array, Error>, Failure.CliFailure> =>
-  Effect.map(open(path), fromDescriptor)
+  Effect.map(open(path), (fd) => collected(fromDescriptor(fd)))
 
 /** Opens a file to read, failing with docker's `open x: …`. */
 const open = (path: string): Effect.Effect<number, Failure.CliFailure> =>
@@ -53,8 +53,8 @@ const open = (path: string): Effect.Effect<number, Failure.CliFailure> =>
   })
 
 /**
- * The bytes of an open file as {@link readFile} gives them, from where it stands; the file is closed at the end unless
- * `keepOpen`.
+ * The bytes of an open file as {@link readFile} gives them (without {@link collected}), from where it stands; the file
+ * is closed at the end unless `keepOpen`.
  */
 const fromDescriptor = (fd: number, keepOpen = false): Stream.Stream<Uint8Array, Error> => {
   let closed = keepOpen
@@ -71,14 +71,7 @@ const fromDescriptor = (fd: number, keepOpen = false): Stream.Stream<Uint8Array,
           ? Cause.done()
           : Effect.succeed([size === buffer.byteLength ? buffer : buffer.subarray(0, size)] as const)
     )
-  const fresh = Effect.sync(() => {
-    const track = Memory.tracker()
-    return Effect.suspend(() => {
-      const buffer = Buffer.allocUnsafeSlow(readSize)
-      track(buffer)
-      return read(buffer)
-    })
-  })
+  const fresh = Effect.succeed(Effect.suspend(() => read(Buffer.allocUnsafeSlow(readSize))))
   const inTurn = Effect.sync(() => {
     const buffers = [Buffer.allocUnsafeSlow(inTurnSize), Buffer.allocUnsafeSlow(inTurnSize)] as const
     let turn = 0
@@ -107,13 +100,10 @@ export const fileBody = (
 ): Effect.Effect<Stream.Stream<Uint8Array, DockerError.DockerError>, Failure.CliFailure> =>
   Effect.flatMap(open(path), (fd) =>
     Effect.map(isRegular(fd), (regular) => {
-      if (!regular) return fromDescriptor(fd).pipe(Stream.mapError(readError(operation)))
+      if (!regular) return bodyOf(fromDescriptor(fd), undefined, operation)
       closeSync(fd)
       const again = Effect.try({ try: () => openSync(path, "r"), catch: asError })
-      return BodySource.withFile(
-        Stream.unwrap(Effect.map(again, fromDescriptor)).pipe(Stream.mapError(readError(operation))),
-        path
-      )
+      return bodyOf(Stream.unwrap(Effect.map(again, (reopened) => fromDescriptor(reopened))), path, operation)
     }))
 
 /** Whether an open file is a regular file (`false` when that cannot be told). */
@@ -167,11 +157,11 @@ export const stdinFile: Effect.Effect<StdinFile | undefined> = Effect.flatMap(is
 })
 
 /**
- * Standard input as the body of `load` and `import -`: `bytes` ({@link collected}), a failed read being a
- * `SystemError` of `operation`, and marked as the contents of `path` (`BodySource.withFile`) when standard input is a
- * regular file that `path` names from its start ({@link stdinFile}).
+ * `bytes` as the body of `load` or `import` (a file's, or standard input's): {@link collected}, a failed read being a
+ * `SystemError` of `operation`, and marked as the contents of `path` (`BodySource.withFile`) when a path names those
+ * bytes from their start (a regular file, {@link stdinFile}'s `path`).
  */
-export const stdinBody = (
+export const bodyOf = (
   bytes: Stream.Stream<Uint8Array, Error>,
   path: string | undefined,
   operation: string

@@ -62,15 +62,15 @@ const collectYoung = (): void => {
 /**
  * A counter for one transfer: call it with each chunk, and it collects once {@link collectEvery} bytes of new buffers
  * have passed. A chunk counts the whole buffer it is a view of, once: the chunks of one read share its buffer, and a
- * download read into one reused buffer (Node's transport writing a `save -o` file) leaves nothing to collect and
- * makes no collection.
+ * transfer through reused buffers (Node's transport writing a `save -o` file, a file read into two buffers in turn
+ * for `load`) leaves nothing to collect and makes no collection.
  */
 export const tracker = (): (chunk: Uint8Array) => void => {
   let since = 0
-  let last: ArrayBufferLike | undefined
+  const seen = new WeakSet<ArrayBufferLike>()
   return (chunk) => {
-    if (chunk.buffer === last) return
-    last = chunk.buffer
+    if (seen.has(chunk.buffer)) return
+    seen.add(chunk.buffer)
     since += chunk.buffer.byteLength
     if (since >= collectEvery) {
       since = 0

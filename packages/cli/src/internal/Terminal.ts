@@ -67,7 +67,14 @@ const textWriter = (isTerminal: boolean, write: (text: string) => Effect.Effect<
 export const layer = Layer.sync(Terminal, () => {
   const stdoutIsTerminal = process.stdout.isTTY === true
   const stderrIsTerminal = process.stderr.isTTY === true
-  const stdinFile = Effect.runSync(LocalRead.stdinFile)
+  // whether standard input is a regular file, asked only by a command that reads it (not at every start)
+  let probed = false
+  let file: LocalRead.StdinFile | undefined
+  const stdinFile = () => {
+    if (!probed) file = Effect.runSync(LocalRead.stdinFile)
+    probed = true
+    return file
+  }
   return Terminal.of({
     out: textWriter(stdoutIsTerminal, (text) => write(process.stdout, text)),
     err: textWriter(stderrIsTerminal, (text) => write(process.stderr, text)),
@@ -80,8 +87,10 @@ export const layer = Layer.sync(Terminal, () => {
         return write(process.stdout, chunk)
       })
     },
-    stdin: stdinFile?.bytes ?? LocalRead.fromReadable(process.stdin),
-    stdinPath: stdinFile?.path,
+    stdin: Stream.suspend(() => stdinFile()?.bytes ?? LocalRead.fromReadable(process.stdin)),
+    get stdinPath() {
+      return stdinFile()?.path
+    },
     stdoutIsTerminal,
     stderrIsTerminal,
     stdinIsTerminal: process.stdin.isTTY === true,

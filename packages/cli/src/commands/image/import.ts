@@ -10,7 +10,7 @@ import * as Flag from "effect/cli/Flag"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Args from "../../internal/Args.ts"
-import { fileBody, stdinBody } from "../../internal/LocalRead.ts"
+import { bodyOf, fileBody } from "../../internal/LocalRead.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import { show } from "../../internal/ShowProgress.ts"
 import { Terminal } from "../../internal/Terminal.ts"
@@ -50,7 +50,7 @@ export const importImage = (name = "import", path = "image import") =>
       // file (`github.com/x.tar` too, read here and uploaded)
       const isUrl = source!.startsWith("http://") || source!.startsWith("https://")
       const from: Images.ImportSource = source === "-"
-        ? { _tag: "Stream", stream: stdinBody(terminal.stdin, terminal.stdinPath, "ImageCreate") }
+        ? { _tag: "Stream", stream: bodyOf(terminal.stdin, terminal.stdinPath, "ImageCreate") }
         : isUrl
         ? { _tag: "Url", url: source! }
         : { _tag: "Stream", stream: yield* fileBody(source!, "ImageCreate") }

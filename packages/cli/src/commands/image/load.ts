@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Args from "../../internal/Args.ts"
 import * as Failure from "../../internal/Failure.ts"
-import { fileBody, stdinBody } from "../../internal/LocalRead.ts"
+import { bodyOf, fileBody } from "../../internal/LocalRead.ts"
 import * as Platforms from "../../internal/Platforms.ts"
 import { Terminal } from "../../internal/Terminal.ts"
 
@@ -44,7 +44,7 @@ export const load = (name = "load", path = "image load") =>
       }
       const tar = fromFile
         ? yield* fileBody(input.value, "ImageLoad")
-        : stdinBody(terminal.stdin, terminal.stdinPath, "ImageLoad")
+        : bodyOf(terminal.stdin, terminal.stdinPath, "ImageLoad")
       const platforms = yield* Platforms.parseDockerAll(yield* Platforms.lastBelow152(platform), "load")
       const images = yield* Images.Images
       // Without a terminal docker asks the daemon to be quiet; the "Loaded image" lines still come.
