@@ -4,7 +4,8 @@
  * runs the compiled module in a child process of that Node and counts the minor collections Node reports through
  * `perf_hooks`. `Memory.boundYoungGeneration` keeps the young
  * generation from growing under a long run of allocations that survive a collection or two (V8 grows it to 32–128
- * MiB there), and leaves it to grow with `DOCKHAND_NO_GC=1`.
+ * MiB there), and leaves it to grow with `DOCKHAND_NO_GC=1`. `Memory.pauseOptimizing` keeps a hot function from being
+ * optimized until it is resumed (V8's `%GetOptimizationStatus`, in a child run with `--allow-natives-syntax`).
  */
 import { assert, describe, it } from "@effect/vitest"
 import { spawnSync } from "node:child_process"
@@ -63,6 +64,28 @@ for (let i = 0; i < 3_000_000; i++) {
 console.log(most / 2 ** 20)
 `
 
+/**
+ * Pauses the optimizing compilers, makes a function hot, resumes them and makes another one hot; prints which of
+ * the two V8 optimized (its optimization status, masked to "optimized", "Maglev" and "TurboFan"), as "paused after".
+ */
+const optimizingScript = `
+const { pauseOptimizing } = await import(${JSON.stringify(new URL(`file://${compiled}`).href)})
+const hot = () => {
+  const sum = new Function("a", "let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * 3; return s")
+  const numbers = Array.from({ length: 100 }, (_, i) => i)
+  for (let i = 0; i < 200_000; i++) sum(numbers)
+  return sum
+}
+const optimized = (f) => (eval("%GetOptimizationStatus(f)") & 0x70) !== 0
+const resume = pauseOptimizing()
+const paused = hot()
+await new Promise((resolve) => setTimeout(resolve, 50))
+resume()
+const after = hot()
+await new Promise((resolve) => setTimeout(resolve, 50))
+console.log(optimized(paused), optimized(after))
+`
+
 const candidates: ReadonlyArray<readonly [label: string, bin: string]> = [
   ["Node 24 (the repo's)", path.join(root, "node_modules/.bin/node")],
   ["Node 22", path.join(root, "node_modules/node22/bin/node")]
@@ -118,6 +141,29 @@ describe("Memory.boundYoungGeneration", () => {
     it(`${label}: it grows past 16 MiB with DOCKHAND_NO_GC=1`, () => {
       ensureCompiled()
       assert.isAbove(youngGeneration(node, { DOCKHAND_NO_GC: "1" }), 16)
+    })
+  }
+})
+
+describe("Memory.pauseOptimizing", () => {
+  for (const [label, node] of nodes) {
+    /** Whether the function made hot while paused, and the one made hot after, were optimized. */
+    const optimized = (env: Record<string, string>) => {
+      const child = spawnSync(node, ["--allow-natives-syntax", "--input-type=module", "-e", optimizingScript], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, ...env }
+      })
+      assert.strictEqual(child.status, 0, child.stderr)
+      return child.stdout.trim()
+    }
+    it(`${label}: nothing is optimized while paused, and what runs hot after the resume is`, () => {
+      ensureCompiled()
+      assert.strictEqual(optimized({}), "false true")
+    })
+    it(`${label}: nothing is paused with DOCKHAND_NO_GC=1`, () => {
+      ensureCompiled()
+      assert.strictEqual(optimized({ DOCKHAND_NO_GC: "1" }), "true true")
     })
   }
 })

@@ -36,6 +36,11 @@ import * as WriteInto from "./internal/writeInto.ts"
  * no garbage. Only for such a stream: one that reads another answer's stream to the end within it and keeps its
  * chunks would find them overwritten.
  *
+ * `observe` (none by default) is called with each chunk of a stream once it is written, for a caller that keeps
+ * count (the CLI frees Node's read buffers every few MiB). `Images.save`'s own stream, given as it is, may reach the
+ * file without a chunk: on Node (a unix socket or plain TCP) and on Bun the transport writes the answer into the
+ * file itself, and `observe` is never called.
+ *
  * @category models
  * @since 0.1.0
  */
@@ -44,6 +49,7 @@ export interface Options {
   readonly tempPrefix?: string | undefined
   readonly keepMode?: boolean | undefined
   readonly lendChunks?: boolean | undefined
+  readonly observe?: ((chunk: Uint8Array) => void) | undefined
 }
 
 /**
@@ -141,13 +147,31 @@ export const write = <E = never, R = never>(
     (file) => {
       const bytes = (chunks: ReadonlyArray<Uint8Array>) =>
         attempt(operation, "write", file.temp, () => writeAllOf(file.fd, chunks))
+      const observe = options.observe
+      const chunksOf = observe === undefined ? bytes : (chunks: ReadonlyArray<Uint8Array>) =>
+        Effect.andThen(
+          bytes(chunks),
+          Effect.sync(() => {
+            for (const chunk of chunks) observe(chunk)
+          })
+        )
+      // `Images.save`'s own stream may be written into the file by the transport: a write of it that failed is
+      // this file's failed write, as it would be here
+      const into: WriteInto.Target | undefined = typeof content === "object" && WriteInto.isMarked(content)
+        ? { fd: file.fd, writeError: undefined }
+        : undefined
       const written: Effect.Effect<void, E | DockerError.DockerError, R> = typeof content === "string"
         ? bytes([new TextEncoder().encode(content)])
         : content instanceof Uint8Array
         ? bytes([content])
-        : Stream.runForEachArray(content, bytes).pipe(
+        : Stream.runForEachArray(content, chunksOf).pipe(
           Effect.provideService(LendChunks, options.lendChunks === true),
-          Effect.provideService(WriteInto.WriteInto, WriteInto.isMarked(content) ? file.fd : undefined)
+          Effect.provideService(WriteInto.WriteInto, into),
+          Effect.catch((error) =>
+            Effect.fail(
+              into?.writeError === undefined ? error : failure(operation, "write", file.temp)(into.writeError)
+            )
+          )
         )
       return written.pipe(
         Effect.andThen(attempt(operation, "close", file.temp, () => {

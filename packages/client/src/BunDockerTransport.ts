@@ -13,7 +13,6 @@ import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
-import * as Stream from "effect/Stream"
 import type * as DockerHost from "./DockerHost.ts"
 import * as FetchDockerTransport from "./FetchDockerTransport.ts"
 import * as BodyFile from "./internal/bodyFile.ts"
@@ -62,18 +61,22 @@ const bunWrite = (fd: number, response: Response): Promise<number> =>
 const transportError = (request: HttpClientRequest.HttpClientRequest, cause: unknown) =>
   new HttpClientError.HttpClientError({ reason: new HttpClientError.TransportError({ request, cause }) })
 
+/** Whether Bun's `Bun.write` failed writing the file (an errno error of `write`), not reading the answer. */
+const fileWriteFailed = (cause: unknown): boolean =>
+  typeof cause === "object" && cause !== null && (cause as { readonly syscall?: unknown }).syscall === "write"
+
 /**
- * A `GET` whose answer is to be written into file `fd` (`WriteInto`, for `Images.save` run by `AtomicFile.write`):
- * `fetch`ed here with an abort controller of its own. A success's `stream` writes the whole body into the file with
- * `Bun.write` and ends without a chunk; interrupting it aborts the answer and waits until `Bun.write` has let go of the
- * file, so that the caller can close it. A cut answer fails the stream as a streamed one would. Any other status is
- * read as usual.
+ * A `GET` whose answer is to be written into the file `into` (`WriteInto`, for `Images.save` run by
+ * `AtomicFile.write`): `fetch`ed here with an abort controller of its own. A success's `stream` writes the whole body
+ * into the file with `Bun.write` and ends without a chunk; interrupting it aborts the answer and waits until
+ * `Bun.write` has let go of the file, so that the caller can close it. A cut answer fails the stream as a streamed one
+ * would; a failed write of the file is left in `into` as well. Any other status is read as usual.
  */
 const download = (
   init: RequestInit,
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
-  fd: number
+  into: WriteInto.Target
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.callback((resume, signal) => {
     const controller = new AbortController()
@@ -86,22 +89,24 @@ const download = (
         const response = HttpClientResponse.fromWeb(request, answer)
         if (!answer.ok) return resume(Effect.succeed(response))
         const written = Effect.callback<void, HttpClientError.HttpClientError>((done) => {
-          const writing = bunWrite(fd, answer)
+          const writing = bunWrite(into.fd, answer)
           writing.then(
             () => done(Effect.void),
-            (cause) =>
+            (cause) => {
+              if (fileWriteFailed(cause)) into.writeError = cause
               done(Effect.fail(
                 new HttpClientError.HttpClientError({
                   reason: new HttpClientError.DecodeError({ request, response, cause })
                 })
               ))
+            }
           )
           return Effect.promise(() => {
             controller.abort()
             return writing.catch(() => 0)
           })
         })
-        resume(Effect.succeed(Object.create(response, { stream: { get: () => Stream.fromEffectDrain(written) } })))
+        resume(Effect.succeed(WriteInto.drained(response, written)))
       },
       (cause) => {
         signal.removeEventListener("abort", abort)

@@ -23,7 +23,9 @@ import * as Exec from "./Exec.ts"
 import { LendChunks } from "./internal/lendChunks.ts"
 import { type Message, NodeHttpClientResponse } from "./internal/nodeResponse.ts"
 import * as RawGet from "./internal/rawGet.ts"
+import * as ResponseBody from "./internal/responseBody.ts"
 import * as Runtime from "./internal/runtime.ts"
+import * as WriteInto from "./internal/writeInto.ts"
 
 // `node:http` and `node:https` are taken from the runtime when a transport is made, not imported: an ESM import of
 // `node:http` makes Node 22+ load its whole fetch implementation (the namespace reads the module's lazy `WebSocket`
@@ -197,6 +199,51 @@ const responseOf = (
   return new NodeHttpClientResponse(request, message, hasBody)
 }
 
+/** Writes every byte of `bytes` into file `fd` at its position, or gives why it could not. */
+const writeAll = (fd: number, bytes: Uint8Array): Error | undefined => {
+  const fs = process.getBuiltinModule("node:fs")
+  const written = Result.try(() => {
+    for (let offset = 0; offset < bytes.byteLength;) offset += fs.writeSync(fd, bytes, offset)
+  })
+  return Result.isFailure(written) ? written.failure as Error : undefined
+}
+
+/**
+ * The answer of a download into the file `into` (`WriteInto`): a success's stream writes each read of the socket into
+ * the file as it comes, synchronously (a write lands in the page cache at once, as `AtomicFile.write` writes its
+ * chunks), and ends without a chunk once the body has ended. No chunk goes through a stream and the socket is never
+ * paused: for a 512 MiB archive it is the bare runtime's own way (`bench/floor/save-file.mjs`, `raw`). A failed
+ * write stops the answer and is left in `into`; a cut answer fails as a streamed one does; dropping the stream closes
+ * the socket, after which nothing more is written. Any other answer is read as usual.
+ */
+const downloaded = (
+  request: HttpClientRequest.HttpClientRequest,
+  message: RawGet.RawMessage,
+  into: WriteInto.Target
+): HttpClientResponse.HttpClientResponse => {
+  const response = responseOf(request, message)
+  if (message.statusCode < 200 || message.statusCode >= 300) return response
+  return WriteInto.drained(
+    response,
+    Effect.callback<void, HttpClientError.HttpClientError>((resume) => {
+      if (message.readableEnded) return resume(Effect.void)
+      if (message.destroyed) {
+        return resume(
+          Effect.fail(ResponseBody.decodeError(response, message.errored ?? new Error("the answer was already closed")))
+        )
+      }
+      message.on("end", () => resume(Effect.void))
+      message.on("error", (cause: Error) => resume(Effect.fail(ResponseBody.decodeError(response, cause))))
+      message.writeTo((bytes) => {
+        const error = writeAll(into.fd, bytes)
+        if (error !== undefined) into.writeError = error
+        return error
+      })
+      return Effect.sync(() => message.destroy())
+    })
+  )
+}
+
 /** One chunk's write to the request, in turn (`BodySource.InTurn`): whether it has called back, and who waits. */
 interface Written {
   done: boolean
@@ -273,8 +320,9 @@ const writeBody = (req: Http.ClientRequest, stream: Stream.Stream<Uint8Array, un
  * and query are sent, with {@link DockerHost.hostHeader} as the `Host` header (the host of the URL's origin,
  * {@link DockerHost.origin}, with its port always written, as the docker CLI sends it). Interrupting a call, or
  * dropping its response stream, destroys the socket at once. Connections are kept alive in an agent that closes
- * with the scope. A download that `AtomicFile.write` runs with `lendChunks` (a GET without a body, to a unix socket
- * or over plain TCP, on Node) goes on a connection of its own instead, read into one reused buffer.
+ * with the scope. A download that `AtomicFile.write` runs (a GET without a body, to a unix socket or over plain TCP,
+ * on Node) goes on a connection of its own instead, read into one reused buffer: written into the file from there
+ * when it is `Images.save`'s own stream ({@link downloaded}), lent to the stream with `lendChunks` otherwise.
  *
  * @category constructors
  * @since 0.1.0
@@ -301,15 +349,17 @@ export const make = Effect.fnUntraced(function*(endpoint: DockerHost.Endpoint) {
     if (target === undefined) {
       return Effect.fail(transportError(request, undefined, "npipe:// endpoints exist only on Windows"))
     }
+    const into = fiber.getRef(WriteInto.WriteInto)
     if (
-      raw !== undefined && request.method === "GET" && request.body._tag === "Empty" && fiber.getRef(LendChunks)
+      raw !== undefined && request.method === "GET" && request.body._tag === "Empty" &&
+      (into !== undefined || fiber.getRef(LendChunks))
     ) {
       return Effect.callback<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
         const abandon = RawGet.get(raw, url.pathname + url.search, { host, ...request.headers }, (result) =>
           resume(
             result instanceof Error
               ? Effect.fail(transportError(request, result))
-              : Effect.succeed(responseOf(request, result))
+              : Effect.succeed(into === undefined ? responseOf(request, result) : downloaded(request, result, into))
           ))
         return Effect.sync(abandon)
       })

@@ -8,6 +8,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as AtomicFile from "../src/AtomicFile.ts"
 import * as DockerError from "../src/DockerError.ts"
+import * as WriteInto from "../src/internal/writeInto.ts"
 
 const tempDir = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "dockhand-atomic-"))),
@@ -122,5 +123,72 @@ describe("AtomicFile.write (config.json and save -o)", () => {
       assert.match(error.reason.path ?? "", /^.*\/no\/\.config\.json\.tmp-[0-9a-f]{10}$/)
       assert.strictEqual(error.message, `open ${error.reason.path}: no such file or directory`)
       assert.strictEqual((error.reason.cause as NodeJS.ErrnoException).code, "ENOENT")
+    }))
+
+  it.effect("observe sees each chunk once it is written, in order; text and bytes are not chunks", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "out.tar")
+      const seen: Array<string> = []
+      const observe = (chunk: Uint8Array) => {
+        // each chunk is in the file when it is observed
+        const size = fs.statSync(fs.readdirSync(dir).map((name) => path.join(dir, name))[0]!).size
+        seen.push(`${new TextDecoder().decode(chunk)}@${size}`)
+      }
+      yield* AtomicFile.write(file, Stream.fromArrays([bytes("ab"), bytes("c")], [bytes("de")]), { observe })
+      assert.deepStrictEqual(seen, ["ab@3", "c@3", "de@5"])
+      yield* AtomicFile.write(file, "text", { observe })
+      yield* AtomicFile.write(file, bytes("bytes"), { observe })
+      assert.strictEqual(seen.length, 3)
+    }))
+
+  it.effect("a download written into the file by its transport: its file's descriptor given, a failed write reported", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "out.tar")
+      fs.writeFileSync(file, "keep me")
+      // a stand-in for Images.save's stream: what a transport does with WriteInto
+      const given: Array<WriteInto.Target | undefined> = []
+      const download = (write: (target: WriteInto.Target) => Effect.Effect<void, string>) =>
+        WriteInto.mark(Stream.unwrap(Effect.map(Effect.service(WriteInto.WriteInto), (target) => {
+          given.push(target)
+          return target === undefined ? Stream.make(bytes("streamed")) : Stream.fromEffectDrain(write(target))
+        })))
+      yield* AtomicFile.write(
+        file,
+        download((target) => Effect.sync(() => fs.writeSync(target.fd, "written by the transport")))
+      )
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "written by the transport")
+      // a stream made from it is not the download: no descriptor
+      yield* AtomicFile.write(file, download(() => Effect.void).pipe(Stream.map((chunk) => chunk)))
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "streamed")
+      assert.strictEqual(given[1], undefined)
+      fs.writeFileSync(file, "keep me")
+      // the transport's write failed: the file's own SystemError, as if AtomicFile had written
+      const full = Object.assign(new Error("ENOSPC: no space left on device, write"), {
+        code: "ENOSPC",
+        syscall: "write"
+      })
+      const error = yield* Effect.flip(AtomicFile.write(
+        file,
+        download((target) =>
+          Effect.suspend(() => {
+            target.writeError = full
+            return Effect.fail("answer stopped")
+          })
+        ),
+        { operation: "ImageSave", tempPrefix: ".docker_temp_" }
+      ))
+      assert.isTrue(DockerError.isDockerError(error))
+      if (!DockerError.isDockerError(error) || error.reason._tag !== "SystemError") return assert.fail(String(error))
+      assert.strictEqual(error.reason.syscall, "write")
+      assert.strictEqual(error.reason.kind, "NoSpace")
+      assert.match(error.message, /^write .*\/\.docker_temp_[0-9a-f]{10}: no space left on device$/)
+      assert.strictEqual(error.reason.cause, full)
+      // any other failure of the download is its own
+      const other = yield* Effect.flip(AtomicFile.write(file, download(() => Effect.fail("daemon gone"))))
+      assert.strictEqual(other, "daemon gone")
+      assert.strictEqual(fs.readFileSync(file, "utf8"), "keep me")
+      assert.deepStrictEqual(fs.readdirSync(dir), ["out.tar"])
     }))
 })

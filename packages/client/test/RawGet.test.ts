@@ -18,6 +18,7 @@ import * as AtomicFile from "../src/AtomicFile.ts"
 import * as DockerHost from "../src/DockerHost.ts"
 import * as Images from "../src/Images.ts"
 import { LendChunks } from "../src/internal/lendChunks.ts"
+import * as RawGet from "../src/internal/rawGet.ts"
 import * as NodeClient from "../src/node.ts"
 import * as NodeDockerTransport from "../src/NodeDockerTransport.ts"
 import * as TempDirs from "./utils/TempDirs.ts"
@@ -121,11 +122,16 @@ const daemon = (
 
 const head = (lines: ReadonlyArray<string>) => Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1")
 
-/** `save` of one image written to `file` through the Node client of `endpoint`. */
-const saveTo = (endpoint: DockerHost.Endpoint, file: string) =>
+/**
+ * `save` of one image written to `file` through the Node client of `endpoint`: `Images.save`'s own stream, which the
+ * transport writes into the file itself (`writeTo`), or with `lent` a stream made from it, whose chunks the reader
+ * lends.
+ */
+const saveTo = (endpoint: DockerHost.Endpoint, file: string, lent = false) =>
   Effect.gen(function*() {
     const images = yield* Images.Images
-    yield* AtomicFile.write(file, images.save(["app:1"]), { lendChunks: true })
+    const archive = images.save(["app:1"])
+    yield* AtomicFile.write(file, lent ? Stream.map(archive, (chunk) => chunk) : archive, { lendChunks: true })
   }).pipe(
     Effect.provide(NodeClient.layerFromOptions({ endpoint, apiVersion: "1.41" }))
   )
@@ -169,10 +175,12 @@ describe("the plain-socket reader of a download to a file", () => {
         const most = [50, 4096, 300_000][Math.floor(next() * 3)]!
         const segments = cut(answer, most, next)
         const running = yield* daemon(() => ({ segments }))
-        yield* saveTo(running.endpoint, out)
-        const written = fs.readFileSync(out)
-        assert.strictEqual(written.byteLength, body.byteLength, `seed ${seed}`)
-        assert.strictEqual(sha256(written), sha256(body), `seed ${seed}`)
+        for (const lent of [false, true]) {
+          yield* saveTo(running.endpoint, out, lent)
+          const written = fs.readFileSync(out)
+          assert.strictEqual(written.byteLength, body.byteLength, `seed ${seed}, lent ${lent}`)
+          assert.strictEqual(sha256(written), sha256(body), `seed ${seed}, lent ${lent}`)
+        }
       }
     }).pipe(Effect.scoped), 60_000)
 
@@ -206,6 +214,36 @@ describe("the plain-socket reader of a download to a file", () => {
       // they were lent: every chunk is a view of the one buffer the answer is read into
       assert.strictEqual(buffers.size, 1)
     }).pipe(Effect.provideService(LendChunks, true), Effect.scoped))
+
+  it.effect("a sink gets each read's body in one piece; one that fails on the last read stops the answer unended", () =>
+    Effect.gen(function*() {
+      const answers = [
+        [head(["HTTP/1.1 200 OK", "Content-Length: 3"]), Buffer.from("abc")],
+        [head(["HTTP/1.1 200 OK", "Transfer-Encoding: chunked"]), Buffer.from("1;x=y\r\na\r\n 2 \r\nbc\r\n0\r\n\r\n")]
+      ]
+      for (const [i, answer] of answers.entries()) {
+        const running = yield* daemon(() => ({ segments: [Buffer.concat(answer)] }))
+        const socket = (running.endpoint as DockerHost.Unix).path
+        for (const fails of [false, true]) {
+          const events = yield* Effect.promise(() =>
+            new Promise<Array<string>>((resolve) => {
+              const seen: Array<string> = []
+              RawGet.get({ path: socket }, "/x", { host: "docker" }, (result) => {
+                if (result instanceof Error) return resolve([`no answer: ${result.message}`])
+                result.on("end", () => seen.push("end"))
+                result.on("error", (error: Error) => seen.push(`error: ${error.message}`))
+                result.on("close", () => resolve(seen))
+                result.writeTo((bytes) => {
+                  seen.push(`sink: ${bytes.toString("latin1")}`)
+                  return fails ? new Error("disk full") : undefined
+                })
+              })
+            })
+          )
+          assert.deepStrictEqual(events, ["sink: abc", fails ? "error: disk full" : "end"], `answer ${i}`)
+        }
+      }
+    }).pipe(Effect.scoped))
 
   it.effect("sends a plain GET that closes the connection after the answer, over TCP too", () =>
     Effect.gen(function*() {
@@ -288,11 +326,13 @@ describe("the plain-socket reader of a download to a file", () => {
       Effect.gen(function*() {
         const dir = TempDirs.make("dockhand-rawget-out-")
         const running = yield* daemon(() => ({ segments, ...(hold ? { hold } : {}) }))
-        const failure = failureOf(yield* Effect.exit(saveTo(running.endpoint, path.join(dir, "image.tar"))))
-        assert.strictEqual(failure._tag, reason)
-        const messages = messagesOf(failure)
-        assert.isTrue(messages.some((text) => message.test(text)), messages.join(" / "))
-        assert.deepStrictEqual(fs.readdirSync(dir), [])
+        for (const lent of [false, true]) {
+          const failure = failureOf(yield* Effect.exit(saveTo(running.endpoint, path.join(dir, "image.tar"), lent)))
+          assert.strictEqual(failure._tag, reason, `lent ${lent}`)
+          const messages = messagesOf(failure)
+          assert.isTrue(messages.some((text) => message.test(text)), `lent ${lent}: ${messages.join(" / ")}`)
+          assert.deepStrictEqual(fs.readdirSync(dir), [])
+        }
       }).pipe(Effect.scoped))
   }
 

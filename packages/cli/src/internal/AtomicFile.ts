@@ -55,20 +55,27 @@ export const validateOutputPath = (path: string) => {
  * Writes a byte stream to `path` as docker's `CopyToFile` does, through the client's {@link ClientAtomicFile.write}:
  * into a new temporary file (`.docker_temp_…`, mode 0600) next to it, renamed over `path` only once every byte is
  * written, so that a failed or interrupted save leaves an existing file alone; the saved file is 0600, replaced or not,
- * as docker's is.
- * Chunks are written synchronously, each array the stream hands on in one call, and counted for
+ * as docker's is. `bytes` goes to the client as it is, so that the client may see that it is `Images.save`'s own
+ * stream and have the transport write the archive into the file itself (Node for a unix socket or plain TCP, Bun).
+ * On Node, V8's optimizing compilers are paused meanwhile ({@link Memory.pauseOptimizing}), until a chunk shows
+ * that the bytes do pass through JavaScript (a TLS or ssh endpoint); from there each chunk is counted for
  * {@link Memory.tracker}.
  */
 export const writeFile = (path: string, bytes: Stream.Stream<Uint8Array, DockerError.DockerError>) => {
-  const track = Memory.tracker()
-  // The tracker does something on Node only; elsewhere `bytes` goes as it is, so that the client may see that it is
-  // `Images.save`'s own stream and have Bun write the archive into the file itself.
-  return ClientAtomicFile.write(
-    path,
-    RuntimeName.name !== "node" ? bytes : Stream.mapArray(bytes, (chunks) => {
-      for (const chunk of chunks) track(chunk)
-      return chunks
-    }),
-    { operation: "ImageSave", tempPrefix: ".docker_temp_", keepMode: false, lendChunks: true }
+  const options = { operation: "ImageSave", tempPrefix: ".docker_temp_", keepMode: false, lendChunks: true }
+  if (RuntimeName.name !== "node") return ClientAtomicFile.write(path, bytes, options)
+  return Effect.acquireUseRelease(
+    Effect.sync(Memory.pauseOptimizing),
+    (resume) => {
+      const track = Memory.tracker()
+      return ClientAtomicFile.write(path, bytes, {
+        ...options,
+        observe: (chunk) => {
+          resume()
+          track(chunk)
+        }
+      })
+    },
+    (resume) => Effect.sync(resume)
   )
 }

@@ -8,7 +8,9 @@
  * The answer is a {@link RawMessage}, which behaves as the parts of Node's `IncomingMessage` that `nodeResponse.ts`
  * reads. By default its `data` chunks are copies; a reader that takes each read's chunks and is done with them
  * before it asks for more can switch it to lending with `lendChunks()`, after which the chunks are views of the
- * reused buffer, and the socket reads again only when the reader calls `resume()`.
+ * reused buffer, and the socket reads again only when the reader calls `resume()`. A reader that writes a success's
+ * body somewhere at once (a download into a file) can take it with `writeTo(sink)` instead: each read's bytes go to
+ * the sink as they are parsed, and the socket reads on without pausing.
  *
  * @internal
  */
@@ -20,6 +22,52 @@ const bufferSize = 1024 * 1024
 
 /** The most an answer's status line and headers may take. */
 const maxHead = 1024 * 1024
+
+/** The longest chunk-size line accepted, extensions included. */
+const maxSizeLine = 1024
+
+/** Whether `byte` is a blank that may surround a chunk's size (as JavaScript's `trim` takes them, in ASCII). */
+const isBlank = (byte: number): boolean => byte === 32 || (byte >= 9 && byte <= 13)
+
+/** The value of the hexadecimal digit `byte`, or -1. */
+const hexDigit = (byte: number): number =>
+  byte >= 48 && byte <= 57
+    ? byte - 48
+    : byte >= 97 && byte <= 102
+    ? byte - 87
+    : byte >= 65 && byte <= 70
+    ? byte - 55
+    : -1
+
+/**
+ * The chunk size that `line` (a size line without its LF, CR included) gives: 1 to 12 hexadecimal digits, blanks
+ * around them, and any extensions after a `;`; -1 when it is not one. Read from the bytes: nothing is allocated for
+ * each of the tens of thousands of chunks of an image archive.
+ */
+const chunkSize = (line: Uint8Array, length: number): number => {
+  let end = length > 0 && line[length - 1] === 13 ? length - 1 : length
+  for (let i = 0; i < end; i++) {
+    if (line[i] === 59) {
+      end = i
+      break
+    }
+  }
+  let start = 0
+  while (start < end && isBlank(line[start]!)) start++
+  while (end > start && isBlank(line[end - 1]!)) end--
+  if (end - start < 1 || end - start > 12) return -1
+  let size = 0
+  for (let i = start; i < end; i++) {
+    const digit = hexDigit(line[i]!)
+    if (digit < 0) return -1
+    size = size * 16 + digit
+  }
+  return size
+}
+
+/** The size part of a size line that {@link chunkSize} refused, as text for the error. */
+const sizeText = (line: Uint8Array, length: number): string =>
+  Buffer.from(line.buffer, line.byteOffset, length).toString("latin1").replace(/\r$/, "").split(";")[0]!.trim()
 
 /** Where to connect: a unix socket, or a host and port over plain TCP. */
 export type Target = { readonly path: string } | { readonly host: string; readonly port: number }
@@ -98,7 +146,9 @@ export class RawMessage extends EventEmitter {
   private remaining: number
   /** Where the chunked body is: a size line, the data, the CRLF after it, or the trailer. */
   private chunkState: "size" | "data" | "crlf" | "trailer" = "size"
-  private sizeLine = ""
+  /** The size line being read, and how much of it has come. */
+  private readonly sizeLine = new Uint8Array(maxSizeLine)
+  private sizeLength = 0
   private trailer = ""
   /** Bytes of the last read not yet parsed (a view of the socket's buffer: the socket is paused meanwhile). */
   private pending: Buffer | undefined
@@ -109,6 +159,11 @@ export class RawMessage extends EventEmitter {
   private lent = false
   /** The socket closed while bytes it read were still pending. */
   private socketClosed = false
+  /** Where a success's body goes instead of `data` events (see {@link writeTo}). */
+  private sink: ((bytes: Buffer) => Error | undefined) | undefined
+  /** For the sink: the read being parsed, and how many bytes of the body it holds, moved to its start. */
+  private reading: Buffer | undefined
+  private sinkLength = 0
 
   constructor(socket: Net.Socket, head: Head, rest: Buffer) {
     super()
@@ -128,6 +183,19 @@ export class RawMessage extends EventEmitter {
   lendChunks(): boolean {
     this.lending = this.statusCode >= 200 && this.statusCode < 300
     return this.lending
+  }
+
+  /**
+   * Hands a success's body to `sink` as it is read, instead of emitting `data`, and starts reading: `sink` gets views
+   * of the socket's buffer and must be done with each before it returns, so the socket reads on without pausing. An
+   * error `sink` returns stops the answer with it (`error`, then `close`); its end is `end` as usual. Returns false,
+   * and changes nothing, for an answer that is not a success.
+   */
+  writeTo(sink: (bytes: Buffer) => Error | undefined): boolean {
+    if (this.statusCode < 200 || this.statusCode >= 300) return false
+    this.sink = sink
+    this.resume()
+    return true
   }
 
   override on(event: string | symbol, listener: (...args: Array<any>) => void): this {
@@ -187,20 +255,47 @@ export class RawMessage extends EventEmitter {
     if (this.lent || this.paused) this.socket.pause()
   }
 
-  private emitData(bytes: Buffer): void {
-    if (bytes.byteLength === 0) return
-    if (this.lending) {
+  /**
+   * Hands on the body's bytes `bytes[start, end)`: to the sink, moved down to follow the body's bytes before them in
+   * this read (a chunked answer's framing taken out, so that the read goes to the sink in one piece), or as `data`.
+   */
+  private emitData(bytes: Buffer, start: number, end: number): void {
+    if (end <= start) return
+    if (this.sink !== undefined) {
+      if (start !== this.sinkLength) bytes.copyWithin(this.sinkLength, start, end)
+      this.sinkLength += end - start
+    } else if (this.lending) {
       this.lent = true
-      this.emit("data", bytes)
-    } else this.emit("data", Buffer.from(bytes))
+      this.emit("data", bytes.subarray(start, end))
+    } else this.emit("data", Buffer.from(bytes.subarray(start, end)))
   }
 
+  /** Parses one read; a sink gets the body's bytes it held once it is parsed, or before the body ends in it. */
   private onBytes(bytes: Buffer): void {
-    if (this.framing._tag === "Close") return this.emitData(bytes)
+    this.reading = bytes
+    this.sinkLength = 0
+    this.parse(bytes)
+    this.flush()
+    this.reading = undefined
+  }
+
+  /** Gives the sink the body's bytes gathered from the read being parsed; false when it failed (the answer stops). */
+  private flush(): boolean {
+    if (this.sink === undefined || this.reading === undefined || this.sinkLength === 0 || this.destroyed) return true
+    const length = this.sinkLength
+    this.sinkLength = 0
+    const error = this.sink(this.reading.subarray(0, length))
+    if (error === undefined) return true
+    this.fail(error)
+    return false
+  }
+
+  private parse(bytes: Buffer): void {
+    if (this.framing._tag === "Close") return this.emitData(bytes, 0, bytes.byteLength)
     if (this.framing._tag === "Length") {
       const take = Math.min(this.remaining, bytes.byteLength)
       this.remaining -= take
-      this.emitData(bytes.subarray(0, take))
+      this.emitData(bytes, 0, take)
       if (this.remaining === 0) this.finish()
       return
     }
@@ -210,22 +305,25 @@ export class RawMessage extends EventEmitter {
         case "size": {
           const newline = bytes.indexOf(10, at)
           const end = newline === -1 ? bytes.byteLength : newline
-          this.sizeLine += bytes.toString("latin1", at, end)
-          if (this.sizeLine.length > 1024) return this.fail(new Error("malformed chunked encoding: size line too long"))
+          if (this.sizeLength + end - at > maxSizeLine) {
+            return this.fail(new Error("malformed chunked encoding: size line too long"))
+          }
+          for (let i = at; i < end; i++) this.sizeLine[this.sizeLength++] = bytes[i]!
           if (newline === -1) return
           at = newline + 1
-          const text = this.sizeLine.replace(/\r$/, "").split(";")[0]!.trim()
-          this.sizeLine = ""
-          if (!/^[0-9a-fA-F]{1,12}$/.test(text)) {
+          const size = chunkSize(this.sizeLine, this.sizeLength)
+          if (size < 0) {
+            const text = sizeText(this.sizeLine, this.sizeLength)
             return this.fail(new Error(`malformed chunked encoding: chunk size ${JSON.stringify(text.slice(0, 20))}`))
           }
-          this.remaining = parseInt(text, 16)
-          this.chunkState = this.remaining === 0 ? "trailer" : "data"
+          this.sizeLength = 0
+          this.remaining = size
+          this.chunkState = size === 0 ? "trailer" : "data"
           break
         }
         case "data": {
           const take = Math.min(this.remaining, bytes.byteLength - at)
-          this.emitData(bytes.subarray(at, at + take))
+          this.emitData(bytes, at, at + take)
           at += take
           this.remaining -= take
           if (this.remaining === 0) {
@@ -257,7 +355,7 @@ export class RawMessage extends EventEmitter {
 
   /** The body ended: `end`, then the socket is closed and `close` follows. */
   private finish(): void {
-    if (this.readableEnded) return
+    if (this.readableEnded || !this.flush()) return
     this.readableEnded = true
     this.pending = undefined
     queueMicrotask(() => {

@@ -1,9 +1,10 @@
 /**
  * `AtomicFile.write` of `Images.save`'s stream, as `dockhand image save -o` runs it, against {@link HostileDaemon}
- * on this runtime's entry of `@dockhand/client`. Each runtime takes its own way: Node reads the answer into one
- * reused buffer (`lendChunks`), Bun has `Bun.write` put the answer's body into the file itself (checked here by
- * watching `Bun.write`), Deno streams it through `fetch`. Whichever the way, a whole answer gives the exact bytes, and
- * a cut answer, an error status or an interruption leaves neither the file nor a temporary file behind.
+ * on this runtime's entry of `@dockhand/client`. Each runtime takes its own way: Node's transport reads the answer
+ * into one reused buffer and writes each read into the file itself, Bun has `Bun.write` put the answer's body into
+ * the file (checked here by watching `Bun.write`), Deno streams it through `fetch` (its chunks seen by `observe`).
+ * Whichever the way, a whole answer gives the exact bytes; a cut answer, an error status or an interruption leaves
+ * neither the file nor a temporary file behind; and a file that cannot be written fails as the file's own write.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -17,6 +18,7 @@ import * as AtomicFile from "../../src/AtomicFile.ts"
 import type * as DockerError from "../../src/DockerError.ts"
 import * as DockerHost from "../../src/DockerHost.ts"
 import * as Images from "../../src/Images.ts"
+import * as WriteInto from "../../src/internal/writeInto.ts"
 import * as C from "./Conformance.ts"
 import * as H from "./HostileDaemon.ts"
 
@@ -40,9 +42,13 @@ const chunked = async (connection: H.Connection, bytes: Uint8Array) => {
   }
 }
 
+/** Whether this runtime's transport writes `Images.save`'s answer into the file itself (no chunk in a stream). */
+const writesItself = C.entryName === "node" || C.entryName === "bun"
+
 /**
  * Runs `AtomicFile.write(file, images.save([REF]))` against a daemon answering the archive with `script`, counting
- * the calls of `Bun.write` on Bun. Gives how it ended, the file's directory, and the count.
+ * the calls of `Bun.write` on Bun and the chunks `AtomicFile.write` wrote (`observe`). Gives how it ended, the file's
+ * directory, and the counts.
  */
 const saveWith = (
   script: (connection: H.Connection) => Promise<void>,
@@ -61,12 +67,16 @@ const saveWith = (
     const bun = (globalThis as { Bun?: { write: (...args: Array<unknown>) => Promise<number> } }).Bun
     const original = bun?.write
     let bunWrites = 0
+    let observed = 0
     if (bun !== undefined && original !== undefined) {
       bun.write = (...args) => (bunWrites++, original.apply(bun, args))
     }
     const save = Effect.gen(function*() {
       const images = yield* Images.Images
-      yield* AtomicFile.write(file, through(images.save(["app:1"])), { lendChunks: true })
+      yield* AtomicFile.write(file, through(images.save(["app:1"])), {
+        lendChunks: true,
+        observe: () => void observed++
+      })
     }).pipe(Effect.provide(C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: daemon.socket }) })))
     const exit = yield* Effect.gen(function*() {
       if (interruptAfter === undefined) return yield* Effect.exit(save)
@@ -74,16 +84,16 @@ const saveWith = (
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, interruptAfter)))
       return yield* Fiber.interrupt(fiber).pipe(Effect.as(Exit.void))
     }).pipe(Effect.ensuring(Effect.sync(() => bun !== undefined && original !== undefined && (bun.write = original))))
-    return { exit, dir, file, daemon, bunWrites }
+    return { exit, dir, file, daemon, bunWrites, observed }
   })
 
 /** The entries of `dir` (a cut or interrupted save must leave none: neither the file nor a temporary one). */
 const entries = (dir: string) => fs.readdirSync(dir)
 
 describe(`AtomicFile.write of Images.save, ${C.runtimeName}`, () => {
-  it.live("a whole chunked answer: the file has every byte; on Bun, Bun.write wrote it", () =>
+  it.live("a whole chunked answer: the file has every byte; on Node and Bun, no chunk went through the stream", () =>
     Effect.gen(function*() {
-      const { bunWrites, exit, file } = yield* saveWith(async (connection) => {
+      const { bunWrites, exit, file, observed } = yield* saveWith(async (connection) => {
         await connection.write(H.chunkedHead("200 OK", ["Content-Type: application/x-tar"]))
         await chunked(connection, archive)
         await connection.write("0\r\n\r\n")
@@ -91,11 +101,24 @@ describe(`AtomicFile.write of Images.save, ${C.runtimeName}`, () => {
       assert.isTrue(Exit.isSuccess(exit), String(exit))
       assert.strictEqual(sha256(fs.readFileSync(file)), sha256(archive))
       assert.strictEqual(bunWrites, C.runtimeName === "bun" ? 1 : 0)
+      if (writesItself) assert.strictEqual(observed, 0)
+      else assert.isAbove(observed, 0)
+    }).pipe(Effect.scoped))
+
+  it.live("a whole Content-Length answer, in pieces: every byte", () =>
+    Effect.gen(function*() {
+      const { exit, file, observed } = yield* saveWith(async (connection) => {
+        await connection.write(`HTTP/1.1 200 OK\r\nContent-Length: ${archive.length}\r\n\r\n`)
+        for (let at = 0; at < archive.length; at += 700_001) await connection.write(archive.subarray(at, at + 700_001))
+      })
+      assert.isTrue(Exit.isSuccess(exit), String(exit))
+      assert.strictEqual(sha256(fs.readFileSync(file)), sha256(archive))
+      if (writesItself) assert.strictEqual(observed, 0)
     }).pipe(Effect.scoped))
 
   it.live("a stream made from Images.save's (a stage in between) is streamed on every runtime, Bun too", () =>
     Effect.gen(function*() {
-      const { bunWrites, exit, file } = yield* saveWith(
+      const { bunWrites, exit, file, observed } = yield* saveWith(
         async (connection) => {
           await connection.write(H.chunkedHead("200 OK", ["Content-Type: application/x-tar"]))
           await chunked(connection, archive)
@@ -107,6 +130,7 @@ describe(`AtomicFile.write of Images.save, ${C.runtimeName}`, () => {
       assert.isTrue(Exit.isSuccess(exit), String(exit))
       assert.strictEqual(sha256(fs.readFileSync(file)), sha256(archive.map((byte) => byte ^ 0xff)))
       assert.strictEqual(bunWrites, 0)
+      assert.isAbove(observed, 0)
     }).pipe(Effect.scoped))
 
   for (
@@ -167,5 +191,40 @@ describe(`AtomicFile.write of Images.save, ${C.runtimeName}`, () => {
       const archiveConnection = daemon.connections.at(-1)!
       yield* H.within(10_000, "the daemon seeing the connection closed", archiveConnection.closed)
       assert.isBelow(archiveConnection.written(), 512 * 1024 * 1024)
+    }).pipe(Effect.scoped))
+
+  it.live("a file that cannot be written (/dev/full): the download fails and leaves the write's error (Node, Bun)", () =>
+    Effect.gen(function*() {
+      const daemon = yield* H.make(async (request, connection) => {
+        if (pinged(request, connection) !== undefined) return
+        await connection.write(H.chunkedHead("200 OK", ["Content-Type: application/x-tar"]))
+        await chunked(connection, archive)
+        await connection.write("0\r\n\r\n")
+      })
+      const fd = fs.openSync("/dev/full", "w")
+      const target: WriteInto.Target = { fd, writeError: undefined }
+      const exit = yield* Effect.gen(function*() {
+        const images = yield* Images.Images
+        return yield* Stream.runCollect(images.save(["app:1"]))
+      }).pipe(
+        Effect.provideService(WriteInto.WriteInto, target),
+        Effect.provide(C.Runtime.layerFromOptions({ endpoint: new DockerHost.Unix({ path: daemon.socket }) })),
+        Effect.exit,
+        Effect.ensuring(Effect.sync(() => fs.closeSync(fd)))
+      )
+      if (writesItself) {
+        assert.isTrue(Exit.isFailure(exit), String(exit))
+        assert.strictEqual((target.writeError as NodeJS.ErrnoException | undefined)?.code, "ENOSPC")
+      } else {
+        // a transport that streams never touches the file: the chunks come out whole
+        assert.isTrue(Exit.isSuccess(exit), String(exit))
+        if (Exit.isSuccess(exit)) {
+          const chunks = Array.from(exit.value)
+          const all = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0))
+          chunks.reduce((at, chunk) => (all.set(chunk, at), at + chunk.byteLength), 0)
+          assert.strictEqual(sha256(all), sha256(archive))
+        }
+        assert.strictEqual(target.writeError, undefined)
+      }
     }).pipe(Effect.scoped))
 })
