@@ -20,6 +20,7 @@ import * as nodePath from "node:path"
 import * as DockerError from "./DockerError.ts"
 import * as DockerPlatform from "./DockerPlatform.ts"
 import * as Errno from "./Errno.ts"
+import { writeAll } from "./internal/fileWrite.ts"
 import { LendChunks } from "./internal/lendChunks.ts"
 import * as WriteInto from "./internal/writeInto.ts"
 
@@ -97,11 +98,6 @@ const resolveTarget = (operation: string, path: string): Effect.Effect<string, D
 const randomSuffix = (): string =>
   Array.from(globalThis.crypto.getRandomValues(new Uint8Array(5)), (byte) => byte.toString(16).padStart(2, "0"))
     .join("")
-
-/** Writes every byte of `bytes` at the file's current position. */
-const writeAll = (fd: number, bytes: Uint8Array): void => {
-  for (let offset = 0; offset < bytes.byteLength;) offset += fs.writeSync(fd, bytes, offset)
-}
 
 /** Writes every byte of `chunks`, in order, at the file's current position: one `writev` call for all of them. */
 const writeAllOf = (fd: number, chunks: ReadonlyArray<Uint8Array>): void => {

@@ -20,6 +20,7 @@ import { Duplex } from "node:stream"
 import * as BodySource from "./BodySource.ts"
 import * as DockerHost from "./DockerHost.ts"
 import * as Exec from "./Exec.ts"
+import * as FileWrite from "./internal/fileWrite.ts"
 import { LendChunks } from "./internal/lendChunks.ts"
 import { type Message, NodeHttpClientResponse } from "./internal/nodeResponse.ts"
 import * as RawGet from "./internal/rawGet.ts"
@@ -200,11 +201,8 @@ const responseOf = (
 }
 
 /** Writes every byte of `bytes` into file `fd` at its position, or gives why it could not. */
-const writeAll = (fd: number, bytes: Uint8Array): Error | undefined => {
-  const fs = process.getBuiltinModule("node:fs")
-  const written = Result.try(() => {
-    for (let offset = 0; offset < bytes.byteLength;) offset += fs.writeSync(fd, bytes, offset)
-  })
+const writeOrError = (fd: number, bytes: Uint8Array): Error | undefined => {
+  const written = Result.try(() => FileWrite.writeAll(fd, bytes))
   return Result.isFailure(written) ? written.failure as Error : undefined
 }
 
@@ -235,7 +233,7 @@ const downloaded = (
       message.on("end", () => resume(Effect.void))
       message.on("error", (cause: Error) => resume(Effect.fail(ResponseBody.decodeError(response, cause))))
       message.writeTo((bytes) => {
-        const error = writeAll(into.fd, bytes)
+        const error = writeOrError(into.fd, bytes)
         if (error !== undefined) into.writeError = error
         return error
       })

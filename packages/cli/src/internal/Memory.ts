@@ -61,8 +61,8 @@ const setFlags = (...flags: ReadonlyArray<string>): void => {
 
 /**
  * Turns V8's optimizing compilers (Maglev and TurboFan) off until the function returned is called, for a transfer
- * whose bytes do not pass through JavaScript (Node's transport writing `save -o`'s archive into the file itself): the
- * few functions it runs for each read of the socket are called often enough to be optimized, which paged in about
+ * whose JavaScript is a few steps per read (Node's transport writing `save -o`'s archive into the file itself, a file
+ * sent for `load` from two 1 MiB buffers): those steps are run often enough to be optimized, which paged in about
  * 8 MiB of the `node` binary's compiler code and took 2–3 MiB of memory to compile, for no CPU saved (0.07–0.20 s of
  * user time for a 512 MiB save either way). Code already optimized stays; the interpreter and the baseline compiler
  * run the rest. Node only, best effort as {@link tracker}, and off with `DOCKHAND_NO_GC=1`.
