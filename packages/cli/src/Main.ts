@@ -19,6 +19,7 @@ import * as GlobalFlag from "effect/cli/GlobalFlag"
 import type * as HelpDoc from "effect/cli/HelpDoc"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
@@ -251,6 +252,10 @@ export const runWith = (
       Effect.provideService(References.MinimumLogLevel, logLevel),
       // log lines are diagnostics, as docker's: standard error, never mixed into the output
       Effect.provideService(Logger.LogToStderr, true),
+      // No trace context on the wire: Effect's client adds `b3` and `traceparent` headers (a sampled trace) to every
+      // request, which the docker CLI sends only when it exports traces itself; this CLI exports none, so a daemon
+      // or registry that traces would record spans under a parent nobody can see.
+      Effect.provideService(HttpClient.TracerPropagationEnabled, false),
       Effect.provide(platform)
     )
     const exit = yield* Effect.exit(program)

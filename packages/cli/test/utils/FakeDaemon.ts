@@ -20,12 +20,19 @@ export const buildBundle = (): void => {
   assert.strictEqual(bundle.status, 0, bundle.stdout + bundle.stderr)
 }
 
+/** A request {@link oneImageDaemon} received: its method, its path and query, and its headers. */
+export interface Received {
+  readonly method: string
+  readonly url: string
+  readonly headers: http.IncomingHttpHeaders
+}
+
 /**
  * A daemon on `socket` (API 1.47) with one image, `busybox:1.36`: it answers the ping, the list and that image's
  * inspect; `hang:1`'s inspect is never answered (a command is under way when a signal comes); any other image is a
- * 404 `No such image`.
+ * 404 `No such image`. Each request is appended to `received` when one is given.
  */
-export const oneImageDaemon = (socket: string): Promise<http.Server> =>
+export const oneImageDaemon = (socket: string, received?: Array<Received>): Promise<http.Server> =>
   new Promise((resolve) => {
     const image = {
       Id: `sha256:${"a".repeat(64)}`,
@@ -40,6 +47,7 @@ export const oneImageDaemon = (socket: string): Promise<http.Server> =>
     }
     const server = http.createServer((request, response) => {
       const url = request.url ?? ""
+      received?.push({ method: request.method ?? "", url, headers: request.headers })
       if (url.endsWith("/_ping")) {
         response.writeHead(200, { "api-version": "1.47", ostype: "linux" }).end("OK")
       } else if (/\/images\/json(\?|$)/.test(url)) {
