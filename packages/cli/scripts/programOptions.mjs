@@ -145,6 +145,45 @@ export const lazyBuiltinModules = {
   }
 }
 
+/**
+ * Node built-ins the bundle takes from `process.getBuiltinModule` rather than through an ESM `import`, each with the
+ * getter properties it may read. Importing a built-in as ESM makes Node build a facade that reads every export once,
+ * getters included: for `node:fs`, that loads its file streams (`ReadStream`, `WriteStream`), 3–4 ms of every start
+ * that nothing at start-up needs. Each becomes a module that re-exports the built-in's plain properties as the
+ * build's Node has them, but for those it omits (`fs.F_OK` and its kin, deprecated: Node 24 warns when they are
+ * read, and `fs.constants` has them), and of its getters only those listed (`fs.promises`, which effect's file system
+ * reads when it is loaded). A use of any other (the file stream classes, `fs.F_OK`) fails the build.
+ */
+const directBuiltins = {
+  "node:fs": { getters: ["promises"], omit: ["F_OK", "R_OK", "W_OK", "X_OK"] }
+}
+
+/** The esbuild plugin that applies {@link directBuiltins}. */
+export const directBuiltinModules = {
+  name: "direct-builtins",
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(directBuiltins).join("|")})$`)
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: "direct-builtin" }))
+    build.onLoad({ filter: /.*/, namespace: "direct-builtin" }, (args) => {
+      const { getters, omit } = directBuiltins[args.path]
+      const names = Object.entries(Object.getOwnPropertyDescriptors(process.getBuiltinModule(args.path)))
+        .filter(([name, descriptor]) =>
+          /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default" && !omit.includes(name) &&
+          (descriptor.get === undefined || getters.includes(name))
+        )
+        .map(([name]) => name)
+      return {
+        contents: [
+          `const builtin = process.getBuiltinModule(${JSON.stringify(args.path)})`,
+          `export default builtin`,
+          ...names.map((name) => `export const ${name} = builtin.${name}`)
+        ].join("\n"),
+        loader: "js"
+      }
+    })
+  }
+}
+
 /** The esbuild plugin that applies {@link lazyDependencyWork}. */
 export const lazyDependencies = {
   name: "lazy-dependency-work",
@@ -173,7 +212,7 @@ export const programOptions = {
   target: "node22",
   minify: true,
   legalComments: "none",
-  plugins: [lazyDependencies, lazyBuiltinModules, unreachableDependencies],
+  plugins: [lazyDependencies, lazyBuiltinModules, directBuiltinModules, unreachableDependencies],
   // a name the lazy built-ins do not provide must fail the build, not be undefined at run time
   logOverride: { "import-is-undefined": "error" },
   // Node built-ins stay imports; `require` is needed by a few CommonJS dependencies inside the bundle.
