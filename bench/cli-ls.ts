@@ -7,7 +7,8 @@
  * - `image ls`, read through a pipe (as `| grep` would) and sent to /dev/null: ≤ 0.90× docker on Node 24, ≤ 0.75×
  *   on Bun (the standalone executable is held to Bun's); the same on a pipe with `DOCKHAND_NO_PREFETCH=1` (the list
  *   request not sent ahead) to show what sending it ahead buys;
- * - `image ls` peak RSS: ≤ 60 MiB on Node 24, ≤ 40 MiB on Bun;
+ * - `image ls` peak RSS: ≤ 60 MiB on Node 24, ≤ 40 MiB on Bun, beside two floors: the bare runtime's listing
+ *   (`bench/floor/list-ids.mjs`) and the same listing in an effect/cli program (`bench/floor/cli-list.ts`);
  * - `--version`: ≤ 50 ms on Node 24, ≤ 20 ms on Bun (median wall time), and its fixed cost above the bare runtime
  *   (`node -e 0`, `bun -e 0`);
  * - `image inspect`, `image history`, `images -q`, `image rm` of one image: ≤ 1.0× docker on Node 24, ≤ 0.8× on Bun;
@@ -23,10 +24,12 @@
  *
  *   node bench/cli-ls.ts [--images=2000] [--rounds=15]
  */
+import { build } from "esbuild"
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { programOptions } from "../packages/cli/scripts/programOptions.mjs"
 import * as Engine from "./lib/engine.ts"
 import {
   bunBin,
@@ -62,6 +65,23 @@ const noPrefetch = { ...env, DOCKHAND_NO_PREFETCH: "1" }
 
 /** The floor of `images -q`: the bare runtime pinging, listing and printing the IDs (bench/floor/list-ids.mjs). */
 const listIdsFloor = path.join(root, "bench", "floor", "list-ids.mjs")
+
+/**
+ * The floor of `image ls`'s memory for a program built as dockhand is (bench/floor/cli-list.ts: an effect/cli tree
+ * whose `image ls` pings, lists and parses with `node:http`), bundled with the CLI program's esbuild options into a
+ * scratch directory removed at exit.
+ */
+const stackListFloor = await (async () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-cli-list-"))
+  process.on("exit", () => rmSync(scratch, { recursive: true, force: true }))
+  await build({
+    ...programOptions,
+    entryPoints: [path.join(root, "bench", "floor", "cli-list.ts")],
+    outdir: scratch,
+    outExtension: { ".js": ".mjs" }
+  })
+  return path.join(scratch, "cli-list.mjs")
+})()
 
 /** The installed `dockhand`, which starts from the snapshot when `dockhand --node-snapshot` has built one. */
 const cliBin = path.join(root, "packages", "cli", "bin", "dockhand.js")
@@ -244,10 +264,16 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
     }, dockhand(bun)/docker = ${ratio(ls.times, "dockhand(bun, no prefetch)").toFixed(3)}`
   )
 
-  // image ls, peak RSS: a few runs each, after the timed ones (the RSS probe adds a process)
+  // image ls, peak RSS: a few runs each, after the timed ones (the RSS probe adds a process); beside the bare
+  // runtime's listing and the same in an effect/cli program (no `image ls` on that stack can hold less)
   const rss: Record<string, Array<number>> = {}
+  const rssFloors: Record<string, Command> = {
+    ...floors,
+    "floor(node24, effect/cli)": { argv: [nodeBin, stackListFloor, "image", "ls"], env },
+    "floor(bun, effect/cli)": { argv: [bunBin, stackListFloor, "image", "ls"], env }
+  }
   for (let i = 0; i < Math.min(rounds, 5); i++) {
-    for (const [name, command] of Object.entries(contenders(["image", "ls"]))) {
+    for (const [name, command] of Object.entries({ ...contenders(["image", "ls"]), ...rssFloors })) {
       const result = await Stats.execOk(command.argv, { env: command.env, rss: true })
       if (result.maxRss !== undefined) (rss[name] ??= []).push(result.maxRss / 2 ** 20)
     }
@@ -268,6 +294,12 @@ await Engine.withFixture(() => Engine.makeManyImages(count, { kind: "cli-ls" }),
       Stats.verdict("image ls peak RSS: dockhand(node24, snapshot)", peak("dockhand(node24, snapshot)"), 60, " MiB")
     )
   }
+  verdicts.push(
+    `image ls peak RSS floors: the bare runtime listing (bench/floor/list-ids.mjs) node24 ${
+      peak("floor(node24)").toFixed(1)
+    } MiB, bun ${peak("floor(bun)").toFixed(1)} MiB; the same in an effect/cli program (bench/floor/cli-list.ts) ` +
+      `node24 ${peak("floor(node24, effect/cli)").toFixed(1)} MiB, bun ${peak("floor(bun, effect/cli)").toFixed(1)} MiB`
+  )
 
   // --version: start-up alone, against the bare runtimes
   const versionCmds: Record<string, Command> = {
