@@ -478,6 +478,32 @@ describe("the quick reader gives what Effect's parser gives", () => {
     assert.isUndefined(FastReader.compile(Schema.suspend(() => Schema.String).ast))
   })
 
+  it("hands back the parsed value itself when it already fits, and copies only what changes", () => {
+    // an Engine 20.10 list: keys in the model's order, labels as a record of strings
+    const list = JSON.parse(
+      `[{"Containers":-1,"Created":1700000000,"Id":"sha256:${"a".repeat(64)}","Labels":{"a":"1","b":"2"},` +
+        `"ParentId":"","RepoDigests":null,"RepoTags":["x:1"],"SharedSize":-1,"Size":3,"VirtualSize":3}]`
+    ) as Array<Record<string, unknown>>
+    const read = FastReader.compile(Schema.Array(Image.Summary).ast)!
+    const same = read(list) as typeof list
+    assert.strictEqual(same, list)
+    assert.strictEqual(same[0]!["Labels"], list[0]!["Labels"])
+    // a record whose second value loses a key: a new record, the first value kept as it was, the key order kept
+    const records = FastReader.compile(Schema.Record(Schema.String, Schema.Struct({ a: Schema.String })).ast)!
+    const input = JSON.parse(`{"x":{"a":"1"},"y":{"a":"2","extra":0},"__proto__":{"a":"3"}}`) as Record<
+      string,
+      Record<string, unknown>
+    >
+    const copied = records(input) as Record<string, Record<string, unknown>>
+    assert.notStrictEqual(copied, input)
+    assert.strictEqual(copied["x"], input["x"])
+    assert.deepStrictEqual(copied["y"], { a: "2" })
+    // JSON.parse makes "__proto__" an own key; the copy keeps it a key, not the prototype
+    assert.deepStrictEqual(Object.keys(copied), ["x", "y", "__proto__"])
+    assert.strictEqual(Object.getPrototypeOf(copied), Object.prototype)
+    assert.strictEqual(copied["__proto__"], input["__proto__"])
+  })
+
   /** Every place in a JSON value, as a path of keys and indexes. */
   const pathsOf = (value: unknown, at: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
     const here = [at]

@@ -4,7 +4,8 @@
  * the schema's AST into plain functions once; each reads a value into the output Effect's parser builds (struct keys
  * in the schema's order, unknown keys left out, checks run) or gives up with {@link noFit} at the first thing that
  * does not fit. Where that output would be an exact copy of the input (the usual case for daemon JSON, whose keys
- * come in the models' order), the input itself is returned; the caller owns it, as it comes from `JSON.parse`.
+ * come in the models' order, and for records such as labels), the input itself is returned; the caller owns it, as it
+ * comes from `JSON.parse`.
  * Giving up says nothing about why: the caller then runs Effect's parser, which finds and names the problem. A schema
  * with anything else (a transformation, a class, a suspended or template schema) does not compile.
  *
@@ -51,6 +52,16 @@ const isRecord = (input: unknown): input is Record<string, unknown> =>
 
 const hasOwn = Object.prototype.hasOwnProperty
 
+/**
+ * Sets `key` on a record being copied; a "__proto__" key (JSON.parse makes it an own key) stays a key, as Effect
+ * keeps it.
+ */
+const put = (out: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__") {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  } else out[key] = value
+}
+
 const objects = (ast: SchemaAST.Objects, compile: (ast: SchemaAST.AST) => Reader | undefined): Reader | undefined => {
   const { indexSignatures, propertySignatures } = ast
   if (propertySignatures.length === 0 && indexSignatures.length === 0) {
@@ -67,16 +78,21 @@ const objects = (ast: SchemaAST.Objects, compile: (ast: SchemaAST.AST) => Reader
     if (value === undefined) return undefined
     return (input) => {
       if (!isRecord(input)) return noFit
-      const out: Record<string, unknown> = {}
-      for (const key of Object.keys(input)) {
-        const read = value(input[key])
+      const keys = Object.keys(input)
+      // copied only from the first value that reads as something else: a record of strings (labels) is the input
+      let out: Record<string, unknown> | undefined
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!
+        const before = input[key]
+        const read = value(before)
         if (read === noFit) return noFit
-        // a "__proto__" key (JSON.parse makes it an own key) stays a key, as Effect keeps it
-        if (key === "__proto__") {
-          Object.defineProperty(out, key, { value: read, enumerable: true, writable: true, configurable: true })
-        } else out[key] = read
+        if (out === undefined && read !== before) {
+          out = {}
+          for (let j = 0; j < i; j++) put(out, keys[j]!, input[keys[j]!])
+        }
+        if (out !== undefined) put(out, key, read)
       }
-      return out
+      return out ?? input
     }
   }
   const fields: Array<{ readonly name: string; readonly optional: boolean; readonly read: Reader }> = []
@@ -93,7 +109,6 @@ const objects = (ast: SchemaAST.Objects, compile: (ast: SchemaAST.AST) => Reader
   const values = new Array<unknown>(fields.length)
   return (input) => {
     if (!isRecord(input)) return noFit
-    let present = 0
     let changed = false
     for (let i = 0; i < fields.length; i++) {
       const { name, optional, read } = fields[i]!
@@ -106,12 +121,12 @@ const objects = (ast: SchemaAST.Objects, compile: (ast: SchemaAST.AST) => Reader
       const value = read(before)
       if (value === noFit) return noFit
       values[i] = value
-      present += 1
       changed ||= value !== before
     }
     // The input itself is the answer when it has exactly these keys in the schema's order (what the daemon sends):
     // nothing is copied then.
     if (!changed) {
+      // every key of the input, in order, is the next field present: then the input has no other key
       let i = 0
       let same = true
       for (const key in input) {
@@ -122,7 +137,7 @@ const objects = (ast: SchemaAST.Objects, compile: (ast: SchemaAST.AST) => Reader
         }
         i++
       }
-      if (same && Object.keys(input).length === present) return input
+      if (same) return input
     }
     const out: Record<string, unknown> = {}
     for (let i = 0; i < fields.length; i++) if (values[i] !== noFit) out[fields[i]!.name] = values[i]
