@@ -24,12 +24,10 @@
  *
  *   node bench/cli-ls.ts [--images=2000] [--rounds=15]
  */
-import { build } from "esbuild"
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { programOptions } from "../packages/cli/scripts/programOptions.mjs"
 import * as Engine from "./lib/engine.ts"
 import {
   bunBin,
@@ -43,6 +41,7 @@ import {
   root,
   standalone
 } from "./lib/env.ts"
+import * as Floors from "./lib/floors.ts"
 import * as Stats from "./lib/stats.ts"
 
 const count = Stats.intOption("images", "DOCKHAND_BENCH_IMAGES", 2000)
@@ -71,17 +70,7 @@ const listIdsFloor = path.join(root, "bench", "floor", "list-ids.mjs")
  * whose `image ls` pings, lists and parses with `node:http`), bundled with the CLI program's esbuild options into a
  * scratch directory removed at exit.
  */
-const stackListFloor = await (async () => {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-cli-list-"))
-  process.on("exit", () => rmSync(scratch, { recursive: true, force: true }))
-  await build({
-    ...programOptions,
-    entryPoints: [path.join(root, "bench", "floor", "cli-list.ts")],
-    outdir: scratch,
-    outExtension: { ".js": ".mjs" }
-  })
-  return path.join(scratch, "cli-list.mjs")
-})()
+const stackListFloor = (await Floors.bundle(["cli-list"])).program("cli-list")
 
 /** The installed `dockhand`, which starts from the snapshot when `dockhand --node-snapshot` has built one. */
 const cliBin = path.join(root, "packages", "cli", "bin", "dockhand.js")

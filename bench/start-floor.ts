@@ -22,13 +22,10 @@
  *
  *   node bench/start-floor.ts [--rounds=15]
  */
-import { build } from "esbuild"
-import { mkdtempSync, rmSync } from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
-import { programOptions } from "../packages/cli/scripts/programOptions.mjs"
 import * as Engine from "./lib/engine.ts"
-import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile, root } from "./lib/env.ts"
+import { bunBin, bundle, cliEnv, dockerBin, header, loadLine, nodeBin, requireFile } from "./lib/env.ts"
+import * as Floors from "./lib/floors.ts"
 import * as Stats from "./lib/stats.ts"
 
 const rounds = Stats.intOption("rounds", "DOCKHAND_BENCH_ROUNDS", 15)
@@ -39,26 +36,10 @@ requireFile(
 
 console.log(header(`start-floor: ${rounds} alternating runs of each program`))
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), "dockhand-bench-floor-"))
-process.on("exit", () => rmSync(scratch, { recursive: true, force: true }))
-const programs = ["core", "platform", "cli"] as const
-const built = await build({
-  ...programOptions,
-  entryPoints: programs.map((name) => path.join(root, "bench", "floor", `${name}.ts`)),
-  outdir: scratch,
-  outExtension: { ".js": ".mjs" },
-  metafile: true
-})
-console.log(
-  `floor programs: ${
-    Object.entries(built.metafile.outputs).map(([file, output]) =>
-      `${path.basename(file)} ${(output.bytes / 1024).toFixed(0)} KiB`
-    ).join(", ")
-  }`
-)
+const { program, scratch, sizes } = await Floors.bundle(["core", "platform", "cli"])
+console.log(`floor programs: ${sizes.map(([file, bytes]) => `${file} ${(bytes / 1024).toFixed(0)} KiB`).join(", ")}`)
 
 const env = { ...cliEnv(), NODE_COMPILE_CACHE: path.join(scratch, "compile-cache") }
-const program = (name: (typeof programs)[number]) => path.join(scratch, `${name}.mjs`)
 
 await Engine.warnLeftovers()
 await Engine.withFixture(() => Engine.makeManyImages(1, { kind: "floor" }), async (fixture) => {
